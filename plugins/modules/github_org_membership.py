@@ -1,0 +1,203 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: github_org_membership
+short_description: Manage a user's membership and role in a GitHub organization
+version_added: 0.1.0
+description:
+  - Invites a user to a GitHub organization, changes their role, or removes them (cancelling a
+    pending invitation).
+  - Reads the membership first and writes only when it differs from what is asked.
+  - A pending invitation counts as present, so the user is not invited again on every run.
+author:
+  - gitops.github developers
+options:
+  org:
+    description:
+      - Login of the organization (case-insensitive).
+    type: str
+    required: true
+  username:
+    description:
+      - Login of the user (case-insensitive).
+    type: str
+    required: true
+  role:
+    description:
+      - V(admin) makes the user an organization owner, V(member) a plain member.
+      - If not set, an existing membership keeps its role and a new one is created as V(member).
+    type: str
+    choices: [admin, member]
+  state:
+    description:
+      - V(present) invites the user (on github.com they stay V(pending) until they accept) or
+        changes their role.
+      - V(absent) removes the user from the organization and all its teams, or cancels their
+        pending invitation.
+    type: str
+    choices: [present, absent]
+    default: present
+  allow_self:
+    description:
+      - Allow removing or demoting the user the token belongs to.
+      - Without it the module fails before writing, so a typo cannot lock you out.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - gitops.github.github
+  - gitops.github.github.ATTRIBUTES
+notes:
+  - Uses C(GET), C(PUT) and C(DELETE) on C(/orgs/{org}/memberships/{username}). It never uses
+    C(/orgs/{org}/members/{username}), which GitHub answers with a redirect to the I(public)
+    membership check when the token's user is not an organization member.
+  - On GitHub Enterprise Server there are no invitations; new members are active at once.
+seealso:
+  - module: gitops.github.github_team_membership
+  - name: GitHub REST API for organization members
+    description: The endpoints this module uses.
+    link: https://docs.github.com/en/rest/orgs/members
+'''
+
+EXAMPLES = r'''
+- name: Invite a member (stays pending until accepted)
+  gitops.github.github_org_membership:
+    org: acme
+    username: new-hire
+
+- name: Make someone an owner
+  gitops.github.github_org_membership:
+    org: acme
+    username: alice
+    role: admin
+
+- name: Remove a user, or cancel their invitation
+  gitops.github.github_org_membership:
+    org: acme
+    username: leaver
+    state: absent
+
+- name: Set auth once for every module of the collection
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/gitops.github.github:
+      api_url: https://github.example.com/api/v3
+      token: "{{ lookup('ansible.builtin.env', 'GHES_TOKEN') }}"
+  tasks:
+    - name: Check for drift without changing anything (run with --check --diff)
+      gitops.github.github_org_membership:
+        org: acme
+        username: bob
+        role: member
+'''
+
+RETURN = r'''
+membership:
+  description: The membership after the task (in check mode, as it would be).
+  returned: success
+  type: dict
+  contains:
+    login:
+      description: The user's login as GitHub spells it.
+      type: str
+      sample: Alice
+    state:
+      description: V(active), V(pending) (invited, not accepted yet) or V(absent).
+      type: str
+      sample: pending
+    role:
+      description: V(admin) or V(member); V(null) when absent.
+      type: str
+      sample: member
+diff:
+  description: The membership before and after, the same shape as RV(membership).
+  returned: always
+  type: dict
+  sample: {"before": {"login": "bob", "state": "absent", "role": null}, "after": {"login": "bob", "state": "pending", "role": "member"}}
+api_requests:
+  description: How many HTTP requests the task sent.
+  returned: success
+  type: int
+  sample: 2
+'''
+
+from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._membership import (
+    is_self_demotion,
+    membership_view,
+    plan_org_membership,
+    removes_or_demotes,
+)
+
+
+def main():
+    gh = GitHubModule(
+        argument_spec=dict(
+            org=dict(type='str', required=True),
+            username=dict(type='str', required=True),
+            role=dict(type='str', choices=['admin', 'member']),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            allow_self=dict(type='bool', default=False),
+        ),
+        logins=('org', 'username'),
+    )
+    params = gh.params
+    org, username = params['org'], params['username']
+    client = gh.client
+    path = '/orgs/%s/memberships/%s' % (quote_segment(org), quote_segment(username))
+    operation = 'read membership of %s in %s' % (username, org)
+    done = {}
+    try:
+        data = client.get_or_none(path)
+        if data is None:
+            # 404 means absent, but also that the org is missing or hidden from this token: tell them apart.
+            operation = 'read organization %s' % org
+            if client.get_or_none('/orgs/%s' % quote_segment(org)) is None:
+                gh.fail('Organization %s was not found, or the token cannot see it (GET /orgs/%s returned HTTP 404)' % (org, org),
+                        membership=membership_view(username))
+        before = membership_view(username, data)
+        plan = plan_org_membership(before, params['state'], params['role'], new_state='active' if client.is_ghes else 'pending')
+
+        if not params['allow_self'] and removes_or_demotes(plan):
+            operation = 'read the token owner (GET /user)'
+            if is_self_demotion(plan, client.current_login()):
+                gh.fail('Refusing to %s %s, the user this token belongs to, in %s: set allow_self=true if you mean it'
+                        % ('remove' if plan.action == 'delete' else 'demote', before['login'], org),
+                        membership=before, diff=dict(before=before, after=before))
+
+        after = plan.after
+        if plan.changed and not gh.check_mode:
+            if plan.action == 'put':
+                operation = 'set membership of %s in %s to %s' % (username, org, plan.body['role'])
+                resp = client.request('PUT', path, json=plan.body, expected=(200,),
+                                      verify=lambda: _applied(client, path, plan))
+                after = membership_view(username, resp.data)
+            else:
+                operation = 'remove %s from %s' % (username, org)
+                client.request('DELETE', path, expected=(204,), verify=lambda: _applied(client, path, plan))
+            done['changed'] = True
+    except GitHubError as exc:
+        gh.fail_request(operation, exc, **done)
+
+    gh.exit(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
+
+
+def _applied(client, path, plan):
+    """After a failed write: the membership body if the write took effect anyway, else ``None``."""
+    data = client.get_or_none(path)
+    if plan.action == 'delete':
+        return {} if data is None else None
+    if data is not None and data.get('role') == plan.body['role']:
+        return data
+    return None
+
+
+if __name__ == '__main__':
+    main()

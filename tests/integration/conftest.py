@@ -1,0 +1,133 @@
+"""Fixtures for integration tests: the collection built and installed from its tarball, the
+simulator started per test, and a contract check of everything the test sent and received."""
+
+from __future__ import annotations
+
+import copy
+import glob
+import os
+import subprocess
+import sys
+
+import pytest
+
+from contract import shape, validate_exchange
+from harness import run_playbook
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SEEN_SHAPES = set()
+
+OWNER_TOKEN = 'sim-token-octo-admin'
+
+# A small org with every trap in it; tests copy and extend it.
+BASE_SEED = {
+    'users': ['octo-admin', 'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'new-hire', 'Mixed-Case',
+              {'login': 'other-org', 'type': 'Organization'}],
+    'tokens': {
+        OWNER_TOKEN: 'octo-admin',
+        'sim-token-alice': 'alice',
+        'sim-token-new-hire': 'new-hire',
+        'sim-token-dave': 'dave',
+    },
+    'orgs': [{
+        'login': 'acme',
+        'id': 9001,
+        'owners': ['octo-admin', 'erin'],
+        'members': ['alice', 'bob', 'carol', 'Mixed-Case'],
+        'invitations': [{'login': 'dave', 'role': 'direct_member'}],
+        'public_members': ['octo-admin'],
+        'teams': [
+            {'slug': 'platform', 'name': 'Platform', 'id': 7001, 'maintainers': ['alice'], 'members': ['bob']},
+            {'slug': 'platform-oncall', 'name': 'Platform On-call', 'id': 7002, 'parent': 'platform', 'members': ['carol']},
+            {'slug': 'sso-synced', 'name': 'SSO synced', 'id': 7003, 'idp_synced': True, 'members': ['alice']},
+        ],
+    }, {
+        'login': 'other-org',
+        'id': 9002,
+        'owners': ['frank'],
+        'members': [],
+    }],
+}
+
+
+@pytest.fixture(scope='session')
+def collections_path(tmp_path_factory):
+    """Build the collection tarball and install it, as a user would."""
+    out = tmp_path_factory.mktemp('build')
+    bindir = os.path.dirname(sys.executable)
+    subprocess.run([os.path.join(bindir, 'ansible-galaxy'), 'collection', 'build', '--output-path', str(out), REPO],
+                   check=True, capture_output=True, text=True)
+    tarball = glob.glob(str(out / 'gitops-github-*.tar.gz'))[0]
+    dest = tmp_path_factory.mktemp('collections')
+    subprocess.run([os.path.join(bindir, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', str(dest), tarball],
+                   check=True, capture_output=True, text=True)
+    return str(dest)
+
+
+@pytest.fixture
+def seed():
+    return copy.deepcopy(BASE_SEED)
+
+
+def _start(seed, **kwargs):
+    from ghsim import Simulator
+    return Simulator(seed, **kwargs).start()
+
+
+@pytest.fixture
+def sim_factory(request):
+    """Start simulators with a given seed and options; each is stopped, and its log checked
+    against the OpenAPI description, when the test ends."""
+    started = []
+
+    def factory(seed_data, **kwargs):
+        sim = _start(seed_data, **kwargs)
+        started.append((sim, kwargs))
+        return sim
+
+    yield factory
+    failures = []
+    for sim, kwargs in started:
+        sim.stop()
+        flavour = 'ghes' if kwargs.get('ghes') else 'github.com'
+        for exchange in sim.log:
+            SEEN_SHAPES.add((flavour, shape(exchange)))
+            try:
+                validate_exchange(exchange, sim.state, flavour=flavour, prefix='/api/v3' if kwargs.get('ghes') else '')
+            except AssertionError as exc:
+                failures.append(str(exc))
+    if failures:
+        raise AssertionError('contract violations:\n' + '\n'.join(sorted(set(failures))))
+
+
+@pytest.fixture
+def sim(sim_factory, seed):
+    return sim_factory(seed)
+
+
+@pytest.fixture
+def play(collections_path):
+    """Run a list of tasks as a playbook against a simulator, with the owner's token by default."""
+
+    def runner(sim, tasks, token=OWNER_TOKEN, **kwargs):
+        env = dict(kwargs.pop('extra_env', None) or {})
+        if token is not None:
+            env.setdefault('GITHUB_TOKEN', token)
+        return run_playbook(collections_path, tasks, sim=sim, extra_env=env, **kwargs)
+
+    return runner
+
+
+def writes(sim):
+    """The mutating requests in the simulator's log, as (METHOD, path) pairs."""
+    return [(e.method, e.path) for e in sim.log if e.method in ('POST', 'PUT', 'PATCH', 'DELETE')]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Leave the request shapes the integration tests used where the contract-coverage test and
+    people can read them."""
+    if SEEN_SHAPES:
+        out = os.path.join(REPO, 'tests', 'output')
+        os.makedirs(out, exist_ok=True)
+        with open(os.path.join(out, 'request-shapes.txt'), 'w') as handle:
+            handle.write('\n'.join('%s %s' % pair for pair in sorted(SEEN_SHAPES)) + '\n')

@@ -1,0 +1,108 @@
+"""Run real ansible-playbook against the simulator and read back what every task returned."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CALLBACK_DIR = os.path.join(HERE, 'callback_plugins')
+
+
+class PlaybookRun(object):
+    """The outcome of one ansible-playbook run: exit code, output, and each task's result."""
+
+    def __init__(self, rc, stdout, stderr, results):
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.results = results  # list of {'task': name, 'status': ok|changed|failed|skipped, 'result': {...}}
+
+    def task(self, name):
+        """The result of the (last) task called ``name``."""
+        found = [r for r in self.results if r['task'] == name]
+        if not found:
+            raise AssertionError('no task %r in %s\n%s' % (name, [r['task'] for r in self.results], self.output))
+        return found[-1]['result']
+
+    @property
+    def output(self):
+        return 'rc=%s\nSTDOUT:\n%s\nSTDERR:\n%s' % (self.rc, self.stdout, self.stderr)
+
+    @property
+    def changed_tasks(self):
+        return [r['task'] for r in self.results if r['result'].get('changed')]
+
+
+def run_playbook(collections_path, tasks, sim=None, extra_env=None, check=False, diff=False, verbosity=0,
+                 module_defaults=None, extra_args=(), play_vars=None, raw_playbook=None):
+    """Write ``tasks`` (a list of task dicts) into a localhost play and run it.
+
+    ``module_defaults`` defaults to the simulator's api_url and ``write_delay: 0`` for the whole
+    action group; the token comes from ``GITHUB_TOKEN`` in ``extra_env`` unless a task sets it.
+    """
+    workdir = tempfile.mkdtemp(prefix='gitops-github-play-')
+    if raw_playbook is None:
+        defaults = {}
+        if sim is not None:
+            defaults = {'api_url': sim.api_url, 'write_delay': 0}
+            if getattr(sim, 'ca_path', None):
+                defaults['ca_path'] = sim.ca_path
+        if module_defaults is not None:
+            defaults.update(module_defaults)
+        play = {
+            'name': 'gitops.github integration',
+            'hosts': 'localhost',
+            'gather_facts': False,
+            'module_defaults': {'group/gitops.github.github': defaults},
+            'tasks': tasks,
+        }
+        if play_vars:
+            play['vars'] = play_vars
+        text = yaml.safe_dump([play], sort_keys=False)
+    else:
+        text = textwrap.dedent(raw_playbook)
+    playbook = os.path.join(workdir, 'play.yml')
+    with open(playbook, 'w') as handle:
+        handle.write(text)
+    record = os.path.join(workdir, 'results.jsonl')
+    env = dict(os.environ)
+    for name in ('GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL'):
+        env.pop(name, None)
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': collections_path,
+        'ANSIBLE_CALLBACK_PLUGINS': CALLBACK_DIR,
+        'ANSIBLE_CALLBACKS_ENABLED': 'record_results',
+        'RECORD_RESULTS_FILE': record,
+        'ANSIBLE_LOCALHOST_WARNING': 'false',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+        'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'),
+        'ANSIBLE_HOME': os.path.join(workdir, 'home'),
+        'PYTHONWARNINGS': 'ignore',
+    })
+    if extra_env:
+        env.update(extra_env)
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook]
+    if check:
+        cmd.append('--check')
+    if diff:
+        cmd.append('--diff')
+    if verbosity:
+        cmd.append('-' + 'v' * verbosity)
+    cmd.extend(extra_args)
+    proc = subprocess.run(cmd, env=env, cwd=workdir, capture_output=True, text=True, timeout=600)
+    results = []
+    if os.path.exists(record):
+        with open(record) as handle:
+            results = [json.loads(line) for line in handle if line.strip()]
+    return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
