@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Finding a team by slug or id, and its child teams (whose members GitHub shows on the parent)."""
+
+from __future__ import annotations
+
+from ansible_collections.gitops.github.plugins.module_utils._client import quote_segment
+
+
+class TeamNotFound(Exception):
+    """The team (or its organization) does not exist or the token cannot see it."""
+
+
+class TeamRef(object):
+    """A team addressed by slug (``/orgs/{org}/teams/{slug}``) or by id
+    (``/organizations/{org_id}/team/{team_id}``), GitHub's two routes for the same thing."""
+
+    def __init__(self, org, slug=None, team_id=None, org_id=None):
+        self.org = org
+        self.slug = slug
+        self.team_id = team_id
+        self.org_id = org_id
+
+    @property
+    def base(self):
+        if self.slug is not None:
+            return '/orgs/%s/teams/%s' % (quote_segment(self.org), quote_segment(self.slug))
+        return '/organizations/%d/team/%d' % (self.org_id, self.team_id)
+
+    def membership_path(self, username):
+        return '%s/memberships/%s' % (self.base, quote_segment(username))
+
+    @property
+    def label(self):
+        if self.slug is not None:
+            return 'team %s in %s' % (self.slug, self.org)
+        return 'team id %d in %s' % (self.team_id, self.org)
+
+    def matches(self, team):
+        """Whether a team object from a list is this team."""
+        if self.team_id is not None:
+            return team.get('id') == self.team_id
+        return (team.get('slug') or '').lower() == self.slug.lower()
+
+
+def team_ref(client, org, team=None, team_id=None):
+    """A :class:`TeamRef`; the id route needs the organization's id, read with ``GET /orgs/{org}``."""
+    if team is not None:
+        return TeamRef(org, slug=team)
+    data = client.get_or_none('/orgs/%s' % quote_segment(org))
+    if data is None:
+        raise TeamNotFound('Organization %s was not found, or the token cannot see it' % org)
+    return TeamRef(org, team_id=int(team_id), org_id=int(data['id']))
+
+
+def descendants(client, ref):
+    """Every team below ``ref`` (children, grandchildren, ...), as slug :class:`TeamRef` objects.
+
+    One paginated ``GET /orgs/{org}/teams``; the parent links give the tree.
+    """
+    teams = list(client.paginate('/orgs/%s/teams' % quote_segment(ref.org)))
+    own = [t for t in teams if ref.matches(t)]
+    if not own:
+        return []
+    children = {}
+    for team in teams:
+        parent = team.get('parent') or {}
+        if parent.get('id') is not None:
+            children.setdefault(parent['id'], []).append(team)
+    found = []
+    todo = [own[0]['id']]
+    seen = set(todo)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child['id'] not in seen:
+                seen.add(child['id'])
+                found.append(TeamRef(ref.org, slug=child['slug']))
+                todo.append(child['id'])
+    return found
+
+
+def inherited_from(client, ref, username):
+    """The first child team (a :class:`TeamRef`) through which ``username`` is an active member
+    of ``ref``, or ``None`` when the membership is not inherited."""
+    for child in descendants(client, ref):
+        data = client.get_or_none(child.membership_path(username))
+        if data is not None and data.get('state') == 'active':
+            return child
+    return None
