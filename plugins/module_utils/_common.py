@@ -66,6 +66,18 @@ def slug_problem(value, what='team'):
     return None
 
 
+def write_landed(client, path, plan):
+    """After a write to a membership ``path`` failed in transit: the membership body if the
+    change took effect anyway (``{}`` for a removal), else ``None``. Used as the client's
+    ``verify`` so a change is never sent twice."""
+    data = client.get_or_none(path)
+    if plan.action == 'delete':
+        return {} if data is None else None
+    if data is not None and data.get('role') == plan.body['role']:
+        return data
+    return None
+
+
 class GitHubModule(object):
     """An AnsibleModule with the shared options, input checks and a ready client."""
 

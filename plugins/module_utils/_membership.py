@@ -35,22 +35,25 @@ class Plan(object):
         return '<Plan %s %r -> %r>' % (self.action, self.before, self.after)
 
 
-def plan_org_membership(before, state, role=None, new_state='pending'):
-    """Plan an organization membership.
+def plan_membership(before, state, role=None, new_state='pending', keep_role=False, keep_present=False):
+    """Plan an organization or team membership.
 
-    ``before`` is a :func:`membership_view`. ``role`` is ``admin``, ``member`` or ``None`` (keep the
+    ``before`` is a :func:`membership_view`. ``role`` is the wanted role or ``None`` (keep the
     current role; a new membership is a ``member``). ``new_state`` is what GitHub makes of a new
-    membership: ``pending`` (an invitation) on github.com, ``active`` on GHES.
+    membership: ``pending`` (an invitation) on github.com, ``active`` on GHES or for a team member
+    who is already in the org. ``keep_role`` accepts the current role as converged (an org owner,
+    whom GitHub always reports as team maintainer); ``keep_present`` leaves a membership that
+    cannot be removed (one inherited through a child team).
     """
     login = before['login']
     if state == ABSENT:
-        if before['state'] == ABSENT:
+        if before['state'] == ABSENT or keep_present:
             return Plan(None, before, before)
         return Plan('delete', before, membership_view(login))
     if before['state'] == ABSENT:
         wanted = role or 'member'
         return Plan('put', before, {'login': login, 'state': new_state, 'role': wanted}, {'role': wanted})
-    if role is None or before['role'] == role:
+    if role is None or before['role'] == role or keep_role:
         return Plan(None, before, before)
     return Plan('put', before, dict(before, role=role), {'role': role})
 

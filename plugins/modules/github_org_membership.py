@@ -128,11 +128,11 @@ api_requests:
 '''
 
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, write_landed
 from ansible_collections.gitops.github.plugins.module_utils._membership import (
     is_self_demotion,
     membership_view,
-    plan_org_membership,
+    plan_membership,
     removes_or_demotes,
 )
 
@@ -163,7 +163,7 @@ def main():
                 gh.fail('Organization %s was not found, or the token cannot see it (GET /orgs/%s returned HTTP 404)' % (org, org),
                         membership=membership_view(username))
         before = membership_view(username, data)
-        plan = plan_org_membership(before, params['state'], params['role'], new_state='active' if client.is_ghes else 'pending')
+        plan = plan_membership(before, params['state'], params['role'], new_state='active' if client.is_ghes else 'pending')
 
         if not params['allow_self'] and removes_or_demotes(plan):
             operation = 'read the token owner (GET /user)'
@@ -177,26 +177,17 @@ def main():
             if plan.action == 'put':
                 operation = 'set membership of %s in %s to %s' % (username, org, plan.body['role'])
                 resp = client.request('PUT', path, json=plan.body, expected=(200,),
-                                      verify=lambda: _applied(client, path, plan))
+                                      verify=lambda: write_landed(client, path, plan))
                 after = membership_view(username, resp.data)
             else:
                 operation = 'remove %s from %s' % (username, org)
-                client.request('DELETE', path, expected=(204,), verify=lambda: _applied(client, path, plan))
+                client.request('DELETE', path, expected=(204,), verify=lambda: write_landed(client, path, plan))
             done['changed'] = True
     except GitHubError as exc:
         gh.fail_request(operation, exc, **done)
 
-    gh.exit(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
-
-
-def _applied(client, path, plan):
-    """After a failed write: the membership body if the write took effect anyway, else ``None``."""
-    data = client.get_or_none(path)
-    if plan.action == 'delete':
-        return {} if data is None else None
-    if data is not None and data.get('role') == plan.body['role']:
-        return data
-    return None
+    done.update(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
+    gh.exit(**done)
 
 
 if __name__ == '__main__':

@@ -21,8 +21,7 @@ OWNER_TOKEN = 'sim-token-octo-admin'
 
 # A small org with every trap in it; tests copy and extend it.
 BASE_SEED = {
-    'users': ['octo-admin', 'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'new-hire', 'Mixed-Case',
-              {'login': 'other-org', 'type': 'Organization'}],
+    'users': ['octo-admin', 'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'new-hire', 'Mixed-Case'],
     'tokens': {
         OWNER_TOKEN: 'octo-admin',
         'sim-token-alice': 'alice',

@@ -9,18 +9,20 @@ the description leaves out: they are mapped onto the slug routes first.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 from urllib.parse import urlencode
 
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
+from openapi_schema_validator import OAS30Validator
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SPEC_DIR = os.environ.get('GITOPS_GITHUB_OPENAPI_DIR') or os.path.join(os.path.dirname(REPO), 'shared', 'github-openapi')
 SPECS = {
     'github.com': ('api.github.com.membership.json', 'https://api.github.com'),
-    'ghes': ('ghes-3.19.membership.json', 'http://HOSTNAME/api/v3'),
+    'ghes': ('ghes-3.19.membership.json', 'http://HOSTNAME'),
 }
 
 _ORG_TEAM_ID = re.compile(r'^/organizations/(\d+)/team/(\d+)(/.*)?$')
@@ -69,6 +71,8 @@ def validate_exchange(exchange, state, flavour='github.com', prefix=''):
     if prefix and path.startswith(prefix):
         path = path[len(prefix):]
     path = canonical_path(path, state)
+    if flavour == 'ghes':
+        path = '/api/v3' + path
     headers = dict(exchange.request_headers)
     content_type = headers.get('content-type', 'application/json').split(';')[0]
     request = MockRequest(host, exchange.method.lower(), path, args=dict(exchange.query), headers=headers,
@@ -86,11 +90,35 @@ def validate_exchange(exchange, state, flavour='github.com', prefix=''):
         try:
             spec.validate_response(request, response)
         except Exception as exc:
-            problems.append('response %s: %s' % (exchange.status, _explain(exc)))
+            if not _generic_error_ok(flavour, exchange):
+                problems.append('response %s: %s' % (exchange.status, _explain(exc)))
     if problems:
         query = ('?' + urlencode(exchange.query)) if exchange.query else ''
         raise AssertionError('%s %s%s does not fit the OpenAPI description: %s' % (
             exchange.method, exchange.path, query, '; '.join(problems)))
+
+
+# GitHub answers 401 (bad credentials) on every endpoint, but the description lists it on few.
+GENERIC_ERROR_STATUSES = (401,)
+
+
+def _generic_error_ok(flavour, exchange):
+    """A 401 an operation does not list must still be GitHub's ``basic-error`` shape."""
+    if exchange.status not in GENERIC_ERROR_STATUSES:
+        return False
+    schema = openapi_schemas(flavour)['basic-error']
+    try:
+        OAS30Validator(schema).validate(json.loads(exchange.response_body or b'null'))
+    except Exception:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def openapi_schemas(flavour):
+    name, _ = SPECS[flavour]
+    with open(os.path.join(SPEC_DIR, name)) as handle:
+        return json.load(handle)['components']['schemas']
 
 
 def _explain(exc):

@@ -1,0 +1,353 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Pure logic for authoritative member lists (a whole org, a whole team): no I/O.
+
+The modules read the current state through GitHub's list endpoints into :class:`Entry` objects,
+:func:`plan_members` turns current + wanted into an ordered list of :class:`Change` objects, and
+:func:`apply_change` folds each change into the state. Check mode and the real run share all of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+ACTIVE = 'active'
+PENDING = 'pending'
+ORG_ROLES = ('admin', 'member')
+TEAM_ROLES = ('maintainer', 'member')
+
+ADD = 'add'
+ROLE = 'role'
+REMOVE = 'remove'
+
+# GitHub's invitation roles, as the membership role they become.
+_INVITATION_ROLES = {'admin': 'admin', 'direct_member': 'member', 'reinstate': 'member'}
+
+_MAX_REMOVALS_RE = re.compile(r'^\s*(\d+)\s*(%?)\s*$')
+
+
+class Entry(object):
+    """One user as a list endpoint shows them: GitHub's spelling, role, state, and whether the
+    membership is only visible through a child team."""
+
+    __slots__ = ('login', 'role', 'state', 'inherited')
+
+    def __init__(self, login, role, state=ACTIVE, inherited=False):
+        self.login = login
+        self.role = role
+        self.state = state
+        self.inherited = inherited
+
+    def copy(self, **changes):
+        values = dict(login=self.login, role=self.role, state=self.state, inherited=self.inherited)
+        values.update(changes)
+        return Entry(**values)
+
+    def __eq__(self, other):
+        return isinstance(other, Entry) and (self.login, self.role, self.state, self.inherited) == (
+            other.login, other.role, other.state, other.inherited)
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __repr__(self):
+        return '<Entry %s %s %s%s>' % (self.login, self.role, self.state, ' inherited' if self.inherited else '')
+
+
+class Change(object):
+    """One write: ``add`` (PUT with ``role``), ``role`` (PUT with the new ``role``) or ``remove`` (DELETE)."""
+
+    __slots__ = ('action', 'login', 'role', 'before')
+
+    def __init__(self, action, login, role=None, before=None):
+        self.action = action
+        self.login = login
+        self.role = role
+        self.before = before  # the Entry it changes, None for an addition
+
+    @property
+    def key(self):
+        return self.login.lower()
+
+    def as_dict(self):
+        return {'action': self.action, 'login': self.login, 'role': self.role}
+
+    def __eq__(self, other):
+        return isinstance(other, Change) and self.as_dict() == other.as_dict()
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __repr__(self):
+        return '<Change %s %s %s>' % (self.action, self.login, self.role)
+
+
+class Plan(object):
+    """The ordered writes from the current to the wanted state, and what was deliberately left alone."""
+
+    def __init__(self, before, changes, owners_kept=(), inherited=(), roles=ORG_ROLES):
+        self.before = before
+        self.changes = list(changes)
+        self.owners_kept = list(owners_kept)   # team: owners listed as members (GitHub shows them as maintainers)
+        self.inherited = list(inherited)       # team: unlisted members only through a child team, never removed
+        self.roles = roles
+
+    @property
+    def changed(self):
+        return bool(self.changes)
+
+    @property
+    def removals(self):
+        return [c for c in self.changes if c.action == REMOVE]
+
+    def demotions(self):
+        """Removals and role changes away from the top role (``admin`` or ``maintainer``)."""
+        top = self.roles[0]
+        return [c for c in self.changes
+                if c.action == REMOVE or (c.action == ROLE and c.before is not None and c.before.role == top and c.role != top)]
+
+    def after(self, new_state=PENDING):
+        state = dict(self.before)
+        for change in self.changes:
+            apply_change(state, change, new_state)
+        return state
+
+
+# ---------------------------------------------------------------------------------------------
+# input
+
+
+def collect_wanted(groups, validate=None):
+    """Merge the wanted logins into ``{lower login: (login, role)}`` (in the order given).
+
+    ``groups`` is a list of ``(role, [logins])``, first the top role. ``validate(login)`` returns a
+    problem text or ``None``. Returns ``(wanted, problems)``; a login may appear only once, whatever
+    its case and role.
+    """
+    wanted = {}
+    problems = []
+    for role, logins in groups:
+        for login in logins or []:
+            if validate is not None:
+                problem = validate(login)
+                if problem:
+                    problems.append(problem)
+                    continue
+            key = login.lower()
+            if key in wanted:
+                first, first_role = wanted[key]
+                if first_role != role:
+                    problems.append('%s is listed both as %s and as %s' % (login, first_role, role))
+                elif first != login:
+                    problems.append('%s is listed twice (as %s and %s; logins are case-insensitive)' % (login, first, login))
+                else:
+                    problems.append('%s is listed twice' % login)
+                continue
+            wanted[key] = (login, role)
+    return wanted, _unique(problems)
+
+
+def parse_max_removals(value):
+    """``(number, is_percent)`` from ``10``, ``"10"`` or ``"10%"``; ``ValueError`` otherwise."""
+    if isinstance(value, bool):
+        raise ValueError('max_removals must be a number of users (like 10) or a percentage (like "25%%"), got %r' % (value,))
+    if isinstance(value, int):
+        number, percent = value, False
+    else:
+        match = _MAX_REMOVALS_RE.match(str(value))
+        if not match:
+            raise ValueError('max_removals must be a number of users (like 10) or a percentage (like "25%%"), got %r' % (value,))
+        number, percent = int(match.group(1)), bool(match.group(2))
+    if number < 0 or (percent and number > 100):
+        raise ValueError('max_removals must be between 0 and %s, got %r' % ('100%' if percent else 'the number of members', value))
+    return number, percent
+
+
+def removal_limit(value, current_count):
+    """How many removals ``max_removals`` allows out of ``current_count`` members and invitations
+    (a percentage rounds down)."""
+    number, percent = parse_max_removals(value)
+    if percent:
+        return current_count * number // 100
+    return number
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def invitation_role(role):
+    """The membership role of an organization invitation role (``direct_member`` is ``member``)."""
+    return _INVITATION_ROLES.get(role, role)
+
+
+def merge_lists(*lists):
+    """``{lower login: Entry}`` from ``(role, state, logins)`` triples; the first list to name a
+    login wins (read the top role first), so a change between pages cannot list someone twice."""
+    current = {}
+    for role, state, logins in lists:
+        for login in logins:
+            current.setdefault(login.lower(), Entry(login, role, state))
+    return current
+
+
+def add_invitations(current, invitations, with_role=True):
+    """Add pending invitations (GitHub invitation objects) to ``current``; returns how many were
+    sent to an e-mail address and so have no login. ``with_role=False`` for team invitation lists,
+    whose role is the organization role, not the team role."""
+    by_email = 0
+    for inv in invitations:
+        login = inv.get('login')
+        if not login:
+            by_email += 1
+            continue
+        role = invitation_role(inv.get('role')) if with_role else None
+        current.setdefault(login.lower(), Entry(login, role, PENDING))
+    return by_email
+
+
+def mark_inherited(current, child_logins):
+    """Mark active entries that a child team also lists (GitHub shows those on the parent)."""
+    keys = set(login.lower() for login in child_logins)
+    for key, entry in current.items():
+        if key in keys and entry.state == ACTIVE:
+            current[key] = entry.copy(inherited=True)
+    return current
+
+
+# ---------------------------------------------------------------------------------------------
+# planning
+
+
+def demotion_candidates(current, wanted, roles):
+    """Wanted at the lower role but shown at the top one: for a team these may be org owners,
+    which GitHub always shows as maintainers. Sorted lower-case logins."""
+    top = roles[0]
+    return sorted(key for key, (login, role) in wanted.items()
+                  if role != top and key in current and current[key].role == top and current[key].state == ACTIVE)
+
+
+def removal_candidates(current, wanted):
+    """Active users not wanted, i.e. those an exclusive run would remove."""
+    return sorted(key for key, entry in current.items() if key not in wanted and entry.state == ACTIVE)
+
+
+def plan_members(current, wanted, roles=ORG_ROLES, exclusive=False, owners=()):
+    """Plan the writes from ``current`` (``{key: Entry}``) to ``wanted`` (from :func:`collect_wanted`).
+
+    * A pending invitation counts as present; one with another role than wanted gets one PUT. A
+      pending entry whose role is unknown (``None``, as team invitation lists do not say) is left alone.
+    * ``owners`` (lower-case logins) are org owners: in a team GitHub shows them as maintainers, so
+      one wanted as a member is left alone (reported in ``owners_kept``), never written every run.
+    * With ``exclusive``, unwanted users are removed (invitations cancelled), except members only
+      visible through a child team (``inherited``), whom the parent cannot remove.
+    * Order: the top role first, then the others; additions and role changes before removals;
+      logins sorted case-insensitively inside each group, so the order is stable.
+    """
+    owners = set(o.lower() for o in owners)
+    changes = []
+    owners_kept = []
+    for role in roles:
+        for key in sorted(k for k, (_, r) in wanted.items() if r == role):
+            login = wanted[key][0]
+            entry = current.get(key)
+            if entry is None:
+                changes.append(Change(ADD, login, role))
+            elif entry.role is None or entry.role == role:
+                continue
+            elif role != roles[0] and entry.role == roles[0] and key in owners and entry.state == ACTIVE:
+                owners_kept.append(entry.login)
+            else:
+                changes.append(Change(ROLE, entry.login, role, entry))
+    inherited = []
+    if exclusive:
+        for key in sorted(k for k in current if k not in wanted):
+            entry = current[key]
+            if entry.inherited:
+                inherited.append(entry.login)
+            else:
+                changes.append(Change(REMOVE, entry.login, None, entry))
+    return Plan(dict(current), changes, owners_kept, inherited, roles)
+
+
+def apply_change(state, change, new_state=PENDING, server_state=None):
+    """Fold one done (or predicted) change into ``state``; ``server_state`` is what GitHub answered."""
+    key = change.key
+    if change.action == REMOVE:
+        state.pop(key, None)
+    elif change.action == ADD:
+        state[key] = Entry(change.login, change.role, server_state or new_state)
+    else:
+        state[key] = change.before.copy(role=change.role, state=server_state or change.before.state, inherited=False)
+    return state
+
+
+class Incomplete(Exception):
+    """A write failed after ``done`` (the changes already made); ``state`` includes them."""
+
+    def __init__(self, error, change, done, state):
+        super(Incomplete, self).__init__(str(error))
+        self.error = error
+        self.change = change
+        self.done = done
+        self.state = state
+
+
+def execute(plan, write, new_state=PENDING, errors=(Exception,)):
+    """Make ``plan``'s writes in order with ``write(change)`` (which returns the state GitHub
+    answered, or ``None``). Returns ``(done, state)``; raises :class:`Incomplete` on the first
+    failure of a type in ``errors``, so the caller can report what was done."""
+    state = dict(plan.before)
+    done = []
+    for change in plan.changes:
+        try:
+            server_state = write(change)
+        except errors as exc:
+            raise Incomplete(exc, change, done, state)
+        apply_change(state, change, new_state, server_state)
+        done.append(change)
+    return done, state
+
+
+# ---------------------------------------------------------------------------------------------
+# reporting
+
+
+def label(entry):
+    """``admin``, ``member (pending)``, ``member (inherited)``: one line per user in a diff."""
+    text = entry.role or 'unknown role'
+    if entry.state == PENDING:
+        text += ' (pending)'
+    elif entry.inherited:
+        text += ' (inherited)'
+    return text
+
+
+def diff_view(state):
+    """``{login: label}`` (GitHub's spelling) for ``diff.before`` / ``diff.after``."""
+    return dict((entry.login, label(entry)) for entry in state.values())
+
+
+def summary(done, after):
+    """The result lists: ``added``, ``removed``, ``role_changed`` (logins, in the order written),
+    ``pending`` (sorted) and ``changes`` (the writes as dicts)."""
+    return {
+        'added': [c.login for c in done if c.action == ADD],
+        'removed': [c.login for c in done if c.action == REMOVE],
+        'role_changed': [c.login for c in done if c.action == ROLE],
+        'pending': sorted((e.login for e in after.values() if e.state == PENDING), key=str.lower),
+        'changes': [c.as_dict() for c in done],
+    }
+
+
+def _unique(items):
+    seen = set()
+    out = []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out

@@ -1,0 +1,303 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: github_org_members
+short_description: Manage the members and owners of a GitHub organization as one list
+version_added: 0.1.0
+description:
+  - Makes the listed users members or owners of a GitHub organization, inviting the ones who are
+    not in it yet and changing the role of the others where it differs.
+  - With O(exclusive=true) it also removes every member who is not listed and cancels their
+    pending invitations, so the list is the whole truth.
+  - Reads the organization through its list endpoints (owners, members and pending invitations,
+    100 per page) and then writes once per real change, so a run over thousands of members costs a
+    few dozen requests instead of one per user.
+  - A pending invitation counts as present, so nobody is invited twice.
+author:
+  - gitops.github developers
+options:
+  org:
+    description:
+      - Login of the organization (case-insensitive).
+    type: str
+    required: true
+  members:
+    description:
+      - The users that must be in the organization, each with its role.
+      - A login may appear only once, whatever its case.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      username:
+        description:
+          - Login of the user (case-insensitive).
+        type: str
+        required: true
+      role:
+        description:
+          - V(admin) makes the user an organization owner, V(member) a plain member.
+        type: str
+        choices: [admin, member]
+        default: member
+  exclusive:
+    description:
+      - Also remove members who are not in O(members), and cancel their pending invitations.
+      - Invitations sent to an e-mail address have no login and are left alone (with a warning).
+    type: bool
+    default: false
+  max_removals:
+    description:
+      - The most removals (members removed plus invitations cancelled) one run may make, as a
+        number of users (V(10)) or as a percentage of the current members and pending
+        invitations (V(25%)).
+      - When more would be removed, the module fails before any write and says how many and the
+        limit; check mode fails the same way.
+    type: raw
+    default: 25%
+  allow_self:
+    description:
+      - Allow removing or demoting the user the token belongs to.
+      - Without it the module fails before writing, so a list that forgets the automation's own
+        account cannot lock it out.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - gitops.github.github
+  - gitops.github.github.ATTRIBUTES
+notes:
+  - Reads C(GET /orgs/{org}/members?role=admin), C(GET /orgs/{org}/members?role=member) and
+    C(GET /orgs/{org}/invitations), following every C(Link) page; writes C(PUT) and C(DELETE) on
+    C(/orgs/{org}/memberships/{username}), owners first, then members, additions before removals.
+  - Logins are compared case-insensitively and reported as GitHub spells them.
+  - If a write fails halfway, the task fails with RV(added), RV(removed) and RV(role_changed) holding
+    what was already done; running it again finishes the job. A write whose answer is lost in
+    transit is checked with one read before it is sent again, so a change is never made twice.
+  - On GitHub Enterprise Server there are no invitations; new members are active at once.
+seealso:
+  - module: gitops.github.github_org_membership
+  - module: gitops.github.github_org_membership_info
+  - module: gitops.github.github_team_members
+  - name: GitHub REST API for organization members
+    description: The endpoints this module uses.
+    link: https://docs.github.com/en/rest/orgs/members
+'''
+
+EXAMPLES = r'''
+- name: Make sure these people are in the organization (others are left alone)
+  gitops.github.github_org_members:
+    org: acme
+    members:
+      - username: alice
+        role: admin
+      - username: bob
+      - username: carol
+
+- name: The list is the whole organization; remove at most 5 people per run
+  gitops.github.github_org_members:
+    org: acme
+    exclusive: true
+    max_removals: 5
+    members: "{{ acme_owners | map('community.general.dict_kv', 'username') | map('combine', {'role': 'admin'})
+                 + acme_members | map('community.general.dict_kv', 'username') }}"
+
+- name: Preview the writes (run with --check --diff)
+  gitops.github.github_org_members:
+    org: acme
+    exclusive: true
+    members: "{{ people }}"
+  check_mode: true
+  register: preview
+
+- name: Show who would be removed
+  ansible.builtin.debug:
+    var: preview.removed
+'''
+
+RETURN = r'''
+added:
+  description: Logins invited or added, in the order written (in check mode, that would be).
+  returned: always
+  type: list
+  elements: str
+  sample: [new-hire]
+removed:
+  description: Logins removed from the organization or whose invitation was cancelled.
+  returned: always
+  type: list
+  elements: str
+  sample: [leaver]
+role_changed:
+  description: Logins whose role (or the role of whose pending invitation) was changed.
+  returned: always
+  type: list
+  elements: str
+  sample: [alice]
+pending:
+  description: Logins with a pending invitation after the task, sorted.
+  returned: always
+  type: list
+  elements: str
+  sample: [dave, new-hire]
+changes:
+  description: Every write in the order it was (or in check mode would be) made.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    action:
+      description: V(add) (C(PUT)), V(role) (C(PUT)) or V(remove) (C(DELETE)).
+      type: str
+      sample: add
+    login:
+      description: The user's login.
+      type: str
+      sample: new-hire
+    role:
+      description: The role written; V(null) for a removal.
+      type: str
+      sample: member
+diff:
+  description:
+    - The organization before and after, as a mapping from login to role.
+    - A pending invitation reads as for example C(member (pending)).
+  returned: always
+  type: dict
+  sample: {"before": {"alice": "member", "leaver": "member"}, "after": {"alice": "admin", "new-hire": "member (pending)"}}
+api_requests:
+  description: How many HTTP requests the task sent.
+  returned: success
+  type: int
+  sample: 12
+'''
+
+from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, login_problem
+from ansible_collections.gitops.github.plugins.module_utils._lists import (
+    ACTIVE,
+    ADD,
+    ORG_ROLES,
+    PENDING,
+    REMOVE,
+    Incomplete,
+    add_invitations,
+    collect_wanted,
+    diff_view,
+    execute,
+    merge_lists,
+    plan_members,
+    removal_limit,
+    summary,
+)
+
+
+def main():
+    gh = GitHubModule(
+        argument_spec=dict(
+            org=dict(type='str', required=True),
+            members=dict(type='list', elements='dict', required=True, options=dict(
+                username=dict(type='str', required=True),
+                role=dict(type='str', default='member', choices=list(ORG_ROLES)),
+            )),
+            exclusive=dict(type='bool', default=False),
+            max_removals=dict(type='raw', default='25%'),
+            allow_self=dict(type='bool', default=False),
+        ),
+        logins=('org',),
+    )
+    params = gh.params
+    org = params['org']
+    wanted, problems = collect_wanted(
+        [(role, [m['username'] for m in params['members'] if m['role'] == role]) for role in ORG_ROLES],
+        validate=lambda login: login_problem(login, 'member'))
+    try:
+        removal_limit(params['max_removals'], 0)
+    except ValueError as exc:
+        problems.append(str(exc))
+    if problems:
+        gh.fail('Invalid members for %s: %s' % (org, '; '.join(problems)))
+
+    client = gh.client
+    base = '/orgs/%s' % quote_segment(org)
+    new_state = ACTIVE if client.is_ghes else PENDING
+    operation = 'read the members of %s' % org
+    try:
+        admins = [u['login'] for u in client.paginate(base + '/members', {'role': 'admin'})]
+        members = [u['login'] for u in client.paginate(base + '/members', {'role': 'member'})]
+        current = merge_lists(('admin', ACTIVE, admins), ('member', ACTIVE, members))
+        by_email = 0
+        if not client.is_ghes:
+            operation = 'read the pending invitations of %s' % org
+            by_email = add_invitations(current, client.paginate(base + '/invitations'))
+        plan = plan_members(current, wanted, ORG_ROLES, params['exclusive'])
+        before = diff_view(plan.before)
+        empty = dict(summary([], plan.before), diff=dict(before=before, after=before))
+
+        if params['exclusive'] and by_email:
+            gh.warn('%d pending invitation(s) of %s were sent to an e-mail address and have no login; '
+                    'they are left alone' % (by_email, org))
+        removals = plan.removals
+        limit = removal_limit(params['max_removals'], len(current))
+        if len(removals) > limit:
+            gh.fail('Refusing to remove %d of the %d members and invitations of %s: max_removals=%s allows %d. '
+                    'Check the list, or raise max_removals if you mean it'
+                    % (len(removals), len(current), org, params['max_removals'], limit),
+                    would_remove=[c.login for c in removals], **empty)
+        if plan.demotions() and not params['allow_self']:
+            operation = 'read the token owner (GET /user)'
+            own = client.current_login().lower()
+            for change in plan.demotions():
+                if change.key == own:
+                    gh.fail('Refusing to %s %s, the user this token belongs to, in %s: list them as admin, or set '
+                            'allow_self=true if you mean it'
+                            % ('remove' if change.action == REMOVE else 'demote', change.login, org), **empty)
+    except GitHubError as exc:
+        gh.fail_request(operation, exc)
+
+    if gh.check_mode:
+        done, after = plan.changes, plan.after(new_state)
+    else:
+        try:
+            done, after = execute(plan, lambda change: _write(client, base, change), new_state, errors=(GitHubError,))
+        except Incomplete as exc:
+            result = summary(exc.done, exc.state)
+            result.update(diff=dict(before=before, after=diff_view(exc.state)), changed=bool(exc.done),
+                          api_requests=client.request_count)
+            gh.fail_request(_describe(exc.change, org), exc.error, **result)
+    result = summary(done, after)
+    gh.exit(changed=bool(done), diff=dict(before=before, after=diff_view(after)), **result)
+
+
+def _write(client, base, change):
+    """One PUT or DELETE; returns the membership state GitHub answered."""
+    path = '%s/memberships/%s' % (base, quote_segment(change.login))
+    if change.action == REMOVE:
+        client.request('DELETE', path, expected=(204,),
+                       verify=lambda: {} if client.get_or_none(path) is None else None)
+        return None
+    resp = client.request('PUT', path, json={'role': change.role}, expected=(200,),
+                          verify=lambda: _role_is(client, path, change.role))
+    return (resp.data or {}).get('state')
+
+
+def _role_is(client, path, role):
+    data = client.get_or_none(path)
+    return data if data is not None and data.get('role') == role else None
+
+
+def _describe(change, org):
+    if change.action == ADD:
+        return 'add %s to %s as %s' % (change.login, org, change.role)
+    if change.action == REMOVE:
+        return 'remove %s from %s' % (change.login, org)
+    return 'change the role of %s in %s to %s' % (change.login, org, change.role)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,144 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: github_public_membership
+short_description: Publicize or conceal your own membership of a GitHub organization
+version_added: 0.1.0
+description:
+  - Makes the token owner's membership of an organization public (shown on the organization's
+    people page and profile) or private.
+  - GitHub lets a user change only their own public membership, so this runs with that user's token.
+author:
+  - gitops.github developers
+options:
+  org:
+    description:
+      - Login of the organization (case-insensitive).
+    type: str
+    required: true
+  username:
+    description:
+      - Login of the user. Defaults to the token's own login.
+      - Any other login can be checked, but changing it fails before any write, since GitHub
+        only lets users publicize or conceal their own membership.
+    type: str
+  state:
+    description:
+      - V(present) publicizes the membership, V(absent) conceals it.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - gitops.github.github
+  - gitops.github.github.ATTRIBUTES
+notes:
+  - The user must be an active member of the organization; a pending invitation must be
+    accepted first (see M(gitops.github.github_user_membership)).
+seealso:
+  - module: gitops.github.github_user_membership
+  - name: GitHub REST API for public organization membership
+    description: The endpoints this module uses.
+    link: https://docs.github.com/en/rest/orgs/members#set-public-organization-membership-for-the-authenticated-user
+'''
+
+EXAMPLES = r'''
+- name: Show my membership of acme on my profile
+  gitops.github.github_public_membership:
+    org: acme
+  environment:
+    GITHUB_TOKEN: "{{ lookup('ansible.builtin.env', 'MY_OWN_GITHUB_TOKEN') }}"
+
+- name: Conceal it again
+  gitops.github.github_public_membership:
+    org: acme
+    state: absent
+'''
+
+RETURN = r'''
+public:
+  description: Whether the membership is public after the task (in check mode, as it would be).
+  returned: success
+  type: bool
+  sample: true
+login:
+  description: The login whose membership was checked.
+  returned: success
+  type: str
+  sample: octocat
+diff:
+  description: Before and after, as C({login, public}).
+  returned: always
+  type: dict
+  sample: {"before": {"login": "octocat", "public": false}, "after": {"login": "octocat", "public": true}}
+api_requests:
+  description: How many HTTP requests the task sent.
+  returned: success
+  type: int
+  sample: 3
+'''
+
+from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
+
+
+def main():
+    gh = GitHubModule(
+        argument_spec=dict(
+            org=dict(type='str', required=True),
+            username=dict(type='str'),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+        ),
+        logins=('org', 'username'),
+    )
+    params = gh.params
+    org = params['org']
+    client = gh.client
+    want = params['state'] == 'present'
+    result = {}
+    operation = 'read the token owner (GET /user)'
+    try:
+        own = client.current_login()
+        login = params['username'] or own
+        path = '/orgs/%s/public_members/%s' % (quote_segment(org), quote_segment(login))
+        operation = 'read public membership of %s in %s' % (login, org)
+        public = client.request('GET', path, expected=(204, 404)).status == 204
+        before = {'login': login, 'public': public}
+        after = {'login': login, 'public': want}
+        changed = public != want
+        if changed and login.lower() != own.lower():
+            gh.fail('Cannot %s the membership of %s in %s: GitHub only lets users change their own public membership, '
+                    'and this token belongs to %s' % ('publicize' if want else 'conceal', login, org, own),
+                    diff=dict(before=before, after=before))
+        if changed and want:
+            operation = 'read own membership of %s in %s' % (own, org)
+            data = client.get_or_none('/user/memberships/orgs/%s' % quote_segment(org))
+            state = data.get('state') if data else 'absent'
+            if state != 'active':
+                gh.fail('Cannot publicize the membership of %s in %s: it is %s, not active%s' % (
+                    own, org, state, '; accept the invitation first' if state == 'pending' else ''),
+                    diff=dict(before=before, after=before))
+        if changed and not gh.check_mode:
+            operation = '%s membership of %s in %s' % ('publicize' if want else 'conceal', login, org)
+            client.request('PUT' if want else 'DELETE', path, expected=(204,),
+                           verify=lambda: _landed(client, path, want))
+            result['changed'] = True
+    except GitHubError as exc:
+        gh.fail_request(operation, exc, **result)
+
+    result.update(changed=changed, public=after['public'], login=login, diff=dict(before=before, after=after))
+    gh.exit(**result)
+
+
+def _landed(client, path, want):
+    public = client.request('GET', path, expected=(204, 404)).status == 204
+    return {} if public == want else None
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,231 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: github_team_membership
+short_description: Manage a user's membership and role in a GitHub team
+version_added: 0.1.0
+description:
+  - Adds a user to a team of a GitHub organization, changes their team role, or removes them.
+  - Reads the membership first and writes only when it differs from what is asked.
+  - Adding someone who is not yet an organization member invites them to the organization with
+    this team attached; the membership stays V(pending) until they accept, and a rerun does not
+    invite them again.
+author:
+  - gitops.github developers
+options:
+  org:
+    description:
+      - Login of the organization (case-insensitive).
+    type: str
+    required: true
+  team:
+    description:
+      - Slug of the team (as in its URL), case-insensitive.
+      - Exactly one of O(team) and O(team_id) is required.
+    type: str
+  team_id:
+    description:
+      - Numeric id of the team. The organization's id is read with one extra request.
+    type: int
+  username:
+    description:
+      - Login of the user (case-insensitive).
+    type: str
+    required: true
+  role:
+    description:
+      - V(maintainer) can manage the team, V(member) cannot.
+      - If not set, an existing membership keeps its role and a new one is created as V(member).
+      - Organization owners always read back as V(maintainer); asking V(member) for an owner
+        is reported as converged, with a warning, and nothing is written.
+    type: str
+    choices: [member, maintainer]
+  state:
+    description:
+      - V(present) adds (or invites) the user, V(absent) removes them or cancels their pending
+        team invitation.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - gitops.github.github
+  - gitops.github.github.ATTRIBUTES
+notes:
+  - GitHub shows members of child teams as members of the parent team, and they cannot be
+    removed from the parent. With O(state=absent) such a user is reported (unchanged, with a
+    warning naming the child team) instead of being "removed" on every run. GitHub does not say
+    whether such a user is I(also) a direct member of the parent; remove them from the child team.
+  - Teams whose members are synchronized from an identity provider (team synchronization) refuse
+    changes through the API; the module fails saying so.
+seealso:
+  - module: gitops.github.github_org_membership
+  - name: GitHub REST API for team members
+    description: The endpoints this module uses.
+    link: https://docs.github.com/en/rest/teams/members
+'''
+
+EXAMPLES = r'''
+- name: Add a maintainer to a team
+  gitops.github.github_team_membership:
+    org: acme
+    team: platform
+    username: alice
+    role: maintainer
+
+- name: Add someone by team id (invites them to the org if needed)
+  gitops.github.github_team_membership:
+    org: acme
+    team_id: 7001
+    username: new-hire
+
+- name: Remove a user from a team
+  gitops.github.github_team_membership:
+    org: acme
+    team: platform
+    username: leaver
+    state: absent
+'''
+
+RETURN = r'''
+membership:
+  description: The team membership after the task (in check mode, as it would be).
+  returned: success
+  type: dict
+  contains:
+    login:
+      description: The user's login.
+      type: str
+      sample: alice
+    state:
+      description: V(active), V(pending) (waiting for an organization invitation) or V(absent).
+      type: str
+      sample: active
+    role:
+      description: V(member) or V(maintainer); V(null) when absent.
+      type: str
+      sample: maintainer
+inherited_from:
+  description: Slug of the child team through which the user is a member, when O(state=absent)
+    could not remove an inherited membership.
+  returned: when the membership is inherited
+  type: str
+  sample: platform-oncall
+diff:
+  description: The membership before and after, the same shape as RV(membership).
+  returned: always
+  type: dict
+  sample: {"before": {"login": "bob", "state": "active", "role": "member"}, "after": {"login": "bob", "state": "active", "role": "maintainer"}}
+api_requests:
+  description: How many HTTP requests the task sent.
+  returned: success
+  type: int
+  sample: 2
+'''
+
+import re
+
+from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, write_landed
+from ansible_collections.gitops.github.plugins.module_utils._membership import membership_view, plan_membership
+from ansible_collections.gitops.github.plugins.module_utils._teams import TeamNotFound, inherited_from, team_ref
+
+_IDP_RE = re.compile(r'synchroni[sz]|externally managed|identity provider', re.IGNORECASE)
+
+
+def main():
+    gh = GitHubModule(
+        argument_spec=dict(
+            org=dict(type='str', required=True),
+            team=dict(type='str'),
+            team_id=dict(type='int'),
+            username=dict(type='str', required=True),
+            role=dict(type='str', choices=['member', 'maintainer']),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+        ),
+        mutually_exclusive=[('team', 'team_id')],
+        required_one_of=[('team', 'team_id')],
+        logins=('org', 'username'),
+        slugs=('team',),
+    )
+    params = gh.params
+    org, username = params['org'], params['username']
+    if params['team_id'] is not None and params['team_id'] <= 0:
+        gh.fail('team_id must be a positive number, got %s' % params['team_id'])
+    client = gh.client
+    result = {}
+    operation = 'find team'
+    try:
+        ref = team_ref(client, org, params['team'], params['team_id'])
+        path = ref.membership_path(username)
+        operation = 'read membership of %s in %s' % (username, ref.label)
+        data = client.get_or_none(path)
+        if data is None:
+            operation = 'read %s' % ref.label
+            if client.get_or_none(ref.base) is None:
+                raise TeamNotFound('%s was not found, or the token cannot see it (GET %s returned HTTP 404)' % (
+                    ref.label[0].upper() + ref.label[1:], ref.base))
+        before = membership_view(username, data)
+
+        owner = False
+        if (params['state'] == 'present' and params['role'] == 'member' and before['state'] == 'active'
+                and before['role'] == 'maintainer'):
+            # Owners always read back as maintainer: decide from the org role, not by guessing.
+            operation = 'read organization role of %s in %s' % (username, org)
+            org_data = client.get_or_none('/orgs/%s/memberships/%s' % (quote_segment(org), quote_segment(username)))
+            owner = bool(org_data and org_data.get('state') == 'active' and org_data.get('role') == 'admin')
+            if owner:
+                gh.warn('%s is an owner of %s, and GitHub always reports owners as team maintainers: '
+                        'role=member is treated as converged for %s' % (before['login'], org, ref.label))
+
+        child = None
+        if params['state'] == 'absent' and before['state'] == 'active':
+            operation = 'look for child teams of %s' % ref.label
+            child = inherited_from(client, ref, username)
+            if child is not None:
+                result['inherited_from'] = child.slug
+                gh.warn('%s is a member of %s only through its child team %s; GitHub cannot remove an '
+                        'inherited membership from the parent: remove them from %s instead' % (
+                            before['login'], ref.label, child.slug, child.slug))
+
+        new_state = None
+        if before['state'] == 'absent' and params['state'] == 'present' and gh.check_mode:
+            new_state = 'active' if client.is_ghes else _org_state(client, org, username)
+        plan = plan_membership(before, params['state'], params['role'], new_state=new_state or 'pending',
+                               keep_role=owner, keep_present=child is not None)
+
+        after = plan.after
+        if plan.changed and not gh.check_mode:
+            if plan.action == 'put':
+                operation = 'set membership of %s in %s to %s' % (username, ref.label, plan.body['role'])
+                resp = client.request('PUT', path, json=plan.body, expected=(200,), verify=lambda: write_landed(client, path, plan))
+                after = membership_view(before['login'], resp.data)
+            else:
+                operation = 'remove %s from %s' % (username, ref.label)
+                client.request('DELETE', path, expected=(204,), verify=lambda: write_landed(client, path, plan))
+            result['changed'] = True
+    except TeamNotFound as exc:
+        gh.fail(str(exc), membership=membership_view(username))
+    except GitHubError as exc:
+        if exc.status == 403 and _IDP_RE.search(exc.message or ''):
+            gh.fail_request('%s: the team is managed by your identity provider (team synchronization); change the IdP '
+                            'group instead' % operation, exc, **result)
+        gh.fail_request(operation, exc, **result)
+
+    result.update(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
+    gh.exit(**result)
+
+
+def _org_state(client, org, username):
+    """What a new team membership will be: active for org members, pending (an invitation) otherwise."""
+    data = client.get_or_none('/orgs/%s/memberships/%s' % (quote_segment(org), quote_segment(username)))
+    return 'active' if data and data.get('state') == 'active' else 'pending'
+
+
+if __name__ == '__main__':
+    main()

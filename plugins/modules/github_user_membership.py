@@ -1,0 +1,134 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: github_user_membership
+short_description: Accept your own pending invitation to a GitHub organization
+version_added: 0.1.0
+description:
+  - Works on the organization membership of the user the token belongs to.
+  - With O(state=active), accepts a pending invitation; an active membership is left alone.
+author:
+  - gitops.github developers
+options:
+  org:
+    description:
+      - Login of the organization (case-insensitive).
+    type: str
+    required: true
+  state:
+    description:
+      - V(active) accepts a pending invitation.
+    type: str
+    choices: [active]
+    default: active
+extends_documentation_fragment:
+  - gitops.github.github
+  - gitops.github.github.ATTRIBUTES
+notes:
+  - Fails when the user has neither a membership nor an invitation; an owner must invite them
+    first (see M(gitops.github.github_org_membership)).
+  - Accepting an invitation also adds the user to the teams the invitation named.
+seealso:
+  - module: gitops.github.github_org_membership
+  - module: gitops.github.github_user_membership_info
+  - name: GitHub REST API for your organization memberships
+    description: The endpoints this module uses.
+    link: https://docs.github.com/en/rest/orgs/members#update-an-organization-membership-for-the-authenticated-user
+'''
+
+EXAMPLES = r'''
+- name: Accept the invitation to acme with the invitee's own token
+  gitops.github.github_user_membership:
+    org: acme
+    state: active
+  environment:
+    GITHUB_TOKEN: "{{ lookup('ansible.builtin.env', 'NEW_HIRE_TOKEN') }}"
+'''
+
+RETURN = r'''
+membership:
+  description: The membership after the task (in check mode, as it would be).
+  returned: success
+  type: dict
+  contains:
+    org:
+      description: The organization's login as GitHub spells it.
+      type: str
+      sample: acme
+    state:
+      description: V(active) or V(pending).
+      type: str
+      sample: active
+    role:
+      description: V(admin) or V(member).
+      type: str
+      sample: member
+diff:
+  description: The membership before and after, the same shape as RV(membership).
+  returned: always
+  type: dict
+  sample: {"before": {"org": "acme", "state": "pending", "role": "member"}, "after": {"org": "acme", "state": "active", "role": "member"}}
+api_requests:
+  description: How many HTTP requests the task sent.
+  returned: success
+  type: int
+  sample: 2
+'''
+
+from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
+
+
+def view(org, data):
+    organization = data.get('organization') or {}
+    return {'org': organization.get('login') or org, 'state': data.get('state'), 'role': data.get('role')}
+
+
+def main():
+    gh = GitHubModule(
+        argument_spec=dict(
+            org=dict(type='str', required=True),
+            state=dict(type='str', default='active', choices=['active']),
+        ),
+        logins=('org',),
+    )
+    org = gh.params['org']
+    client = gh.client
+    path = '/user/memberships/orgs/%s' % quote_segment(org)
+    result = {}
+    operation = 'read own membership of %s' % org
+    try:
+        data = client.get_or_none(path)
+        if data is None:
+            gh.fail('The token owner has no membership of, and no invitation to, %s (GET %s returned HTTP 404); '
+                    'an owner must invite them first' % (org, path))
+        before = view(org, data)
+        after = dict(before, state='active')
+        changed = before['state'] != 'active'
+        if changed and not gh.check_mode:
+            operation = 'accept the invitation to %s' % org
+            resp = client.request('PATCH', path, json={'state': 'active'}, expected=(200, 202),
+                                  verify=lambda: _accepted(client, path))
+            if resp.data:
+                after = view(org, resp.data)
+            result['changed'] = True
+    except GitHubError as exc:
+        gh.fail_request(operation, exc, **result)
+
+    result.update(changed=changed, membership=after, diff=dict(before=before, after=after))
+    gh.exit(**result)
+
+
+def _accepted(client, path):
+    data = client.get_or_none(path)
+    return data if data and data.get('state') == 'active' else None
+
+
+if __name__ == '__main__':
+    main()
