@@ -14,6 +14,42 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 CALLBACK_DIR = os.path.join(HERE, 'callback_plugins')
 
+OWNER_TOKEN = 'sim-token-octo-admin'
+
+# A small org with every trap in it; tests copy and extend it.
+BASE_SEED = {
+    'users': ['octo-admin', 'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'new-hire', 'Mixed-Case'],
+    'tokens': {
+        OWNER_TOKEN: 'octo-admin',
+        'sim-token-alice': 'alice',
+        'sim-token-new-hire': 'new-hire',
+        'sim-token-dave': 'dave',
+    },
+    'orgs': [{
+        'login': 'acme',
+        'id': 9001,
+        'owners': ['octo-admin', 'erin'],
+        'members': ['alice', 'bob', 'carol', 'Mixed-Case'],
+        'invitations': [{'login': 'dave', 'role': 'direct_member'}],
+        'public_members': ['octo-admin'],
+        'teams': [
+            {'slug': 'platform', 'name': 'Platform', 'id': 7001, 'maintainers': ['alice'], 'members': ['bob']},
+            {'slug': 'platform-oncall', 'name': 'Platform On-call', 'id': 7002, 'parent': 'platform', 'members': ['carol']},
+            {'slug': 'sso-synced', 'name': 'SSO synced', 'id': 7003, 'idp_synced': True, 'members': ['alice']},
+        ],
+    }, {
+        'login': 'other-org',
+        'id': 9002,
+        'owners': ['frank'],
+        'members': [],
+    }],
+}
+
+
+def writes(sim):
+    """The mutating requests in the simulator's log, as (METHOD, path) pairs."""
+    return [(e.method, e.path) for e in sim.log if e.method in ('POST', 'PUT', 'PATCH', 'DELETE')]
+
 
 class PlaybookRun(object):
     """The outcome of one ansible-playbook run: exit code, output, and each task's result."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import OWNER_TOKEN, writes
+from harness import OWNER_TOKEN, writes
 
 
 def member_task(name='membership', **args):

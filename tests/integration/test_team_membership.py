@@ -3,7 +3,7 @@ ansible-playbook runs against the simulator: every trap the older tools fall int
 
 from __future__ import annotations
 
-from conftest import writes
+from harness import writes
 
 
 def team_task(name='team', **args):

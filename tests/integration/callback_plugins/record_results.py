@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -22,13 +23,22 @@ class CallbackModule(CallbackBase):
     CALLBACK_NAME = 'record_results'
     CALLBACK_NEEDS_ENABLED = True
 
+    def __init__(self, *args, **kwargs):
+        super(CallbackModule, self).__init__(*args, **kwargs)
+        self._started = {}
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self._started[task._uuid] = time.perf_counter()
+
     def _write(self, result, status):
         path = os.environ.get('RECORD_RESULTS_FILE')
         if not path:
             return
         data = dict(result._result)
         data.pop('invocation', None)
-        line = {'task': result._task.get_name(), 'status': status, 'result': data}
+        started = self._started.get(result._task._uuid)
+        line = {'task': result._task.get_name(), 'status': status, 'result': data,
+                'seconds': None if started is None else time.perf_counter() - started}
         with open(path, 'a') as handle:
             handle.write(json.dumps(line, default=str) + '\n')
 

@@ -6,6 +6,7 @@ import contextlib
 import json
 
 import pytest
+from ansible.module_utils.common import warnings as ansible_warnings
 
 try:  # ansible-core >= 2.19
     from ansible.module_utils.testing import patch_module_args
@@ -38,6 +39,11 @@ def run_module(capsys, monkeypatch):
             full['_ansible_check_mode'] = True
         if diff:
             full['_ansible_diff'] = True
+        # Warnings are process-global in ansible-core; each run here stands for a fresh process.
+        for name in ('_global_warnings', '_global_deprecations'):
+            store = getattr(ansible_warnings, name, None)
+            if store is not None:
+                store.clear()
         with patch_module_args(full):
             with pytest.raises(SystemExit) as info:
                 main()
@@ -48,3 +54,4 @@ def run_module(capsys, monkeypatch):
         return result
 
     return runner
+

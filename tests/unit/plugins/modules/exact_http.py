@@ -49,3 +49,13 @@ def org_membership(login, state='active', role='member', org='acme'):
 
 
 NOT_FOUND = {'message': 'Not Found', 'documentation_url': 'https://docs.github.com/rest'}
+
+
+def warning_texts(result):
+    """The warnings of a module result as plain strings (ansible-core 2.19 wraps them in objects)."""
+    texts = []
+    for warning in result.get('warnings') or []:
+        if isinstance(warning, dict):
+            warning = (warning.get('event') or {}).get('msg') or warning.get('msg') or str(warning)
+        texts.append(warning)
+    return texts
