@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any
 
 SEED_TIME = "2024-01-01T00:00:00Z"
 DEFAULT_RATE_LIMIT = 5000
@@ -121,20 +122,31 @@ class State:
 
     # ------------------------------------------------------------------ loading
     def load(self, seed: dict) -> None:
+        """Replace the whole state with the seed's; on a SeedError the state is left unchanged."""
         if not isinstance(seed, dict):
             raise SeedError("the seed must be a mapping")
+        fresh = State.__new__(State)
+        try:
+            fresh._build(seed)
+        except SeedError:
+            raise
+        except (TypeError, ValueError, AttributeError, KeyError) as e:
+            raise SeedError(f"malformed seed: {e}") from e
         with self.lock:
-            self.users: dict[str, User] = {}
-            self.users_by_id: dict[int, User] = {}
-            self.tokens: dict[str, str] = {}
-            self.orgs: dict[str, Org] = {}
-            self.orgs_by_id: dict[int, Org] = {}
-            self.teams_by_id: dict[int, Team] = {}
-            self.rev = 0
-            self._cache: dict[tuple, tuple[int, Any]] = {}
-            rl = seed.get("rate_limit") or {}
-            self.rate_limit = int(rl.get("limit", DEFAULT_RATE_LIMIT))
-            self._load(seed)
+            self.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "lock"})
+
+    def _build(self, seed: dict) -> None:
+        self.users: dict[str, User] = {}
+        self.users_by_id: dict[int, User] = {}
+        self.tokens: dict[str, str] = {}
+        self.orgs: dict[str, Org] = {}
+        self.orgs_by_id: dict[int, Org] = {}
+        self.teams_by_id: dict[int, Team] = {}
+        self.rev = 0
+        self._cache: dict[tuple, tuple[int, Any]] = {}
+        rl = seed.get("rate_limit") or {}
+        self.rate_limit = int(rl.get("limit", DEFAULT_RATE_LIMIT))
+        self._load(seed)
 
     def _load(self, seed: dict) -> None:
         users_spec = []

@@ -1,0 +1,9 @@
+"""ghsim: a local, stateful simulator of GitHub's REST API for org and team memberships."""
+
+from __future__ import annotations
+
+from .seeds import generate, load_seed
+from .server import Exchange, Fault, Simulator
+from .state import SeedError, State
+
+__all__ = ["Exchange", "Fault", "SeedError", "Simulator", "State", "generate", "load_seed"]

@@ -1,0 +1,864 @@
+"""GitHub REST routes for memberships: pure request -> response logic over a ``State``.
+
+The HTTP server (server.py) does transport, auth, rate limits, ETags, faults and logging;
+this module only decides what GitHub would answer for an authenticated caller.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, unquote, urlencode
+
+from .state import INVITATION_ROLES, ORG_ROLES, TEAM_ROLES, Invitation, Org, State, Team, User, node_id
+
+DOCS = "https://docs.github.com/rest"
+IDP_MESSAGE = ("This team is externally managed: its membership is synchronized with an identity provider "
+               "(team synchronization), so members cannot be added or removed through the API.")
+ORG_AS_MEMBER = "Cannot add an organization as a member."
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, doc: str = "", errors: list | None = None,
+                 headers: dict | None = None, body: bool = True) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.doc = doc
+        self.errors = errors
+        self.headers = headers or {}
+        self.body = body
+
+    def payload(self) -> dict:
+        d: dict[str, Any] = {"message": self.message}
+        if self.errors:
+            d["errors"] = self.errors
+        d["documentation_url"] = f"{DOCS}{self.doc}" if self.doc.startswith("/") else (self.doc or DOCS)
+        d["status"] = str(self.status)
+        return d
+
+
+def not_found(doc: str = "") -> ApiError:
+    return ApiError(404, "Not Found", doc)
+
+
+def invalid(field_: str, value: Any, allowed: tuple, doc: str) -> ApiError:
+    allowed_s = ", ".join(json.dumps(a) for a in allowed)
+    return ApiError(422, f"Invalid request.\n\nFor 'properties/{field_}', {json.dumps(value)} is not a member "
+                         f"of [{allowed_s}].", doc)
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query_pairs: list[tuple[str, str]]
+    body: bytes
+    caller: User
+    ghes: bool
+    api_url: str
+    root_url: str
+    _json: Any = field(default=None, repr=False)
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(self.query_pairs)
+
+    def json(self) -> dict:
+        if self._json is None:
+            raw = self.body.strip()
+            if not raw:
+                self._json = {}
+            else:
+                try:
+                    self._json = json.loads(raw)
+                except (ValueError, UnicodeDecodeError):
+                    raise ApiError(400, "Problems parsing JSON", "") from None
+                if not isinstance(self._json, dict):
+                    raise ApiError(422, f"Invalid request.\n\n{json.dumps(self._json)[:60]} is not an object.", "")
+        return self._json
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any = None  # JSON-able object, or None for no body
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[..., Response]
+
+
+@dataclass
+class Route:
+    method: str
+    template: str
+    regex: re.Pattern
+    handler: Handler
+    github_only: bool = False  # absent on GHES (invitations)
+
+
+ROUTES: list[Route] = []
+
+
+def route(method: str, *templates: str, github_only: bool = False) -> Callable[[Handler], Handler]:
+    def deco(fn: Handler) -> Handler:
+        for template in templates:
+            pattern = re.sub(r"\{(\w+)\}", lambda m: f"(?P<{m.group(1)}>[^/]+)", template)
+            ROUTES.append(Route(method, template, re.compile(f"^{pattern}$"), fn, github_only))
+        return fn
+    return deco
+
+
+def match(method: str, path: str, ghes: bool) -> tuple[Route | None, dict[str, str]]:
+    """The route for method+path (None if unknown, or known path with another method: GitHub says 404)."""
+    method = "GET" if method == "HEAD" else method
+    for r in ROUTES:
+        if r.method != method or (ghes and r.github_only):
+            continue
+        m = r.regex.match(path)
+        if m:
+            return r, {k: unquote(v) for k, v in m.groupdict().items()}
+    return None, {}
+
+
+# =========================================================================== representations
+class Api:
+    """Builds GitHub-shaped JSON for state objects, relative to a simulator's URLs."""
+
+    def __init__(self, state: State, req: Request) -> None:
+        self.s = state
+        self.req = req
+        self.api = req.api_url
+        self.web = req.root_url
+
+    # -- users / orgs
+    def user(self, u: User) -> dict:
+        api, login = self.api, u.login
+        base = f"{api}/users/{login}"
+        return {
+            "login": login, "id": u.id, "node_id": node_id("User" if u.type == "User" else "Organization", u.id),
+            "avatar_url": f"{self.web}/avatars/u/{u.id}?v=4", "gravatar_id": "",
+            "url": base, "html_url": f"{self.web}/{login}",
+            "followers_url": f"{base}/followers", "following_url": f"{base}/following{{/other_user}}",
+            "gists_url": f"{base}/gists{{/gist_id}}", "starred_url": f"{base}/starred{{/owner}}{{/repo}}",
+            "subscriptions_url": f"{base}/subscriptions", "organizations_url": f"{base}/orgs",
+            "repos_url": f"{base}/repos", "events_url": f"{base}/events{{/privacy}}",
+            "received_events_url": f"{base}/received_events", "type": u.type,
+            "user_view_type": "public", "site_admin": u.site_admin,
+        }
+
+    def user_full(self, u: User, private: bool) -> dict:
+        d = self.user(u)
+        d.update({
+            "name": u.name, "company": None, "blog": "", "location": None, "email": u.email,
+            "hireable": None, "bio": None, "twitter_username": None, "notification_email": u.email,
+            "public_repos": 0, "public_gists": 0, "followers": 0, "following": 0,
+            "created_at": "2020-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
+        })
+        if private:
+            d.update({"user_view_type": "private", "private_gists": 0, "total_private_repos": 0,
+                      "owned_private_repos": 0, "disk_usage": 0, "collaborators": 0,
+                      "two_factor_authentication": True,
+                      "plan": {"name": "free", "space": 976562499, "collaborators": 0, "private_repos": 10000}})
+        return d
+
+    def org_simple(self, o: Org) -> dict:
+        base = f"{self.api}/orgs/{o.login}"
+        return {
+            "login": o.login, "id": o.id, "node_id": node_id("Organization", o.id), "url": base,
+            "repos_url": f"{base}/repos", "events_url": f"{base}/events", "hooks_url": f"{base}/hooks",
+            "issues_url": f"{base}/issues", "members_url": f"{base}/members{{/member}}",
+            "public_members_url": f"{base}/public_members{{/member}}",
+            "avatar_url": f"{self.web}/avatars/u/{o.id}?v=4", "description": o.description,
+        }
+
+    def org_full(self, o: Org) -> dict:
+        d = self.org_simple(o)
+        d.update({
+            "name": o.name or o.login, "company": "", "blog": "", "location": "",
+            "email": f"{o.login.lower()}@example.com",
+            "twitter_username": None, "is_verified": False, "has_organization_projects": True,
+            "has_repository_projects": True, "public_repos": 0, "public_gists": 0, "followers": 0,
+            "following": 0, "html_url": f"{self.web}/{o.login}", "created_at": o.created_at,
+            "updated_at": o.created_at, "archived_at": None, "type": "Organization",
+        })
+        return d
+
+    def org_membership(self, o: Org, u: User, state: str, role: str) -> dict:
+        return {
+            "url": f"{self.api}/orgs/{o.login}/memberships/{u.login}",
+            "state": state, "role": role,
+            "organization_url": f"{self.api}/orgs/{o.login}",
+            "organization": self.org_simple(o),
+            "user": self.user(u),
+        }
+
+    def invitation(self, o: Org, inv: Invitation) -> dict:
+        inviter = self.s.users.get(inv.inviter_key or "") or self.s.users[o.key]
+        return {
+            "id": inv.id,
+            "login": self.s.login_of(inv.login_key) if inv.login_key else None,
+            "email": inv.email,
+            "role": inv.role,
+            "created_at": inv.created_at,
+            "failed_at": inv.failed_at,
+            "failed_reason": inv.failed_reason,
+            "inviter": self.user(inviter),
+            "team_count": len(inv.teams),
+            "node_id": node_id("OrganizationInvitation", inv.id),
+            "invitation_teams_url": f"{self.api}/organizations/{o.id}/invitations/{inv.id}/teams",
+            "invitation_source": "member",
+        }
+
+    # -- teams
+    def team_simple(self, t: Team) -> dict:
+        o = self.s.orgs[t.org_key]
+        base = f"{self.api}/organizations/{o.id}/team/{t.id}"
+        return {
+            "id": t.id, "node_id": node_id("Team", t.id), "url": base,
+            "html_url": f"{self.web}/orgs/{o.login}/teams/{t.slug}",
+            "name": t.name, "slug": t.slug, "description": t.description, "privacy": t.privacy,
+            "notification_setting": "notifications_enabled", "permission": "pull",
+            "members_url": f"{base}/members{{/member}}", "repositories_url": f"{base}/repos",
+            "type": "organization", "organization_id": o.id,
+        }
+
+    def team(self, t: Team) -> dict:
+        d = self.team_simple(t)
+        d["parent"] = self.team_simple(self.s.teams_by_id[t.parent_id]) if t.parent_id else None
+        return d
+
+    def team_full(self, t: Team) -> dict:
+        d = self.team(t)
+        o = self.s.orgs[t.org_key]
+        d.update({
+            "created_at": t.created_at, "updated_at": t.created_at,
+            "members_count": len(self.s.effective_team_members(t)), "repos_count": 0,
+            "organization": self.org_full(o),
+        })
+        return d
+
+    def team_membership(self, t: Team, u: User, state: str, role: str) -> dict:
+        o = self.s.orgs[t.org_key]
+        return {"url": f"{self.api}/organizations/{o.id}/team/{t.id}/memberships/{u.login}",
+                "role": role, "state": state}
+
+    # -- pagination
+    def page(self, items: list, link_path: str, render: Callable[[Any], dict]) -> Response:
+        q = self.req.query
+        per_page = _int(q.get("per_page"), 30)
+        per_page = 30 if per_page < 1 else min(per_page, 100)
+        page = max(_int(q.get("page"), 1), 1)
+        total = len(items)
+        last = max((total + per_page - 1) // per_page, 1)
+        chunk = items[(page - 1) * per_page: page * per_page]
+        headers: dict[str, str] = {}
+        if last > 1 or page > 1:
+            links = []
+
+            def url(n: int) -> str:
+                pairs, seen = [], False
+                for k, v in self.req.query_pairs:
+                    if k == "page":
+                        if not seen:
+                            pairs.append(("page", str(n)))
+                            seen = True
+                    else:
+                        pairs.append((k, v))
+                if not seen:
+                    pairs.append(("page", str(n)))
+                return f"{self.api}{link_path}?{urlencode(pairs)}"
+
+            if page > 1:
+                links.append(f'<{url(min(page - 1, last))}>; rel="prev"')
+            if page < last:
+                links.append(f'<{url(page + 1)}>; rel="next"')
+                links.append(f'<{url(last)}>; rel="last"')
+            if page > 1:
+                links.append(f'<{url(1)}>; rel="first"')
+            headers["link"] = ", ".join(links)
+        return Response(200, [render(x) for x in chunk], headers)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+# =========================================================================== helpers
+def _org(s: State, name: str) -> Org:
+    o = s.org(name)
+    if o is None:
+        raise not_found("/orgs/orgs#get-an-organization")
+    return o
+
+
+def _org_by_id(s: State, org_id: str) -> Org:
+    try:
+        o = s.orgs_by_id.get(int(org_id))
+    except ValueError:
+        o = None
+    if o is None:
+        raise not_found("/orgs/orgs#get-an-organization")
+    return o
+
+
+def _user(s: State, login: str, doc: str = "/users/users#get-a-user") -> User:
+    u = s.user(login)
+    if u is None:
+        raise not_found(doc)
+    return u
+
+
+def _is_owner(o: Org, key: str) -> bool:
+    return o.members.get(key) == "admin"
+
+
+def _is_member(o: Org, key: str) -> bool:
+    return key in o.members
+
+
+def _team_visible(s: State, o: Org, t: Team, key: str) -> bool:
+    if not _is_member(o, key):
+        return False
+    if t.privacy != "secret" or _is_owner(o, key):
+        return True
+    return s.team_membership(t, key) is not None
+
+
+TEAM_DOC = "/teams/teams#get-a-team-by-name"
+
+
+def _check_team(s: State, o: Org, t: Team | None, caller: User) -> Team:
+    if t is None or not _team_visible(s, o, t, caller.key):
+        raise not_found(TEAM_DOC)
+    return t
+
+
+def _team_by_slug(s: State, req: Request, org: str, team_slug: str) -> tuple[Org, Team]:
+    o = s.org(org)
+    if o is None:
+        raise not_found(TEAM_DOC)
+    return o, _check_team(s, o, o.teams.get(team_slug.lower()), req.caller)
+
+
+def _team_by_ids(s: State, req: Request, org_id: str, team_id: str) -> tuple[Org, Team]:
+    o = _org_by_id(s, org_id)
+    t = _team_by_id(s, team_id)
+    if t is not None and t.org_key != o.key:
+        t = None
+    return o, _check_team(s, o, t, req.caller)
+
+
+def _team_legacy(s: State, req: Request, team_id: str) -> tuple[Org, Team]:
+    t = _team_by_id(s, team_id)
+    if t is None:
+        raise not_found(TEAM_DOC)
+    o = s.orgs[t.org_key]
+    return o, _check_team(s, o, t, req.caller)
+
+
+def _team_by_id(s: State, team_id: str) -> Team | None:
+    try:
+        return s.teams_by_id.get(int(team_id))
+    except ValueError:
+        return None
+
+
+def _role_param(req: Request, allowed: tuple, doc: str, default: str) -> str:
+    role = req.json().get("role", default)
+    if role not in allowed:
+        raise invalid("role", role, allowed, doc)
+    return str(role)
+
+
+def _query_enum(req: Request, name: str, allowed: tuple, default: str | None, doc: str) -> str | None:
+    v = req.query.get(name, default)
+    if v is not None and v not in allowed:
+        raise ApiError(422, f"Invalid value for `{name}`: {v!r}; expected one of {', '.join(allowed)}.", doc,
+                       errors=[{"resource": "Search", "field": name, "code": "invalid"}])
+    return v
+
+
+def _team_resolvers() -> list[tuple[str, Callable[..., tuple[Org, Team]]]]:
+    return [
+        ("/orgs/{org}/teams/{team_slug}", _team_by_slug),
+        ("/organizations/{org_id}/team/{team_id}", _team_by_ids),
+        ("/teams/{team_id}", _team_legacy),
+    ]
+
+
+def team_routes(method: str, suffix: str, github_only: bool = False) -> Callable[[Handler], Handler]:
+    """Register a team handler ``fn(s, req, org, team, **rest)`` under the slug, id and legacy routes."""
+    def deco(fn: Handler) -> Handler:
+        for prefix, resolver in _team_resolvers():
+            template = prefix + suffix
+            ids = re.findall(r"\{(\w+)\}", prefix)
+
+            def handler(s: State, req: Request, _resolver: Any = resolver, _ids: list = ids, **params: str) -> Response:
+                args = [params.pop(i) for i in _ids]
+                o, t = _resolver(s, req, *args)
+                return fn(s, req, o, t, **params)
+
+            route(method, template, github_only=github_only)(handler)
+        return fn
+    return deco
+
+
+# =========================================================================== user
+@route("GET", "/user")
+def get_user(s: State, req: Request) -> Response:
+    return Response(200, Api(s, req).user_full(req.caller, private=True))
+
+
+@route("GET", "/users/{username}")
+def get_a_user(s: State, req: Request, username: str) -> Response:
+    u = _user(s, username)
+    return Response(200, Api(s, req).user_full(u, private=False))
+
+
+@route("GET", "/orgs/{org}")
+def get_org(s: State, req: Request, org: str) -> Response:
+    return Response(200, Api(s, req).org_full(_org(s, org)))
+
+
+# =========================================================================== org memberships
+MEMBERSHIP_DOC = "/orgs/members#get-organization-membership-for-a-user"
+SET_MEMBERSHIP_DOC = "/orgs/members#set-organization-membership-for-a-user"
+REMOVE_MEMBERSHIP_DOC = "/orgs/members#remove-organization-membership-for-a-user"
+
+
+def _membership_of(o: Org, key: str) -> tuple[str, str] | None:
+    role = o.members.get(key)
+    if role is not None:
+        return "active", role
+    inv = o.invitation_for(key)
+    if inv is not None:
+        return "pending", inv.role if inv.role in ("admin", "billing_manager") else "member"
+    return None
+
+
+@route("GET", "/orgs/{org}/memberships/{username}")
+def get_org_membership(s: State, req: Request, org: str, username: str) -> Response:
+    o = _org(s, org)
+    u = s.user(username)
+    if u is None or (not _is_member(o, req.caller.key) and u.key != req.caller.key):
+        raise not_found(MEMBERSHIP_DOC)
+    m = _membership_of(o, u.key)
+    if m is None:
+        raise not_found(MEMBERSHIP_DOC)
+    return Response(200, Api(s, req).org_membership(o, u, *m))
+
+
+@route("PUT", "/orgs/{org}/memberships/{username}")
+def put_org_membership(s: State, req: Request, org: str, username: str) -> Response:
+    o = _org(s, org)
+    if not _is_owner(o, req.caller.key):
+        raise ApiError(403, "You must be an admin to create an invitation or to update a membership.",
+                       SET_MEMBERSHIP_DOC)
+    role = _role_param(req, ORG_ROLES, SET_MEMBERSHIP_DOC, "member")
+    u = _user(s, username, SET_MEMBERSHIP_DOC)
+    if u.type == "Organization":
+        raise ApiError(422, ORG_AS_MEMBER, SET_MEMBERSHIP_DOC,
+                       errors=[{"resource": "OrganizationInvitation", "field": "invitee", "code": "org",
+                                "message": ORG_AS_MEMBER}])
+    api = Api(s, req)
+    if _is_member(o, u.key) or req.ghes:
+        s.set_org_role(o, u.key, role)
+        return Response(200, api.org_membership(o, u, "active", role))
+    inv = o.invitation_for(u.key)
+    inv_role = "admin" if role == "admin" else "direct_member"
+    if inv is not None:
+        inv.role = inv_role
+        s.touch()
+    else:
+        s.create_invitation(o, u.key, None, inv_role, {}, req.caller.key)
+    return Response(200, api.org_membership(o, u, "pending", role))
+
+
+@route("DELETE", "/orgs/{org}/memberships/{username}")
+def delete_org_membership(s: State, req: Request, org: str, username: str) -> Response:
+    o = _org(s, org)
+    if not _is_owner(o, req.caller.key):
+        raise ApiError(403, "You must be an admin to remove a membership.", REMOVE_MEMBERSHIP_DOC)
+    u = _user(s, username, REMOVE_MEMBERSHIP_DOC)
+    if s.remove_org_member(o, u.key):
+        return Response(204)
+    inv = o.invitation_for(u.key)
+    if inv is not None:
+        s.cancel_invitation(o, inv.id)
+        return Response(204)
+    raise not_found(REMOVE_MEMBERSHIP_DOC)
+
+
+# =========================================================================== org members
+MEMBERS_DOC = "/orgs/members#list-organization-members"
+CHECK_MEMBER_DOC = "/orgs/members#check-organization-membership-for-a-user"
+
+
+@route("GET", "/orgs/{org}/members", "/organizations/{org_id}/members")
+def list_members(s: State, req: Request, org: str = "", org_id: str = "") -> Response:
+    o = _org(s, org) if org else _org_by_id(s, org_id)
+    flt = _query_enum(req, "filter", ("all", "2fa_disabled", "2fa_insecure"), "all", MEMBERS_DOC)
+    role = _query_enum(req, "role", ("all", "admin", "member"), "all", MEMBERS_DOC)
+    caller = req.caller.key
+    if flt != "all" and not _is_owner(o, caller):
+        raise ApiError(422, "Only owners can use this filter.", MEMBERS_DOC)
+
+    def build() -> list[str]:
+        pool = o.members if _is_member(o, caller) else {k: o.members[k] for k in o.public if k in o.members}
+        keys = [k for k, r in pool.items() if role == "all" or r == role]
+        if flt == "2fa_disabled":
+            keys = [k for k in keys if k in o.two_factor_disabled]
+        elif flt == "2fa_insecure":
+            keys = [k for k in keys if k in o.two_factor_insecure]
+        return s.sorted_keys(keys)
+
+    keys = s.cached(("members", o.id, flt, role, _is_member(o, caller)), build)
+    api = Api(s, req)
+    users = s.users
+    return api.page(keys, f"/organizations/{o.id}/members", lambda k: api.user(users[k]))
+
+
+@route("GET", "/orgs/{org}/members/{username}")
+def check_member(s: State, req: Request, org: str, username: str) -> Response:
+    o = _org(s, org)
+    if not _is_member(o, req.caller.key):
+        location = f"{req.api_url}/orgs/{quote(org)}/public_members/{quote(username)}"
+        return Response(302, None, {"location": location})
+    u = s.user(username)
+    if u is not None and _is_member(o, u.key):
+        return Response(204)
+    raise ApiError(404, "User does not exist or is not a member of the organization", CHECK_MEMBER_DOC,
+                   body=False)
+
+
+@route("DELETE", "/orgs/{org}/members/{username}")
+def remove_member(s: State, req: Request, org: str, username: str) -> Response:
+    o = _org(s, org)
+    doc = "/orgs/members#remove-an-organization-member"
+    if not _is_owner(o, req.caller.key):
+        raise ApiError(403, "You must be an admin to remove a member.", doc)
+    u = _user(s, username, doc)
+    s.remove_org_member(o, u.key)
+    return Response(204)
+
+
+# =========================================================================== public members
+PUBLIC_DOC = "/orgs/members#list-public-organization-members"
+
+
+@route("GET", "/orgs/{org}/public_members", "/organizations/{org_id}/public_members")
+def list_public(s: State, req: Request, org: str = "", org_id: str = "") -> Response:
+    o = _org(s, org) if org else _org_by_id(s, org_id)
+    keys = s.cached(("public", o.id), lambda: s.sorted_keys(k for k in o.public if k in o.members))
+    api = Api(s, req)
+    return api.page(keys, f"/organizations/{o.id}/public_members", lambda k: api.user(s.users[k]))
+
+
+@route("GET", "/orgs/{org}/public_members/{username}")
+def check_public(s: State, req: Request, org: str, username: str) -> Response:
+    o = _org(s, org)
+    u = s.user(username)
+    if u is not None and u.key in o.public and u.key in o.members:
+        return Response(204)
+    raise ApiError(404, "Not Found", "/orgs/members#check-public-organization-membership-for-a-user", body=False)
+
+
+@route("PUT", "/orgs/{org}/public_members/{username}")
+def set_public(s: State, req: Request, org: str, username: str) -> Response:
+    o = _org(s, org)
+    doc = "/orgs/members#set-public-organization-membership-for-the-authenticated-user"
+    if username.lower() != req.caller.key:
+        raise ApiError(403, "You can only publicize your own membership.", doc)
+    if not _is_member(o, req.caller.key):
+        raise ApiError(403, "You must be a member of the organization to publicize your membership.", doc)
+    s.set_public(o, req.caller.key, True)
+    return Response(204)
+
+
+@route("DELETE", "/orgs/{org}/public_members/{username}")
+def conceal_public(s: State, req: Request, org: str, username: str) -> Response:
+    o = _org(s, org)
+    doc = "/orgs/members#remove-public-organization-membership-for-the-authenticated-user"
+    if username.lower() != req.caller.key:
+        raise ApiError(403, "You can only conceal your own membership.", doc)
+    s.set_public(o, req.caller.key, False)
+    return Response(204)
+
+
+# =========================================================================== invitations (github.com only)
+INVITATIONS_DOC = "/orgs/members#list-pending-organization-invitations"
+CREATE_INVITATION_DOC = "/orgs/members#create-an-organization-invitation"
+
+
+def _owner_only(o: Org, req: Request, doc: str) -> None:
+    if not _is_owner(o, req.caller.key):
+        raise not_found(doc)
+
+
+@route("GET", "/orgs/{org}/invitations", "/organizations/{org_id}/invitations", github_only=True)
+def list_invitations(s: State, req: Request, org: str = "", org_id: str = "") -> Response:
+    o = _org(s, org) if org else _org_by_id(s, org_id)
+    _owner_only(o, req, INVITATIONS_DOC)
+    role = _query_enum(req, "role", ("all", *INVITATION_ROLES[:4]), "all", INVITATIONS_DOC)
+    _query_enum(req, "invitation_source", ("all", "member", "scim"), "all", INVITATIONS_DOC)
+    invs = [i for _, i in sorted(o.invitations.items()) if role == "all" or i.role == role]
+    api = Api(s, req)
+    return api.page(invs, f"/organizations/{o.id}/invitations", lambda i: api.invitation(o, i))
+
+
+@route("GET", "/orgs/{org}/failed_invitations", "/organizations/{org_id}/failed_invitations", github_only=True)
+def list_failed(s: State, req: Request, org: str = "", org_id: str = "") -> Response:
+    o = _org(s, org) if org else _org_by_id(s, org_id)
+    _owner_only(o, req, "/orgs/members#list-failed-organization-invitations")
+    api = Api(s, req)
+    invs = sorted(o.failed_invitations, key=lambda i: i.id)
+    return api.page(invs, f"/organizations/{o.id}/failed_invitations", lambda i: api.invitation(o, i))
+
+
+@route("GET", "/orgs/{org}/invitations/{invitation_id}/teams",
+       "/organizations/{org_id}/invitations/{invitation_id}/teams", github_only=True)
+def list_invitation_teams(s: State, req: Request, invitation_id: str, org: str = "", org_id: str = "") -> Response:
+    o = _org(s, org) if org else _org_by_id(s, org_id)
+    doc = "/orgs/members#list-organization-invitation-teams"
+    _owner_only(o, req, doc)
+    inv = o.invitations.get(_int(invitation_id, -1))
+    if inv is None:
+        raise not_found(doc)
+    teams = [s.teams_by_id[t] for t in sorted(inv.teams)]
+    api = Api(s, req)
+    return api.page(teams, f"/organizations/{o.id}/invitations/{inv.id}/teams", api.team)
+
+
+@route("POST", "/orgs/{org}/invitations", github_only=True)
+def create_invitation(s: State, req: Request, org: str) -> Response:
+    o = _org(s, org)
+    doc = CREATE_INVITATION_DOC
+    if not _is_owner(o, req.caller.key):
+        raise ApiError(403, "You must be an admin to create an invitation to an organization.", doc)
+    body = req.json()
+    role = body.get("role", "direct_member")
+    if role not in INVITATION_ROLES:
+        raise invalid("role", role, INVITATION_ROLES, doc)
+    invitee_id, email = body.get("invitee_id"), body.get("email")
+    if invitee_id is None and not email:
+        raise ApiError(422, "Validation Failed", doc, errors=[
+            {"resource": "OrganizationInvitation", "field": "invitee", "code": "missing_field",
+             "message": "Either invitee_id or email is required."}])
+    team_ids = body.get("team_ids") or []
+    if not isinstance(team_ids, list):
+        raise invalid("team_ids", team_ids, (), doc)
+    teams: dict[int, str] = {}
+    for tid in team_ids:
+        t = _team_by_id(s, str(tid))
+        if t is None or t.org_key != o.key:
+            raise ApiError(422, "Validation Failed", doc, errors=[
+                {"resource": "OrganizationInvitation", "field": "team_ids", "code": "invalid",
+                 "message": f"Team {tid} does not exist in this organization."}])
+        teams[t.id] = "member"
+    key = None
+    if invitee_id is not None:
+        u = s.users_by_id.get(_int(str(invitee_id), -1))
+        if u is None:
+            raise ApiError(422, "Validation Failed", doc, errors=[
+                {"resource": "OrganizationInvitation", "field": "invitee_id", "code": "invalid",
+                 "message": "Invitee does not exist."}])
+        if u.type == "Organization":
+            raise ApiError(422, ORG_AS_MEMBER, doc)
+        key = u.key
+    elif email:
+        u = next((x for x in s.users.values() if x.email and x.email.lower() == str(email).lower()), None)
+        key = u.key if u else None
+    if key is not None and _is_member(o, key):
+        raise ApiError(422, "Validation Failed", doc, errors=[
+            {"resource": "OrganizationInvitation", "field": "data", "code": "unprocessable",
+             "message": "Invitee is already a part of this organization"}])
+    if key is not None and o.invitation_for(key) is not None:
+        raise ApiError(422, "Validation Failed", doc, errors=[
+            {"resource": "OrganizationInvitation", "field": "data", "code": "unprocessable",
+             "message": "Invitee has already been invited"}])
+    inv = s.create_invitation(o, key, None if key else str(email), str(role), teams, req.caller.key)
+    return Response(201, Api(s, req).invitation(o, inv))
+
+
+@route("DELETE", "/orgs/{org}/invitations/{invitation_id}", github_only=True)
+def cancel_invitation(s: State, req: Request, org: str, invitation_id: str) -> Response:
+    o = _org(s, org)
+    doc = "/orgs/members#cancel-an-organization-invitation"
+    _owner_only(o, req, doc)
+    if not s.cancel_invitation(o, _int(invitation_id, -1)):
+        raise not_found(doc)
+    return Response(204)
+
+
+# =========================================================================== teams
+@route("GET", "/orgs/{org}/teams", "/organizations/{org_id}/teams")
+def list_teams(s: State, req: Request, org: str = "", org_id: str = "") -> Response:
+    o = _org(s, org) if org else _org_by_id(s, org_id)
+    if not _is_member(o, req.caller.key):
+        raise ApiError(403, "You must be a member of this organization to list its teams.",
+                       "/teams/teams#list-teams")
+    teams = [t for t in sorted(o.teams.values(), key=lambda t: t.id) if _team_visible(s, o, t, req.caller.key)]
+    api = Api(s, req)
+    return api.page(teams, f"/organizations/{o.id}/teams", api.team)
+
+
+@team_routes("GET", "")
+def get_team(s: State, req: Request, o: Org, t: Team) -> Response:
+    return Response(200, Api(s, req).team_full(t))
+
+
+@team_routes("GET", "/members")
+def list_team_members(s: State, req: Request, o: Org, t: Team) -> Response:
+    role = _query_enum(req, "role", ("member", "maintainer", "all"), "all", "/teams/members#list-team-members")
+    members = s.effective_team_members(t)
+    keys = list(members) if role == "all" else [k for k, (r, _) in members.items() if r == role]
+    api = Api(s, req)
+    return api.page(keys, f"/organizations/{o.id}/team/{t.id}/members", lambda k: api.user(s.users[k]))
+
+
+@team_routes("GET", "/invitations", github_only=True)
+def list_team_invitations(s: State, req: Request, o: Org, t: Team) -> Response:
+    invs = [i for _, i in sorted(o.invitations.items()) if t.id in i.teams]
+    api = Api(s, req)
+    return api.page(invs, f"/organizations/{o.id}/team/{t.id}/invitations", lambda i: api.invitation(o, i))
+
+
+TEAM_MEMBERSHIP_DOC = "/teams/members#get-team-membership-for-a-user"
+ADD_TEAM_MEMBERSHIP_DOC = "/teams/members#add-or-update-team-membership-for-a-user"
+REMOVE_TEAM_MEMBERSHIP_DOC = "/teams/members#remove-team-membership-for-a-user"
+
+
+@team_routes("GET", "/memberships/{username}")
+def get_team_membership(s: State, req: Request, o: Org, t: Team, username: str) -> Response:
+    u = s.user(username)
+    m = s.team_membership(t, u.key) if u else None
+    if u is None or m is None:
+        raise not_found(TEAM_MEMBERSHIP_DOC)
+    return Response(200, Api(s, req).team_membership(t, u, *m))
+
+
+def _can_manage_team(o: Org, t: Team, key: str) -> bool:
+    return _is_owner(o, key) or t.members.get(key) == "maintainer"
+
+
+@team_routes("PUT", "/memberships/{username}")
+def put_team_membership(s: State, req: Request, o: Org, t: Team, username: str) -> Response:
+    doc = ADD_TEAM_MEMBERSHIP_DOC
+    caller = req.caller.key
+    if not _can_manage_team(o, t, caller):
+        raise ApiError(403, "You must be an organization owner or team maintainer to add a team member.", doc)
+    role = _role_param(req, TEAM_ROLES, doc, "member")
+    if t.idp_synced:
+        raise ApiError(403, IDP_MESSAGE, doc)
+    u = _user(s, username, doc)
+    if u.type == "Organization":
+        raise ApiError(422, ORG_AS_MEMBER, doc,
+                       errors=[{"resource": "TeamMember", "field": "user", "code": "org"}])
+    api = Api(s, req)
+    if _is_member(o, u.key):
+        s.set_team_member(t, u.key, role)
+        return Response(200, api.team_membership(t, u, *s.team_membership(t, u.key)))  # type: ignore[misc]
+    if not _is_owner(o, caller):
+        raise ApiError(403, "You must be an organization owner to invite a new member to a team.", doc)
+    if req.ghes:
+        s.set_org_role(o, u.key, "member")
+        s.set_team_member(t, u.key, role)
+        return Response(200, api.team_membership(t, u, *s.team_membership(t, u.key)))  # type: ignore[misc]
+    inv = o.invitation_for(u.key)
+    if inv is None:
+        s.create_invitation(o, u.key, None, "direct_member", {t.id: role}, caller)
+    else:
+        inv.teams[t.id] = role
+        s.touch()
+    return Response(200, api.team_membership(t, u, "pending", role))
+
+
+@team_routes("DELETE", "/memberships/{username}")
+def delete_team_membership(s: State, req: Request, o: Org, t: Team, username: str) -> Response:
+    doc = REMOVE_TEAM_MEMBERSHIP_DOC
+    if not _can_manage_team(o, t, req.caller.key):
+        raise ApiError(403, "You must be an organization owner or team maintainer to remove a team member.", doc)
+    if t.idp_synced:
+        raise ApiError(403, IDP_MESSAGE, doc)
+    u = _user(s, username, doc)
+    if s.remove_team_member(t, u.key):
+        return Response(204)
+    m = s.team_membership(t, u.key)
+    if m is None:
+        raise not_found(doc)
+    if m[0] == "pending":
+        inv = o.invitation_for(u.key)
+        if inv is not None:
+            inv.teams.pop(t.id, None)
+            s.touch()
+    # active only through a child team: GitHub answers 204 and changes nothing
+    return Response(204)
+
+
+# =========================================================================== self service
+USER_MEMBERSHIPS_DOC = "/orgs/members#list-organization-memberships-for-the-authenticated-user"
+
+
+def _user_memberships(s: State, key: str) -> list[tuple[Org, str, str]]:
+    out = []
+    for o in sorted(s.orgs.values(), key=lambda o: o.id):
+        m = _membership_of(o, key)
+        if m:
+            out.append((o, m[0], m[1]))
+    return out
+
+
+@route("GET", "/user/memberships/orgs")
+def list_user_memberships(s: State, req: Request) -> Response:
+    state = _query_enum(req, "state", ("active", "pending"), None, USER_MEMBERSHIPS_DOC)
+    items = [m for m in _user_memberships(s, req.caller.key) if state is None or m[1] == state]
+    api = Api(s, req)
+    return api.page(items, "/user/memberships/orgs", lambda m: api.org_membership(m[0], req.caller, m[1], m[2]))
+
+
+@route("GET", "/user/memberships/orgs/{org}")
+def get_user_membership(s: State, req: Request, org: str) -> Response:
+    doc = "/orgs/members#get-an-organization-membership-for-the-authenticated-user"
+    o = s.org(org)
+    m = _membership_of(o, req.caller.key) if o else None
+    if o is None or m is None:
+        raise not_found(doc)
+    return Response(200, Api(s, req).org_membership(o, req.caller, *m))
+
+
+@route("PATCH", "/user/memberships/orgs/{org}")
+def patch_user_membership(s: State, req: Request, org: str) -> Response:
+    doc = "/orgs/members#update-an-organization-membership-for-the-authenticated-user"
+    body = req.json()
+    state = body.get("state")
+    if state != "active":
+        raise invalid("state", state, ("active",), doc)
+    o = s.org(org)
+    m = _membership_of(o, req.caller.key) if o else None
+    if o is None or m is None:
+        raise not_found(doc)
+    if m[0] == "pending":
+        s.accept_invitation(o, req.caller.key)
+        m = _membership_of(o, req.caller.key)
+    return Response(200, Api(s, req).org_membership(o, req.caller, *m))  # type: ignore[misc]
+
+
+@route("GET", "/user/teams")
+def list_user_teams(s: State, req: Request) -> Response:
+    key = req.caller.key
+    teams = sorted((t for t in s.teams_by_id.values() if key in t.members), key=lambda t: t.id)
+    api = Api(s, req)
+    return api.page(teams, "/user/teams", api.team_full)
+
+
+@route("GET", "/rate_limit")
+def rate_limit(s: State, req: Request) -> Response:  # body is filled in by the server (it owns the buckets)
+    return Response(200, None)

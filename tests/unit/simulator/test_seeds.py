@@ -1,0 +1,69 @@
+"""Seed loading, validation, generated seeds and the State helpers."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from ghsim import SeedError, State, generate
+
+
+def test_demo_seed_contents(sim):
+    st = sim.state
+    assert st.org_role("acme", "octo-admin") == "admin"
+    assert st.org_members("acme") == {"octo-admin": "admin", "alice": "member", "bob": "member", "carol": "member"}
+    assert st.org_invitation("acme", "dave")["teams"] == {"platform": "member"}
+    assert st.is_public("acme", "OCTO-ADMIN") and not st.is_public("acme", "alice")
+    assert st.team_members("acme", "platform") == {"alice": "maintainer", "bob": "member"}
+    assert st.team_role("acme", "platform-oncall", "carol") == "member"
+    assert st.team_pending("acme", "platform", "dave") == "member"
+    assert st.user("other-org").type == "Organization"
+    assert st.user("acme").type == "Organization" and st.user("acme").id == 9001
+    assert st.token_for("new-hire") == "sim-token-new-hire"
+    assert st.org_role("acme", "new-hire") is None
+
+
+def test_auto_created_users_and_ids():
+    st = State({"users": [{"login": "Zed", "id": 1001}], "orgs": [
+        {"login": "Org1", "owners": ["boss"], "members": ["zed"],
+         "teams": [{"name": "Core Team", "members": ["newbie"]}]}]})
+    assert st.user("zed").login == "Zed" and st.user("boss").id != 1001
+    assert st.org_role("org1", "newbie") == "member"  # team members join the org
+    assert st.team("org1", "core-team").name == "Core Team"
+    assert st.org_members("ORG1") == {"Zed": "member", "boss": "admin", "newbie": "member"}
+
+
+@pytest.mark.parametrize("seed", [
+    {"orgs": [{"login": "o", "members": ["other"]}], "users": [{"login": "other", "type": "Organization"}]},
+    {"orgs": [{"login": "o", "teams": [{"slug": "a", "parent": "missing"}]}]},
+    {"orgs": [{"login": "o", "teams": [{"slug": "a", "parent": "b"}, {"slug": "b", "parent": "a"}]}]},
+    {"orgs": [{"login": "o", "members": ["x"], "invitations": [{"login": "x"}]}]},
+    {"orgs": [{"login": "o", "invitations": [{"role": "admin"}]}]},
+    {"orgs": [{"login": "o"}, {"login": "O"}]},
+    {"users": [{"login": "a", "id": 5}, {"login": "b", "id": 5}]},
+    {"orgs": "nope"},
+])
+def test_bad_seeds(seed):
+    with pytest.raises(SeedError):
+        State(seed)
+
+
+def test_generate_10k_fast():
+    t = time.perf_counter()
+    seed = generate(members=10_000, owners=3, teams=10, team_size=100, invitations=5, public=7)
+    st = State(seed)
+    assert time.perf_counter() - t < 2.0
+    members = st.org_members("bigorg")
+    assert len(members) == 10_003 and list(members.values()).count("admin") == 3
+    assert st.token_for("bigorg-admin") == "sim-token-bigorg-admin"
+    assert len(st.team_members("bigorg", "team-001")) == 100
+    assert st.org_invitation("bigorg", "invitee00001")["role"] == "direct_member"
+    assert st.is_public("bigorg", "user00007") and not st.is_public("bigorg", "user00008")
+
+
+def test_snapshot_is_a_seed():
+    seed = generate(members=50, owners=2, teams=3, team_size=10, invitations=2)
+    st = State(seed)
+    snap = st.snapshot()
+    assert State(snap).snapshot() == snap
+    assert "<redacted-1>" in st.snapshot(include_tokens=False)["tokens"]
