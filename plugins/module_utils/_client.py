@@ -221,7 +221,7 @@ class GitHubClient(object):
             'X-GitHub-Api-Version': API_VERSION,
             'User-Agent': USER_AGENT,
         })
-        session.verify = (ca_path or True) if validate_certs else False
+        self._verify = (ca_path or True) if validate_certs else False
         self.session = session
 
     @property
@@ -280,8 +280,10 @@ class GitHubClient(object):
             if is_write:
                 self.write_count += 1
             try:
+                # verify per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
+                # session-level verify, which would silently drop ca_path and validate_certs=false.
                 resp = self.session.request(method, url, params=params, timeout=self.timeout,
-                                            allow_redirects=False, **kwargs_body)
+                                            allow_redirects=False, verify=self._verify, **kwargs_body)
             except requests.exceptions.SSLError as exc:
                 raise GitHubError(method, display, None, 'TLS error talking to %s (set ca_path for a private CA): %s'
                                   % (self._origin[1], _short_exc(exc)))

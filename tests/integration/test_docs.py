@@ -1,0 +1,34 @@
+"""Every module's documentation renders with ansible-doc from the installed collection, with
+examples and return values, and every module is in the action group."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULES = sorted(f[:-3] for f in os.listdir(os.path.join(REPO, 'plugins', 'modules')) if f.endswith('.py') and f != '__init__.py')
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_ansible_doc_renders(collections_path, name):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path)
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-doc'), '--json', 'gitops.github.' + name],
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)['gitops.github.' + name]
+    assert doc['doc']['short_description']
+    assert 'gitops.github.' + name in doc['examples'], 'examples use the FQCN'
+    assert doc['return'], 'return values are documented'
+    assert 'ghp_' not in doc['examples'] and 'github_pat_' not in doc['examples']
+
+
+def test_every_module_is_in_the_action_group():
+    with open(os.path.join(REPO, 'meta', 'runtime.yml')) as handle:
+        runtime = yaml.safe_load(handle)
+    assert sorted(runtime['action_groups']['github']) == MODULES
