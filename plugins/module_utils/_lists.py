@@ -251,7 +251,7 @@ def plan_members(current, wanted, roles=ORG_ROLES, exclusive=False, owners=()):
     changes = []
     owners_kept = []
     for role in roles:
-        for key in sorted(k for k, (_, r) in wanted.items() if r == role):
+        for key in sorted(k for k, pair in wanted.items() if pair[1] == role):
             login = wanted[key][0]
             entry = current.get(key)
             if entry is None:
@@ -289,7 +289,7 @@ class Incomplete(Exception):
     """A write failed after ``done`` (the changes already made); ``state`` includes them."""
 
     def __init__(self, error, change, done, state):
-        super(Incomplete, self).__init__(str(error))
+        super().__init__(str(error))
         self.error = error
         self.change = change
         self.done = done
@@ -306,7 +306,7 @@ def execute(plan, write, new_state=PENDING, errors=(Exception,)):
         try:
             server_state = write(change)
         except errors as exc:
-            raise Incomplete(exc, change, done, state)
+            raise Incomplete(exc, change, done, state) from exc
         apply_change(state, change, new_state, server_state)
         done.append(change)
     return done, state

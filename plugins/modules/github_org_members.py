@@ -20,7 +20,7 @@ description:
     few dozen requests instead of one per user.
   - A pending invitation counts as present, so nobody is invited twice.
 author:
-  - gitops.github developers
+  - gitops.github developers (!UNKNOWN)
 options:
   org:
     description:
@@ -104,8 +104,7 @@ EXAMPLES = r'''
     org: acme
     exclusive: true
     max_removals: 5
-    members: "{{ acme_owners | map('community.general.dict_kv', 'username') | map('combine', {'role': 'admin'})
-                 + acme_members | map('community.general.dict_kv', 'username') }}"
+    members: "{{ acme_people }}"  # a list of {username, role} from your inventory
 
 - name: Preview the writes (run with --check --diff)
   gitops.github.github_org_members:

@@ -18,7 +18,7 @@ description:
   - Reads the team through its list endpoints (maintainers, members and pending invitations,
     100 per page) and then writes once per real change, never one read per user.
 author:
-  - gitops.github developers
+  - gitops.github developers (!UNKNOWN)
 options:
   org:
     description:
@@ -78,7 +78,7 @@ notes:
     C(GET .../invitations) of the team, following every C(Link) page. Only when needed it also reads
     the organization's owners (when a listed member shows as maintainer) and, with O(exclusive=true),
     the organization's teams and the members of the child teams (to recognise inherited members).
-  - Writes C(PUT) and C(DELETE) on C(.../memberships/{username}): maintainers first, then members,
+  - Writes C(PUT) and C(DELETE) on C(.../memberships/{username}), maintainers first, then members,
     additions before removals.
   - Adding someone who is not an organization member invites them to the organization with this
     team; until they accept they count as present (they are listed in RV(pending)). GitHub's team

@@ -1,0 +1,166 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: github_team_membership_info
+short_description: List the maintainers, members and pending invitations of a GitHub team
+version_added: 0.1.0
+description:
+  - Lists every member of a team with their team role, reading all pages, and marks the members
+    GitHub shows only because they belong to a child team.
+  - Also lists the team's pending invitations.
+  - Never changes anything.
+author:
+  - gitops.github developers (!UNKNOWN)
+options:
+  org:
+    description:
+      - Login of the organization (case-insensitive).
+    type: str
+    required: true
+  team:
+    description:
+      - Slug of the team (as in its URL), case-insensitive.
+      - Exactly one of O(team) and O(team_id) is required.
+    type: str
+  team_id:
+    description:
+      - Numeric id of the team. The organization's id is read with one extra request.
+    type: int
+  role:
+    description:
+      - Only list maintainers (V(maintainer)), only plain members (V(member)), or everyone (V(all)).
+    type: str
+    choices: [all, member, maintainer]
+    default: all
+extends_documentation_fragment:
+  - gitops.github.github
+  - gitops.github.github.INFO_ATTRIBUTES
+notes:
+  - Reads C(GET .../members) of the team once per role, C(GET .../invitations), and, to tell
+    inherited members apart, C(GET /orgs/{org}/teams) and the member list of each child team.
+  - Organization owners always read back as V(maintainer).
+  - GitHub does not say whether a member of a child team is I(also) a direct member of the parent;
+    such a member is reported with RV(members[].inherited=true).
+seealso:
+  - module: gitops.github.github_team_members
+  - module: gitops.github.github_team_membership
+  - name: GitHub REST API for team members
+    description: The endpoints this module uses.
+    link: https://docs.github.com/en/rest/teams/members
+'''
+
+EXAMPLES = r'''
+- name: Everyone in the platform team
+  gitops.github.github_team_membership_info:
+    org: acme
+    team: platform
+  register: platform
+
+- name: Direct maintainers
+  ansible.builtin.debug:
+    msg: "{{ platform.members | selectattr('role', 'equalto', 'maintainer') | rejectattr('inherited') | map(attribute='login') }}"
+'''
+
+RETURN = r'''
+members:
+  description: The team's members, sorted by login (case-insensitive).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    login:
+      description: The login as GitHub spells it.
+      type: str
+      sample: alice
+    role:
+      description: V(maintainer) or V(member).
+      type: str
+      sample: maintainer
+    inherited:
+      description: Whether the user is shown because they belong to a child team.
+      type: bool
+      sample: false
+pending:
+  description:
+    - Pending invitations to the organization that include this team. Empty on GitHub Enterprise Server.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    login:
+      description: The invited login; V(null) for an invitation sent to an e-mail address.
+      type: str
+      sample: new-hire
+    email:
+      description: The invited e-mail address, if the invitation was sent to one.
+      type: str
+      sample: null
+    created_at:
+      description: When the invitation was sent (ISO 8601).
+      type: str
+      sample: '2026-01-05T10:00:00Z'
+api_requests:
+  description: How many HTTP requests the task sent.
+  returned: success
+  type: int
+  sample: 5
+'''
+
+from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._lists import mark_inherited, merge_lists
+from ansible_collections.gitops.github.plugins.module_utils._teams import TeamNotFound, descendants, team_ref
+
+
+def main():
+    gh = GitHubModule(
+        argument_spec=dict(
+            org=dict(type='str', required=True),
+            team=dict(type='str'),
+            team_id=dict(type='int'),
+            role=dict(type='str', default='all', choices=['all', 'member', 'maintainer']),
+        ),
+        mutually_exclusive=[('team', 'team_id')],
+        required_one_of=[('team', 'team_id')],
+        logins=('org',),
+        slugs=('team',),
+    )
+    params = gh.params
+    if params['team_id'] is not None and params['team_id'] <= 0:
+        gh.fail('team_id must be a positive number, got %s' % params['team_id'])
+    client = gh.client
+    roles = ['maintainer', 'member'] if params['role'] == 'all' else [params['role']]
+    result = {}
+    operation = 'find team'
+    try:
+        ref = team_ref(client, params['org'], params['team'], params['team_id'])
+        operation = 'read the members of %s' % ref.label
+        current = merge_lists(*[(role, 'active', [u['login'] for u in client.paginate(ref.base + '/members', {'role': role})])
+                                for role in roles])
+        pending = []
+        if not client.is_ghes:
+            operation = 'read the pending invitations of %s' % ref.label
+            pending = [{'login': inv.get('login'), 'email': inv.get('email'), 'created_at': inv.get('created_at')}
+                       for inv in client.paginate(ref.base + '/invitations')]
+        if current:
+            operation = 'look for child teams of %s' % ref.label
+            for child in descendants(client, ref):
+                mark_inherited(current, [u['login'] for u in client.paginate(child.base + '/members')])
+        result['members'] = [{'login': e.login, 'role': e.role, 'inherited': e.inherited}
+                             for e in sorted(current.values(), key=lambda e: e.login.lower())]
+        result['pending'] = pending
+    except TeamNotFound as exc:
+        gh.fail(str(exc))
+    except GitHubError as exc:
+        gh.fail_request(operation, exc)
+    gh.exit(changed=False, **result)
+
+
+if __name__ == '__main__':
+    main()

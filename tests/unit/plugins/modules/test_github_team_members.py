@@ -1,0 +1,177 @@
+"""github_team_members: the exact requests of a whole-team converge, in normal and check mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.gitops.github.plugins.modules import github_team_members as module
+
+from exact_http import NOT_FOUND, call, exact_calls, org_membership
+from list_helpers import invitation, paged, spy_warnings, users
+
+T = '/orgs/acme/teams/platform'
+
+
+def team_membership(state='active', role='member'):
+    return {'url': 'https://api.github.com/organizations/9001/team/7001/memberships/x', 'role': role, 'state': state}
+
+
+def reads(maintainers=('alice',), members=('bob',), invitations=(), base=T, ghes=False):
+    calls = paged(base + '/members', {'role': 'maintainer'}, [users(*maintainers)])
+    calls += paged(base + '/members', {'role': 'member'}, [users(*members)])
+    if not ghes:
+        calls += paged(base + '/invitations', {}, [list(invitations)])
+    return calls
+
+
+def teams_list():
+    return [
+        {'id': 7001, 'slug': 'platform', 'parent': None},
+        {'id': 7002, 'slug': 'platform-oncall', 'parent': {'id': 7001, 'slug': 'platform'}},
+        {'id': 7004, 'slug': 'oncall-nights', 'parent': {'id': 7002, 'slug': 'platform-oncall'}},
+        {'id': 7003, 'slug': 'other', 'parent': None},
+    ]
+
+
+def child_reads(oncall=('carol',), nights=()):
+    return (paged('/orgs/acme/teams', {}, [teams_list()])
+            + paged('/orgs/acme/teams/platform-oncall/members', {}, [users(*oncall)])
+            + paged('/orgs/acme/teams/oncall-nights/members', {}, [users(*nights)]))
+
+
+def args(**extra):
+    return dict({'org': 'acme', 'team': 'platform'}, **extra)
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_no_change_costs_three_reads(run_module, check_mode):
+    with exact_calls(reads(invitations=[invitation('new-hire')])):
+        result = run_module(module.main, args(maintainers=['Alice'], members=['bob', 'new-hire']), check_mode=check_mode)
+    assert result['changed'] is False
+    assert result['api_requests'] == 3
+    assert result['pending'] == ['new-hire']
+    assert result['diff']['before'] == {'alice': 'maintainer', 'bob': 'member', 'new-hire': 'unknown role (pending)'}
+
+
+def test_changes_maintainers_first_then_members_then_removals(run_module):
+    with exact_calls(reads(maintainers=['alice'], members=['bob', 'carol', 'gone']) + child_reads() + [
+        call('GET', '/user', 200, {'login': 'octo-admin'}),
+        call('PUT', T + '/memberships/bob', 200, team_membership('active', 'maintainer'), request_json={'role': 'maintainer'}),
+        call('PUT', T + '/memberships/zoe', 200, team_membership('active', 'maintainer'), request_json={'role': 'maintainer'}),
+        call('PUT', T + '/memberships/new-hire', 200, team_membership('pending', 'member'), request_json={'role': 'member'}),
+        call('DELETE', T + '/memberships/gone', 204),
+    ]):
+        result = run_module(module.main, args(maintainers=['alice', 'bob', 'zoe'], members=['new-hire'], exclusive=True,
+                                              max_removals=1))
+    assert result['changed'] is True
+    assert result['added'] == ['zoe', 'new-hire']
+    assert result['role_changed'] == ['bob']
+    assert result['removed'] == ['gone']
+    assert result['inherited'] == ['carol']
+    assert result['pending'] == ['new-hire']
+    assert result['diff']['after']['carol'] == 'member (inherited)'
+
+
+def test_check_mode_predicts_invitations_with_one_read_per_addition(run_module):
+    with exact_calls(reads(maintainers=['alice'], members=['bob', 'carol', 'gone']) + child_reads() + [
+        call('GET', '/user', 200, {'login': 'octo-admin'}),
+        call('GET', '/orgs/acme/memberships/zoe', 200, org_membership('zoe')),
+        call('GET', '/orgs/acme/memberships/new-hire', 404, NOT_FOUND),
+    ]):
+        result = run_module(module.main, args(maintainers=['alice', 'bob', 'zoe'], members=['new-hire'], exclusive=True,
+                                              max_removals=1), check_mode=True)
+    assert result['changes'] == [
+        {'action': 'role', 'login': 'bob', 'role': 'maintainer'},
+        {'action': 'add', 'login': 'zoe', 'role': 'maintainer'},
+        {'action': 'add', 'login': 'new-hire', 'role': 'member'},
+        {'action': 'remove', 'login': 'gone', 'role': None},
+    ]
+    assert result['pending'] == ['new-hire']
+    assert result['diff']['after']['zoe'] == 'maintainer'
+
+
+def test_owner_listed_as_member_is_converged_with_a_warning(run_module, monkeypatch):
+    warned = spy_warnings(monkeypatch)
+    with exact_calls(reads(maintainers=['alice', 'Erin'], members=['bob'])
+                     + paged('/orgs/acme/members', {'role': 'admin'}, [users('octo-admin', 'erin')])):
+        result = run_module(module.main, args(maintainers=['alice'], members=['bob', 'erin']))
+    assert result['changed'] is False
+    assert any('Erin is an owner of acme' in w for w in warned)
+
+
+def test_maintainer_who_is_not_an_owner_is_demoted(run_module):
+    with exact_calls(reads(maintainers=['alice'], members=[])
+                     + paged('/orgs/acme/members', {'role': 'admin'}, [users('octo-admin')])
+                     + [call('GET', '/user', 200, {'login': 'octo-admin'}),
+                        call('PUT', T + '/memberships/alice', 200, team_membership(), request_json={'role': 'member'})]):
+        result = run_module(module.main, args(members=['alice']))
+    assert result['role_changed'] == ['alice']
+
+
+def test_exclusive_without_unlisted_members_skips_the_child_team_reads(run_module):
+    with exact_calls(reads()):
+        result = run_module(module.main, args(maintainers=['alice'], members=['bob'], exclusive=True))
+    assert result['changed'] is False
+    assert result['inherited'] == []
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_max_removals_fails_before_any_write(run_module, check_mode):
+    with exact_calls(reads(maintainers=['alice'], members=['bob', 'x', 'y']) + child_reads(oncall=[])):
+        result = run_module(module.main, args(maintainers=['alice'], exclusive=True), check_mode=check_mode)
+    assert result['failed'] is True
+    assert 'Refusing to remove 3 of the 4 members and invitations of team platform in acme' in result['msg']
+    assert 'allows 1' in result['msg']
+
+
+def test_refuses_to_remove_the_token_owner(run_module):
+    with exact_calls(reads(maintainers=['octo-admin'], members=['bob']) + child_reads(oncall=[]) + [
+        call('GET', '/user', 200, {'login': 'octo-admin'}),
+    ]):
+        result = run_module(module.main, args(members=['bob'], exclusive=True, max_removals=5))
+    assert result['failed'] is True
+    assert 'Refusing to remove octo-admin' in result['msg']
+
+
+def test_team_id_route_and_pending_cancelled(run_module):
+    base = '/organizations/9001/team/7001'
+    with exact_calls([call('GET', '/orgs/acme', 200, {'login': 'acme', 'id': 9001})]
+                     + reads(maintainers=['alice'], members=[], invitations=[invitation('dave')], base=base) + [
+        call('GET', '/user', 200, {'login': 'octo-admin'}),
+        call('DELETE', base + '/memberships/dave', 204),
+    ]):
+        result = run_module(module.main, {'org': 'acme', 'team_id': 7001, 'maintainers': ['alice'], 'exclusive': True,
+                                          'max_removals': '50%'})
+    assert result['removed'] == ['dave']
+    assert result['pending'] == []
+
+
+def test_idp_synced_team_failure_says_so_and_reports_progress(run_module):
+    idp = ('This team is externally managed: its membership is synchronized with an identity provider '
+           '(team synchronization), so members cannot be added or removed through the API.')
+    with exact_calls(reads(maintainers=['alice'], members=[]) + [
+        call('PUT', T + '/memberships/bob', 403, {'message': idp}, request_json={'role': 'member'}),
+    ]):
+        result = run_module(module.main, args(maintainers=['alice'], members=['bob']))
+    assert result['failed'] is True
+    assert 'identity provider (team synchronization)' in result['msg']
+    assert result['added'] == []
+    assert result['changed'] is False
+
+
+@pytest.mark.parametrize('extra,fragment', [
+    ({'maintainers': ['alice'], 'members': ['ALICE']}, 'ALICE is listed both as maintainer and as member'),
+    ({'members': ['bob', 'Bob']}, 'Bob is listed twice'),
+    ({'members': ['bob_']}, 'not a valid GitHub login'),
+    ({'team': 'a/b'}, 'not a valid team slug'),
+    ({'team': None, 'team_id': -3}, 'team_id must be a positive number'),
+    ({'max_removals': 'all'}, 'max_removals'),
+])
+def test_bad_input_fails_before_any_request(run_module, extra, fragment):
+    full = args(**extra)
+    if full['team'] is None:
+        del full['team']
+    with exact_calls([]):
+        result = run_module(module.main, full)
+    assert result['failed'] is True
+    assert fragment in result['msg']
