@@ -36,10 +36,10 @@ def github_argument_spec():
 
 # GitHub's rules for user and organization logins: letters, digits and single inner hyphens, at
 # most 39 characters. Enterprise Managed Users add an ``_shortcode`` suffix.
-_LOGIN_RE = re.compile(r'^[A-Za-z0-9](?:-?[A-Za-z0-9])*(?:_[A-Za-z0-9]+)?$')
+_LOGIN_RE = re.compile(r'^[A-Za-z0-9](?:-?[A-Za-z0-9])*(?:_[A-Za-z0-9]+)?\Z')
 LOGIN_MAX = 39
 # Team slugs are made from team names: letters, digits, ``-``, ``_`` and ``.``, never ``/`` or spaces.
-_SLUG_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]*$')
+_SLUG_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]*\Z')
 SLUG_MAX = 255
 
 
