@@ -2,8 +2,10 @@
 # Set everything up and run the demo on the bundled GitHub simulator (no GitHub account needed):
 #   1. a virtualenv with ansible-core and requests (.venv), the collection built and installed;
 #   2. the simulator, seeded with the org "acme";
-#   3. demo/site.yml applied twice: the first run changes things, the second changes nothing;
-#   4. someone changes GitHub by hand, and a --check --diff run shows the drift.
+#   3. membership as code: export acme to a YAML file (gitops.github.export), edit it (add a
+#      member, promote a maintainer, remove someone), see the drift report (gitops.github.drift),
+#      apply it (gitops.github.apply), and check that the drift is gone.
+# Every step checks that it did what it claims; the script exits non-zero if one did not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="$(bash scripts/setup.sh)"
@@ -35,27 +37,51 @@ export GITHUB_TOKEN=sim-token-octo-admin   # the simulator's token for the org o
 echo "simulator at $GITHUB_API_URL"
 
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-export ANSIBLE_PYTHON_INTERPRETER="$PWD/$py"
-playbook=("$venv/bin/ansible-playbook" -i localhost, -c local demo/site.yml -e github_write_delay=0)
+export ANSIBLE_PYTHON_INTERPRETER="$PWD/$py" ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
+run() { "$venv/bin/ansible-playbook" "$@" -e github_write_delay=0; }
+fail() { echo "demo: $*" >&2; exit 1; }
+file="$work/membership.yml"
+report=(-e "drift_report_json=$work/drift.json" -e "drift_report_markdown=$work/drift.md")
+drift_is() {  # drift_is true|false: what the last JSON report says
+  "$py" -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["drift"] != (sys.argv[2] == "true"))' "$work/drift.json" "$1"
+}
 
-step "First run: invites, promotes, adds to the team"
-"${playbook[@]}"
+step "Export: write acme's live membership in the role's input format"
+run gitops.github.export -e export_orgs=acme -e "membership_file=$file" >"$work/export.txt" \
+  || { cat "$work/export.txt"; fail "the export failed"; }
+cp "$file" "$work/exported.yml"
+cat "$file"
 
-step "Second run: nothing left to change"
-"${playbook[@]}" | tee "$work/second.txt"
-grep -q 'changed=0' "$work/second.txt" || { echo "the second run changed something" >&2; exit 1; }
+step "Applying the export straight back changes nothing"
+run gitops.github.apply -e "membership_file=$file" >"$work/apply0.txt" || { cat "$work/apply0.txt"; fail "apply failed"; }
+grep -q 'changed=0' "$work/apply0.txt" || { cat "$work/apply0.txt"; fail "applying the export changed something"; }
+echo "changed=0"
 
-step "Someone demotes alice by hand in GitHub's web UI..."
-"$py" - <<'PY'
-import os, requests
-r = requests.put(os.environ['GITHUB_API_URL'] + '/orgs/acme/memberships/alice', json={'role': 'member'},
-                 headers={'Authorization': 'Bearer ' + os.environ['GITHUB_TOKEN']}, timeout=10)
-r.raise_for_status()
-print('alice is now', r.json()['role'])
-PY
+step "Edit the file: add new-hire, promote bob to maintainer of platform, remove carol"
+"$py" demo/edit_membership.py "$file"
+diff -u "$work/exported.yml" "$file" | tail -n +3 || true
 
-step "Drift check: --check --diff shows what would change, and changes nothing"
-"${playbook[@]}" --check --diff
+step "Drift: what would change (check mode, nothing is written); fail_on_drift turns the run red"
+status=0
+run gitops.github.drift -e "membership_file=$file" -e fail_on_drift=true "${report[@]}" >"$work/drift1.txt" || status=$?
+[ "$status" -ne 0 ] || { cat "$work/drift1.txt"; fail "the drift run passed, but the file differs from GitHub"; }
+cat "$work/drift.md"
+drift_is true || fail "the JSON report says there is no drift"
+for expected in '| add | `new-hire` |' '| change role | `bob` | member → maintainer |' '| remove | `carol` | was member |'; do
+  grep -qF "$expected" "$work/drift.md" || fail "the report lacks: $expected"
+done
+echo "(ansible-playbook exited with status $status, as fail_on_drift asks; the JSON report is drift.json)"
+
+step "Apply the file"
+run gitops.github.apply -e "membership_file=$file" | tee "$work/apply1.txt" | grep -E '^(changed|ok|failed|fatal)|RECAP|localhost' || true
+grep -q 'failed=0' "$work/apply1.txt" || fail "apply failed"
+grep -q 'changed=0' "$work/apply1.txt" && fail "apply changed nothing"
+
+step "Drift again: clean"
+run gitops.github.drift -e "membership_file=$file" -e fail_on_drift=true "${report[@]}" >"$work/drift2.txt" \
+  || { cat "$work/drift2.txt"; fail "drift found after apply"; }
+drift_is false || fail "the JSON report still shows drift"
+head -3 "$work/drift.md"
 echo
 echo "Done. The simulator is stopped; run it yourself with:"
 echo "  $py tests/simulator/simulate.py --seed tests/simulator/seeds/demo.yml"

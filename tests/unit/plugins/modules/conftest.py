@@ -6,6 +6,7 @@ import contextlib
 import json
 
 import pytest
+from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common import warnings as ansible_warnings
 
 try:  # ansible-core >= 2.19
@@ -32,7 +33,17 @@ def run_module(capsys, monkeypatch):
     for name in ('GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL'):
         monkeypatch.delenv(name, raising=False)
 
+    warned = []
+    original_warn = AnsibleModule.warn
+
+    def recording_warn(self, warning):
+        warned.append(warning)
+        return original_warn(self, warning)
+
+    monkeypatch.setattr(AnsibleModule, 'warn', recording_warn)
+
     def runner(main, args, check_mode=False, diff=False):
+        del warned[:]
         full = {'token': TOKEN, 'write_delay': 0}
         full.update(args)
         if check_mode:
@@ -50,6 +61,7 @@ def run_module(capsys, monkeypatch):
         out = capsys.readouterr().out
         result = json.loads(out)
         result['_rc'] = info.value.code
+        result['_warned'] = list(warned)
         assert TOKEN not in out, 'the token leaked into the module output'
         return result
 

@@ -52,10 +52,5 @@ NOT_FOUND = {'message': 'Not Found', 'documentation_url': 'https://docs.github.c
 
 
 def warning_texts(result):
-    """The warnings of a module result as plain strings (ansible-core 2.19 wraps them in objects)."""
-    texts = []
-    for warning in result.get('warnings') or []:
-        if isinstance(warning, dict):
-            warning = (warning.get('event') or {}).get('msg') or warning.get('msg') or str(warning)
-        texts.append(warning)
-    return texts
+    """What the module passed to ``AnsibleModule.warn`` (recorded by the ``run_module`` fixture)."""
+    return list(result['_warned'])

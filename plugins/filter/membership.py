@@ -1,0 +1,377 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Filters behind the ``gitops.github.membership`` role and the apply / drift / export playbooks:
+checking the membership data, turning it into list-module calls, and turning the modules' results
+into a drift report (JSON and Markdown) or back into membership data. Pure functions, no I/O.
+
+The documentation of each filter is in the ``.yml`` file of the same name next to this one."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.gitops.github.plugins.module_utils._common import login_problem, slug_problem
+from ansible_collections.gitops.github.plugins.module_utils._lists import parse_max_removals
+
+ORG_ROLES = (('owners', 'owner', 'admin'), ('members', 'member', 'member'))
+TEAM_ROLES = (('maintainers', 'maintainer', 'maintainer'), ('members', 'member', 'member'))
+
+
+def _sorted(logins):
+    return sorted(logins, key=lambda login: (login.lower(), login))
+
+
+def _declared(spec):
+    """Whether an org entry manages the org's own membership (it lists owners or members)."""
+    return spec.get('owners') is not None or spec.get('members') is not None
+
+
+def _collect(problems, where, groups):
+    """``{lower login: (login, role)}`` from ``(role, logins)`` groups, reporting every login that is
+    invalid, listed twice, listed in two roles, or listed twice in different case."""
+    people = {}
+    for role, logins in groups:
+        if logins is None:
+            continue
+        if not isinstance(logins, list):
+            problems.append('the %ss of %s must be a list of logins' % (role, where))
+            continue
+        for login in logins:
+            problem = login_problem(login, '%s of %s' % (role, where))
+            if problem:
+                problems.append(problem)
+                continue
+            key = login.lower()
+            if key in people:
+                first, first_role = people[key]
+                if first_role != role:
+                    problems.append('%s is listed both as %s and as %s of %s; a user has one role'
+                                    % (login, first_role, role, where))
+                elif first != login:
+                    problems.append('%s and %s are the same user in %s (logins are case-insensitive); list them once'
+                                    % (first, login, where))
+                else:
+                    problems.append('%s is listed twice as %s of %s' % (login, role, where))
+                continue
+            people[key] = (login, role)
+    return people
+
+
+def _check_max_removals(problems, spec, where):
+    value = spec.get('max_removals')
+    if value is None:
+        return
+    try:
+        parse_max_removals(value)
+    except ValueError as exc:
+        problems.append('%s: %s' % (where, exc))
+
+
+def membership_problems(orgs):
+    """Every problem in the role's ``membership_orgs`` data, as clear one-line messages; empty when
+    the data can be applied."""
+    if not isinstance(orgs, list):
+        return ['membership_orgs must be a list of organizations, got %s' % type(orgs).__name__]
+    problems = []
+    seen_orgs = {}
+    for index, spec in enumerate(orgs):
+        if not isinstance(spec, dict):
+            problems.append('entry %d of membership_orgs must be a mapping with an org key' % (index + 1))
+            continue
+        org = spec.get('org')
+        problem = login_problem(org, 'org')
+        if problem:
+            problems.append('entry %d of membership_orgs: %s' % (index + 1, problem))
+            continue
+        if org.lower() in seen_orgs:
+            problems.append('organization %s is listed twice (as %s and %s); merge the two entries'
+                            % (org, seen_orgs[org.lower()], org))
+            continue
+        seen_orgs[org.lower()] = org
+        people = _collect(problems, org, [(role, spec.get(key)) for key, role, _ in ORG_ROLES])
+        declared = _declared(spec)
+        if declared and spec.get('exclusive') and not any(role == 'owner' for _, role in people.values()):
+            problems.append('%s is exclusive but lists no owners: applying it would remove every owner' % org)
+        _check_max_removals(problems, spec, org)
+
+        teams = spec.get('teams') or []
+        seen_teams = {}
+        for team_index, team in enumerate(teams):
+            if not isinstance(team, dict):
+                problems.append('team entry %d of %s must be a mapping with a team key' % (team_index + 1, org))
+                continue
+            slug = team.get('team')
+            problem = slug_problem(slug, 'team')
+            if problem:
+                problems.append('team entry %d of %s: %s' % (team_index + 1, org, problem))
+                continue
+            if slug.lower() in seen_teams:
+                problems.append('team %s of %s is listed twice (as %s and %s); merge the two entries'
+                                % (slug, org, seen_teams[slug.lower()], slug))
+                continue
+            seen_teams[slug.lower()] = slug
+            where = 'team %s of %s' % (slug, org)
+            team_people = _collect(problems, where, [(role, team.get(key)) for key, role, _ in TEAM_ROLES])
+            _check_max_removals(problems, team, where)
+            if not declared:
+                continue
+            for key in sorted(team_people):
+                login, role = team_people[key]
+                if key not in people:
+                    problems.append('%s is a %s of %s but not among the owners or members of %s: add them to the '
+                                    "organization's members, or the team would invite them to %s"
+                                    % (login, role, where, org, org))
+                elif people[key][0] != login:
+                    problems.append('%s is spelled %s in %s and %s in %s; spell a login the same way everywhere'
+                                    % (login, people[key][0], org, login, where))
+    return problems
+
+
+def membership_normalize(orgs):
+    """The module calls for valid ``membership_orgs`` data: ``orgs`` (github_org_members),
+    ``teams`` (github_team_members) and ``public`` (github_public_membership)."""
+    problems = membership_problems(orgs)
+    if problems:
+        raise AnsibleFilterError('Invalid membership data: %s' % '; '.join(problems))
+    plan = {'orgs': [], 'teams': [], 'public': []}
+    for spec in orgs:
+        org = spec['org']
+        allow_self = bool(spec.get('allow_self', False))
+        if _declared(spec):
+            entry = {
+                'org': org,
+                'members': [{'username': login, 'role': role}
+                            for key, _, role in ORG_ROLES for login in spec.get(key) or []],
+                'exclusive': bool(spec.get('exclusive', False)),
+                'allow_self': allow_self,
+            }
+            if spec.get('max_removals') is not None:
+                entry['max_removals'] = spec['max_removals']
+            plan['orgs'].append(entry)
+        for team in spec.get('teams') or []:
+            entry = {
+                'org': org,
+                'team': team['team'],
+                'maintainers': list(team.get('maintainers') or []),
+                'members': list(team.get('members') or []),
+                'exclusive': bool(team.get('exclusive', False)),
+                'allow_self': allow_self,
+            }
+            if team.get('max_removals') is not None:
+                entry['max_removals'] = team['max_removals']
+            plan['teams'].append(entry)
+        if spec.get('public_membership') is not None:
+            plan['public'].append({'org': org, 'public': bool(spec['public_membership'])})
+    return plan
+
+
+def _role_of(label):
+    """``member`` from a diff label such as ``member (pending)``."""
+    return (label or '').split(' (', 1)[0] or None
+
+
+def _is_pending(label):
+    return (label or '').endswith('(pending)')
+
+
+def _results(registered):
+    """The per-item results of a registered loop (or a list of them)."""
+    if isinstance(registered, dict):
+        registered = registered.get('results', [])
+    return [r for r in registered or [] if isinstance(r, dict) and not r.get('skipped')]
+
+
+def _list_target(result, team):
+    item = result.get('item') or {}
+    diff = result.get('diff') or {}
+    before = diff.get('before') or {}
+    after = diff.get('after') or {}
+    before_ci = dict((login.lower(), label) for login, label in before.items())
+    after_ci = dict((login.lower(), label) for login, label in after.items())
+    added, removed, role_changed = [], [], []
+    for change in result.get('changes') or []:
+        login = change.get('login')
+        key = (login or '').lower()
+        if change.get('action') == 'add':
+            added.append({'login': login, 'role': change.get('role'), 'pending': _is_pending(after_ci.get(key))})
+        elif change.get('action') == 'remove':
+            was = before_ci.get(key)
+            removed.append({'login': login, 'role': _role_of(was), 'pending': _is_pending(was)})
+        else:
+            role_changed.append({'login': login, 'from': _role_of(before_ci.get(key)), 'to': change.get('role'),
+                                 'pending': _is_pending(before_ci.get(key))})
+    org = item.get('org')
+    target = {
+        'kind': 'team' if team else 'org',
+        'org': org,
+        'team': item.get('team') if team else None,
+        'name': '%s/%s' % (org, item.get('team')) if team else org,
+        'changed': bool(result.get('changed')),
+        'added': added,
+        'removed': removed,
+        'role_changed': role_changed,
+        'pending': list(result.get('pending') or []),
+        'public': None,
+    }
+    if team:
+        target['inherited'] = list(result.get('inherited') or [])
+    return target
+
+
+def _public_target(result):
+    item = result.get('item') or {}
+    diff = result.get('diff') or {}
+    before = (diff.get('before') or {}).get('public')
+    return {
+        'kind': 'public',
+        'org': item.get('org'),
+        'team': None,
+        'name': '%s (public membership of %s)' % (item.get('org'), result.get('login')),
+        'changed': bool(result.get('changed')),
+        'added': [],
+        'removed': [],
+        'role_changed': [],
+        'pending': [],
+        'public': {'login': result.get('login'), 'from': before, 'to': result.get('public')},
+    }
+
+
+def membership_results(registered):
+    """One entry per org, team and public membership the role reconciled, from the registered
+    results of its three loops ``[orgs, teams, public]``."""
+    if not isinstance(registered, (list, tuple)) or len(registered) != 3:
+        raise AnsibleFilterError('membership_results expects [org results, team results, public results]')
+    orgs, teams, public = registered
+    return ([_list_target(r, False) for r in _results(orgs)] + [_list_target(r, True) for r in _results(teams)]
+            + [_public_target(r) for r in _results(public)])
+
+
+def membership_drift_report(results):
+    """The drift report: whether anything would change, counts, and the targets with their changes."""
+    results = list(results or [])
+    drifted = [t for t in results if t['changed']]
+    summary = {
+        'targets': len(results),
+        'targets_with_drift': len(drifted),
+        'added': sum(len(t['added']) for t in results),
+        'removed': sum(len(t['removed']) for t in results),
+        'role_changed': sum(len(t['role_changed']) for t in results),
+        'public_changed': sum(1 for t in results if t['kind'] == 'public' and t['changed']),
+        'pending': sum(len(t['pending']) for t in results),
+    }
+    return {'drift': bool(drifted), 'summary': summary, 'targets': results}
+
+
+def _who(entry):
+    return '`%s`' % entry['login']
+
+
+def membership_drift_markdown(report):
+    """The drift report as Markdown for people."""
+    summary = report['summary']
+    lines = ['# GitHub membership drift', '']
+    if report['drift']:
+        parts = []
+        for key, word in (('added', 'to add'), ('removed', 'to remove'), ('role_changed', 'role changes'),
+                          ('public_changed', 'public membership changes')):
+            if summary[key]:
+                parts.append('%d %s' % (summary[key], word))
+        lines.append('**Drift found** in %d of %d places: %s.' % (summary['targets_with_drift'], summary['targets'],
+                                                                  ', '.join(parts)))
+    else:
+        lines.append('**No drift**: GitHub matches the membership data (%d places checked).' % summary['targets'])
+    for target in report['targets']:
+        title = {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s'}[target['kind']] % target['name']
+        lines += ['', '## %s' % title, '']
+        rows = []
+        for entry in target['added']:
+            rows.append(('add', _who(entry), 'as %s%s' % (entry['role'], ' (invitation, pending until accepted)'
+                                                          if entry['pending'] else '')))
+        for entry in target['role_changed']:
+            rows.append(('change role', _who(entry), '%s → %s%s' % (entry['from'], entry['to'],
+                                                                  ' (pending invitation)' if entry['pending'] else '')))
+        for entry in target['removed']:
+            rows.append(('remove', _who(entry), 'cancel the pending invitation as %s' % entry['role'] if entry['pending']
+                         else 'was %s' % entry['role']))
+        if target['kind'] == 'public' and target['changed']:
+            public = target['public']
+            rows.append(('publicize' if public['to'] else 'conceal', '`%s`' % public['login'],
+                         'membership becomes %s' % ('public' if public['to'] else 'private')))
+        if rows:
+            lines += ['| change | user | detail |', '|---|---|---|']
+            lines += ['| %s | %s | %s |' % row for row in rows]
+        else:
+            lines.append('No changes.')
+        if target['pending']:
+            lines += ['', 'Pending invitations: %s' % ', '.join('`%s`' % login for login in target['pending'])]
+        if target.get('inherited'):
+            lines += ['', 'Left alone (members only through a child team): %s'
+                      % ', '.join('`%s`' % login for login in target['inherited'])]
+    return '\n'.join(lines) + '\n'
+
+
+def membership_export(org_infos, team_infos=None, exclusive=True):
+    """``membership_orgs`` data from the registered results of github_org_membership_info (one per
+    org, with invitations) and github_team_membership_info (one per team, ``item`` holding
+    ``org`` and ``team``)."""
+    teams_by_org = {}
+    for result in _results(team_infos):
+        item = result.get('item') or {}
+        if isinstance(item, (list, tuple)):  # from a subelements loop: [{org, teams}, team]
+            item = {'org': item[0].get('org'), 'team': item[1]}
+        teams_by_org.setdefault((item.get('org') or '').lower(), []).append((item.get('team'), result))
+    exported = []
+    for result in _results(org_infos):
+        org = result.get('item')
+        if isinstance(org, dict):
+            org = org.get('org')
+        people = {'admin': [], 'member': []}
+        seen = set()
+        for member in result.get('members') or []:
+            if member.get('role') in people:
+                people[member['role']].append(member['login'])
+                seen.add(member['login'].lower())
+        for invitation in result.get('invitations') or []:
+            login = invitation.get('login')
+            if (login and not invitation.get('failed') and invitation.get('role') in people
+                    and login.lower() not in seen):
+                people[invitation['role']].append(login)
+                seen.add(login.lower())
+        entry = {'org': org, 'exclusive': bool(exclusive), 'owners': _sorted(people['admin']),
+                 'members': _sorted(people['member'])}
+        teams = []
+        for slug, team_result in sorted(teams_by_org.get(org.lower(), []), key=lambda pair: pair[0].lower()):
+            roles = {'maintainer': [], 'member': []}
+            in_team = set()
+            for member in team_result.get('members') or []:
+                if member.get('inherited') or member.get('role') not in roles:
+                    continue
+                roles[member['role']].append(member['login'])
+                in_team.add(member['login'].lower())
+            for invitation in team_result.get('pending') or []:
+                login = invitation.get('login')
+                if login and login.lower() not in in_team:
+                    roles['member'].append(login)
+                    in_team.add(login.lower())
+            teams.append({'team': slug, 'exclusive': bool(exclusive), 'maintainers': _sorted(roles['maintainer']),
+                          'members': _sorted(roles['member'])})
+        entry['teams'] = teams
+        exported.append(entry)
+    return exported
+
+
+class FilterModule(object):
+    """gitops.github membership filters."""
+
+    def filters(self):
+        return {
+            'membership_problems': membership_problems,
+            'membership_normalize': membership_normalize,
+            'membership_results': membership_results,
+            'membership_drift_report': membership_drift_report,
+            'membership_drift_markdown': membership_drift_markdown,
+            'membership_export': membership_export,
+        }

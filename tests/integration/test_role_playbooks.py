@@ -1,0 +1,219 @@
+"""The membership role and the apply / drift / export playbooks, run as a user runs them (by FQCN
+from the installed collection, and by path) against the simulator: apply then an unchanged rerun,
+the drift report and exit status, the export -> apply round trip, and bad input refused before any
+request."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from harness import CALLBACK_DIR, OWNER_TOKEN, PlaybookRun, writes
+
+# What the seed (harness.BASE_SEED) has, written as the role's input, with three edits: new-hire
+# joins the org and the platform team, bob is promoted to maintainer, Mixed-Case is removed.
+WANTED = {'membership_orgs': [{
+    'org': 'acme',
+    'exclusive': True,
+    'max_removals': 1,
+    'owners': ['octo-admin', 'erin'],
+    'members': ['alice', 'bob', 'carol', 'dave', 'new-hire'],
+    'teams': [
+        {'team': 'platform', 'exclusive': True, 'maintainers': ['alice', 'bob'], 'members': ['new-hire']},
+        {'team': 'platform-oncall', 'maintainers': [], 'members': ['carol']},
+    ],
+}]}
+
+
+def run(collections_path, tmp_path, sim, playbook, extra_vars, token=OWNER_TOKEN, args=()):
+    """``ansible-playbook <playbook> -e @vars.json`` the way a user runs it: token and API from the
+    environment, no inventory file."""
+    vars_file = tmp_path / ('vars-%d.json' % len(list(tmp_path.glob('vars-*.json'))))
+    vars_file.write_text(json.dumps(dict({'github_write_delay': 0}, **extra_vars)))
+    record = str(vars_file) + '.results.jsonl'
+    env = dict(os.environ)
+    for name in ('GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL'):
+        env.pop(name, None)
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': collections_path,
+        'ANSIBLE_CALLBACK_PLUGINS': CALLBACK_DIR,
+        'ANSIBLE_CALLBACKS_ENABLED': 'record_results',
+        'RECORD_RESULTS_FILE': record,
+        'ANSIBLE_LOCALHOST_WARNING': 'false',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+        'ANSIBLE_HOME': str(tmp_path / 'ansible-home'),
+        'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-tmp'),
+        'PYTHONWARNINGS': 'ignore',
+        'GITHUB_API_URL': sim.api_url,
+    })
+    if token:
+        env['GITHUB_TOKEN'] = token
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-e', '@%s' % vars_file]
+    cmd.extend(args)
+    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=600)
+    results = []
+    if os.path.exists(record):
+        with open(record) as handle:
+            results = [json.loads(line) for line in handle if line.strip()]
+    return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
+
+
+def by_path(collections_path, name):
+    return os.path.join(collections_path, 'ansible_collections', 'gitops', 'github', 'playbooks', name + '.yml')
+
+
+def write_file(tmp_path, data, name='membership.yml'):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return str(path)
+
+
+def test_apply_changes_then_rerun_changes_nothing(collections_path, tmp_path, sim):
+    path = write_file(tmp_path, WANTED)
+    first = run(collections_path, tmp_path, sim, 'gitops.github.apply', {'membership_file': path})
+    assert first.rc == 0, first.output
+    assert sorted(writes(sim)) == sorted([
+        ('PUT', '/orgs/acme/memberships/new-hire'),
+        ('DELETE', '/orgs/acme/memberships/Mixed-Case'),
+        ('PUT', '/orgs/acme/teams/platform/memberships/bob'),
+        ('PUT', '/orgs/acme/teams/platform/memberships/new-hire'),
+    ]), first.output
+    assert sim.state.team_role('acme', 'platform', 'bob') == 'maintainer'
+    results = first.task('gitops.github.membership : Collect what changed (or would change)')['ansible_facts']['membership_results']
+    org, platform, oncall = results
+    assert [a['login'] for a in org['added']] == ['new-hire'] and org['added'][0]['pending'] is True
+    assert [r['login'] for r in org['removed']] == ['Mixed-Case']
+    assert platform['role_changed'] == [{'login': 'bob', 'from': 'member', 'to': 'maintainer', 'pending': False}]
+    assert platform['inherited'] == ['carol']
+    assert oncall['changed'] is False
+
+    count = len(sim.log)
+    second = run(collections_path, tmp_path, sim, by_path(collections_path, 'apply'), {'membership_file': path})
+    assert second.rc == 0, second.output
+    assert second.changed_tasks == [], second.output
+    assert len(writes(sim)) == 4
+    assert all(e.method == 'GET' for e in sim.log[count:])
+
+
+def test_drift_report_contents_and_exit_status(collections_path, tmp_path, sim):
+    path = write_file(tmp_path, WANTED)
+    report = {'membership_file': path, 'drift_report_json': str(tmp_path / 'drift.json'),
+              'drift_report_markdown': str(tmp_path / 'drift.md')}
+
+    failing = run(collections_path, tmp_path, sim, 'gitops.github.drift', dict(report, fail_on_drift=True))
+    assert failing.rc != 0, failing.output
+    assert 'Drift found in 2 of 3 places: 2 to add, 1 to remove, 1 role changes' in failing.output.replace('\n', ' ')
+    assert writes(sim) == []
+    data = json.loads((tmp_path / 'drift.json').read_text())
+    assert data['drift'] is True
+    assert data['summary'] == {'targets': 3, 'targets_with_drift': 2, 'added': 2, 'removed': 1, 'role_changed': 1,
+                               'public_changed': 0, 'pending': 3}
+    org, platform, oncall = data['targets']
+    assert (org['name'], org['kind']) == ('acme', 'org')
+    assert org['added'] == [{'login': 'new-hire', 'role': 'member', 'pending': True}]
+    assert org['removed'] == [{'login': 'Mixed-Case', 'role': 'member', 'pending': False}]
+    assert org['pending'] == ['dave', 'new-hire']
+    assert platform['name'] == 'acme/platform'
+    assert platform['role_changed'] == [{'login': 'bob', 'from': 'member', 'to': 'maintainer', 'pending': False}]
+    assert platform['added'] == [{'login': 'new-hire', 'role': 'member', 'pending': True}]
+    assert platform['pending'] == ['new-hire']
+    assert oncall['changed'] is False
+    markdown = (tmp_path / 'drift.md').read_text()
+    assert '**Drift found** in 2 of 3 places: 2 to add, 1 to remove, 1 role changes.' in markdown
+    assert '| add | `new-hire` | as member (invitation, pending until accepted) |' in markdown
+    assert '| remove | `Mixed-Case` | was member |' in markdown
+    assert '| change role | `bob` | member → maintainer |' in markdown
+    assert 'Pending invitations: `dave`, `new-hire`' in markdown
+
+    # Without fail_on_drift the same drift is reported and the run succeeds (still no writes).
+    quiet = run(collections_path, tmp_path, sim, by_path(collections_path, 'drift'), report)
+    assert quiet.rc == 0, quiet.output
+    assert json.loads((tmp_path / 'drift.json').read_text())['drift'] is True
+    assert writes(sim) == []
+
+    applied = run(collections_path, tmp_path, sim, 'gitops.github.apply', {'membership_file': path})
+    assert applied.rc == 0, applied.output
+    count = len(writes(sim))
+    clean = run(collections_path, tmp_path, sim, 'gitops.github.drift', dict(report, fail_on_drift=True))
+    assert clean.rc == 0, clean.output
+    data = json.loads((tmp_path / 'drift.json').read_text())
+    assert data['drift'] is False and data['summary']['targets_with_drift'] == 0
+    assert '**No drift**' in (tmp_path / 'drift.md').read_text()
+    assert len(writes(sim)) == count
+
+
+def test_export_then_apply_changes_nothing(collections_path, tmp_path, sim):
+    out = str(tmp_path / 'exported.yml')
+    exported = run(collections_path, tmp_path, sim, 'gitops.github.export', {'export_orgs': 'acme', 'membership_file': out})
+    assert exported.rc == 0, exported.output
+    with open(out) as handle:
+        data = yaml.safe_load(handle)
+    acme, = data['membership_orgs']
+    assert acme['org'] == 'acme' and acme['exclusive'] is True
+    assert acme['owners'] == ['erin', 'octo-admin']
+    assert acme['members'] == ['alice', 'bob', 'carol', 'dave', 'Mixed-Case']  # dave: pending invitation
+    teams = dict((t['team'], t) for t in acme['teams'])
+    assert sorted(teams) == ['platform', 'platform-oncall', 'sso-synced']
+    # carol shows on platform only through platform-oncall: she is exported with the child team.
+    assert (teams['platform']['maintainers'], teams['platform']['members']) == (['alice'], ['bob'])
+    assert teams['platform-oncall']['members'] == ['carol']
+    assert writes(sim) == []
+
+    applied = run(collections_path, tmp_path, sim, by_path(collections_path, 'apply'), {'membership_file': out})
+    assert applied.rc == 0, applied.output
+    assert applied.changed_tasks == [], applied.output
+    assert writes(sim) == []
+    drift = run(collections_path, tmp_path, sim, by_path(collections_path, 'drift'),
+                {'membership_file': out, 'fail_on_drift': True, 'drift_report_json': str(tmp_path / 'd.json'),
+                 'drift_report_markdown': ''})
+    assert drift.rc == 0, drift.output
+    assert json.loads((tmp_path / 'd.json').read_text())['drift'] is False
+    assert not (tmp_path / 'membership-drift.md').exists()
+
+
+def test_token_never_shown_even_at_high_verbosity(collections_path, tmp_path, sim):
+    # The export reads the team list with ansible.builtin.uri and an Authorization header.
+    out = str(tmp_path / 'exported.yml')
+    exported = run(collections_path, tmp_path, sim, 'gitops.github.export',
+                   {'export_orgs': 'acme', 'membership_file': out}, args=('-vvv',))
+    assert exported.rc == 0, exported.output
+    assert OWNER_TOKEN not in exported.output
+    drift = run(collections_path, tmp_path, sim, 'gitops.github.drift', {'membership_file': out}, args=('-vvv',))
+    assert drift.rc == 0, drift.output
+    assert OWNER_TOKEN not in drift.output
+
+
+def _org(**changes):
+    org = {'org': 'acme', 'owners': ['octo-admin'], 'members': ['alice', 'bob'],
+           'teams': [{'team': 'platform', 'maintainers': ['alice'], 'members': ['bob']}]}
+    org.update(changes)
+    return org
+
+
+@pytest.mark.parametrize('orgs, message', [
+    ([dict(_org(), ownerz=['erin'])], 'ownerz'),
+    ([_org(exclusive='maybe')], 'exclusive'),
+    ([_org(teams=[{'team': 'platform', 'maintainers': ['alice'], 'membrs': ['bob']}])], 'membrs'),
+    ([_org(teams=[{'team': 'platform', 'members': ['bob', 'carol']}])],
+     'carol is a member of team platform of acme but not among the owners or members of acme'),
+    ([_org(members=['alice', 'bob', 'octo-admin'])], 'octo-admin is listed both as owner and as member of acme'),
+    ([_org(members=['alice', 'bob', 'Bob'])], 'bob and Bob are the same user in acme (logins are case-insensitive)'),
+    ([_org(members=['alice', 'bob', 'not a login'])], "'not a login' is not a valid GitHub login"),
+    ([_org(max_removals='lots')], 'max_removals must be a number of users'),
+    ([_org(), _org(org='ACME')], 'organization ACME is listed twice'),
+], ids=['typo-org-key', 'bad-type', 'typo-team-key', 'team-member-not-in-org', 'two-roles', 'case-duplicate',
+        'bad-login', 'bad-max-removals', 'org-twice'])
+def test_bad_input_fails_before_any_request(collections_path, tmp_path, sim, orgs, message):
+    path = write_file(tmp_path, {'membership_orgs': orgs})
+    run_ = run(collections_path, tmp_path, sim, 'gitops.github.apply', {'membership_file': path})
+    assert run_.rc != 0
+    assert message in run_.output, run_.output
+    assert sim.log == []

@@ -1,0 +1,210 @@
+"""The membership filters: data checks, module calls, drift report and export, table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.gitops.github.plugins.filter.membership import (
+    FilterModule,
+    membership_drift_markdown,
+    membership_drift_report,
+    membership_export,
+    membership_normalize,
+    membership_problems,
+    membership_results,
+)
+
+
+def org(**changes):
+    data = {'org': 'acme', 'owners': ['octo'], 'members': ['alice', 'bob'],
+            'teams': [{'team': 'platform', 'maintainers': ['alice'], 'members': ['bob']}]}
+    data.update(changes)
+    return data
+
+
+def team(**changes):
+    data = {'team': 'platform', 'maintainers': ['alice'], 'members': ['bob']}
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize('orgs, problems', [
+    ([org()], []),
+    ([], []),
+    ([{'org': 'acme', 'teams': [team(members=['bob', 'stranger'])]}], []),  # org membership not managed
+    ('acme', ['membership_orgs must be a list of organizations, got str']),
+    (['acme'], ['entry 1 of membership_orgs must be a mapping with an org key']),
+    ([{'owners': ['octo']}], ['entry 1 of membership_orgs: org must be a non-empty string']),
+    ([org(), org(org='ACME')], ['organization ACME is listed twice (as acme and ACME); merge the two entries']),
+    ([org(members=['alice', 'bob', 'octo'])], ['octo is listed both as owner and as member of acme; a user has one role']),
+    ([org(members=['alice', 'bob', 'Alice'])],
+     ['alice and Alice are the same user in acme (logins are case-insensitive); list them once']),
+    ([org(members=['alice', 'bob', 'bob'])], ['bob is listed twice as member of acme']),
+    ([org(members='alice', teams=[])], ['the members of acme must be a list of logins']),
+    ([org(members=['alice', 'bob', '-bad'])],
+     ["member of acme '-bad' is not a valid GitHub login: use letters, digits and single hyphens, "
+      'not starting or ending with a hyphen']),
+    ([org(owners=[], exclusive=True)],
+     ['acme is exclusive but lists no owners: applying it would remove every owner']),
+    ([org(max_removals='many')],
+     ["acme: max_removals must be a number of users (like 10) or a percentage (like \"25%\"), got 'many'"]),
+    ([org(teams=[team(), team(team='Platform')])],
+     ['team Platform of acme is listed twice (as platform and Platform); merge the two entries']),
+    ([org(teams=[team(team='a/b')])],
+     ['team entry 1 of acme: team \'a/b\' is not a valid team slug: use the slug from the team URL '
+      '(letters, digits, "-", "_" and ".")']),
+    ([org(teams=[team(members=['alice'])])],
+     ['alice is listed both as maintainer and as member of team platform of acme; a user has one role']),
+    ([org(teams=[team(members=['bob', 'carol'])])],
+     ["carol is a member of team platform of acme but not among the owners or members of acme: add them to "
+      "the organization's members, or the team would invite them to acme"]),
+    ([org(teams=[team(members=['BOB'])])],
+     ['BOB is spelled bob in acme and BOB in team platform of acme; spell a login the same way everywhere']),
+    ([org(teams=[team(max_removals='200%')])],
+     ["team platform of acme: max_removals must be between 0 and 100%, got '200%'"]),
+])
+def test_problems(orgs, problems):
+    assert membership_problems(orgs) == problems
+
+
+def test_normalize_builds_one_call_per_org_and_team():
+    plan = membership_normalize([
+        org(exclusive=True, max_removals=2, public_membership=True, allow_self=True,
+            teams=[team(exclusive=True, max_removals='10%'), team(team='ops', maintainers=[], members=None)]),
+        {'org': 'other', 'teams': [{'team': 'devs', 'members': ['x']}]},
+    ])
+    assert plan['orgs'] == [{'org': 'acme', 'exclusive': True, 'allow_self': True, 'max_removals': 2,
+                             'members': [{'username': 'octo', 'role': 'admin'}, {'username': 'alice', 'role': 'member'},
+                                         {'username': 'bob', 'role': 'member'}]}]
+    assert plan['teams'] == [
+        {'org': 'acme', 'team': 'platform', 'maintainers': ['alice'], 'members': ['bob'], 'exclusive': True,
+         'allow_self': True, 'max_removals': '10%'},
+        {'org': 'acme', 'team': 'ops', 'maintainers': [], 'members': [], 'exclusive': False, 'allow_self': True},
+        {'org': 'other', 'team': 'devs', 'maintainers': [], 'members': ['x'], 'exclusive': False, 'allow_self': False},
+    ]
+    assert plan['public'] == [{'org': 'acme', 'public': True}]
+
+
+def test_normalize_refuses_invalid_data():
+    with pytest.raises(AnsibleFilterError, match='listed both as owner and as member'):
+        membership_normalize([org(members=['octo'])])
+
+
+ORG_RESULT = {
+    'item': {'org': 'acme'}, 'changed': True,
+    'changes': [{'action': 'add', 'login': 'new-hire', 'role': 'member'},
+                {'action': 'role', 'login': 'Alice', 'role': 'admin'},
+                {'action': 'remove', 'login': 'leaver', 'role': None},
+                {'action': 'remove', 'login': 'dave', 'role': None}],
+    'pending': ['new-hire'],
+    'diff': {'before': {'Alice': 'member', 'leaver': 'member', 'dave': 'admin (pending)'},
+             'after': {'Alice': 'admin', 'new-hire': 'member (pending)'}},
+}
+TEAM_RESULT = {
+    'item': {'org': 'acme', 'team': 'platform'}, 'changed': False, 'changes': [], 'pending': [],
+    'inherited': ['carol'], 'diff': {'before': {'bob': 'member'}, 'after': {'bob': 'member'}},
+}
+PUBLIC_RESULT = {'item': {'org': 'acme', 'public': True}, 'changed': True, 'login': 'octo', 'public': True,
+                 'diff': {'before': {'login': 'octo', 'public': False}, 'after': {'login': 'octo', 'public': True}}}
+
+
+def test_results_and_report():
+    results = membership_results([{'results': [ORG_RESULT]}, {'results': [TEAM_RESULT, {'skipped': True}]},
+                                  {'results': [PUBLIC_RESULT]}])
+    org_target, team_target, public_target = results
+    assert org_target == {
+        'kind': 'org', 'org': 'acme', 'team': None, 'name': 'acme', 'changed': True, 'public': None,
+        'added': [{'login': 'new-hire', 'role': 'member', 'pending': True}],
+        'removed': [{'login': 'leaver', 'role': 'member', 'pending': False},
+                    {'login': 'dave', 'role': 'admin', 'pending': True}],
+        'role_changed': [{'login': 'Alice', 'from': 'member', 'to': 'admin', 'pending': False}],
+        'pending': ['new-hire'],
+    }
+    assert team_target['name'] == 'acme/platform' and team_target['inherited'] == ['carol']
+    assert public_target['public'] == {'login': 'octo', 'from': False, 'to': True}
+
+    report = membership_drift_report(results)
+    assert report['drift'] is True
+    assert report['summary'] == {'targets': 3, 'targets_with_drift': 2, 'added': 1, 'removed': 2,
+                                 'role_changed': 1, 'public_changed': 1, 'pending': 1}
+    markdown = membership_drift_markdown(report)
+    assert markdown.splitlines() == [
+        '# GitHub membership drift',
+        '',
+        '**Drift found** in 2 of 3 places: 1 to add, 2 to remove, 1 role changes, 1 public membership changes.',
+        '',
+        '## Organization acme',
+        '',
+        '| change | user | detail |',
+        '|---|---|---|',
+        '| add | `new-hire` | as member (invitation, pending until accepted) |',
+        '| change role | `Alice` | member → admin |',
+        '| remove | `leaver` | was member |',
+        '| remove | `dave` | cancel the pending invitation as admin |',
+        '',
+        'Pending invitations: `new-hire`',
+        '',
+        '## Team acme/platform',
+        '',
+        'No changes.',
+        '',
+        'Left alone (members only through a child team): `carol`',
+        '',
+        '## acme (public membership of octo)',
+        '',
+        '| change | user | detail |',
+        '|---|---|---|',
+        '| publicize | `octo` | membership becomes public |',
+    ]
+
+
+def test_report_without_drift():
+    report = membership_drift_report(membership_results([{'results': [TEAM_RESULT]}, [], []]))
+    assert report['drift'] is False
+    assert '**No drift**: GitHub matches the membership data (1 places checked).' in membership_drift_markdown(report)
+
+
+def test_results_needs_three_lists():
+    with pytest.raises(AnsibleFilterError):
+        membership_results([[]])
+
+
+def test_export_round_trips_through_the_checks():
+    org_info = {'results': [{
+        'item': 'acme',
+        'members': [{'login': 'octo', 'role': 'admin'}, {'login': 'Bob', 'role': 'member'},
+                    {'login': 'alice', 'role': 'member'}],
+        'invitations': [
+            {'login': 'dave', 'role': 'member', 'failed': False},
+            {'login': 'erin', 'role': 'admin', 'failed': False},
+            {'login': 'eve', 'role': 'member', 'failed': True},
+            {'login': None, 'email': 'someone@example.com', 'role': 'member', 'failed': False},
+            {'login': 'bill', 'role': 'billing_manager', 'failed': False},
+        ],
+    }]}
+    team_info = {'results': [
+        {'item': [{'org': 'acme', 'teams': ['platform', 'ops']}, 'platform'],
+         'members': [{'login': 'octo', 'role': 'maintainer', 'inherited': False},
+                     {'login': 'Bob', 'role': 'member', 'inherited': False},
+                     {'login': 'carol', 'role': 'member', 'inherited': True}],
+         'pending': [{'login': 'dave'}, {'login': None, 'email': 'someone@example.com'}]},
+        {'item': {'org': 'acme', 'team': 'Ops'}, 'members': [], 'pending': []},
+    ]}
+    exported = membership_export(org_info, team_info)
+    assert exported == [{
+        'org': 'acme', 'exclusive': True, 'owners': ['erin', 'octo'], 'members': ['alice', 'Bob', 'dave'],
+        'teams': [
+            {'team': 'Ops', 'exclusive': True, 'maintainers': [], 'members': []},
+            {'team': 'platform', 'exclusive': True, 'maintainers': ['octo'], 'members': ['Bob', 'dave']},
+        ],
+    }]
+    assert membership_problems(exported) == []
+    assert membership_export(org_info, team_info, exclusive=False)[0]['exclusive'] is False
+
+
+def test_filter_names():
+    assert sorted(FilterModule().filters()) == [
+        'membership_drift_markdown', 'membership_drift_report', 'membership_export', 'membership_normalize',
+        'membership_problems', 'membership_results']
