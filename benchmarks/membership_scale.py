@@ -104,7 +104,7 @@ def play(root, workdir, sim, tasks, wanted):
     before = len(sim.log)
     start = time.perf_counter()
     proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', 'play.yml'],
-                          cwd=workdir, env=env, capture_output=True, text=True)
+                          cwd=workdir, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit('ansible-playbook failed:\n%s\n%s' % (proc.stdout[-3000:], proc.stderr[-3000:]))
@@ -129,7 +129,7 @@ def module_alone(root, workdir, sim, wanted, exclusive=False):
     before = len(sim.log)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, '-m', 'ansible_collections.gitops.github.plugins.modules.github_org_members', path],
-                          env=env, capture_output=True, text=True)
+                          env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     result = json.loads(proc.stdout)
     if result.get('failed'):
@@ -178,10 +178,10 @@ def measure(sizes, loop_sizes, repeat):
                         row[key] = {'seconds': run.seconds, 'requests': run.requests}
                         print('  %-12s %6d users: %7.1f s %6d requests' % (key, size, run.seconds, run.requests), flush=True)
                 if size in sizes:
-                    runs = [play(root, workdir, sim, [LIST_TASK], wanted) for _ in range(repeat)]
+                    runs = [play(root, workdir, sim, [LIST_TASK], wanted) for _dummy in range(repeat)]
                     best = min(runs, key=lambda r: r.seconds)
                     assert best.result.get('changed') is False, best.result
-                    alone = min((module_alone(root, workdir, sim, wanted, exclusive=True) for _ in range(repeat)),
+                    alone = min((module_alone(root, workdir, sim, wanted, exclusive=True) for _dummy in range(repeat)),
                                 key=lambda r: r.seconds)
                     assert alone.result['changed'] is False and alone.result['api_requests'] == alone.requests
                     row['list_task'] = {'seconds': best.seconds, 'requests': best.requests}
@@ -231,9 +231,9 @@ def per_item(rows, key):
     if len(points) < 2:
         return None
     n = float(len(points))
-    mx = sum(x for x, _ in points) / n
-    my = sum(y for _, y in points) / n
-    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+    mx = sum(x for x, _dummy in points) / n
+    my = sum(y for _dummy, y in points) / n
+    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _dummy in points)
     return slope, my - slope * mx
 
 
@@ -325,7 +325,7 @@ def plot(rows, path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
     parser.add_argument('--sizes', default='100,300,1000,3000,10000',
                         help='org sizes for the github_org_members task (default: %(default)s)')
     parser.add_argument('--loop-sizes', default='25,50,100',
@@ -364,7 +364,7 @@ def main(argv=None):
         print('plot: %s' % os.path.relpath(png, REPO))
     print('total benchmark time: %.0f s; load average before %.1f, after %.1f on %d CPUs'
           % (time.time() - started, load_before[0], os.getloadavg()[0], os.cpu_count()))
-    return 0 if all(ok is not False for _, _, ok in checks) else 1
+    return 0 if all(ok is not False for _dummy, _dummy, ok in checks) else 1
 
 
 if __name__ == '__main__':

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """The demo's "edit the file" step, as a person would do it in an editor: in the exported
 membership file of acme, add new-hire to the organization and the platform team, promote bob to
 maintainer of platform, and remove carol (from the organization and from platform-oncall, allowing

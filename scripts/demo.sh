@@ -32,7 +32,8 @@ step "Starting the GitHub simulator (tests/simulator/seeds/demo.yml)"
 sim_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
 [ -s "$work/url" ] || { cat "$work/sim.log"; echo "the simulator did not start" >&2; exit 1; }
-export GITHUB_API_URL="$(cat "$work/url")"
+GITHUB_API_URL="$(cat "$work/url")"
+export GITHUB_API_URL
 export GITHUB_TOKEN=sim-token-octo-admin   # the simulator's token for the org owner
 echo "simulator at $GITHUB_API_URL"
 
@@ -67,6 +68,7 @@ run gitops.github.drift -e "membership_file=$file" -e fail_on_drift=true "${repo
 [ "$status" -ne 0 ] || { cat "$work/drift1.txt"; fail "the drift run passed, but the file differs from GitHub"; }
 cat "$work/drift.md"
 drift_is true || fail "the JSON report says there is no drift"
+# shellcheck disable=SC2016  # the backquotes are Markdown, not shell
 for expected in '| add | `new-hire` |' '| change role | `bob` | member → maintainer |' '| remove | `carol` | was member |'; do
   grep -qF "$expected" "$work/drift.md" || fail "the report lacks: $expected"
 done

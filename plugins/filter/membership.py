@@ -91,9 +91,9 @@ def membership_problems(orgs):
                             % (org, seen_orgs[org.lower()], org))
             continue
         seen_orgs[org.lower()] = org
-        people = _collect(problems, org, [(role, spec.get(key)) for key, role, _ in ORG_ROLES])
+        people = _collect(problems, org, [(role, spec.get(key)) for key, role, _dummy in ORG_ROLES])
         declared = _declared(spec)
-        if declared and spec.get('exclusive') and not any(role == 'owner' for _, role in people.values()):
+        if declared and spec.get('exclusive') and not any(role == 'owner' for _dummy, role in people.values()):
             problems.append('%s is exclusive but lists no owners: applying it would remove every owner' % org)
         _check_max_removals(problems, spec, org)
 
@@ -114,7 +114,7 @@ def membership_problems(orgs):
                 continue
             seen_teams[slug.lower()] = slug
             where = 'team %s of %s' % (slug, org)
-            team_people = _collect(problems, where, [(role, team.get(key)) for key, role, _ in TEAM_ROLES])
+            team_people = _collect(problems, where, [(role, team.get(key)) for key, role, _dummy in TEAM_ROLES])
             _check_max_removals(problems, team, where)
             if not declared:
                 continue
@@ -144,7 +144,7 @@ def membership_normalize(orgs):
             entry = {
                 'org': org,
                 'members': [{'username': login, 'role': role}
-                            for key, _, role in ORG_ROLES for login in spec.get(key) or []],
+                            for key, _dummy, role in ORG_ROLES for login in spec.get(key) or []],
                 'exclusive': bool(spec.get('exclusive', False)),
                 'allow_self': allow_self,
             }
@@ -288,11 +288,11 @@ def membership_drift_markdown(report):
         lines += ['', '## %s' % title, '']
         rows = []
         for entry in target['added']:
-            rows.append(('add', _who(entry), 'as %s%s' % (entry['role'], ' (invitation, pending until accepted)'
-                                                          if entry['pending'] else '')))
+            note = ' (invitation, pending until accepted)' if entry['pending'] else ''
+            rows.append(('add', _who(entry), 'as %s%s' % (entry['role'], note)))
         for entry in target['role_changed']:
-            rows.append(('change role', _who(entry), '%s → %s%s' % (entry['from'], entry['to'],
-                                                                  ' (pending invitation)' if entry['pending'] else '')))
+            note = ' (pending invitation)' if entry['pending'] else ''
+            rows.append(('change role', _who(entry), '%s → %s%s' % (entry['from'], entry['to'], note)))
         for entry in target['removed']:
             rows.append(('remove', _who(entry), 'cancel the pending invitation as %s' % entry['role'] if entry['pending']
                          else 'was %s' % entry['role']))

@@ -60,7 +60,7 @@ class GitHubError(Exception):
         self.status = status
         self.message = message or ''
         self.documentation_url = documentation_url
-        super(GitHubError, self).__init__(self.describe())
+        super().__init__(self.describe())
 
     def describe(self):
         where = '%s %s' % (self.method, self.path)
@@ -96,7 +96,7 @@ class RateLimitError(GitHubError):
             limit, when, int(round(wait)), int(waited))
         if message:
             text += '. GitHub said: %s' % message
-        super(RateLimitError, self).__init__(method, path, status, text, documentation_url)
+        super().__init__(method, path, status, text, documentation_url)
 
 
 class Response(object):
@@ -286,7 +286,7 @@ class GitHubClient(object):
                                             allow_redirects=False, verify=self._verify, **kwargs_body)
             except requests.exceptions.SSLError as exc:
                 raise GitHubError(method, display, None, 'TLS error talking to %s (set ca_path for a private CA): %s'
-                                  % (self._origin[1], _short_exc(exc)))
+                                  % (self._origin[1], _short_exc(exc))) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 if attempts <= self.max_retries and self._may_resend(is_write, verify):
                     self._backoff(attempts)
@@ -297,7 +297,7 @@ class GitHubClient(object):
                     continue
                 raise GitHubError(method, display, None, '%s after %d attempt(s): %s' % (
                     'timed out' if isinstance(exc, requests.exceptions.Timeout) else 'connection failed',
-                    attempts, _short_exc(exc)))
+                    attempts, _short_exc(exc))) from None
             finally:
                 if is_write:
                     self._last_write = self._clock()
@@ -375,8 +375,7 @@ class GitHubClient(object):
                 items = next((v for v in data.values() if isinstance(v, list)), [])
             else:
                 items = data or []
-            for item in items:
-                yield item
+            yield from items
             nxt = resp.links.get('next', {}).get('url')
             if not nxt:
                 return

@@ -17,6 +17,7 @@ from harness import BASE_SEED, OWNER_TOKEN, run_playbook
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SEEN_SHAPES = set()
 
+
 @pytest.fixture(scope='session')
 def collections_path(tmp_path_factory):
     """Build the collection tarball and install it, as a user would."""

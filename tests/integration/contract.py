@@ -30,9 +30,9 @@ _ORG_ID = re.compile(r'^/organizations/(\d+)(/.*)?$')
 _LEGACY_TEAM = re.compile(r'^/teams/(\d+)(/.*)?$')
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def openapi(flavour):
-    name, _ = SPECS[flavour]
+    name, _dummy = SPECS[flavour]
     return OpenAPI.from_file_path(os.path.join(SPEC_DIR, name))
 
 
@@ -66,7 +66,7 @@ def shape(exchange, state=None):
 def validate_exchange(exchange, state, flavour='github.com', prefix=''):
     """Raise with a readable message when the request or the response does not fit the description."""
     spec = openapi(flavour)
-    _, host = SPECS[flavour]
+    _dummy, host = SPECS[flavour]
     path = exchange.path
     if prefix and path.startswith(prefix):
         path = path[len(prefix):]
@@ -114,9 +114,9 @@ def _generic_error_ok(flavour, exchange):
     return True
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def openapi_schemas(flavour):
-    name, _ = SPECS[flavour]
+    name, _dummy = SPECS[flavour]
     with open(os.path.join(SPEC_DIR, name)) as handle:
         return json.load(handle)['components']['schemas']
 

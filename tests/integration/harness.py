@@ -136,7 +136,7 @@ def run_playbook(collections_path, tasks, sim=None, extra_env=None, check=False,
     if verbosity:
         cmd.append('-' + 'v' * verbosity)
     cmd.extend(extra_args)
-    proc = subprocess.run(cmd, env=env, cwd=workdir, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(cmd, env=env, cwd=workdir, capture_output=True, text=True, timeout=600, check=False)
     results = []
     if os.path.exists(record):
         with open(record) as handle:

@@ -79,7 +79,7 @@ def test_chaos_converges_a_500_member_org_after_at_most_one_rerun_without_double
     sim.inject(Fault('status', status=503, count=4, method='PUT', path=path_of('newbie15') + '$'))
 
     runs, slices = [], []
-    for _ in range(2):
+    for _dummy in range(2):
         start = len(sim.log)
         run = play(sim, [task], token=TOKEN, play_vars=play_vars)
         runs.append(run)
@@ -146,7 +146,7 @@ def test_chaos_converges_a_150_member_team_after_at_most_one_rerun_without_doubl
 
     sim.chaos(0.15, seed=7, kinds=CHAOS_KINDS)
     runs = []
-    for _ in range(2):
+    for _dummy in range(2):
         start = len(sim.log)
         run = play(sim, [task], token=TOKEN)
         twice = {k: n for k, n in applied_writes(sim.log[start:]).items() if n > 1}

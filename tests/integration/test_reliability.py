@@ -335,7 +335,7 @@ BAD_INPUT = [
 
 
 def test_bad_input_fails_with_a_clear_message_before_any_request(sim, play):
-    run = play(sim, [task for task, _ in BAD_INPUT])
+    run = play(sim, [task for task, _dummy in BAD_INPUT])
 
     for task, expected in BAD_INPUT:
         result = failed(run, task['name'])

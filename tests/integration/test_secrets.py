@@ -175,7 +175,7 @@ def test_timeout_error_does_not_carry_the_token():
     def accept_and_stay_silent():
         listener.settimeout(5)
         try:
-            conn, _ = listener.accept()
+            conn, _dummy = listener.accept()
             accepted.append(conn)
             stop.wait(5)
         except OSError:

@@ -45,7 +45,7 @@ def test_owner_asked_as_member_converges_with_warning_and_no_put(sim, play):
     # The membership is created once (it did not exist) ...
     assert writes(sim) == [('PUT', '/orgs/acme/teams/platform/memberships/octo-admin')]
     # ... and from then on GitHub reads it back as maintainer, which must not flap.
-    for _ in range(2):
+    for _dummy in range(2):
         run = play(sim, [team_task(username='octo-admin', role='member')])
         assert run.task('team')['changed'] is False
         assert any('owner' in w for w in run.task('team').get('warnings', [])), run.task('team')
@@ -54,7 +54,7 @@ def test_owner_asked_as_member_converges_with_warning_and_no_put(sim, play):
 
 def test_member_only_through_child_team_is_reported_not_flapped(sim, play):
     # carol is in platform-oncall, a child of platform: GitHub shows her on platform too.
-    for _ in range(2):
+    for _dummy in range(2):
         run = play(sim, [team_task(username='carol', state='absent')])
         assert run.rc == 0, run.output
         result = run.task('team')
@@ -163,8 +163,8 @@ def test_user_membership_without_invitation_fails_clearly(sim, play):
 def test_end_to_end_invite_accept_publicize(sim, play):
     owner_tasks = [
         {'name': 'org', 'gitops.github.github_org_membership': {'org': 'acme', 'username': 'new-hire'}},
-        {'name': 'team', 'gitops.github.github_team_membership': {'org': 'acme', 'team': 'platform', 'username': 'new-hire',
-                                                                 'role': 'maintainer'}},
+        {'name': 'team', 'gitops.github.github_team_membership': {
+            'org': 'acme', 'team': 'platform', 'username': 'new-hire', 'role': 'maintainer'}},
     ]
     invited = play(sim, owner_tasks)
     assert invited.rc == 0, invited.output

@@ -139,8 +139,8 @@ class Recorder(object):
 @pytest.fixture
 def other_host():
     """Stands for another host: it must never be asked anything."""
-    server = Recorder(lambda h: (200, {'Content-Type': 'application/json'}, b'{"login": "bob", "role": "admin", '
-                                                                               b'"state": "active"}'))
+    body = b'{"login": "bob", "role": "admin", "state": "active"}'
+    server = Recorder(lambda h: (200, {'Content-Type': 'application/json'}, body))
     yield server
     server.stop()
 

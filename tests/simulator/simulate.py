@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Run the GitHub simulator: ``python tests/simulator/simulate.py --seed seeds/demo.yml``."""
 
 from __future__ import annotations

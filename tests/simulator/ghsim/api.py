@@ -609,7 +609,7 @@ def list_invitations(s: State, req: Request, org: str = "", org_id: str = "") ->
     _owner_only(o, req, INVITATIONS_DOC)
     role = _query_enum(req, "role", ("all", *INVITATION_ROLES[:4]), "all", INVITATIONS_DOC)
     _query_enum(req, "invitation_source", ("all", "member", "scim"), "all", INVITATIONS_DOC)
-    invs = [i for _, i in sorted(o.invitations.items()) if role == "all" or i.role == role]
+    invs = [i for _dummy, i in sorted(o.invitations.items()) if role == "all" or i.role == role]
     api = Api(s, req)
     return api.page(invs, f"/organizations/{o.id}/invitations", lambda i: api.invitation(o, i))
 
@@ -719,14 +719,14 @@ def get_team(s: State, req: Request, o: Org, t: Team) -> Response:
 def list_team_members(s: State, req: Request, o: Org, t: Team) -> Response:
     role = _query_enum(req, "role", ("member", "maintainer", "all"), "all", "/teams/members#list-team-members")
     members = s.effective_team_members(t)
-    keys = list(members) if role == "all" else [k for k, (r, _) in members.items() if r == role]
+    keys = list(members) if role == "all" else [k for k, (r, _dummy) in members.items() if r == role]
     api = Api(s, req)
     return api.page(keys, f"/organizations/{o.id}/team/{t.id}/members", lambda k: api.user(s.users[k]))
 
 
 @team_routes("GET", "/invitations", github_only=True)
 def list_team_invitations(s: State, req: Request, o: Org, t: Team) -> Response:
-    invs = [i for _, i in sorted(o.invitations.items()) if t.id in i.teams]
+    invs = [i for _dummy, i in sorted(o.invitations.items()) if t.id in i.teams]
     api = Api(s, req)
     return api.page(invs, f"/organizations/{o.id}/team/{t.id}/invitations", lambda i: api.invitation(o, i))
 

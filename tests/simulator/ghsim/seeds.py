@@ -47,7 +47,7 @@ def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams:
     cursor = 0
     for j in range(1, teams + 1):
         chosen = []
-        for _ in range(min(team_size, len(member_logins))):
+        for _dummy in range(min(team_size, len(member_logins))):
             chosen.append(member_logins[cursor % len(member_logins)])
             cursor += 1
         team_specs.append({"slug": f"team-{j:03d}", "name": f"Team {j:03d}", "id": 7000 + j,

@@ -111,7 +111,7 @@ class _Outcome:
 def _token_of(header: str | None) -> str | None:
     if not header:
         return None
-    scheme, _, value = header.strip().partition(" ")
+    scheme, _dummy, value = header.strip().partition(" ")
     scheme, value = scheme.lower(), value.strip()
     if scheme in ("bearer", "token"):
         return value

@@ -607,7 +607,7 @@ class State:
                     o["description"] = org.description
                 o["owners"] = logins(k for k, r in org.members.items() if r == "admin")
                 o["members"] = logins(k for k, r in org.members.items() if r != "admin")
-                o["invitations"] = [inv_spec(org, i, False) for _, i in sorted(org.invitations.items())]
+                o["invitations"] = [inv_spec(org, i, False) for _dummy, i in sorted(org.invitations.items())]
                 o["failed_invitations"] = [inv_spec(org, i, True) for i in org.failed_invitations]
                 o["public_members"] = logins(org.public)
                 o["two_factor_disabled"] = logins(org.two_factor_disabled)

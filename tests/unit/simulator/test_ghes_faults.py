@@ -46,7 +46,7 @@ def test_ghes_no_invitations_and_direct_adds(ghes):
 def test_ghes_no_rate_limit(make_sim, demo_seed):
     sim = make_sim(dict(demo_seed, rate_limit={"limit": 2}), ghes=True)
     c = Client(sim)
-    assert all(c.get("/user").status_code == 200 for _ in range(5))
+    assert all(c.get("/user").status_code == 200 for _dummy in range(5))
     r = c.get("/rate_limit")
     assert r.status_code == 404 and r.json()["message"] == "Rate limiting is not enabled."
 
@@ -119,7 +119,7 @@ def test_chaos_is_deterministic(make_sim):
         sim = make_sim()
         sim.chaos(0.3, seed=42, kinds=("status502", "status503"))
         c = Client(sim)
-        return [c.get("/user").status_code for _ in range(40)]
+        return [c.get("/user").status_code for _dummy in range(40)]
 
     a, b = run(), run()
     assert a == b

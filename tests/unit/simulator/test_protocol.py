@@ -105,7 +105,7 @@ def test_primary_rate_limit_exhaustion(make_sim, demo_seed):
     seed = dict(demo_seed, rate_limit={"limit": 3})
     sim = make_sim(seed)
     c = Client(sim)
-    remaining = [c.get("/user").headers["X-RateLimit-Remaining"] for _ in range(3)]
+    remaining = [c.get("/user").headers["X-RateLimit-Remaining"] for _dummy in range(3)]
     assert remaining == ["2", "1", "0"]
     r = c.get("/orgs/acme/memberships/alice")
     assert r.status_code == 403
@@ -201,7 +201,7 @@ def test_keep_alive_session_200_requests(admin, make_sim):
         r.close()
     assert len(ports) == 1  # one TCP connection for all 200 requests
     # mutations too (204 without body keeps the connection usable)
-    for _ in range(20):
+    for _dummy in range(20):
         r = s.put(admin.url("/orgs/acme/public_members/octo-admin"), headers={"Content-Length": "0"})
         assert r.status_code == 204
 

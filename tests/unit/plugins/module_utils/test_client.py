@@ -64,7 +64,7 @@ def test_headers_and_bearer_token():
         'Accept': 'application/vnd.github+json',
         'X-GitHub-Api-Version': '2022-11-28',
     })])
-    client, _ = make()
+    client, _dummy = make()
     assert client.current_login() == 'octo'
     assert client.current_login() == 'octo'
     assert len(responses.calls) == 1, 'GET /user is asked once per client'
@@ -78,7 +78,7 @@ def test_pagination_follows_link_verbatim_including_organizations_routes():
                   headers={'Link': '<%s>; rel="next", <%s>; rel="last"' % (second, second)},
                   match=[matchers.query_param_matcher({'per_page': '100', 'role': 'admin'})])
     responses.get(second, json=[{'login': 'c'}], match=[matchers.query_param_matcher({'per_page': '100', 'page': '2'})])
-    client, _ = make()
+    client, _dummy = make()
     assert [m['login'] for m in client.paginate('/orgs/acme/members', {'role': 'admin'})] == ['a', 'b', 'c']
     assert [c.request.url for c in responses.calls][1] == second
 
@@ -87,7 +87,7 @@ def test_pagination_follows_link_verbatim_including_organizations_routes():
 def test_link_to_another_host_is_refused_and_token_not_sent():
     responses.get(API + '/orgs/acme/members', json=[{'login': 'a'}],
                   headers={'Link': '<https://evil.example.com/steal?page=2>; rel="next"'})
-    client, _ = make()
+    client, _dummy = make()
     with pytest.raises(GitHubError) as info:
         list(client.paginate('/orgs/acme/members'))
     assert 'another host' in str(info.value)
@@ -98,7 +98,7 @@ def test_link_to_another_host_is_refused_and_token_not_sent():
 def test_redirect_is_not_followed():
     responses.get(API + '/orgs/acme/members/bob', status=302,
                   headers={'Location': API + '/orgs/acme/public_members/bob'})
-    client, _ = make()
+    client, _dummy = make()
     with pytest.raises(GitHubError) as info:
         client.request('GET', '/orgs/acme/members/bob', expected=(204, 404))
     assert info.value.status == 302
@@ -122,9 +122,9 @@ def test_read_retries_transient_errors_with_backoff():
 @responses.activate
 def test_read_gives_up_after_retry_budget():
     url = API + '/orgs/acme'
-    for _ in range(4):
+    for _dummy in range(4):
         responses.get(url, status=503, json={'message': 'Service Unavailable'})
-    client, _ = make()
+    client, _dummy = make()
     with pytest.raises(GitHubError) as info:
         client.get('/orgs/acme')
     assert info.value.status == 503
@@ -136,7 +136,7 @@ def test_read_gives_up_after_retry_budget():
 def test_failed_write_without_verify_is_not_resent():
     url = API + '/orgs/acme/memberships/bob'
     responses.put(url, status=502)
-    client, _ = make()
+    client, _dummy = make()
     with pytest.raises(GitHubError):
         client.request('PUT', '/orgs/acme/memberships/bob', json={'role': 'member'})
     assert len(responses.calls) == 1
@@ -146,7 +146,7 @@ def test_failed_write_without_verify_is_not_resent():
 def test_failed_write_that_was_applied_is_not_resent():
     url = API + '/orgs/acme/memberships/bob'
     responses.put(url, status=502)
-    client, _ = make()
+    client, _dummy = make()
     resp = client.request('PUT', '/orgs/acme/memberships/bob', json={'role': 'member'},
                           verify=lambda: {'state': 'pending', 'role': 'member'})
     assert resp.data == {'state': 'pending', 'role': 'member'}
@@ -158,7 +158,7 @@ def test_failed_write_that_was_not_applied_is_resent_once():
     url = API + '/orgs/acme/memberships/bob'
     responses.put(url, status=503)
     responses.put(url, json={'state': 'pending', 'role': 'member'})
-    client, _ = make()
+    client, _dummy = make()
     resp = client.request('PUT', '/orgs/acme/memberships/bob', json={'role': 'member'}, verify=lambda: None)
     assert resp.status == 200
     assert [c.request.method for c in responses.calls] == ['PUT', 'PUT']
@@ -171,7 +171,7 @@ def test_primary_rate_limit_waits_until_reset():
     responses.get(url, status=403, json={'message': 'API rate limit exceeded for user ID 1.'},
                   headers={'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1030'})
     responses.get(url, json={'login': 'acme'})
-    client, _ = make(fake)
+    client, _dummy = make(fake)
     assert client.get('/orgs/acme').data['login'] == 'acme'
     assert fake.sleeps == [31.0]
     assert client.waited == 31.0
@@ -183,7 +183,7 @@ def test_secondary_rate_limit_429_honours_retry_after():
     url = API + '/orgs/acme/memberships/bob'
     responses.put(url, status=429, json={'message': 'You have exceeded a secondary rate limit.'}, headers={'retry-after': '12'})
     responses.put(url, json={'state': 'active', 'role': 'member'})
-    client, _ = make(fake)
+    client, _dummy = make(fake)
     assert client.request('PUT', '/orgs/acme/memberships/bob', json={'role': 'member'}).status == 200
     assert fake.sleeps == [12.0]
 
@@ -194,7 +194,7 @@ def test_secondary_rate_limit_without_retry_after_waits_a_minute():
     url = API + '/orgs/acme'
     responses.get(url, status=403, json={'message': 'You have exceeded a secondary rate limit.'})
     responses.get(url, json={'login': 'acme'})
-    client, _ = make(fake)
+    client, _dummy = make(fake)
     client.get('/orgs/acme')
     assert fake.sleeps == [60.0]
 
@@ -204,7 +204,7 @@ def test_rate_limit_beyond_max_wait_fails_naming_limit_and_reset():
     fake = FakeTime(now=1000.0)
     responses.get(API + '/orgs/acme', status=403, json={'message': 'API rate limit exceeded'},
                   headers={'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '4600'})
-    client, _ = make(fake, rate_limit_max_wait=300)
+    client, _dummy = make(fake, rate_limit_max_wait=300)
     with pytest.raises(RateLimitError) as info:
         client.get('/orgs/acme')
     text = str(info.value)
@@ -217,9 +217,9 @@ def test_rate_limit_beyond_max_wait_fails_naming_limit_and_reset():
 def test_rate_limit_waits_add_up_against_the_budget():
     fake = FakeTime()
     url = API + '/orgs/acme'
-    for _ in range(3):
+    for _dummy in range(3):
         responses.get(url, status=429, headers={'retry-after': '40'})
-    client, _ = make(fake, rate_limit_max_wait=100)
+    client, _dummy = make(fake, rate_limit_max_wait=100)
     with pytest.raises(RateLimitError) as info:
         client.get('/orgs/acme')
     assert fake.sleeps == [40.0, 40.0]
@@ -230,7 +230,7 @@ def test_rate_limit_waits_add_up_against_the_budget():
 def test_zero_max_wait_never_waits():
     fake = FakeTime()
     responses.get(API + '/orgs/acme', status=429, headers={'retry-after': '1'})
-    client, _ = make(fake, rate_limit_max_wait=0)
+    client, _dummy = make(fake, rate_limit_max_wait=0)
     with pytest.raises(RateLimitError):
         client.get('/orgs/acme')
     assert fake.sleeps == []
@@ -242,7 +242,7 @@ def test_write_delay_spaces_mutating_requests_only():
     for name in ('a', 'b'):
         responses.put(API + '/orgs/acme/memberships/' + name, json={})
         responses.get(API + '/orgs/acme/memberships/' + name, json={})
-    client, _ = make(fake, write_delay=1.5)
+    client, _dummy = make(fake, write_delay=1.5)
     client.request('PUT', '/orgs/acme/memberships/a', json={})
     client.get('/orgs/acme/memberships/a')
     client.request('PUT', '/orgs/acme/memberships/b', json={})
@@ -254,7 +254,7 @@ def test_error_carries_fields_and_never_the_token():
     responses.put(API + '/orgs/acme/teams/x/memberships/y', status=422,
                   json={'message': 'Validation Failed', 'errors': [{'message': 'Cannot add an organization as a member.'}],
                         'documentation_url': 'https://docs.github.com/rest/teams/members'})
-    client, _ = make()
+    client, _dummy = make()
     with pytest.raises(GitHubError) as info:
         client.request('PUT', '/orgs/acme/teams/x/memberships/y', json={'role': 'member'})
     err = info.value
@@ -267,13 +267,13 @@ def test_error_carries_fields_and_never_the_token():
 @responses.activate
 def test_put_without_body_sends_content_length_zero():
     responses.put(API + '/orgs/acme/public_members/octo', status=204)
-    client, _ = make()
+    client, _dummy = make()
     client.request('PUT', '/orgs/acme/public_members/octo', expected=(204,))
     assert responses.calls[0].request.headers['Content-Length'] == '0'
 
 
 def test_ghes_paths_and_detection():
-    client, _ = make(api_url='https://ghe.example.com/api/v3/')
+    client, _dummy = make(api_url='https://ghe.example.com/api/v3/')
     assert client.is_ghes
     assert client.url_for('/orgs/acme') == 'https://ghe.example.com/api/v3/orgs/acme'
     assert not make()[0].is_ghes

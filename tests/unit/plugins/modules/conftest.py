@@ -66,4 +66,3 @@ def run_module(capsys, monkeypatch):
         return result
 
     return runner
-

@@ -39,8 +39,9 @@ def test_org_info_invitations_include_failed_and_expired(run_module):
     with exact_calls(paged(MEMBERS, {'role': 'admin'}, [users('octo-admin')])
                      + paged(MEMBERS, {'role': 'member'}, [[]])
                      + paged('/orgs/acme/invitations', {}, [[invitation('dave'), invitation(None, 'admin', 'x@example.com')]])
-                     + paged('/orgs/acme/failed_invitations', {}, [[invitation('gone', failed_reason='Invitation expired'),
-                                                                  invitation('nope', failed_reason='declined')]])):
+                     + paged('/orgs/acme/failed_invitations', {}, [[
+                         invitation('gone', failed_reason='Invitation expired'),
+                         invitation('nope', failed_reason='declined')]])):
         result = run_module(org_info.main, {'org': 'acme', 'include_invitations': True})
     assert [(i['login'], i['email'], i['role'], i['failed'], i['expired']) for i in result['invitations']] == [
         ('dave', None, 'member', False, False),
