@@ -141,4 +141,14 @@ def run_playbook(collections_path, tasks, sim=None, extra_env=None, check=False,
     if os.path.exists(record):
         with open(record) as handle:
             results = [json.loads(line) for line in handle if line.strip()]
-    return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
+    run = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
+    assert_no_token(run, [env.get(name) for name in ('GITHUB_TOKEN', 'GH_TOKEN')])
+    return run
+
+
+def assert_no_token(run, tokens):
+    """Every integration run is also a secrets test: no token in any output or task result."""
+    seen = run.stdout + run.stderr + json.dumps(run.results)
+    for token in tokens:
+        if token and len(token) >= 8 and token in seen:
+            raise AssertionError('a token leaked into the output of ansible-playbook:\n' + run.output.replace(token, '<TOKEN>'))
