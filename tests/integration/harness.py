@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -15,6 +16,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CALLBACK_DIR = os.path.join(HERE, 'callback_plugins')
 
 OWNER_TOKEN = 'sim-token-octo-admin'
+
+
+def fake_token(prefix='ghp_'):
+    """A token shaped like GitHub's, made fresh each run, so none sits in the repository."""
+    return prefix + secrets.token_hex(18)
 
 # A small org with every trap in it; tests copy and extend it.
 BASE_SEED = {

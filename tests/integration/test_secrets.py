@@ -21,10 +21,10 @@ from ghsim import Fault
 
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubClient, GitHubError
 
-from harness import BASE_SEED, OWNER_TOKEN
+from harness import BASE_SEED, OWNER_TOKEN, fake_token
 
-SECRET = 'ghp_Zq7LeakHunterTokenAAAA0123456789xyzQ'
-BAD_SECRET = 'ghp_Bq7NotKnownToGitHubBBBB9876543210abc'
+SECRET = fake_token()
+BAD_SECRET = fake_token()  # one the simulator does not know
 ALL_SECRETS = (SECRET, BAD_SECRET, OWNER_TOKEN)
 MASK = '********'
 

@@ -22,9 +22,9 @@ import yaml
 
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubClient, GitHubError
 
-from harness import writes
+from harness import fake_token, writes
 
-TOKEN = 'ghp_RedirectProbeToken0000000000000000'
+TOKEN = fake_token()
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
