@@ -68,6 +68,25 @@ requirements:
   - requests >= 2.25.0
 '''
 
+    # How the team modules address a team.
+    TEAM = r'''
+options:
+  org:
+    description:
+      - Login of the organization (case-insensitive).
+    type: str
+    required: true
+  team:
+    description:
+      - Slug of the team (as in its URL), case-insensitive.
+      - Exactly one of O(team) and O(team_id) is required.
+    type: str
+  team_id:
+    description:
+      - Numeric id of the team. The organization's id is read with one extra request.
+    type: int
+'''
+
     # Shared attributes of the modules that change state.
     ATTRIBUTES = r'''
 attributes:

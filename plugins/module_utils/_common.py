@@ -66,24 +66,42 @@ def slug_problem(value, what='team'):
     return None
 
 
-def write_landed(client, path, plan):
-    """After a write to a membership ``path`` failed in transit: the membership body if the
-    change took effect anyway (``{}`` for a removal), else ``None``. Used as the client's
-    ``verify`` so a change is never sent twice."""
-    data = client.get_or_none(path)
-    if plan.action == 'delete':
-        return {} if data is None else None
-    if data is not None and data.get('role') == plan.body['role']:
-        return data
-    return None
+def write_membership(client, path, role=None, adding=False):
+    """``PUT {"role": role}`` on an org or team membership ``path``, or ``DELETE`` when ``role`` is
+    ``None``; returns the membership body GitHub answered (``None`` for a removal).
+
+    If the write fails in transit, one read tells whether it landed anyway, so the same change is
+    never sent twice: a removal landed when the membership is gone, an addition when it exists (an
+    org owner added to a team reads back as maintainer, whatever role was asked), a role change
+    when the role reads back.
+    """
+    if role is None:
+        client.request('DELETE', path, expected=(204,), verify=lambda: {} if client.get_or_none(path) is None else None)
+        return None
+
+    def landed():
+        data = client.get_or_none(path)
+        return data if data is not None and (adding or data.get('role') == role) else None
+
+    return client.request('PUT', path, json={'role': role}, expected=(200,), verify=landed).data
 
 
 class GitHubModule(object):
     """An AnsibleModule with the shared options, input checks and a ready client."""
 
     def __init__(self, argument_spec, mutually_exclusive=None, required_one_of=None, required_if=None,
-                 logins=(), slugs=()):
+                 logins=(), slugs=(), team=False):
+        """``team=True`` adds the ``org``, ``team`` and ``team_id`` options (doc fragment
+        ``gitops.github.github.TEAM``) with their checks."""
         spec = github_argument_spec()
+        mutually_exclusive = list(mutually_exclusive or [])
+        required_one_of = list(required_one_of or [])
+        if team:
+            spec.update(org=dict(type='str', required=True), team=dict(type='str'), team_id=dict(type='int'))
+            mutually_exclusive.append(('team', 'team_id'))
+            required_one_of.append(('team', 'team_id'))
+            logins = ('org',) + tuple(logins)
+            slugs = ('team',) + tuple(slugs)
         spec.update(argument_spec)
         self.module = AnsibleModule(
             argument_spec=spec,
@@ -108,6 +126,8 @@ class GitHubModule(object):
                 problem = slug_problem(value, name)
                 if problem:
                     problems.append(problem)
+        if team and self.params['team_id'] is not None and self.params['team_id'] <= 0:
+            problems.append('team_id must be a positive number, got %s' % self.params['team_id'])
         if problems:
             self.fail('; '.join(problems))
         for name in ('timeout', 'rate_limit_max_wait'):

@@ -7,7 +7,20 @@
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.gitops.github.plugins.module_utils._client import quote_segment
+
+
+_IDP_RE = re.compile(r'synchroni[sz]|externally managed|identity provider', re.IGNORECASE)
+
+
+def idp_hint(error):
+    """What to tell the user when a failed write (a :class:`GitHubError`) is GitHub refusing to
+    change a team whose members come from an identity provider; ``None`` for any other error."""
+    if error.status == 403 and _IDP_RE.search(error.message or ''):
+        return 'the team is managed by your identity provider (team synchronization); change the IdP group instead'
+    return None
 
 
 class TeamNotFound(Exception):
@@ -80,6 +93,15 @@ def descendants(client, ref):
                 found.append(TeamRef(ref.org, slug=child['slug']))
                 todo.append(child['id'])
     return found
+
+
+def state_after_adding(client, org, username):
+    """What adding ``username`` to a team makes of them: ``active`` for an org member (and on
+    GHES, which has no invitations), else ``pending`` (GitHub invites them to the org)."""
+    if client.is_ghes:
+        return 'active'
+    data = client.get_or_none('/orgs/%s/memberships/%s' % (quote_segment(org), quote_segment(username)))
+    return 'active' if data and data.get('state') == 'active' else 'pending'
 
 
 def inherited_from(client, ref, username):

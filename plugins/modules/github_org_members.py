@@ -178,21 +178,15 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, login_problem
+from ansible_collections.gitops.github.plugins.module_utils._listing import apply, finish, guard, membership_writer, read_members
 from ansible_collections.gitops.github.plugins.module_utils._lists import (
     ACTIVE,
-    ADD,
     ORG_ROLES,
     PENDING,
-    REMOVE,
-    Incomplete,
     add_invitations,
     collect_wanted,
-    diff_view,
-    execute,
-    merge_lists,
     plan_members,
     removal_limit,
-    summary,
 )
 
 
@@ -227,75 +221,26 @@ def main():
     new_state = ACTIVE if client.is_ghes else PENDING
     operation = 'read the members of %s' % org
     try:
-        admins = [u['login'] for u in client.paginate(base + '/members', {'role': 'admin'})]
-        members = [u['login'] for u in client.paginate(base + '/members', {'role': 'member'})]
-        current = merge_lists(('admin', ACTIVE, admins), ('member', ACTIVE, members))
+        current = read_members(client, base, ORG_ROLES)
         by_email = 0
         if not client.is_ghes:
             operation = 'read the pending invitations of %s' % org
             by_email = add_invitations(current, client.paginate(base + '/invitations'))
-        plan = plan_members(current, wanted, ORG_ROLES, params['exclusive'])
-        before = diff_view(plan.before)
-        empty = dict(summary([], plan.before), diff=dict(before=before, after=before))
-
-        if params['exclusive'] and by_email:
-            gh.warn('%d pending invitation(s) of %s were sent to an e-mail address and have no login; '
-                    'they are left alone' % (by_email, org))
-        removals = plan.removals
-        limit = removal_limit(params['max_removals'], len(current))
-        if len(removals) > limit:
-            gh.fail('Refusing to remove %d of the %d members and invitations of %s: max_removals=%s allows %d. '
-                    'Check the list, or raise max_removals if you mean it'
-                    % (len(removals), len(current), org, params['max_removals'], limit),
-                    would_remove=[c.login for c in removals], **empty)
-        if plan.demotions() and not params['allow_self']:
-            operation = 'read the token owner (GET /user)'
-            own = client.current_login().lower()
-            for change in plan.demotions():
-                if change.key == own:
-                    gh.fail('Refusing to %s %s, the user this token belongs to, in %s: list them as admin, or set '
-                            'allow_self=true if you mean it'
-                            % ('remove' if change.action == REMOVE else 'demote', change.login, org), **empty)
     except GitHubError as exc:
         gh.fail_request(operation, exc)
+
+    plan = plan_members(current, wanted, ORG_ROLES, params['exclusive'])
+    if params['exclusive'] and by_email:
+        gh.warn('%d pending invitation(s) of %s were sent to an e-mail address and have no login; '
+                'they are left alone' % (by_email, org))
+    guard(gh, plan, len(current), params['max_removals'], org)
 
     if gh.check_mode:
         done, after = plan.changes, plan.after(new_state)
     else:
-        try:
-            done, after = execute(plan, lambda change: _write(client, base, change), new_state, errors=(GitHubError,))
-        except Incomplete as exc:
-            result = summary(exc.done, exc.state)
-            result.update(diff=dict(before=before, after=diff_view(exc.state)), changed=bool(exc.done),
-                          api_requests=client.request_count)
-            gh.fail_request(_describe(exc.change, org), exc.error, **result)
-    result = summary(done, after)
-    gh.exit(changed=bool(done), diff=dict(before=before, after=diff_view(after)), **result)
-
-
-def _write(client, base, change):
-    """One PUT or DELETE; returns the membership state GitHub answered."""
-    path = '%s/memberships/%s' % (base, quote_segment(change.login))
-    if change.action == REMOVE:
-        client.request('DELETE', path, expected=(204,),
-                       verify=lambda: {} if client.get_or_none(path) is None else None)
-        return None
-    resp = client.request('PUT', path, json={'role': change.role}, expected=(200,),
-                          verify=lambda: _role_is(client, path, change.role))
-    return (resp.data or {}).get('state')
-
-
-def _role_is(client, path, role):
-    data = client.get_or_none(path)
-    return data if data is not None and data.get('role') == role else None
-
-
-def _describe(change, org):
-    if change.action == ADD:
-        return 'add %s to %s as %s' % (change.login, org, change.role)
-    if change.action == REMOVE:
-        return 'remove %s from %s' % (change.login, org)
-    return 'change the role of %s in %s to %s' % (change.login, org, change.role)
+        write = membership_writer(client, lambda login: '%s/memberships/%s' % (base, quote_segment(login)))
+        done, after = apply(gh, plan, write, new_state, org, errors=(GitHubError,))
+    finish(gh, plan, done, after)
 
 
 if __name__ == '__main__':

@@ -128,7 +128,7 @@ api_requests:
 '''
 
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, write_landed
+from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, write_membership
 from ansible_collections.gitops.github.plugins.module_utils._membership import (
     is_self_demotion,
     membership_view,
@@ -153,7 +153,6 @@ def main():
     client = gh.client
     path = '/orgs/%s/memberships/%s' % (quote_segment(org), quote_segment(username))
     operation = 'read membership of %s in %s' % (username, org)
-    done = {}
     try:
         data = client.get_or_none(path)
         if data is None:
@@ -174,20 +173,16 @@ def main():
 
         after = plan.after
         if plan.changed and not gh.check_mode:
-            if plan.action == 'put':
-                operation = 'set membership of %s in %s to %s' % (username, org, plan.body['role'])
-                resp = client.request('PUT', path, json=plan.body, expected=(200,),
-                                      verify=lambda: write_landed(client, path, plan))
-                after = membership_view(username, resp.data)
-            else:
-                operation = 'remove %s from %s' % (username, org)
-                client.request('DELETE', path, expected=(204,), verify=lambda: write_landed(client, path, plan))
-            done['changed'] = True
+            role = plan.body['role'] if plan.action == 'put' else None
+            operation = ('set membership of %s in %s to %s' % (username, org, role) if role
+                         else 'remove %s from %s' % (username, org))
+            data = write_membership(client, path, role, adding=before['state'] == 'absent')
+            if role:
+                after = membership_view(username, data)
     except GitHubError as exc:
-        gh.fail_request(operation, exc, **done)
+        gh.fail_request(operation, exc)
 
-    done.update(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
-    gh.exit(**done)
+    gh.exit(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
 
 
 if __name__ == '__main__':

@@ -138,7 +138,8 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
-from ansible_collections.gitops.github.plugins.module_utils._lists import invitation_role, merge_lists
+from ansible_collections.gitops.github.plugins.module_utils._listing import read_members
+from ansible_collections.gitops.github.plugins.module_utils._lists import invitation_role
 
 
 def main():
@@ -159,13 +160,7 @@ def main():
     result = {}
     operation = 'read the members of %s' % org
     try:
-        lists = []
-        for role in roles:
-            query = {'role': role}
-            if params['filter'] != 'all':
-                query['filter'] = params['filter']
-            lists.append((role, 'active', [u['login'] for u in client.paginate(base + '/members', query)]))
-        current = merge_lists(*lists)
+        current = read_members(client, base, roles, {'filter': params['filter']} if params['filter'] != 'all' else None)
         result['members'] = [{'login': e.login, 'role': e.role}
                              for e in sorted(current.values(), key=lambda e: e.login.lower())]
         if params['include_invitations']:

@@ -100,7 +100,6 @@ def main():
     org = params['org']
     client = gh.client
     want = params['state'] == 'present'
-    result = {}
     operation = 'read the token owner (GET /user)'
     try:
         own = client.current_login()
@@ -127,12 +126,10 @@ def main():
             operation = '%s membership of %s in %s' % ('publicize' if want else 'conceal', login, org)
             client.request('PUT' if want else 'DELETE', path, expected=(204,),
                            verify=lambda: _landed(client, path, want))
-            result['changed'] = True
     except GitHubError as exc:
-        gh.fail_request(operation, exc, **result)
+        gh.fail_request(operation, exc)
 
-    result.update(changed=changed, public=after['public'], login=login, diff=dict(before=before, after=after))
-    gh.exit(**result)
+    gh.exit(changed=changed, public=after['public'], login=login, diff=dict(before=before, after=after))
 
 
 def _landed(client, path, want):

@@ -20,20 +20,6 @@ description:
 author:
   - gitops.github developers (!UNKNOWN)
 options:
-  org:
-    description:
-      - Login of the organization (case-insensitive).
-    type: str
-    required: true
-  team:
-    description:
-      - Slug of the team (as in its URL), case-insensitive.
-      - Exactly one of O(team) and O(team_id) is required.
-    type: str
-  team_id:
-    description:
-      - Numeric id of the team. The organization's id is read with one extra request.
-    type: int
   maintainers:
     description:
       - Logins (case-insensitive) that must be maintainers of the team.
@@ -72,6 +58,7 @@ options:
     default: false
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.TEAM
   - gitops.github.github.ATTRIBUTES
 notes:
   - Reads C(GET .../members?role=maintainer), C(GET .../members?role=member) and
@@ -182,59 +169,53 @@ api_requests:
   sample: 4
 '''
 
-import re
-
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, login_problem
+from ansible_collections.gitops.github.plugins.module_utils._listing import (
+    apply,
+    finish,
+    guard,
+    mark_child_members,
+    membership_writer,
+    read_members,
+)
 from ansible_collections.gitops.github.plugins.module_utils._lists import (
-    ACTIVE,
     ADD,
     PENDING,
-    REMOVE,
     TEAM_ROLES,
-    Incomplete,
     add_invitations,
     apply_change,
     collect_wanted,
     demotion_candidates,
-    diff_view,
-    execute,
-    mark_inherited,
-    merge_lists,
     plan_members,
     removal_candidates,
     removal_limit,
-    summary,
 )
-from ansible_collections.gitops.github.plugins.module_utils._teams import TeamNotFound, descendants, team_ref
-
-_IDP_RE = re.compile(r'synchroni[sz]|externally managed|identity provider', re.IGNORECASE)
+from ansible_collections.gitops.github.plugins.module_utils._teams import (
+    TeamNotFound,
+    descendants,
+    idp_hint,
+    state_after_adding,
+    team_ref,
+)
 
 
 def main():
     gh = GitHubModule(
         argument_spec=dict(
-            org=dict(type='str', required=True),
-            team=dict(type='str'),
-            team_id=dict(type='int'),
             maintainers=dict(type='list', elements='str', default=[]),
             members=dict(type='list', elements='str', default=[]),
             exclusive=dict(type='bool', default=False),
             max_removals=dict(type='raw', default='25%'),
             allow_self=dict(type='bool', default=False),
         ),
-        mutually_exclusive=[('team', 'team_id')],
-        required_one_of=[('team', 'team_id')],
-        logins=('org',),
-        slugs=('team',),
+        team=True,
     )
     params = gh.params
     org = params['org']
     wanted, problems = collect_wanted(
         [('maintainer', params['maintainers']), ('member', params['members'])],
         validate=lambda login: login_problem(login, 'login'))
-    if params['team_id'] is not None and params['team_id'] <= 0:
-        problems.append('team_id must be a positive number, got %s' % params['team_id'])
     try:
         removal_limit(params['max_removals'], 0)
     except ValueError as exc:
@@ -247,111 +228,46 @@ def main():
     try:
         ref = team_ref(client, org, params['team'], params['team_id'])
         operation = 'read the members of %s' % ref.label
-        maintainers = [u['login'] for u in client.paginate(ref.base + '/members', {'role': 'maintainer'})]
-        members = [u['login'] for u in client.paginate(ref.base + '/members', {'role': 'member'})]
-        current = merge_lists(('maintainer', ACTIVE, maintainers), ('member', ACTIVE, members))
+        current = read_members(client, ref.base, TEAM_ROLES)
         if not client.is_ghes:
             operation = 'read the pending invitations of %s' % ref.label
             add_invitations(current, client.paginate(ref.base + '/invitations'), with_role=False)
-
         owners = []
         if demotion_candidates(current, wanted, TEAM_ROLES):
+            # Only then: GitHub shows org owners as maintainers, so a listed member may be one.
             operation = 'read the owners of %s' % org
-            owners = [u['login'] for u in client.paginate('/orgs/%s/members' % quote_segment(org), {'role': 'admin'})]
+            owners = list(read_members(client, '/orgs/%s' % quote_segment(org), ('admin',)))
         if params['exclusive'] and removal_candidates(current, wanted):
             operation = 'look for child teams of %s' % ref.label
-            for child in descendants(client, ref):
-                mark_inherited(current, [u['login'] for u in client.paginate(child.base + '/members')])
-
-        plan = plan_members(current, wanted, TEAM_ROLES, params['exclusive'], owners)
-        before = diff_view(plan.before)
-        base_result = dict(inherited=plan.inherited)
-        empty = dict(summary([], plan.before), diff=dict(before=before, after=before), **base_result)
-        for login in plan.owners_kept:
-            gh.warn('%s is an owner of %s, and GitHub always reports owners as team maintainers: '
-                    'listing them as a member is treated as converged for %s' % (login, org, ref.label))
-
-        removals = plan.removals
-        limit = removal_limit(params['max_removals'], len(current))
-        if len(removals) > limit:
-            gh.fail('Refusing to remove %d of the %d members and invitations of %s: max_removals=%s allows %d. '
-                    'Check the lists, or raise max_removals if you mean it'
-                    % (len(removals), len(current), ref.label, params['max_removals'], limit),
-                    would_remove=[c.login for c in removals], **empty)
-        if plan.demotions() and not params['allow_self']:
-            operation = 'read the token owner (GET /user)'
-            own = client.current_login().lower()
-            for change in plan.demotions():
-                if change.key == own:
-                    gh.fail('Refusing to %s %s, the user this token belongs to, in %s: list them as maintainer, '
-                            'or set allow_self=true if you mean it'
-                            % ('remove' if change.action == REMOVE else 'demote', change.login, ref.label), **empty)
-
-        if gh.check_mode:
-            predicted = {}
-            for change in plan.changes:
-                if change.action == ADD:
-                    operation = 'read the organization membership of %s in %s' % (change.login, org)
-                    predicted[change.key] = _new_state(client, org, change.login)
-            after = dict(plan.before)
-            done = plan.changes
-            for change in done:
-                apply_change(after, change, PENDING, predicted.get(change.key))
+            mark_child_members(client, descendants(client, ref), current)
     except TeamNotFound as exc:
         gh.fail(str(exc))
     except GitHubError as exc:
         gh.fail_request(operation, exc)
 
-    if not gh.check_mode:
-        try:
-            done, after = execute(plan, lambda change: _write(client, ref, change), PENDING, errors=(GitHubError,))
-        except Incomplete as exc:
-            result = summary(exc.done, exc.state)
-            result.update(diff=dict(before=before, after=diff_view(exc.state)), changed=bool(exc.done),
-                          api_requests=client.request_count, **base_result)
-            operation = _describe(exc.change, ref.label)
-            if exc.error.status == 403 and _IDP_RE.search(exc.error.message or ''):
-                operation += ': the team is managed by your identity provider (team synchronization); change the IdP group instead'
-            gh.fail_request(operation, exc.error, **result)
-    result = summary(done, after)
-    result.update(base_result)
-    gh.exit(changed=bool(done), diff=dict(before=before, after=diff_view(after)), **result)
+    plan = plan_members(current, wanted, TEAM_ROLES, params['exclusive'], owners)
+    extra = dict(inherited=plan.inherited)
+    for login in plan.owners_kept:
+        gh.warn('%s is an owner of %s, and GitHub always reports owners as team maintainers: '
+                'listing them as a member is treated as converged for %s' % (login, org, ref.label))
+    guard(gh, plan, len(current), params['max_removals'], ref.label, extra)
 
-
-def _new_state(client, org, login):
-    """What adding ``login`` to a team makes: active for an org member, else a pending invitation."""
-    if client.is_ghes:
-        return ACTIVE
-    data = client.get_or_none('/orgs/%s/memberships/%s' % (quote_segment(org), quote_segment(login)))
-    return ACTIVE if data and data.get('state') == ACTIVE else PENDING
-
-
-def _write(client, ref, change):
-    """One PUT or DELETE; returns the membership state GitHub answered."""
-    path = ref.membership_path(change.login)
-    if change.action == REMOVE:
-        client.request('DELETE', path, expected=(204,),
-                       verify=lambda: {} if client.get_or_none(path) is None else None)
-        return None
-    resp = client.request('PUT', path, json={'role': change.role}, expected=(200,),
-                          verify=lambda: _landed(client, path, change))
-    return (resp.data or {}).get('state')
-
-
-def _landed(client, path, change):
-    data = client.get_or_none(path)
-    if data is None:
-        return None
-    # An addition landed if the membership exists at all (an owner reads back as maintainer).
-    return data if change.action == ADD or data.get('role') == change.role else None
-
-
-def _describe(change, label):
-    if change.action == ADD:
-        return 'add %s to %s as %s' % (change.login, label, change.role)
-    if change.action == REMOVE:
-        return 'remove %s from %s' % (change.login, label)
-    return 'change the role of %s in %s to %s' % (change.login, label, change.role)
+    if gh.check_mode:
+        # Predict what each addition becomes: active for org members, else an invitation.
+        after = dict(plan.before)
+        for change in plan.changes:
+            state = None
+            if change.action == ADD:
+                try:
+                    state = state_after_adding(client, org, change.login)
+                except GitHubError as exc:
+                    gh.fail_request('read the organization membership of %s in %s' % (change.login, org), exc)
+            apply_change(after, change, PENDING, state)
+        done = plan.changes
+    else:
+        done, after = apply(gh, plan, membership_writer(client, ref.membership_path), PENDING, ref.label,
+                            errors=(GitHubError,), extra=extra, explain=idp_hint)
+    finish(gh, plan, done, after, extra)
 
 
 if __name__ == '__main__':

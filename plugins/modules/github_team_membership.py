@@ -19,20 +19,6 @@ description:
 author:
   - gitops.github developers (!UNKNOWN)
 options:
-  org:
-    description:
-      - Login of the organization (case-insensitive).
-    type: str
-    required: true
-  team:
-    description:
-      - Slug of the team (as in its URL), case-insensitive.
-      - Exactly one of O(team) and O(team_id) is required.
-    type: str
-  team_id:
-    description:
-      - Numeric id of the team. The organization's id is read with one extra request.
-    type: int
   username:
     description:
       - Login of the user (case-insensitive).
@@ -55,6 +41,7 @@ options:
     default: present
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.TEAM
   - gitops.github.github.ATTRIBUTES
 notes:
   - GitHub shows members of child teams as members of the parent team, and they cannot be
@@ -128,35 +115,29 @@ api_requests:
   sample: 2
 '''
 
-import re
-
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, write_landed
+from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, write_membership
 from ansible_collections.gitops.github.plugins.module_utils._membership import membership_view, plan_membership
-from ansible_collections.gitops.github.plugins.module_utils._teams import TeamNotFound, inherited_from, team_ref
-
-_IDP_RE = re.compile(r'synchroni[sz]|externally managed|identity provider', re.IGNORECASE)
-
+from ansible_collections.gitops.github.plugins.module_utils._teams import (
+    TeamNotFound,
+    idp_hint,
+    inherited_from,
+    state_after_adding,
+    team_ref,
+)
 
 def main():
     gh = GitHubModule(
         argument_spec=dict(
-            org=dict(type='str', required=True),
-            team=dict(type='str'),
-            team_id=dict(type='int'),
             username=dict(type='str', required=True),
             role=dict(type='str', choices=['member', 'maintainer']),
             state=dict(type='str', default='present', choices=['present', 'absent']),
         ),
-        mutually_exclusive=[('team', 'team_id')],
-        required_one_of=[('team', 'team_id')],
-        logins=('org', 'username'),
-        slugs=('team',),
+        logins=('username',),
+        team=True,
     )
     params = gh.params
     org, username = params['org'], params['username']
-    if params['team_id'] is not None and params['team_id'] <= 0:
-        gh.fail('team_id must be a positive number, got %s' % params['team_id'])
     client = gh.client
     result = {}
     operation = 'find team'
@@ -195,36 +176,26 @@ def main():
 
         new_state = None
         if before['state'] == 'absent' and params['state'] == 'present' and gh.check_mode:
-            new_state = 'active' if client.is_ghes else _org_state(client, org, username)
+            new_state = state_after_adding(client, org, username)
         plan = plan_membership(before, params['state'], params['role'], new_state=new_state or 'pending',
                                keep_role=owner, keep_present=child is not None)
 
         after = plan.after
         if plan.changed and not gh.check_mode:
-            if plan.action == 'put':
-                operation = 'set membership of %s in %s to %s' % (username, ref.label, plan.body['role'])
-                resp = client.request('PUT', path, json=plan.body, expected=(200,), verify=lambda: write_landed(client, path, plan))
-                after = membership_view(before['login'], resp.data)
-            else:
-                operation = 'remove %s from %s' % (username, ref.label)
-                client.request('DELETE', path, expected=(204,), verify=lambda: write_landed(client, path, plan))
-            result['changed'] = True
+            role = plan.body['role'] if plan.action == 'put' else None
+            operation = ('set membership of %s in %s to %s' % (username, ref.label, role) if role
+                         else 'remove %s from %s' % (username, ref.label))
+            data = write_membership(client, path, role, adding=before['state'] == 'absent')
+            if role:
+                after = membership_view(before['login'], data)
     except TeamNotFound as exc:
         gh.fail(str(exc), membership=membership_view(username))
     except GitHubError as exc:
-        if exc.status == 403 and _IDP_RE.search(exc.message or ''):
-            gh.fail_request('%s: the team is managed by your identity provider (team synchronization); change the IdP '
-                            'group instead' % operation, exc, **result)
-        gh.fail_request(operation, exc, **result)
+        hint = idp_hint(exc)
+        gh.fail_request('%s: %s' % (operation, hint) if hint else operation, exc, **result)
 
     result.update(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
     gh.exit(**result)
-
-
-def _org_state(client, org, username):
-    """What a new team membership will be: active for org members, pending (an invitation) otherwise."""
-    data = client.get_or_none('/orgs/%s/memberships/%s' % (quote_segment(org), quote_segment(username)))
-    return 'active' if data and data.get('state') == 'active' else 'pending'
 
 
 if __name__ == '__main__':

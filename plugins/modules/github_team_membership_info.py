@@ -18,20 +18,6 @@ description:
 author:
   - gitops.github developers (!UNKNOWN)
 options:
-  org:
-    description:
-      - Login of the organization (case-insensitive).
-    type: str
-    required: true
-  team:
-    description:
-      - Slug of the team (as in its URL), case-insensitive.
-      - Exactly one of O(team) and O(team_id) is required.
-    type: str
-  team_id:
-    description:
-      - Numeric id of the team. The organization's id is read with one extra request.
-    type: int
   role:
     description:
       - Only list maintainers (V(maintainer)), only plain members (V(member)), or everyone (V(all)).
@@ -40,6 +26,7 @@ options:
     default: all
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.TEAM
   - gitops.github.github.INFO_ATTRIBUTES
 notes:
   - Reads C(GET .../members) of the team once per role, C(GET .../invitations), and, to tell
@@ -114,26 +101,18 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
-from ansible_collections.gitops.github.plugins.module_utils._lists import mark_inherited, merge_lists
+from ansible_collections.gitops.github.plugins.module_utils._listing import mark_child_members, read_members
 from ansible_collections.gitops.github.plugins.module_utils._teams import TeamNotFound, descendants, team_ref
 
 
 def main():
     gh = GitHubModule(
         argument_spec=dict(
-            org=dict(type='str', required=True),
-            team=dict(type='str'),
-            team_id=dict(type='int'),
             role=dict(type='str', default='all', choices=['all', 'member', 'maintainer']),
         ),
-        mutually_exclusive=[('team', 'team_id')],
-        required_one_of=[('team', 'team_id')],
-        logins=('org',),
-        slugs=('team',),
+        team=True,
     )
     params = gh.params
-    if params['team_id'] is not None and params['team_id'] <= 0:
-        gh.fail('team_id must be a positive number, got %s' % params['team_id'])
     client = gh.client
     roles = ['maintainer', 'member'] if params['role'] == 'all' else [params['role']]
     result = {}
@@ -141,8 +120,7 @@ def main():
     try:
         ref = team_ref(client, params['org'], params['team'], params['team_id'])
         operation = 'read the members of %s' % ref.label
-        current = merge_lists(*[(role, 'active', [u['login'] for u in client.paginate(ref.base + '/members', {'role': role})])
-                                for role in roles])
+        current = read_members(client, ref.base, roles)
         pending = []
         if not client.is_ghes:
             operation = 'read the pending invitations of %s' % ref.label
@@ -150,8 +128,7 @@ def main():
                        for inv in client.paginate(ref.base + '/invitations')]
         if current:
             operation = 'look for child teams of %s' % ref.label
-            for child in descendants(client, ref):
-                mark_inherited(current, [u['login'] for u in client.paginate(child.base + '/members')])
+            mark_child_members(client, descendants(client, ref), current)
         result['members'] = [{'login': e.login, 'role': e.role, 'inherited': e.inherited}
                              for e in sorted(current.values(), key=lambda e: e.login.lower())]
         result['pending'] = pending

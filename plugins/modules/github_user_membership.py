@@ -101,7 +101,6 @@ def main():
     org = gh.params['org']
     client = gh.client
     path = '/user/memberships/orgs/%s' % quote_segment(org)
-    result = {}
     operation = 'read own membership of %s' % org
     try:
         data = client.get_or_none(path)
@@ -117,12 +116,10 @@ def main():
                                   verify=lambda: _accepted(client, path))
             if resp.data:
                 after = view(org, resp.data)
-            result['changed'] = True
     except GitHubError as exc:
-        gh.fail_request(operation, exc, **result)
+        gh.fail_request(operation, exc)
 
-    result.update(changed=changed, membership=after, diff=dict(before=before, after=after))
-    gh.exit(**result)
+    gh.exit(changed=changed, membership=after, diff=dict(before=before, after=after))
 
 
 def _accepted(client, path):
