@@ -126,6 +126,7 @@ from ansible_collections.gitops.github.plugins.module_utils._teams import (
     team_ref,
 )
 
+
 def main():
     gh = GitHubModule(
         argument_spec=dict(

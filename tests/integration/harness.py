@@ -22,6 +22,7 @@ def fake_token(prefix='ghp_'):
     """A token shaped like GitHub's, made fresh each run, so none sits in the repository."""
     return prefix + secrets.token_hex(18)
 
+
 # A small org with every trap in it; tests copy and extend it.
 BASE_SEED = {
     'users': ['octo-admin', 'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'new-hire', 'Mixed-Case'],
