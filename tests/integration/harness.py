@@ -114,7 +114,22 @@ def run_playbook(collections_path, tasks, sim=None, extra_env=None, check=False,
     playbook = os.path.join(workdir, 'play.yml')
     with open(playbook, 'w') as handle:
         handle.write(text)
-    record = os.path.join(workdir, 'results.jsonl')
+    args = ['-i', 'localhost,', '-c', 'local', playbook]
+    if check:
+        args.append('--check')
+    if diff:
+        args.append('--diff')
+    if verbosity:
+        args.append('-' + 'v' * verbosity)
+    args.extend(extra_args)
+    return ansible_playbook(collections_path, args, workdir, extra_env)
+
+
+def ansible_playbook(collections_path, args, workdir, extra_env=None):
+    """Run ``ansible-playbook ARGS`` in ``workdir`` with the installed collection, a clean GitHub
+    environment plus ``extra_env``, and the result-recording callback; check no token leaked."""
+    handle, record = tempfile.mkstemp(prefix='results-', suffix='.jsonl', dir=workdir)
+    os.close(handle)
     env = dict(os.environ)
     for name in ('GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL'):
         env.pop(name, None)
@@ -129,20 +144,12 @@ def run_playbook(collections_path, tasks, sim=None, extra_env=None, check=False,
         'ANSIBLE_NOCOLOR': '1',
         'ANSIBLE_FORCE_COLOR': '0',
         'ANSIBLE_RETRY_FILES_ENABLED': 'false',
-        'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'),
-        'ANSIBLE_HOME': os.path.join(workdir, 'home'),
+        'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'ansible-tmp'),
+        'ANSIBLE_HOME': os.path.join(workdir, 'ansible-home'),
         'PYTHONWARNINGS': 'ignore',
     })
-    if extra_env:
-        env.update(extra_env)
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook]
-    if check:
-        cmd.append('--check')
-    if diff:
-        cmd.append('--diff')
-    if verbosity:
-        cmd.append('-' + 'v' * verbosity)
-    cmd.extend(extra_args)
+    env.update(extra_env or {})
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')] + list(args)
     proc = subprocess.run(cmd, env=env, cwd=workdir, capture_output=True, text=True, timeout=600, check=False)
     results = []
     if os.path.exists(record):

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 import yaml
 
-from harness import CALLBACK_DIR, OWNER_TOKEN, PlaybookRun, writes
+from harness import OWNER_TOKEN, ansible_playbook, writes
 
 # What the seed (harness.BASE_SEED) has, written as the role's input, with three edits: new-hire
 # joins the org and the platform team, bob is promoted to maintainer, Mixed-Case is removed.
@@ -35,35 +33,10 @@ def run(collections_path, tmp_path, sim, playbook, extra_vars, token=OWNER_TOKEN
     environment, no inventory file."""
     vars_file = tmp_path / ('vars-%d.json' % len(list(tmp_path.glob('vars-*.json'))))
     vars_file.write_text(json.dumps(dict({'github_write_delay': 0}, **extra_vars)))
-    record = str(vars_file) + '.results.jsonl'
-    env = dict(os.environ)
-    for name in ('GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL'):
-        env.pop(name, None)
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': collections_path,
-        'ANSIBLE_CALLBACK_PLUGINS': CALLBACK_DIR,
-        'ANSIBLE_CALLBACKS_ENABLED': 'record_results',
-        'RECORD_RESULTS_FILE': record,
-        'ANSIBLE_LOCALHOST_WARNING': 'false',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
-        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_RETRY_FILES_ENABLED': 'false',
-        'ANSIBLE_HOME': str(tmp_path / 'ansible-home'),
-        'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-tmp'),
-        'PYTHONWARNINGS': 'ignore',
-        'GITHUB_API_URL': sim.api_url,
-    })
+    env = {'GITHUB_API_URL': sim.api_url}
     if token:
         env['GITHUB_TOKEN'] = token
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-e', '@%s' % vars_file]
-    cmd.extend(args)
-    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=600, check=False)
-    results = []
-    if os.path.exists(record):
-        with open(record) as handle:
-            results = [json.loads(line) for line in handle if line.strip()]
-    return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
+    return ansible_playbook(collections_path, [playbook, '-e', '@%s' % vars_file] + list(args), str(tmp_path), env)
 
 
 def by_path(collections_path, name):
