@@ -8,11 +8,13 @@ whole member lists, guarding a plan before any write, making its writes, and rep
 
 from __future__ import annotations
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._common import write_membership
 from ansible_collections.gitops.github.plugins.module_utils._lists import (
     ACTIVE,
     ADD,
+    ORG_ROLES,
+    PENDING,
     REMOVE,
     Incomplete,
     diff_view,
@@ -22,6 +24,7 @@ from ansible_collections.gitops.github.plugins.module_utils._lists import (
     removal_limit,
     summary,
 )
+from ansible_collections.gitops.github.plugins.module_utils._teams import state_after_adding
 
 
 def read_members(client, base, roles, query=None):
@@ -40,6 +43,21 @@ def mark_child_members(client, children, current):
     for child in children:
         mark_inherited(current, [u['login'] for u in client.paginate(child.base + '/members')])
     return current
+
+
+# Check mode asks this many org memberships one by one; for more additions one read of the org's
+# member list is cheaper than a GET per user.
+PER_USER_LOOKUPS = 3
+
+
+def states_after_adding(client, org, logins):
+    """``{lower login: 'active' | 'pending'}``: what adding each login to a team of ``org`` makes
+    of them (an org member joins at once, anyone else is invited). A GET per login for a few
+    logins, else the org's member lists."""
+    if client.is_ghes or len(logins) <= PER_USER_LOOKUPS:
+        return dict((login.lower(), state_after_adding(client, org, login)) for login in logins)
+    members = read_members(client, '/orgs/%s' % quote_segment(org), ORG_ROLES)
+    return dict((login.lower(), ACTIVE if login.lower() in members else PENDING) for login in logins)
 
 
 def membership_writer(client, path_for):

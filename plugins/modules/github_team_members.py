@@ -71,8 +71,9 @@ notes:
     team; until they accept they count as present (they are listed in RV(pending)). GitHub's team
     invitation list does not say the team role of an invitation, so a pending user's role is
     checked once they have accepted.
-  - In check mode the module reads the organization membership of each user it would add, to
-    predict whether they would be added or invited.
+  - In check mode the module predicts whether each user it would add is added or invited; it
+    reads the organization membership of up to three such users one by one, and for more it
+    reads the organization's member lists once.
   - If a write fails halfway, the task fails with RV(added), RV(removed) and RV(role_changed) holding
     what was already done; running it again finishes the job.
   - Teams whose members are synchronized from an identity provider (team synchronization) refuse
@@ -178,6 +179,7 @@ from ansible_collections.gitops.github.plugins.module_utils._listing import (
     mark_child_members,
     membership_writer,
     read_members,
+    states_after_adding,
 )
 from ansible_collections.gitops.github.plugins.module_utils._lists import (
     ADD,
@@ -195,7 +197,6 @@ from ansible_collections.gitops.github.plugins.module_utils._teams import (
     TeamNotFound,
     descendants,
     idp_hint,
-    state_after_adding,
     team_ref,
 )
 
@@ -254,15 +255,13 @@ def main():
 
     if gh.check_mode:
         # Predict what each addition becomes: active for org members, else an invitation.
+        try:
+            predicted = states_after_adding(client, org, [c.login for c in plan.changes if c.action == ADD])
+        except GitHubError as exc:
+            gh.fail_request('read the organization members of %s' % org, exc)
         after = dict(plan.before)
         for change in plan.changes:
-            state = None
-            if change.action == ADD:
-                try:
-                    state = state_after_adding(client, org, change.login)
-                except GitHubError as exc:
-                    gh.fail_request('read the organization membership of %s in %s' % (change.login, org), exc)
-            apply_change(after, change, PENDING, state)
+            apply_change(after, change, PENDING, predicted.get(change.key))
         done = plan.changes
     else:
         done, after = apply(gh, plan, membership_writer(client, ref.membership_path), PENDING, ref.label,

@@ -175,3 +175,14 @@ def test_bad_input_fails_before_any_request(run_module, extra, fragment):
         result = run_module(module.main, full)
     assert result['failed'] is True
     assert fragment in result['msg']
+
+
+def test_check_mode_with_many_additions_reads_the_org_lists_not_one_get_each(run_module):
+    new = ['n1', 'n2', 'n3', 'n4']
+    with exact_calls(reads(maintainers=['alice'], members=['bob']) + [
+        call('GET', '/orgs/acme/members', 200, users('octo-admin'), query={'role': 'admin', 'per_page': '100'}),
+        call('GET', '/orgs/acme/members', 200, users('alice', 'bob', 'n1', 'N3'), query={'role': 'member', 'per_page': '100'}),
+    ]):
+        result = run_module(module.main, args(maintainers=['alice'], members=['bob'] + new), check_mode=True)
+    assert result['added'] == new
+    assert result['pending'] == ['n2', 'n4']
