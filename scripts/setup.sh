@@ -16,7 +16,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 \
     && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$ANSIBLE_CORE" \
          -r requirements.txt -r tests/requirements.txt 2>&1; } | grep -v "^WARNING: Location 'file:" >&2 || true
-  "$VENV/bin/python" -c 'import ansible, requests, pytest, openapi_core' >&2
+  "$VENV/bin/python" -c 'import ansible, requests, pytest, openapi_core, jwt' >&2
   printf '%s' "$want" > "$stamp"
 fi
 echo "$VENV"

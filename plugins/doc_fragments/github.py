@@ -26,6 +26,33 @@ options:
       - It is never logged or returned.
       - Managing organization membership needs the C(admin:org) scope (classic) or the
         C(Members) organization permission (fine-grained and GitHub App).
+      - Mutually exclusive with O(app_id), O(app_installation_id) and O(app_private_key). Which
+        credentials are used is explained in the notes.
+    type: str
+  app_id:
+    description:
+      - Authenticate as a GitHub App installation instead of with a token. O(app_id) is the
+        app's numeric ID or its client ID (such as V(Iv1.0123456789abcdef)).
+      - O(app_id), O(app_installation_id) and O(app_private_key) are required together; any one
+        not set is read from its environment variable.
+      - The module signs a JSON Web Token with O(app_private_key), exchanges it once per task
+        for an installation access token, and uses that token for every request.
+      - If not set, the value of the E(GITHUB_APP_ID) environment variable is used.
+    type: str
+  app_installation_id:
+    description:
+      - ID of the app's installation on the organization (the number at the end of the
+        installation's settings URL), for GitHub App authentication.
+      - If not set, the value of the E(GITHUB_APP_INSTALLATION_ID) environment variable is used.
+    type: int
+  app_private_key:
+    description:
+      - Private key of the GitHub App, for GitHub App authentication; either the PEM text
+        (C(-----BEGIN ... PRIVATE KEY-----)) or the path of the PEM file GitHub generated.
+      - Encrypted keys are not supported.
+      - If not set, the value of the E(GITHUB_APP_PRIVATE_KEY) environment variable is used.
+      - It is never logged or returned, and neither are the JSON Web Token and the installation
+        token made from it.
     type: str
   validate_certs:
     description:
@@ -64,8 +91,16 @@ notes:
     C(requests) must be installed there.
   - All modules of this collection belong to the action group C(gitops.github.github), so
     C(module_defaults) can set O(token) and O(api_url) once for a whole play.
+  - "Credentials: an option always beats an environment variable. Setting O(token) together with
+    any of O(app_id), O(app_installation_id) and O(app_private_key) is an error. Without options,
+    E(GITHUB_TOKEN) (then E(GH_TOKEN)) beats the E(GITHUB_APP_ID), E(GITHUB_APP_INSTALLATION_ID)
+    and E(GITHUB_APP_PRIVATE_KEY) variables. Empty values count as not set."
+  - GitHub App authentication needs the Python libraries C(PyJWT) and C(cryptography) on the host
+    that runs the module. The app needs the C(Members) organization permission (read and write
+    to change memberships).
 requirements:
   - requests >= 2.25.0
+  - PyJWT >= 2.4.0 and cryptography (GitHub App authentication only)
 '''
 
     # How the team modules address a team.

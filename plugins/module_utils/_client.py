@@ -5,14 +5,15 @@
 
 """One small HTTP client for the GitHub REST API, shared by every module.
 
-It knows GitHub's rules and nothing about memberships: authentication, the API version header,
-``Link`` pagination, bounded retries of transient failures, primary and secondary rate limits
-(403 *or* 429), spacing of mutating requests, and errors that carry what failed but never the
-token.
+It knows GitHub's rules and nothing about memberships: authentication (a token, or a GitHub App
+installation whose token it fetches), the API version header, ``Link`` pagination, bounded retries
+of transient failures, primary and secondary rate limits (403 *or* 429), spacing of mutating
+requests, and errors that carry what failed but never a token, a JWT or a private key.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from datetime import datetime, timezone
@@ -27,11 +28,16 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     from requests.auth import AuthBase
+    from urllib3.exceptions import NewConnectionError
     HAS_REQUESTS = True
 except ImportError as exc:  # pragma: no cover - exercised through missing_required_lib
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
     AuthBase = object
+    NewConnectionError = None
+
+# PyJWT and cryptography are needed for GitHub App authentication only; they are imported when an
+# app key is loaded (see load_app_private_key), so token users do not pay for them at start-up.
 
 DEFAULT_API_URL = 'https://api.github.com'
 API_VERSION = '2022-11-28'
@@ -47,6 +53,15 @@ BACKOFF_CAP = 8.0
 SECONDARY_FALLBACK_WAIT = 60
 MAX_RATE_LIMIT_RETRIES = 10
 WRITE_METHODS = frozenset(('POST', 'PUT', 'PATCH', 'DELETE'))
+
+# GitHub App authentication. GitHub rejects a JWT that lives longer than 10 minutes; it is
+# back-dated a minute against clock drift. An installation token lives an hour: it is fetched once
+# per client (one module run) and fetched again only if a run outlasts it.
+APP_TOKEN_PATH = '/app/installations/%d/access_tokens'
+JWT_BACKDATE = 60
+JWT_LIFETIME = 9 * 60
+INSTALLATION_TOKEN_MARGIN = 5 * 60
+_MAX_KEY_FILE = 64 * 1024
 
 _SECONDARY_RE = re.compile(r'secondary rate limit|abuse detection', re.IGNORECASE)
 
@@ -97,6 +112,113 @@ class RateLimitError(GitHubError):
         if message:
             text += '. GitHub said: %s' % message
         super().__init__(method, path, status, text, documentation_url)
+
+
+class AppAuthError(GitHubError):
+    """The exchange of a GitHub App's JWT for an installation token failed."""
+
+    def __init__(self, app, error):
+        self.app_id = app.app_id
+        self.installation_id = app.installation_id
+        super().__init__(error.method, error.path, error.status, error.message, error.documentation_url)
+
+    def describe(self):
+        text = 'could not authenticate as GitHub App %s, installation %s: %s' % (
+            self.app_id, self.installation_id, super().describe())
+        if self.status == 401:
+            text += ' (check app_id and app_private_key: the key must be a current private key of that app)'
+        elif self.status == 404:
+            text += ' (check app_installation_id: the app must be installed on the organization)'
+        return text
+
+
+class AppKeyError(ValueError):
+    """An app private key that cannot be used. The message never holds the key."""
+
+
+class MissingLibraryError(ImportError):
+    """A Python library that GitHub App authentication needs is not installed."""
+
+    def __init__(self, library, error):
+        self.library = library
+        self.error = error
+        super().__init__('%s is needed for GitHub App authentication: %s' % (library, error))
+
+
+def _import_jwt():
+    """PyJWT, imported on first use."""
+    try:
+        import jwt
+    except ImportError as exc:
+        raise MissingLibraryError('PyJWT', exc) from None
+    return jwt
+
+
+def read_app_private_key(value):
+    """The PEM bytes of ``value``: PEM text (also with ``\\n`` escapes, as some secret stores keep
+    it), or the path of a PEM file. Raises :class:`AppKeyError`, whose message never holds
+    ``value``: a mistyped key would otherwise be printed as a "path"."""
+    text = (value or '').strip()
+    if '-----BEGIN' in text:
+        if '\n' not in text and '\\n' in text:
+            text = text.replace('\\n', '\n')
+        return text.encode('utf-8')
+    if not text or '\n' in text:
+        raise AppKeyError('app_private_key is neither PEM text (-----BEGIN ... PRIVATE KEY-----) nor the path of a PEM file')
+    try:
+        with open(os.path.expanduser(text), 'rb') as handle:
+            data = handle.read(_MAX_KEY_FILE + 1)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, 'strerror', None) or type(exc).__name__
+        raise AppKeyError('app_private_key is neither PEM text (-----BEGIN ... PRIVATE KEY-----) nor the path '
+                          'of a readable PEM file (%s)' % reason) from None
+    if len(data) > _MAX_KEY_FILE or b'-----BEGIN' not in data:
+        raise AppKeyError('app_private_key names a file that holds no PEM private key')
+    return data
+
+
+def load_app_private_key(value):
+    """Parse an app's RSA private key (PEM text or path); raises :class:`AppKeyError` or
+    :class:`MissingLibraryError`."""
+    data = read_app_private_key(value)
+    _import_jwt()
+    try:
+        from cryptography.exceptions import UnsupportedAlgorithm
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+    except ImportError as exc:  # PyJWT signs RS256 with cryptography
+        raise MissingLibraryError('cryptography', exc) from None
+    if b'ENCRYPTED PRIVATE KEY-----' in data or b'Proc-Type: 4,ENCRYPTED' in data:
+        raise AppKeyError('app_private_key is encrypted with a passphrase; give the key as GitHub generated it (unencrypted)')
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        # Only the kind of failure: the message must never carry key material.
+        raise AppKeyError('app_private_key is not a valid PEM private key (%s)' % type(exc).__name__) from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise AppKeyError('app_private_key is not an RSA key; GitHub App private keys are RSA keys')
+    return key
+
+
+class GitHubApp(object):
+    """A GitHub App installation to act as: the app id (or client id), the installation id and
+    the app's private key (parsed; never shown)."""
+
+    def __init__(self, app_id, installation_id, private_key):
+        self.app_id = str(app_id)
+        self.installation_id = int(installation_id)
+        self._key = load_app_private_key(private_key) if isinstance(private_key, str) else private_key
+
+    def make_jwt(self, now):
+        """The JWT that authenticates as the app: RS256, issued a minute ago, valid nine minutes."""
+        jwt = _import_jwt()
+        now = int(now)
+        token = jwt.encode({'iat': now - JWT_BACKDATE, 'exp': now + JWT_LIFETIME, 'iss': self.app_id},
+                           self._key, algorithm='RS256')
+        return token.decode('ascii') if isinstance(token, bytes) else token
+
+    def __repr__(self):
+        return '<GitHubApp %s installation %s, key redacted>' % (self.app_id, self.installation_id)
 
 
 class Response(object):
@@ -185,14 +307,18 @@ class _BearerAuth(AuthBase):
 
 
 class GitHubClient(object):
-    """Talks to one GitHub (github.com or GHES) API with one token.
+    """Talks to one GitHub (github.com or GHES) API with one token, or as one GitHub App
+    installation (``app``, a :class:`GitHubApp`): then the first request exchanges the app's JWT
+    for an installation token, and every request uses that token.
 
     ``sleep`` and ``clock`` are injectable so unit tests run without waiting.
     """
 
     def __init__(self, api_url=DEFAULT_API_URL, token=None, validate_certs=True, ca_path=None, timeout=30,
                  rate_limit_max_wait=300, write_delay=1.0, max_retries=MAX_RETRIES, session=None,
-                 sleep=time.sleep, clock=time.time):
+                 sleep=time.sleep, clock=time.time, app=None):
+        if token and app is not None:
+            raise ValueError('give a token or a GitHub App, not both')
         self.api_url = (api_url or DEFAULT_API_URL).rstrip('/')
         parts = urlsplit(self.api_url)
         if parts.scheme not in ('http', 'https') or not parts.netloc:
@@ -209,6 +335,8 @@ class GitHubClient(object):
         self.write_count = 0
         self._last_write = None
         self._login = None
+        self.app = app
+        self._token_expires = None
         if session is None:
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
@@ -251,7 +379,7 @@ class GitHubClient(object):
 
     # -- core --------------------------------------------------------------------------------
 
-    def request(self, method, path, json=None, params=None, expected=(200,), verify=None):
+    def request(self, method, path, json=None, params=None, expected=(200,), verify=None, _auth=None):
         """Send one request and return a :class:`Response` whose status is in ``expected``.
 
         Reads are retried on 502/503/504 and dropped connections. A write that fails that way may or
@@ -259,7 +387,13 @@ class GitHubClient(object):
         (the change is not there yet); when it returns anything else, that value is the answer's
         ``data`` and ``status`` is ``None``. Without ``verify`` a failed write is not re-sent. Rate limits are waited out within
         ``rate_limit_max_wait``. Redirects are never followed.
+
+        ``_auth`` (internal) replaces the session's credentials for this request: the app's JWT for
+        the token exchange, which is also the only write re-sent after a connection that never
+        opened (refused, unresolvable, connect timeout), since then nothing reached GitHub.
         """
+        if self.app is not None and _auth is None:
+            self._ensure_installation_token()
         method = method.upper()
         url = self.url_for(path)
         display = self._display(url)
@@ -267,30 +401,31 @@ class GitHubClient(object):
             # Never send the token to another host, whatever a Link header or redirect says.
             raise GitHubError(method, display, None, 'refusing to follow a URL on another host than api_url: %s' % urlsplit(url).netloc)
         is_write = method in WRITE_METHODS
+        resend_unsent = _auth is not None
         # requests sends Content-Length: 0 for a PUT or DELETE without a body, as GitHub requires.
         kwargs_body = {'json': json} if json is not None else {}
 
         attempts = 0
         rate_limit_retries = 0
         while True:
-            if is_write:
+            if is_write and not resend_unsent:
                 self._space_writes()
             attempts += 1
             self.request_count += 1
-            if is_write:
+            if is_write and not resend_unsent:
                 self.write_count += 1
             try:
                 # verify per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
                 # session-level verify, which would silently drop ca_path and validate_certs=false.
-                resp = self.session.request(method, url, params=params, timeout=self.timeout,
+                resp = self.session.request(method, url, params=params, timeout=self.timeout, auth=_auth,
                                             allow_redirects=False, verify=self._verify, **kwargs_body)
             except requests.exceptions.SSLError as exc:
                 raise GitHubError(method, display, None, 'TLS error talking to %s (set ca_path for a private CA): %s'
                                   % (self._origin[1], _short_exc(exc))) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-                if attempts <= self.max_retries and self._may_resend(is_write, verify):
+                if attempts <= self.max_retries and (self._may_resend(is_write, verify) or (resend_unsent and _never_sent(exc))):
                     self._backoff(attempts)
-                    if is_write:
+                    if is_write and verify is not None:
                         applied = verify()
                         if applied is not None:
                             return Response(None, {}, applied, url)
@@ -299,7 +434,7 @@ class GitHubClient(object):
                     'timed out' if isinstance(exc, requests.exceptions.Timeout) else 'connection failed',
                     attempts, _short_exc(exc))) from None
             finally:
-                if is_write:
+                if is_write and not resend_unsent:
                     self._last_write = self._clock()
 
             status = resp.status_code
@@ -329,6 +464,30 @@ class GitHubClient(object):
             if 300 <= status < 400:
                 message = 'unexpected redirect to %s' % self._display(resp.headers.get('location', '?'))
             raise GitHubError(method, display, status, message or resp.reason, doc_url)
+
+    def authenticate(self):
+        """Fetch the installation token now (GitHub App only; otherwise nothing to do)."""
+        if self.app is not None:
+            self._ensure_installation_token()
+
+    def _ensure_installation_token(self):
+        if self._token_expires is not None and self._clock() < self._token_expires - INSTALLATION_TOKEN_MARGIN:
+            return
+        app = self.app
+        path = APP_TOKEN_PATH % app.installation_id
+        try:
+            resp = self.request('POST', path, expected=(201,), _auth=_BearerAuth(app.make_jwt(self._clock())))
+        except GitHubError as exc:
+            raise AppAuthError(app, exc) from None
+        data = resp.data if isinstance(resp.data, dict) else {}
+        token = data.get('token')
+        if not isinstance(token, str) or not token:
+            raise AppAuthError(app, GitHubError('POST', path, resp.status, 'the answer holds no token'))
+        self.session.auth = _BearerAuth(token)
+        # Without a readable expiry, assume GitHub's documented hour; with a skewed clock, still
+        # never ask again within the next five minutes.
+        now = self._clock()
+        self._token_expires = max(_epoch(data.get('expires_at')) or now + 3600, now + 2 * INSTALLATION_TOKEN_MARGIN)
 
     def _may_resend(self, is_write, verify):
         return not is_write or verify is not None
@@ -385,10 +544,35 @@ class GitHubClient(object):
         return list(self.paginate(path, params))
 
     def current_login(self):
-        """The login of the token's user (``GET /user``), asked once per client."""
+        """The login of the token's user (``GET /user``), asked once per client.
+
+        ``None`` for a GitHub App: an installation acts as the app's bot, which has no user
+        (GitHub answers ``GET /user`` with 403) and is never an organization member.
+        """
+        if self.app is not None:
+            return None
         if self._login is None:
             self._login = self.get('/user').data['login']
         return self._login
+
+
+def _never_sent(exc):
+    """Whether a requests exception came before any byte of the request left: the connection was
+    refused, the name did not resolve, or connecting timed out."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], 'reason', None) if exc.args else None
+    return NewConnectionError is not None and isinstance(reason, NewConnectionError)
+
+
+def _epoch(stamp):
+    """Epoch seconds of GitHub's ``2024-01-01T00:00:00Z`` timestamps, or ``None``."""
+    if not isinstance(stamp, str):
+        return None
+    try:
+        return datetime.strptime(stamp, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc).timestamp()
+    except ValueError:
+        return None
 
 
 def _decode(resp):

@@ -8,6 +8,7 @@ the glue between :class:`AnsibleModule` and the client."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -16,22 +17,106 @@ from ansible_collections.gitops.github.plugins.module_utils._client import (
     DEFAULT_API_URL,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    AppKeyError,
+    GitHubApp,
     GitHubClient,
     GitHubError,
+    MissingLibraryError,
 )
+
+# Credentials come from the options, else from these environment variables. They are read here
+# rather than through ``env_fallback`` because the rule between a token and an app needs to know
+# whether a value was set as an option or came from the environment (see choose_credentials).
+TOKEN_ENV = ('GITHUB_TOKEN', 'GH_TOKEN')
+APP_OPTIONS = (
+    ('app_id', 'GITHUB_APP_ID'),
+    ('app_installation_id', 'GITHUB_APP_INSTALLATION_ID'),
+    ('app_private_key', 'GITHUB_APP_PRIVATE_KEY'),
+)
+NO_CREDENTIALS = ('No GitHub credentials: set the token option (or GITHUB_TOKEN or GH_TOKEN in the environment), or '
+                  'app_id, app_installation_id and app_private_key for a GitHub App (or GITHUB_APP_ID, '
+                  'GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY)')
+# A GitHub App's numeric id, or its client ID (Iv1.0123456789abcdef, Iv23li...).
+_APP_ID_RE = re.compile(r'^(?:[1-9][0-9]{0,19}|Iv[A-Za-z0-9._-]{1,98})\Z')
 
 
 def github_argument_spec():
     """The options every module takes (documented in the ``gitops.github.github`` doc fragment)."""
     return dict(
         api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['GITHUB_API_URL'])),
-        token=dict(type='str', no_log=True, fallback=(env_fallback, ['GITHUB_TOKEN', 'GH_TOKEN'])),
+        token=dict(type='str', no_log=True),
+        app_id=dict(type='str'),
+        app_installation_id=dict(type='int'),
+        app_private_key=dict(type='str', no_log=True),
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path'),
         timeout=dict(type='int', default=30),
         rate_limit_max_wait=dict(type='int', default=300),
         write_delay=dict(type='float', default=1.0),
     )
+
+
+class CredentialsError(ValueError):
+    """Credentials that cannot work, found before any request. The message holds no secret."""
+
+
+def _given(value):
+    return value is not None and value != ''
+
+
+def choose_credentials(params, environ=None):
+    """Which credentials a module uses: ``('token', token)`` or ``('app', (app_id, installation_id,
+    private_key))``. The rule, in order:
+
+    1. an option beats the environment; the ``token`` option and any ``app_*`` option together are
+       an error;
+    2. the ``token`` option;
+    3. the ``app_*`` options, each one missing taken from its ``GITHUB_APP_*`` variable;
+    4. ``GITHUB_TOKEN``, then ``GH_TOKEN``;
+    5. ``GITHUB_APP_ID``, ``GITHUB_APP_INSTALLATION_ID`` and ``GITHUB_APP_PRIVATE_KEY``.
+
+    Empty values count as unset (credential injectors often set unused variables to ``''``).
+    Raises :class:`CredentialsError`.
+    """
+    environ = os.environ if environ is None else environ
+    token = params.get('token')
+    options = [name for name, _env in APP_OPTIONS if _given(params.get(name))]
+    if _given(token) and options:
+        raise CredentialsError('token and %s are mutually exclusive: authenticate with a token or as a GitHub App, '
+                               'not both' % ', '.join(options))
+    if _given(token):
+        return 'token', token
+    if options:
+        values = dict((name, params.get(name) if _given(params.get(name)) else environ.get(env)) for name, env in APP_OPTIONS)
+        return 'app', _app_values(values, from_env=False)
+    for env in TOKEN_ENV:
+        if _given(environ.get(env)):
+            return 'token', environ[env]
+    if any(_given(environ.get(env)) for _name, env in APP_OPTIONS):
+        return 'app', _app_values(dict((name, environ.get(env)) for name, env in APP_OPTIONS), from_env=True)
+    raise CredentialsError(NO_CREDENTIALS)
+
+
+def _app_values(values, from_env):
+    env_of = dict(APP_OPTIONS)
+    missing = [name for name, _env in APP_OPTIONS if not _given(values.get(name))]
+    if missing:
+        raise CredentialsError('GitHub App authentication needs app_id, app_installation_id and app_private_key together; '
+                               'missing: %s' % ', '.join('%s (or %s)' % (name, env_of[name]) for name in missing))
+    app_id = str(values['app_id']).strip()
+    if not _APP_ID_RE.match(app_id):
+        shown = ' %r' % app_id if len(app_id) <= 40 and not any(c.isspace() for c in app_id) else ''
+        raise CredentialsError('%s must be the GitHub App\'s numeric id or its client ID (such as Iv1.0123456789abcdef), got%s'
+                               % ('GITHUB_APP_ID' if from_env else 'app_id', shown or ' something else'))
+    installation_id = values['app_installation_id']
+    try:
+        installation_id = int(str(installation_id).strip())
+    except ValueError:
+        installation_id = None
+    if installation_id is None or installation_id <= 0:
+        raise CredentialsError('app_installation_id (GITHUB_APP_INSTALLATION_ID) must be a positive number: the id of the '
+                               'app\'s installation on the organization, got %r' % values['app_installation_id'])
+    return app_id, installation_id, values['app_private_key']
 
 
 # GitHub's rules for user and organization logins: letters, digits and single inner hyphens, at
@@ -90,9 +175,10 @@ class GitHubModule(object):
     """An AnsibleModule with the shared options, input checks and a ready client."""
 
     def __init__(self, argument_spec, mutually_exclusive=None, required_one_of=None, required_if=None,
-                 logins=(), slugs=(), team=False):
+                 logins=(), slugs=(), team=False, needs_user=False):
         """``team=True`` adds the ``org``, ``team`` and ``team_id`` options (doc fragment
-        ``gitops.github.github.TEAM``) with their checks."""
+        ``gitops.github.github.TEAM``) with their checks. ``needs_user=True`` marks a module that
+        acts as the token's own user, which a GitHub App installation does not have."""
         spec = github_argument_spec()
         mutually_exclusive = list(mutually_exclusive or [])
         required_one_of = list(required_one_of or [])
@@ -135,12 +221,12 @@ class GitHubModule(object):
                 self.fail('%s must be %s, got %s' % (name, 'positive' if name == 'timeout' else '0 or more', self.params[name]))
         if self.params['write_delay'] < 0:
             self.fail('write_delay must be 0 or more, got %s' % self.params['write_delay'])
-        if not self.params.get('token'):
-            self.fail('No GitHub token: set the token option, or GITHUB_TOKEN or GH_TOKEN in the environment')
+        token, app = self._credentials(needs_user)
         try:
             self.client = GitHubClient(
                 api_url=self.params['api_url'],
-                token=self.params['token'],
+                token=token,
+                app=app,
                 validate_certs=self.params['validate_certs'],
                 ca_path=self.params['ca_path'],
                 timeout=self.params['timeout'],
@@ -148,6 +234,28 @@ class GitHubModule(object):
                 write_delay=self.params['write_delay'],
             )
         except ValueError as exc:
+            self.fail(str(exc))
+
+    def _credentials(self, needs_user):
+        """``(token, None)`` or ``(None, GitHubApp)``, by the rule of :func:`choose_credentials`;
+        fails before any request when they cannot work."""
+        try:
+            kind, value = choose_credentials(self.params)
+        except CredentialsError as exc:
+            self.fail(str(exc))
+        # Values read from the environment are secrets Ansible does not know about: have it mask them too.
+        secret = value if kind == 'token' else value[2]
+        self.module.no_log_values.add(secret)
+        if kind == 'token':
+            return value, None
+        if needs_user:
+            self.fail('This module acts as the token\'s own user, and a GitHub App installation has no user: '
+                      'authenticate with a user token (token, GITHUB_TOKEN or GH_TOKEN)')
+        try:
+            return None, GitHubApp(*value)
+        except MissingLibraryError as exc:
+            self.fail(missing_required_lib(exc.library, reason='GitHub App authentication'), exception=str(exc.error))
+        except AppKeyError as exc:
             self.fail(str(exc))
 
     @property

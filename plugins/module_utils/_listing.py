@@ -100,7 +100,7 @@ def guard(gh, plan, current_count, max_removals, where, extra=None):
     demotions = plan.demotions()
     if demotions and not gh.params['allow_self']:
         try:
-            own = gh.client.current_login().lower()
+            own = (gh.client.current_login() or '').lower()  # '' for a GitHub App: it has no user
         except GitHubError as exc:
             gh.fail_request('read the token owner (GET /user)', exc, **unchanged_result(plan, extra))
         for change in demotions:

@@ -40,6 +40,8 @@ extends_documentation_fragment:
 notes:
   - The user must be an active member of the organization; a pending invitation must be
     accepted first (see M(gitops.github.github_user_membership)).
+  - Acts as the token's own user, so it needs a user token; with GitHub App authentication
+    (O(app_id)) it fails before any request, since an app installation has no user.
 seealso:
   - module: gitops.github.github_user_membership
   - name: GitHub REST API for public organization membership
@@ -95,6 +97,7 @@ def main():
             state=dict(type='str', default='present', choices=['present', 'absent']),
         ),
         logins=('org', 'username'),
+        needs_user=True,
     )
     params = gh.params
     org = params['org']

@@ -34,6 +34,8 @@ notes:
   - Fails when the user has neither a membership nor an invitation; an owner must invite them
     first (see M(gitops.github.github_org_membership)).
   - Accepting an invitation also adds the user to the teams the invitation named.
+  - Acts as the token's own user, so it needs a user token; with GitHub App authentication
+    (O(app_id)) it fails before any request, since an app installation has no user.
 seealso:
   - module: gitops.github.github_org_membership
   - module: gitops.github.github_user_membership_info
@@ -97,6 +99,7 @@ def main():
             state=dict(type='str', default='active', choices=['active']),
         ),
         logins=('org',),
+        needs_user=True,
     )
     org = gh.params['org']
     client = gh.client

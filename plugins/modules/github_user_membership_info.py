@@ -26,8 +26,10 @@ extends_documentation_fragment:
   - gitops.github.github
   - gitops.github.github.INFO_ATTRIBUTES
 notes:
-  - Reads C(GET /user/memberships/orgs). A fine-grained token or a GitHub App only sees the
-    organizations it was granted.
+  - Reads C(GET /user/memberships/orgs). A fine-grained token only sees the organizations it was
+    granted.
+  - Acts as the token's own user, so it needs a user token; with GitHub App authentication
+    (O(app_id)) it fails before any request, since an app installation has no user.
 seealso:
   - module: gitops.github.github_user_membership
   - name: GitHub REST API for organization members
@@ -83,6 +85,7 @@ def main():
         argument_spec=dict(
             state=dict(type='str', choices=['active', 'pending']),
         ),
+        needs_user=True,
     )
     query = {'state': gh.params['state']} if gh.params['state'] else None
     try:

@@ -4,6 +4,12 @@ Every request our modules send and every answer the simulator gives must fit the
 ``../shared/github-openapi/``. GitHub also serves ``/organizations/{org_id}/...`` and
 ``/organizations/{org_id}/team/{team_id}/...`` routes (in ``Link`` headers and ``url`` fields) that
 the description leaves out: they are mapped onto the slug routes first.
+
+One exemption: ``POST /app/installations/{installation_id}/access_tokens`` (GitHub App
+authentication) is not in the membership extract, so :func:`validate_app_token_exchange` checks it
+by hand against GitHub's documented operation: an optional JSON object body, 201 with the
+``installation-token`` fields, errors 401/403/404/422 in the ``basic-error`` shape. Nothing else
+is exempt.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ SPECS = {
 _ORG_TEAM_ID = re.compile(r'^/organizations/(\d+)/team/(\d+)(/.*)?$')
 _ORG_ID = re.compile(r'^/organizations/(\d+)(/.*)?$')
 _LEGACY_TEAM = re.compile(r'^/teams/(\d+)(/.*)?$')
+APP_TOKEN_EXCHANGE = re.compile(r'^/app/installations/[1-9][0-9]*/access_tokens$')
 
 
 @functools.cache
@@ -70,6 +77,8 @@ def validate_exchange(exchange, state, flavour='github.com', prefix=''):
     path = exchange.path
     if prefix and path.startswith(prefix):
         path = path[len(prefix):]
+    if exchange.method == 'POST' and APP_TOKEN_EXCHANGE.match(path):
+        return validate_app_token_exchange(exchange, flavour)
     path = canonical_path(path, state)
     if flavour == 'ghes':
         path = '/api/v3' + path
@@ -96,6 +105,83 @@ def validate_exchange(exchange, state, flavour='github.com', prefix=''):
         query = ('?' + urlencode(exchange.query)) if exchange.query else ''
         raise AssertionError('%s %s%s does not fit the OpenAPI description: %s' % (
             exchange.method, exchange.path, query, '; '.join(problems)))
+
+
+# GitHub's "Create an installation access token for an app": the optional request body, the
+# ``installation-token`` schema of the 201 answer, and the documented error statuses.
+APP_TOKEN_REQUEST_FIELDS = frozenset(('repositories', 'repository_ids', 'permissions'))
+APP_TOKEN_FIELDS = {
+    'token': str,
+    'expires_at': str,
+    'permissions': dict,
+    'repository_selection': str,
+    'repositories': list,
+    'single_file': str,
+    'has_multiple_single_files': bool,
+    'single_file_paths': list,
+}
+APP_TOKEN_REQUIRED = ('token', 'expires_at')
+APP_TOKEN_ERRORS = (401, 403, 404, 422)
+_DATE_TIME = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$')
+
+
+def validate_app_token_exchange(exchange, flavour='github.com'):
+    """Check one token exchange by hand (the description extract does not have it)."""
+    problems = []
+    headers = exchange.request_headers
+    if 'authorization' not in headers:
+        problems.append('request: no Authorization header (the app\'s JWT)')
+    if headers.get('accept') != 'application/vnd.github+json':
+        problems.append('request: Accept is %r' % headers.get('accept'))
+    if not headers.get('x-github-api-version'):
+        problems.append('request: no X-GitHub-Api-Version header')
+    if exchange.request_body:
+        try:
+            body = json.loads(exchange.request_body)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or set(body) - APP_TOKEN_REQUEST_FIELDS:
+            problems.append('request: the body must be a JSON object of %s' % sorted(APP_TOKEN_REQUEST_FIELDS))
+    if exchange.status and exchange.fault is None:
+        try:
+            data = json.loads(exchange.response_body or b'null')
+        except ValueError:
+            data = None
+        if exchange.status == 201:
+            problems.extend('response 201: %s' % p for p in _installation_token_problems(data))
+        elif exchange.status in APP_TOKEN_ERRORS:
+            try:
+                OAS30Validator(openapi_schemas(flavour)['basic-error']).validate(data)
+            except Exception as exc:
+                problems.append('response %s: not a basic-error: %s' % (exchange.status, exc))
+        else:
+            problems.append('response: status %s is not documented for this operation' % exchange.status)
+    if problems:
+        raise AssertionError('%s %s does not fit GitHub\'s installation token operation: %s' % (
+            exchange.method, exchange.path, '; '.join(problems)))
+
+
+def _installation_token_problems(data):
+    if not isinstance(data, dict):
+        return ['not a JSON object']
+    problems = ['%s is missing' % name for name in APP_TOKEN_REQUIRED if name not in data]
+    for name, value in data.items():
+        kind = APP_TOKEN_FIELDS.get(name)
+        if kind is None:
+            problems.append('unknown field %s' % name)
+        elif not isinstance(value, kind):
+            problems.append('%s is not a %s' % (name, kind.__name__))
+    if isinstance(data.get('token'), str) and not data['token']:
+        problems.append('token is empty')
+    if isinstance(data.get('expires_at'), str) and not _DATE_TIME.match(data['expires_at']):
+        problems.append('expires_at is not a date-time: %r' % data['expires_at'])
+    if isinstance(data.get('permissions'), dict):
+        bad = dict((k, v) for k, v in data['permissions'].items() if v not in ('read', 'write', 'admin'))
+        if bad:
+            problems.append('permissions must be read, write or admin: %s' % bad)
+    if 'repository_selection' in data and data['repository_selection'] not in ('all', 'selected'):
+        problems.append('repository_selection is %r' % data['repository_selection'])
+    return problems
 
 
 # GitHub answers 401 (bad credentials) on every endpoint, but the description lists it on few.

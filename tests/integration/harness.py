@@ -131,7 +131,8 @@ def ansible_playbook(collections_path, args, workdir, extra_env=None):
     handle, record = tempfile.mkstemp(prefix='results-', suffix='.jsonl', dir=workdir)
     os.close(handle)
     env = dict(os.environ)
-    for name in ('GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL'):
+    for name in ('GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL', 'GITHUB_APP_ID', 'GITHUB_APP_INSTALLATION_ID',
+                 'GITHUB_APP_PRIVATE_KEY'):
         env.pop(name, None)
     env.update({
         'ANSIBLE_COLLECTIONS_PATH': collections_path,

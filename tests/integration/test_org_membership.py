@@ -117,7 +117,7 @@ def test_missing_org_is_reported_as_such(sim, play):
 def test_missing_token_fails_before_any_request(sim, play):
     run = play(sim, [member_task(username='bob')], token=None)
     assert run.rc != 0
-    assert 'No GitHub token' in run.task('membership')['msg']
+    assert 'No GitHub credentials' in run.task('membership')['msg']
     assert sim.log == []
 
 

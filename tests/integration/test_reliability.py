@@ -356,5 +356,6 @@ def test_missing_token_fails_before_any_request(sim, play):
 
     for task in tasks:
         msg = failed(run, task['name'])['msg']
-        assert msg == 'No GitHub token: set the token option, or GITHUB_TOKEN or GH_TOKEN in the environment', msg
+        assert msg.startswith('No GitHub credentials: set the token option (or GITHUB_TOKEN or GH_TOKEN in the environment), '
+                              'or app_id, app_installation_id and app_private_key for a GitHub App'), msg
     assert sim.log == []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from .apps import generate_app_key, public_key_pem
 from .seeds import generate, load_seed
 from .server import Exchange, Fault, Simulator
 from .state import SeedError, State
 
-__all__ = ["Exchange", "Fault", "SeedError", "Simulator", "State", "generate", "load_seed"]
+__all__ = ["Exchange", "Fault", "SeedError", "Simulator", "State", "generate", "generate_app_key", "load_seed",
+           "public_key_pem"]

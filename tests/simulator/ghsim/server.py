@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from . import api as api_mod
+from . import apps as apps_mod
 from .api import ApiError, Request, Response
 from .state import State
 
@@ -37,6 +38,7 @@ SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit. Please wait a fe
 PRIMARY_MESSAGE = ("API rate limit exceeded for user ID {uid}. If you reach out to GitHub Support for help, "
                    "please include the request ID {rid}.")
 RATE_DOC = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+APP_TOKEN_RE = re.compile(r"^/app/installations/([^/]+)/access_tokens$")
 
 
 @dataclass
@@ -297,13 +299,17 @@ class Simulator:
         with self.state.lock:
             token = _token_of(hdrs.get("authorization"))
             caller_key = self.state.tokens.get(token) if token else None
+            as_app = False
+            if caller_key is None and token and self.state.installation_tokens:
+                caller_key = apps_mod.token_login(self.state.installation_tokens, token)
+                as_app = caller_key is not None
             caller = self.state.users.get(caller_key) if caller_key else None
             fault = self._next_fault(method, path)
             if fault is not None:
                 out = self._fault_outcome(fault[0], fault[1], caller, rid)
             else:
                 try:
-                    out = self._api(method, path, pairs, hdrs, body, token, caller, rid)
+                    out = self._api(method, path, pairs, hdrs, body, token, caller, rid, as_app)
                 except Exception:  # a simulator bug: answer 500 and show the traceback
                     traceback.print_exc(file=sys.stderr)
                     out = self._error(500, "Simulator error (see its stderr)", rid)
@@ -367,10 +373,13 @@ class Simulator:
         return out
 
     def _api(self, method: str, path: str, pairs: list[tuple[str, str]], hdrs: dict[str, str], body: bytes,
-             token: str | None, caller: Any, rid: str) -> _Outcome:
+             token: str | None, caller: Any, rid: str, as_app: bool = False) -> _Outcome:
         api_path: str | None = path
         if self.ghes:
             api_path = path[len(GHES_PREFIX):] if path.startswith(GHES_PREFIX + "/") else None
+        app_token = APP_TOKEN_RE.match(api_path) if api_path and method == "POST" else None
+        if app_token:
+            return self._app_token(app_token.group(1), body, token, rid)
         route, params = api_mod.match(method, api_path, self.ghes) if api_path else (None, {})
         template = route.template if route else None
 
@@ -386,6 +395,11 @@ class Simulator:
             return finish(self._not_found_counted(caller, rid))
         if caller is None:
             return finish(self._error(401, "Requires authentication", rid, "", self._anon_headers()))
+        if as_app and (template == "/user" or template.startswith("/user/")):
+            # An installation token acts as the app's bot, which has no user: GitHub answers 403.
+            return finish(self._error(403, apps_mod.INTEGRATION_ONLY, rid,
+                                      "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+                                      None if self.ghes else self._rate_headers(*self._rate(caller.key, consume=True))))
 
         limited = not self.ghes
         is_rate_route = template == "/rate_limit"
@@ -426,6 +440,21 @@ class Simulator:
             consume = not (is_rate_route or not_modified)
             headers.update(self._rate_headers(*self._rate(caller.key, consume=consume)))
         return finish(_Outcome(status, headers, payload))
+
+    def _app_token(self, installation_id: str, body: bytes, token: str | None, rid: str) -> _Outcome:
+        """``POST /app/installations/{installation_id}/access_tokens``: authenticated by the app's JWT."""
+        try:
+            app, data = apps_mod.exchange(self.state.apps, self.state.installation_tokens, token, installation_id, body)
+        except ApiError as e:
+            out = self._error(e.status, e.message, rid, e.payload()["documentation_url"], self._anon_headers())
+        else:
+            headers = self._base_headers(rid)
+            headers["content-type"] = "application/json; charset=utf-8"
+            if not self.ghes:  # JWT requests count against the app's own quota
+                headers.update(self._rate_headers(*self._rate(f"app:{app.id}", consume=True)))
+            out = _Outcome(201, headers, _dumps(data))
+        out.route = apps_mod.TOKEN_ROUTE
+        return out
 
     def _not_found_counted(self, caller: Any, rid: str) -> _Outcome:
         extra = None if self.ghes else self._rate_headers(*self._rate(caller.key, consume=True))

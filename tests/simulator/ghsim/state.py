@@ -144,6 +144,8 @@ class State:
         self.teams_by_id: dict[int, Team] = {}
         self.rev = 0
         self._cache: dict[tuple, tuple[int, Any]] = {}
+        self.apps: dict[int, Any] = {}                  # app id -> apps.App
+        self.installation_tokens: dict[str, Any] = {}   # token -> apps.InstallationToken
         rl = seed.get("rate_limit") or {}
         self.rate_limit = int(rl.get("limit", DEFAULT_RATE_LIMIT))
         self._load(seed)
@@ -187,6 +189,14 @@ class State:
         for token, login in (seed.get("tokens") or {}).items():
             user = self.ensure_user(str(login))
             self.tokens[str(token)] = user.key
+
+        apps_spec = _as_list(seed.get("apps"), "apps")
+        if apps_spec:
+            from .apps import SeedProblem, load_apps
+            try:
+                self.apps = load_apps(apps_spec, self)
+            except SeedProblem as e:
+                raise SeedError(str(e)) from None
 
     def _alloc(self, counter: str, taken_attr: str) -> int:
         taken: set[int] = getattr(self, taken_attr)
@@ -646,6 +656,9 @@ class State:
                 snap["tokens"] = {f"<redacted-{i}>": self.login_of(k)
                                   for i, k in enumerate(self.tokens.values(), 1)}
             snap["orgs"] = orgs
+            if self.apps:
+                from .apps import snapshot_apps
+                snap["apps"] = snapshot_apps(self.apps, self.login_of, lambda key: self.orgs[key].login)
             snap["rate_limit"] = {"limit": self.rate_limit}
             return snap
 

@@ -30,7 +30,8 @@ TOKEN = 'ghp_module_unit_test_token_0123456789'
 
 @pytest.fixture
 def run_module(capsys, monkeypatch):
-    for name in ('GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL'):
+    for name in ('GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL', 'GITHUB_APP_ID', 'GITHUB_APP_INSTALLATION_ID',
+                 'GITHUB_APP_PRIVATE_KEY'):
         monkeypatch.delenv(name, raising=False)
 
     warned = []

@@ -148,7 +148,7 @@ def test_ghes_new_member_is_active_in_check_mode(run_module):
     ({'username': 'a' * 40}, 'longer than GitHub allows'),
     ({'org': 'ac/me'}, 'org'),
     ({'role': 'owner'}, 'role'),
-    ({'token': ''}, 'No GitHub token'),
+    ({'token': ''}, 'No GitHub credentials'),
     ({'api_url': 'ftp://x'}, 'api_url'),
 ])
 def test_bad_input_fails_before_any_request(run_module, args, fragment):
