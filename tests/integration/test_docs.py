@@ -32,3 +32,21 @@ def test_every_module_is_in_the_action_group():
     with open(os.path.join(REPO, 'meta', 'runtime.yml')) as handle:
         runtime = yaml.safe_load(handle)
     assert sorted(runtime['action_groups']['github']) == MODULES
+
+
+def test_ansible_doc_renders_the_role(collections_path):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path)
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-doc'), '-t', 'role', '--json', 'gitops.github.membership'],
+                          env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    entry_points = json.loads(proc.stdout)['gitops.github.membership']['entry_points']
+    assert sorted(entry_points) == ['export', 'main', 'report']
+    assert 'membership_orgs' in entry_points['main']['options']
+    for name, entry in entry_points.items():
+        assert entry['short_description'], name
+    # And the text a person reads.
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-doc'), '-t', 'role', 'gitops.github.membership'],
+                          env=dict(env, ANSIBLE_NOCOLOR='1'), capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert 'membership_orgs' in proc.stdout
+    assert proc.stdout.count('ENTRY POINT') == 3, proc.stdout

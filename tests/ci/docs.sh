@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Documentation, changelog and execution-environment checks:
+#   1. antsibull-docs lint-collection-docs (module, plugin and role docs, with cross-references),
+#   2. antsibull-changelog lint (changelogs/fragments) and lint-changelog-yaml,
+#   3. ansible-builder introspect: reports the Python requirements meta/execution-environment.yml names,
+#   4. ansible-builder create: the documented EE definition (docs/execution-environment/) is valid
+#      and makes a build context (no container engine is needed for that; none runs here).
+# Every check runs even when an earlier one failed; prints each one's time; exits 1 if any failed.
+#   bash tests/ci/docs.sh
+# The check functions below are called through check(), which shellcheck cannot see:
+# shellcheck disable=SC2329
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=tests/ci/lib.sh
+source "$HERE/lib.sh"
+
+# Pinned so that a new release cannot turn CI red on its own; bump on purpose.
+ANTSIBULL_DOCS_VERSION="${ANTSIBULL_DOCS_VERSION:-2.28.0}"
+ANTSIBULL_CHANGELOG_VERSION="${ANTSIBULL_CHANGELOG_VERSION:-0.36.0}"
+ANSIBLE_BUILDER_VERSION="${ANSIBLE_BUILDER_VERSION:-3.2.0}"
+VENV="$CI_CACHE_DIR/venv-docs"
+
+python="$(command -v python3 || command -v python)" || die "no python3 on PATH"
+began=$SECONDS
+ensure_venv "$VENV" "$python" "antsibull-docs==$ANTSIBULL_DOCS_VERSION" \
+    "antsibull-changelog==$ANTSIBULL_CHANGELOG_VERSION" "ansible-builder==$ANSIBLE_BUILDER_VERSION" \
+    "ansible-core>=2.16,<2.20" PyYAML
+log "--- tools ready in $(fmt_secs $((SECONDS - began)))"
+# antsibull-docs runs ansible and ansible-doc from PATH.
+export PATH="$VENV/bin:$PATH"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/gitops-github-docs.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+# The tools want the collection at .../ansible_collections/gitops/github: copy the files git would
+# commit (tracked + untracked but not ignored), so no .venv or cache gets in.
+STAGE="$WORK/collections/ansible_collections/gitops/github"
+mkdir -p "$STAGE"
+(cd "$ROOT" && git ls-files -z --cached --others --exclude-standard) \
+    | while IFS= read -r -d '' f; do if [[ -f "$ROOT/$f" ]]; then printf '%s\0' "$f"; fi; done \
+    | tar -C "$ROOT" --null -T - -cf - | tar -C "$STAGE" -xf -
+
+declare -a SUMMARY=()
+FAILED=0
+check() {
+    local name="$1" start=$SECONDS rc=0
+    shift
+    log ""
+    log "=== $name"
+    "$@" || rc=$?
+    if [[ $rc -eq 0 ]]; then
+        SUMMARY+=("PASS  $name  $(fmt_secs $((SECONDS - start)))")
+    else
+        SUMMARY+=("FAIL  $name  $(fmt_secs $((SECONDS - start)))  (exit $rc)")
+        FAILED=1
+    fi
+}
+
+lint_docs() {
+    (cd "$STAGE" && ANSIBLE_COLLECTIONS_PATH="$WORK/collections" antsibull-docs lint-collection-docs \
+        --plugin-docs --validate-collection-refs all --disallow-unknown-collection-refs .)
+}
+
+lint_changelog() {
+    (cd "$STAGE" && antsibull-changelog lint && antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml)
+}
+
+introspect() {
+    ansible-builder introspect --sanitize --write-pip "$WORK/introspect-pip.txt" "$WORK/collections" \
+        && (cd "$ROOT" && "$VENV/bin/python" "$HERE/check_ee.py" introspect "$WORK/introspect-pip.txt")
+}
+
+create_context() {
+    (cd "$ROOT/docs/execution-environment" \
+        && ansible-builder create --file execution-environment.yml --context "$WORK/ee-context" \
+            --output-filename Containerfile) \
+        && (cd "$ROOT" && "$VENV/bin/python" "$HERE/check_ee.py" context "$WORK/ee-context")
+}
+
+check "antsibull-docs $ANTSIBULL_DOCS_VERSION lint-collection-docs" lint_docs
+check "antsibull-changelog $ANTSIBULL_CHANGELOG_VERSION lint" lint_changelog
+check "ansible-builder $ANSIBLE_BUILDER_VERSION introspect" introspect
+check "ansible-builder $ANSIBLE_BUILDER_VERSION create (docs/execution-environment)" create_context
+
+log ""
+log "=== docs summary ($(fmt_secs $((SECONDS - began))) total)"
+for line in "${SUMMARY[@]}"; do
+    log "$line"
+done
+exit "$FAILED"
