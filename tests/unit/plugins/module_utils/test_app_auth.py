@@ -32,6 +32,8 @@ from ansible_collections.gitops.github.plugins.module_utils._client import (
 )
 from ansible_collections.gitops.github.plugins.module_utils._common import CredentialsError, choose_credentials
 
+from module_runner import CREDENTIAL_ENV, run_main
+
 API = 'https://api.github.com'
 EXCHANGE = API + '/app/installations/456/access_tokens'
 MEMBERSHIP = API + '/orgs/acme/memberships/bob'
@@ -393,39 +395,17 @@ def test_credential_messages_never_show_the_key():
 
 # -- modules ---------------------------------------------------------------------------------
 
-try:  # ansible-core >= 2.19
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # pragma: no cover - older cores
-    import contextlib
-
-    from ansible.module_utils import basic
-    from ansible.module_utils.common.text.converters import to_bytes
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        old = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = old
-
-
 @pytest.fixture
 def run(capsys, monkeypatch):
-    for name in ('GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL', 'GITHUB_APP_ID', 'GITHUB_APP_INSTALLATION_ID',
-                 'GITHUB_APP_PRIVATE_KEY'):
+    for name in CREDENTIAL_ENV:
         monkeypatch.delenv(name, raising=False)
 
     def runner(module_name, args, env=None):
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)
         module = __import__('ansible_collections.gitops.github.plugins.modules.%s' % module_name, fromlist=['main'])
-        with patch_module_args(dict({'write_delay': 0}, **args)):
-            with pytest.raises(SystemExit):
-                module.main()
-        out = capsys.readouterr().out
-        return json.loads(out), out
+        result, out, _code = run_main(module.main, dict({'write_delay': 0}, **args), capsys)
+        return result, out
 
     return runner
 
