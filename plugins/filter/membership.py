@@ -12,9 +12,10 @@ The documentation of each filter is in the ``.yml`` file of the same name next t
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
 from ansible_collections.gitops.github.plugins.module_utils._common import login_problem, slug_problem
-from ansible_collections.gitops.github.plugins.module_utils._lists import parse_max_removals
+from ansible_collections.gitops.github.plugins.module_utils._lists import parse_max_removals, parse_min_owners
 
 ORG_ROLES = (('owners', 'owner', 'admin'), ('members', 'member', 'member'))
 TEAM_ROLES = (('maintainers', 'maintainer', 'maintainer'), ('members', 'member', 'member'))
@@ -60,6 +61,45 @@ def _collect(problems, where, groups):
     return people
 
 
+# The booleans of the data, per level, with their defaults (None: no default, left out means "leave alone").
+ORG_BOOLEANS = (('exclusive', False), ('allow_self', False), ('public_membership', None))
+TEAM_BOOLEANS = (('exclusive', False),)
+
+
+def _boolean(value):
+    """``value`` by Ansible's own boolean rules (those of a module's ``type: bool``): ``True``,
+    ``'yes'``, ``'on'``, ``'true'``, ``1``... and their opposites; ``ValueError`` for anything else,
+    so a quoted ``"false"`` is false and never "a non-empty string, so true"."""
+    if isinstance(value, bool):
+        return value
+    normalized = value.lower().strip() if isinstance(value, str) else value
+    try:
+        if normalized in BOOLEANS_TRUE:
+            return True
+        if normalized in BOOLEANS_FALSE:
+            return False
+    except TypeError:  # an unhashable value, such as a list
+        pass
+    raise ValueError(value)
+
+
+def _check_booleans(problems, spec, where, keys):
+    for key, _default in keys:
+        value = spec.get(key)
+        if value is None:
+            continue
+        try:
+            _boolean(value)
+        except ValueError:
+            problems.append('%s of %s must be a boolean (true/false, yes/no), got %r' % (key, where, value))
+
+
+def _flag(spec, key, default):
+    """A boolean of the (checked) data, or ``default`` when it is left out."""
+    value = spec.get(key)
+    return default if value is None else _boolean(value)
+
+
 def _check_max_removals(problems, spec, where):
     value = spec.get('max_removals')
     if value is None:
@@ -93,9 +133,19 @@ def membership_problems(orgs):
         seen_orgs[org.lower()] = org
         people = _collect(problems, org, [(role, spec.get(key)) for key, role, _dummy in ORG_ROLES])
         declared = _declared(spec)
-        if declared and spec.get('exclusive') and not any(role == 'owner' for _dummy, role in people.values()):
+        _check_booleans(problems, spec, org, ORG_BOOLEANS)
+        try:
+            exclusive = _flag(spec, 'exclusive', False)
+        except ValueError:
+            exclusive = True  # already reported; assume the worst for the next check
+        if declared and exclusive and not any(role == 'owner' for _dummy, role in people.values()):
             problems.append('%s is exclusive but lists no owners: applying it would remove every owner' % org)
         _check_max_removals(problems, spec, org)
+        if spec.get('min_owners') is not None:
+            try:
+                parse_min_owners(spec['min_owners'])
+            except ValueError as exc:
+                problems.append('%s: %s' % (org, exc))
 
         teams = spec.get('teams') or []
         seen_teams = {}
@@ -115,6 +165,7 @@ def membership_problems(orgs):
             seen_teams[slug.lower()] = slug
             where = 'team %s of %s' % (slug, org)
             team_people = _collect(problems, where, [(role, team.get(key)) for key, role, _dummy in TEAM_ROLES])
+            _check_booleans(problems, team, where, TEAM_BOOLEANS)
             _check_max_removals(problems, team, where)
             if not declared:
                 continue
@@ -139,14 +190,15 @@ def membership_normalize(orgs):
     plan = {'orgs': [], 'teams': [], 'public': []}
     for spec in orgs:
         org = spec['org']
-        allow_self = bool(spec.get('allow_self', False))
+        allow_self = _flag(spec, 'allow_self', False)
         if _declared(spec):
             entry = {
                 'org': org,
                 'members': [{'username': login, 'role': role}
                             for key, _dummy, role in ORG_ROLES for login in spec.get(key) or []],
-                'exclusive': bool(spec.get('exclusive', False)),
+                'exclusive': _flag(spec, 'exclusive', False),
                 'allow_self': allow_self,
+                'min_owners': 1 if spec.get('min_owners') is None else spec['min_owners'],
             }
             if spec.get('max_removals') is not None:
                 entry['max_removals'] = spec['max_removals']
@@ -157,14 +209,14 @@ def membership_normalize(orgs):
                 'team': team['team'],
                 'maintainers': list(team.get('maintainers') or []),
                 'members': list(team.get('members') or []),
-                'exclusive': bool(team.get('exclusive', False)),
+                'exclusive': _flag(team, 'exclusive', False),
                 'allow_self': allow_self,
             }
             if team.get('max_removals') is not None:
                 entry['max_removals'] = team['max_removals']
             plan['teams'].append(entry)
         if spec.get('public_membership') is not None:
-            plan['public'].append({'org': org, 'public': bool(spec['public_membership'])})
+            plan['public'].append({'org': org, 'public': _flag(spec, 'public_membership', None)})
     return plan
 
 
@@ -214,6 +266,7 @@ def _list_target(result, team):
         'removed': removed,
         'role_changed': role_changed,
         'pending': list(result.get('pending') or []),
+        'problems': [dict(p) for p in result.get('problems') or [] if isinstance(p, dict)],
         'public': None,
     }
     if team:
@@ -235,6 +288,7 @@ def _public_target(result):
         'removed': [],
         'role_changed': [],
         'pending': [],
+        'problems': [],
         'public': {'login': result.get('login'), 'from': before, 'to': result.get('public')},
     }
 
@@ -261,8 +315,12 @@ def membership_drift_report(results):
         'role_changed': sum(len(t['role_changed']) for t in results),
         'public_changed': sum(1 for t in results if t['kind'] == 'public' and t['changed']),
         'pending': sum(len(t['pending']) for t in results),
+        # Listed apart: additions no apply can make (no such user, an organization). They are
+        # not drift, so a scheduled drift job does not stay red on them for ever.
+        'problems': sum(len(t.get('problems') or []) for t in results),
     }
-    return {'drift': bool(drifted), 'summary': summary, 'targets': results}
+    problems = [dict(p, target=t['name']) for t in results for p in t.get('problems') or []]
+    return {'drift': bool(drifted), 'summary': summary, 'targets': results, 'problems': problems}
 
 
 def _who(entry):
@@ -283,6 +341,11 @@ def membership_drift_markdown(report):
                                                                   ', '.join(parts)))
     else:
         lines.append('**No drift**: GitHub matches the membership data (%d places checked).' % summary['targets'])
+    problems = report.get('problems') or []
+    if problems:
+        lines += ['', '## Cannot be applied (not drift: fix the membership data)', '',
+                  '| where | user | problem |', '|---|---|---|']
+        lines += ['| %s | `%s` | %s |' % (p.get('target'), p.get('login'), p.get('problem')) for p in problems]
     for target in report['targets']:
         title = {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s'}[target['kind']] % target['name']
         lines += ['', '## %s' % title, '']

@@ -13,15 +13,19 @@ requests, and errors that carry what failed but never a token, a JWT or a privat
 
 from __future__ import annotations
 
+import json as _json
+import math
 import os
 import re
+import signal
+import threading
 import time
 from datetime import datetime, timezone
 
 try:
-    from urllib.parse import quote, urlsplit
+    from urllib.parse import quote, unquote, urlsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported, the guard keeps sanity import tests calm
-    quote = urlsplit = None
+    quote = unquote = urlsplit = None
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -65,6 +69,28 @@ _MAX_KEY_FILE = 64 * 1024
 
 _SECONDARY_RE = re.compile(r'secondary rate limit|abuse detection', re.IGNORECASE)
 
+# The longest rate-limit wait we believe: GitHub's primary limits are per hour ("The primary rate
+# limit ... resets every hour", docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api),
+# so a reset or retry-after further away than an hour (and a minute of clock skew) is not a real
+# answer. A wait is never shorter than a second, so a negative or past value cannot make a burst.
+MIN_RATE_LIMIT_WAIT = 1.0
+MAX_RATE_LIMIT_WAIT = 3600.0 + 60.0
+
+# What one answer may be. A page of 100 members is about 100 KB; nothing the modules read comes
+# near 16 MiB, so a larger body is a misbehaving server, not data.
+MAX_BODY_BYTES = 16 * 1024 * 1024
+# The most pages one list read follows. 1000 pages of 100 are 100,000 users, more than any
+# organization or team this collection is meant for; a Link chain longer than that is a loop.
+MAX_PAGES = 1000
+
+# A token or installation token is one printable word; whitespace or control characters in it
+# (a trailing newline from a file or a secret store) make the HTTP stack fail with an error that
+# prints the header, so they are refused before any request.
+_CLEAN_SECRET_RE = re.compile(r'^[\x21-\x7e]+\Z')
+# Secrets that may hide in exception text from the HTTP stack, masked by scrub().
+_BEARER_RE = re.compile(r'(Bearer|token)(\s+|%20)[^\s\'",]+', re.IGNORECASE)
+_JWT_RE = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*')
+
 
 class GitHubError(Exception):
     """A failed request: what was asked, what GitHub answered. Never holds the token."""
@@ -106,7 +132,7 @@ class RateLimitError(GitHubError):
         self.limit = limit
         self.reset_at = reset_at
         self.waited = waited
-        when = datetime.fromtimestamp(reset_at, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+        when = _utc_stamp(reset_at)
         text = 'GitHub %s rate limit hit; it resets at %s (in %d s), beyond rate_limit_max_wait (already waited %d s)' % (
             limit, when, int(round(wait)), int(waited))
         if message:
@@ -159,6 +185,9 @@ def read_app_private_key(value):
     it), or the path of a PEM file. Raises :class:`AppKeyError`, whose message never holds
     ``value``: a mistyped key would otherwise be printed as a "path"."""
     text = (value or '').strip()
+    if any((ord(c) < 0x20 and c not in '\n\r\t') or ord(c) == 0x7f for c in text):
+        raise AppKeyError('app_private_key contains control characters; give the PEM text or file path as GitHub '
+                          'generated it (the value is not shown)')
     if '-----BEGIN' in text:
         if '\n' not in text and '\\n' in text:
             text = text.replace('\\n', '\n')
@@ -240,6 +269,68 @@ def quote_segment(value):
     return quote(str(value), safe='')
 
 
+def secret_problem(value, what):
+    """Why ``value`` cannot be sent as the secret ``what`` (a token), or ``None``. The text never
+    holds the value."""
+    if not isinstance(value, str) or not value:
+        return '%s must be a non-empty string' % what
+    if not _CLEAN_SECRET_RE.match(value):
+        return ('%s contains whitespace or control characters (often a trailing newline from a file or a '
+                'secret store); remove them, the value is not shown' % what)
+    return None
+
+
+def api_url_problem(value):
+    """Why ``value`` cannot be the API base URL, or ``None``: it must be a plain
+    ``http(s)://host[:port][/path]``, without credentials, query, fragment, spaces or dot-segments."""
+    example = 'such as %s or https://HOST/api/v3' % DEFAULT_API_URL
+    if not isinstance(value, str) or not value:
+        return 'api_url must be an http(s) URL %s' % example
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7f for c in value):
+        return 'api_url must not contain spaces or control characters'
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return 'api_url has an impossible host or port, it must be an http(s) URL %s' % example
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        return 'api_url must be an http(s) URL %s' % example
+    if '@' in parts.netloc:
+        return 'api_url must not hold credentials (user:password@); use the token option'
+    if parts.query or parts.fragment or '?' in value or '#' in value:
+        return 'api_url must be a base URL without a query (?) or fragment (#)'
+    if port is not None and not 0 < port < 65536 or parts.netloc.endswith(':'):
+        return 'api_url has an impossible port'
+    segments = unquote(parts.path).split('/')
+    if any(seg in ('.', '..') for seg in segments):
+        return 'api_url must not contain dot-segments (/./ or /../)'
+    return None
+
+
+def clamp_wait(wait):
+    """A rate-limit wait as a number of seconds we can act on: a value that is not a number (or not
+    finite) becomes GitHub's one-minute fallback, and every wait lies between one second and an hour
+    (see MAX_RATE_LIMIT_WAIT). Pure."""
+    try:
+        wait = float(wait)
+    except (TypeError, ValueError, OverflowError):
+        wait = float(SECONDARY_FALLBACK_WAIT)
+    if math.isnan(wait):
+        wait = float(SECONDARY_FALLBACK_WAIT)
+    return min(max(wait, MIN_RATE_LIMIT_WAIT), MAX_RATE_LIMIT_WAIT)
+
+
+def scrub(text, secrets=()):
+    """``text`` without any of ``secrets``, an ``Authorization`` value or a JWT."""
+    text = str(text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, '<redacted>')
+            text = text.replace(repr(secret)[1:-1], '<redacted>')
+    text = _BEARER_RE.sub(lambda m: m.group(1) + ' <redacted>', text)
+    return _JWT_RE.sub('<redacted>', text)
+
+
 def parse_rate_limit(status, headers, message, now):
     """Classify a 403/429 answer.
 
@@ -319,10 +410,15 @@ class GitHubClient(object):
                  sleep=time.sleep, clock=time.time, app=None):
         if token and app is not None:
             raise ValueError('give a token or a GitHub App, not both')
+        problem = api_url_problem(api_url or DEFAULT_API_URL)
+        if problem:
+            raise ValueError(problem)
+        if token:
+            problem = secret_problem(token, 'the token')
+            if problem:
+                raise ValueError(problem)
         self.api_url = (api_url or DEFAULT_API_URL).rstrip('/')
         parts = urlsplit(self.api_url)
-        if parts.scheme not in ('http', 'https') or not parts.netloc:
-            raise ValueError('api_url must be an http(s) URL such as %s or https://HOST/api/v3, got %r' % (DEFAULT_API_URL, api_url))
         self._origin = (parts.scheme, parts.netloc.lower())
         self.timeout = timeout
         self.rate_limit_max_wait = max(0, rate_limit_max_wait or 0)
@@ -337,6 +433,8 @@ class GitHubClient(object):
         self._login = None
         self.app = app
         self._token_expires = None
+        self._secrets = [token] if token else []
+        self._last_url = None  # the URL (with its query) of the last answer received
         if session is None:
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
@@ -415,13 +513,14 @@ class GitHubClient(object):
             if is_write and not resend_unsent:
                 self.write_count += 1
             try:
-                # verify per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
-                # session-level verify, which would silently drop ca_path and validate_certs=false.
-                resp = self.session.request(method, url, params=params, timeout=self.timeout, auth=_auth,
-                                            allow_redirects=False, verify=self._verify, **kwargs_body)
+                resp, body = self._send(method, url, params, _auth, kwargs_body)
             except requests.exceptions.SSLError as exc:
                 raise GitHubError(method, display, None, 'TLS error talking to %s (set ca_path for a private CA): %s'
-                                  % (self._origin[1], _short_exc(exc))) from None
+                                  % (self._origin[1], self._scrub(_short_exc(exc)))) from None
+            except _DeadlineExceeded:
+                # The whole request took longer than timeout (a server trickling its answer): not
+                # retried, since the same server would only take as long again.
+                raise GitHubError(method, display, None, 'timed out: no complete answer within timeout=%s s' % self.timeout) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 if attempts <= self.max_retries and (self._may_resend(is_write, verify) or (resend_unsent and _never_sent(exc))):
                     self._backoff(attempts)
@@ -432,20 +531,32 @@ class GitHubClient(object):
                     continue
                 raise GitHubError(method, display, None, '%s after %d attempt(s): %s' % (
                     'timed out' if isinstance(exc, requests.exceptions.Timeout) else 'connection failed',
-                    attempts, _short_exc(exc))) from None
+                    attempts, self._scrub(_short_exc(exc)))) from None
+            except _TooLarge as exc:
+                raise GitHubError(method, display, None, 'the answer is larger than %d MiB; refusing to read it'
+                                  % (exc.args[0] // (1024 * 1024))) from None
+            except Exception as exc:  # pylint: disable=broad-except
+                # Anything else the HTTP stack raises (an invalid header, an unparsable Location or
+                # URL, a broken encoding, a protocol error): one clean line, never the headers sent.
+                raise GitHubError(method, display, None, 'the HTTP request failed (%s): %s'
+                                  % (type(exc).__name__, self._scrub(_short_exc(exc)))) from None
             finally:
                 if is_write and not resend_unsent:
                     self._last_write = self._clock()
 
             status = resp.status_code
-            body = _decode(resp)
             if status in expected:
                 return Response(status, resp.headers, body, url, resp.links)
 
             message, doc_url = _error_fields(body)
-            limit = parse_rate_limit(status, resp.headers, message, self._clock())
+            now = self._clock()
+            limit = parse_rate_limit(status, resp.headers, message, now)
             if limit is not None:
                 kind, wait, reset_at = limit
+                wait = clamp_wait(wait)
+                if not (isinstance(reset_at, (int, float)) and math.isfinite(reset_at)
+                        and abs(reset_at - now) <= MAX_RATE_LIMIT_WAIT):
+                    reset_at = now + wait
                 budget = self.rate_limit_max_wait - self.waited
                 if wait > budget or rate_limit_retries >= MAX_RATE_LIMIT_RETRIES:
                     raise RateLimitError(method, display, status, kind, reset_at, wait, message, doc_url, self.waited)
@@ -465,6 +576,26 @@ class GitHubClient(object):
                 message = 'unexpected redirect to %s' % self._display(resp.headers.get('location', '?'))
             raise GitHubError(method, display, status, message or resp.reason, doc_url)
 
+    def _send(self, method, url, params, auth, body_kwargs):
+        """One HTTP exchange, bounded as a whole by ``timeout``: connecting, the headers and the
+        body together (requests' own timeout bounds each socket operation only, so a server that
+        trickles a byte at a time would hold the task for ever). Returns ``(response, data)``."""
+        deadline = time.monotonic() + self.timeout
+        with _deadline(self.timeout):
+            # verify per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
+            # session-level verify, which would silently drop ca_path and validate_certs=false.
+            resp = self.session.request(method, url, params=params, timeout=self.timeout, auth=auth,
+                                        allow_redirects=False, verify=self._verify, stream=True, **body_kwargs)
+            try:
+                content = _read_body(resp, deadline)
+            finally:
+                resp.close()
+        self._last_url = resp.url
+        return resp, _decode(content)
+
+    def _scrub(self, text):
+        return scrub(text, self._secrets)
+
     def authenticate(self):
         """Fetch the installation token now (GitHub App only; otherwise nothing to do)."""
         if self.app is not None:
@@ -483,6 +614,10 @@ class GitHubClient(object):
         token = data.get('token')
         if not isinstance(token, str) or not token:
             raise AppAuthError(app, GitHubError('POST', path, resp.status, 'the answer holds no token'))
+        if secret_problem(token, 'token'):
+            raise AppAuthError(app, GitHubError('POST', path, resp.status, 'the answer holds a token that is not one '
+                                                'printable word (not shown)'))
+        self._secrets.append(token)
         self.session.auth = _BearerAuth(token)
         # Without a readable expiry, assume GitHub's documented hour; with a skewed clock, still
         # never ask again within the next five minutes.
@@ -503,9 +638,11 @@ class GitHubClient(object):
         delay = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** (attempt - 1)))
         if retry_after:
             try:
-                delay = min(BACKOFF_CAP, max(delay, float(retry_after)))
-            except ValueError:
-                pass
+                wanted = float(retry_after)
+            except (TypeError, ValueError):
+                wanted = None
+            if wanted is not None and not math.isnan(wanted):
+                delay = min(BACKOFF_CAP, max(delay, wanted))
         self._sleep(delay)
 
     def _wait(self, seconds):
@@ -518,27 +655,48 @@ class GitHubClient(object):
         return self.request('GET', path, params=params, expected=expected)
 
     def get_or_none(self, path, params=None):
-        """GET that treats 404 as absent: the JSON body, or ``None``."""
+        """GET that treats 404 as absent: the JSON object, or ``None``. A 200 whose body is not a
+        JSON object (an error page, a proxy's HTML) is a :class:`GitHubError`, never "absent"."""
         resp = self.request('GET', path, params=params, expected=(200, 404))
-        return resp.data if resp.status == 200 else None
+        if resp.status != 200:
+            return None
+        if not isinstance(resp.data, dict):
+            raise GitHubError('GET', self._display(resp.url), 200, 'the answer is not a JSON object (%s)' % _kind(resp.data))
+        return resp.data
 
-    def paginate(self, path, params=None):
-        """Yield every item of a list endpoint, 100 a page, following ``Link: rel="next"`` verbatim."""
+    def paginate(self, path, params=None, max_pages=MAX_PAGES):
+        """Yield every item of a list endpoint, 100 a page, following ``Link: rel="next"`` verbatim.
+
+        Every page must be a JSON list of objects, or the read fails (:class:`GitHubError`) rather
+        than look shorter than it is; a ``next`` URL already read (a loop) or more than
+        ``max_pages`` pages fail the same way.
+        """
         query = dict(params or {})
         query.setdefault('per_page', PER_PAGE)
         resp = self.request('GET', path, params=query)
+        seen = set([_page_key(self._last_url)])
+        pages = 1
         while True:
             data = resp.data
-            if isinstance(data, dict):
-                # A few list endpoints wrap their items; membership lists do not, but stay safe.
-                items = next((v for v in data.values() if isinstance(v, list)), [])
-            else:
-                items = data or []
-            yield from items
+            shown = self._display(self._last_url)
+            if not isinstance(data, list):
+                raise GitHubError('GET', shown, resp.status, 'the answer is not a JSON list (%s); refusing to read '
+                                  'it as an empty list' % _kind(data))
+            for item in data:
+                if not isinstance(item, dict):
+                    raise GitHubError('GET', shown, resp.status, 'the list holds %s, not JSON objects' % _kind(item))
             nxt = resp.links.get('next', {}).get('url')
+            if nxt and _page_key(self.url_for(nxt)) in seen:
+                raise GitHubError('GET', self._display(nxt), None, 'the Link header points back to a page already read '
+                                  '(a pagination loop); refusing to read on')
+            if nxt and pages >= max_pages:
+                raise GitHubError('GET', self._display(nxt), None, 'more than %d pages; refusing to read on' % max_pages)
+            yield from data
             if not nxt:
                 return
             resp = self.request('GET', nxt)
+            seen.add(_page_key(self._last_url))
+            pages += 1
 
     def get_all(self, path, params=None):
         return list(self.paginate(path, params))
@@ -552,7 +710,11 @@ class GitHubClient(object):
         if self.app is not None:
             return None
         if self._login is None:
-            self._login = self.get('/user').data['login']
+            resp = self.get('/user')
+            login = resp.data.get('login') if isinstance(resp.data, dict) else None
+            if not isinstance(login, str) or not login:
+                raise GitHubError('GET', '/user', resp.status, 'the answer holds no login (%s)' % _kind(resp.data))
+            self._login = login
         return self._login
 
 
@@ -575,13 +737,93 @@ def _epoch(stamp):
         return None
 
 
-def _decode(resp):
-    if not resp.content:
+class _TooLarge(Exception):
+    """An answer larger than any the modules expect."""
+
+
+class _DeadlineExceeded(Exception):
+    """The whole request took longer than the client's timeout."""
+
+
+class _deadline(object):
+    """Raise :class:`_DeadlineExceeded` in the middle of whatever socket call is running when
+    ``seconds`` have passed: a real-time interval timer (SIGALRM). Only the main thread can take a
+    signal, and only one timer exists per process, so elsewhere (or when a timer is already set)
+    this does nothing and the body deadline of :func:`_read_body` is the bound left."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.armed = False
+        self.previous = None
+
+    def _fire(self, signum, frame):
+        raise _DeadlineExceeded()
+
+    def __enter__(self):
+        if (hasattr(signal, 'setitimer') and threading.current_thread() is threading.main_thread()
+                and signal.getitimer(signal.ITIMER_REAL)[0] == 0):
+            self.previous = signal.signal(signal.SIGALRM, self._fire)
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, float(self.seconds)))
+            self.armed = True
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
+        return False
+
+
+def _read_body(resp, deadline, limit=MAX_BODY_BYTES):
+    """The body of a streamed response, read before ``deadline`` (a monotonic time) and no longer
+    than ``limit`` bytes."""
+    chunks = []
+    size = 0
+    for chunk in resp.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge(limit)
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise _DeadlineExceeded()
+    return b''.join(chunks)
+
+
+def _decode(content):
+    """The JSON value of a body, ``None`` when it is empty or not JSON."""
+    if not content:
         return None
     try:
-        return resp.json()
-    except ValueError:
+        return _json.loads(content.decode('utf-8'))
+    except (ValueError, UnicodeError):
         return None
+
+
+def _kind(data):
+    """What a decoded body is, for messages: never its content (it might be anything)."""
+    if data is None:
+        return 'no JSON body'
+    if isinstance(data, dict):
+        text = data.get('message')
+        if isinstance(text, str) and text:
+            return 'a JSON object saying %r' % (text if len(text) <= 120 else text[:117] + '...')
+        return 'a JSON object'
+    return 'a JSON %s' % {list: 'list', str: 'string', bool: 'boolean', int: 'number', float: 'number'}.get(type(data), 'value')
+
+
+def _page_key(url):
+    """A page URL as compared for loops: scheme and host case-insensitive, the rest verbatim."""
+    parts = urlsplit(url or '')
+    query = '&'.join(sorted(parts.query.split('&'))) if parts.query else ''
+    return (parts.scheme.lower(), parts.netloc.lower(), parts.path, query)
+
+
+def _utc_stamp(epoch):
+    """``2024-01-01T00:00:00Z`` for an epoch time, or ``a time out of range`` for an absurd one."""
+    try:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+    except (OverflowError, OSError, ValueError):
+        return 'a time out of range'
 
 
 def _short_exc(exc):

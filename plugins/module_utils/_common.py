@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 
+from ansible.module_utils import basic as _basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.gitops.github.plugins.module_utils._client import (
@@ -22,6 +23,7 @@ from ansible_collections.gitops.github.plugins.module_utils._client import (
     GitHubClient,
     GitHubError,
     MissingLibraryError,
+    secret_problem,
 )
 
 # Credentials come from the options, else from these environment variables. They are read here
@@ -151,6 +153,51 @@ def slug_problem(value, what='team'):
     return None
 
 
+# Options that name a GitHub user, organization or team. Ansible's ``type: str`` turns any scalar
+# into a string, so a login that YAML read as something else (``0123`` is the number 83, ``yes``
+# is true) would silently become another login ("83", "True"). Their values must be strings.
+IDENTIFIER_OPTIONS = frozenset(('org', 'username', 'team', 'members', 'maintainers'))
+
+
+def _quote_hint(where, value):
+    return ('%s must be a string, got %s %r: quote it in the YAML (YAML reads 0123 as the number 83 and '
+            'yes/no/on/off as booleans)' % (where, 'the boolean' if isinstance(value, bool) else 'the number'
+                                             if isinstance(value, (int, float)) else 'a %s' % type(value).__name__, value))
+
+
+def non_string_identifiers(spec, raw, prefix=''):
+    """Problems for every identifier option (see IDENTIFIER_OPTIONS) whose value in ``raw`` (the
+    parameters as the module received them, before Ansible converted any type) is not a string,
+    also inside lists and lists of dicts. Pure."""
+    problems = []
+    if not isinstance(raw, dict):
+        return problems
+    for name, option in spec.items():
+        value = raw.get(name)
+        if value is None:
+            continue
+        kind = option.get('type', 'str')
+        if kind == 'str' and name in IDENTIFIER_OPTIONS and not isinstance(value, str):
+            problems.append(_quote_hint(prefix + name, value))
+        elif kind == 'list' and isinstance(value, list):
+            for index, item in enumerate(value):
+                where = '%s%s[%d]' % (prefix, name, index)
+                if option.get('elements') == 'str' and name in IDENTIFIER_OPTIONS:
+                    if item is not None and not isinstance(item, str):
+                        problems.append(_quote_hint(where, item))
+                elif option.get('elements') == 'dict' and option.get('options'):
+                    problems.extend(non_string_identifiers(option['options'], item, where + '.'))
+    return problems
+
+
+def _raw_params():
+    """The module's parameters as received, before type conversion (``{}`` if unreadable)."""
+    try:
+        return _basic._load_params()
+    except Exception:  # pylint: disable=broad-except
+        return {}
+
+
 def write_membership(client, path, role=None, adding=False):
     """``PUT {"role": role}`` on an org or team membership ``path``, or ``DELETE`` when ``role`` is
     ``None``; returns the membership body GitHub answered (``None`` for a removal).
@@ -161,7 +208,8 @@ def write_membership(client, path, role=None, adding=False):
     when the role reads back.
     """
     if role is None:
-        client.request('DELETE', path, expected=(204,), verify=lambda: {} if client.get_or_none(path) is None else None)
+        # 404: someone else removed them meanwhile; the membership is gone, which is what was asked.
+        client.request('DELETE', path, expected=(204, 404), verify=lambda: {} if client.get_or_none(path) is None else None)
         return None
 
     def landed():
@@ -199,7 +247,7 @@ class GitHubModule(object):
         self.params = self.module.params
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
-        problems = []
+        problems = non_string_identifiers(spec, _raw_params())
         for name in logins:
             value = self.params.get(name)
             if value is not None:
@@ -247,6 +295,9 @@ class GitHubModule(object):
         secret = value if kind == 'token' else value[2]
         self.module.no_log_values.add(secret)
         if kind == 'token':
+            problem = secret_problem(value, 'the token')
+            if problem:
+                self.fail(problem)
             return value, None
         if needs_user:
             self.fail('This module acts as the token\'s own user, and a GitHub App installation has no user: '

@@ -21,10 +21,23 @@ from ansible_collections.gitops.github.plugins.module_utils._lists import (
     execute,
     mark_inherited,
     merge_lists,
+    min_owners_problem,
     removal_limit,
     summary,
 )
 from ansible_collections.gitops.github.plugins.module_utils._teams import state_after_adding
+
+
+def logins_of(items, path):
+    """The ``login`` of each user object of a list read from ``path``; a user without a string
+    login fails the read (:class:`GitHubError`), so a plan is never built on a malformed answer."""
+    logins = []
+    for item in items:
+        login = item.get('login')
+        if not isinstance(login, str) or not login:
+            raise GitHubError('GET', path, 200, 'the list holds a user without a login; refusing to plan on it')
+        logins.append(login)
+    return logins
 
 
 def read_members(client, base, roles, query=None):
@@ -33,16 +46,58 @@ def read_members(client, base, roles, query=None):
     lists = []
     for role in roles:
         params = dict(query or {}, role=role)
-        lists.append((role, ACTIVE, [u['login'] for u in client.paginate(base + '/members', params)]))
+        lists.append((role, ACTIVE, logins_of(client.paginate(base + '/members', params), base + '/members')))
     return merge_lists(*lists)
+
+
+def read_invitations(client, path):
+    """The pending invitations at ``path``, each checked: a ``login`` is a string or null (an
+    invitation by e-mail)."""
+    invitations = list(client.paginate(path))
+    for inv in invitations:
+        login = inv.get('login')
+        if login is not None and not (isinstance(login, str) and login):
+            raise GitHubError('GET', path, 200, 'the list holds an invitation with a malformed login; refusing to plan on it')
+    return invitations
 
 
 def mark_child_members(client, children, current):
     """Mark in ``current`` the members that child teams (``TeamRef`` objects) also list: GitHub
     shows them on the parent, and the parent cannot remove them."""
     for child in children:
-        mark_inherited(current, [u['login'] for u in client.paginate(child.base + '/members')])
+        mark_inherited(current, logins_of(client.paginate(child.base + '/members'), child.base + '/members'))
     return current
+
+
+def impossible_additions(client, changes):
+    """``[{login, problem}]`` for the planned additions GitHub would refuse, found with one
+    ``GET /users/{login}`` each (and none when nothing is added): a login no user has (404), or an
+    organization (GitHub answers that route for organizations too, with ``type: Organization``;
+    see the ``type`` of "Get a user", docs.github.com/en/rest/users/users#get-a-user)."""
+    problems = []
+    for change in changes:
+        if change.action != ADD:
+            continue
+        data = client.get_or_none('/users/%s' % quote_segment(change.login))
+        if data is None:
+            problems.append({'login': change.login, 'problem': 'no GitHub user has the login %s' % change.login})
+        elif data.get('type') == 'Organization':
+            problems.append({'login': change.login, 'problem': '%s is an organization, not a user' % change.login})
+    return problems
+
+
+def drop_impossible(gh, plan, where, extra, changes=None):
+    """Check mode: take the additions that cannot be made out of ``plan`` and report them in
+    ``extra['problems']`` (and as warnings), so check mode promises only what can be done.
+    ``changes`` limits the lookups to those changes (default: every addition of the plan)."""
+    try:
+        problems = impossible_additions(gh.client, plan.changes if changes is None else changes)
+    except GitHubError as exc:
+        gh.fail_request('look up the users to add to %s' % where, exc, **unchanged_result(plan, extra))
+    for problem in problems:
+        gh.warn('%s: cannot add %s: %s' % (where, problem['login'], problem['problem']))
+    extra['problems'] = problems
+    return plan.without(p['login'].lower() for p in problems)
 
 
 # Check mode asks this many org memberships one by one; for more additions one read of the org's
@@ -87,9 +142,10 @@ def unchanged_result(plan, extra=None):
     return result
 
 
-def guard(gh, plan, current_count, max_removals, where, extra=None):
-    """Fail before any write when ``plan`` removes more than ``max_removals`` allows, or removes
-    or demotes the token's own user without ``allow_self``. May read ``GET /user`` once."""
+def guard(gh, plan, current_count, max_removals, where, extra=None, min_owners=None):
+    """Fail before any write when ``plan`` removes more than ``max_removals`` allows, leaves fewer
+    than ``min_owners`` active owners (organizations only; ``None`` skips it), or removes or
+    demotes the token's own user without ``allow_self``. May read ``GET /user`` once."""
     removals = plan.removals
     limit = removal_limit(max_removals, current_count)
     if len(removals) > limit:
@@ -109,24 +165,31 @@ def guard(gh, plan, current_count, max_removals, where, extra=None):
                         'allow_self=true if you mean it'
                         % ('remove' if change.action == REMOVE else 'demote', change.login, where, plan.roles[0]),
                         **unchanged_result(plan, extra))
+    if min_owners is not None:
+        problem = min_owners_problem(plan.before, plan.changes, min_owners, plan.roles[0], where)
+        if problem:
+            gh.fail(problem, **unchanged_result(plan, extra))
 
 
 def apply(gh, plan, write, new_state, where, errors, extra=None, explain=None):
     """Make the writes of ``plan`` in order; returns ``(done, state)``. When one fails, the task
     fails with what was already done (``added``, ``removed``, ``role_changed`` so far) so that a
     rerun finishes the job. ``explain(error)`` may add a hint to the message."""
+    # Whatever a write raises, the result must say what was already done: every exception type.
     try:
-        return execute(plan, write, new_state, errors=errors)
+        return execute(plan, write, new_state, errors=(Exception,))
     except Incomplete as exc:
         result = summary(exc.done, exc.state)
         result.update(diff=dict(before=diff_view(plan.before), after=diff_view(exc.state)), changed=bool(exc.done),
                       api_requests=gh.client.request_count)
         result.update(extra or {})
         operation = describe(exc.change, where)
-        hint = explain(exc.error) if explain else None
+        hint = explain(exc.error) if explain and isinstance(exc.error, GitHubError) else None
         if hint:
             operation += ': ' + hint
-        gh.fail_request(operation, exc.error, **result)
+        error = exc.error if isinstance(exc.error, GitHubError) else gh.client._scrub(
+            '%s: %s' % (type(exc.error).__name__, exc.error))
+        gh.fail_request(operation, error, **result)
 
 
 def finish(gh, plan, done, after, extra=None):

@@ -109,6 +109,12 @@ class Plan(object):
         return [c for c in self.changes
                 if c.action == REMOVE or (c.action == ROLE and c.before is not None and c.before.role == top and c.role != top)]
 
+    def without(self, keys):
+        """The same plan without the additions of the lower-case logins ``keys``."""
+        keys = set(keys)
+        changes = [c for c in self.changes if not (c.action == ADD and c.key in keys)]
+        return Plan(self.before, changes, self.owners_kept, self.inherited, self.roles)
+
     def after(self, new_state=PENDING):
         state = dict(self.before)
         for change in self.changes:
@@ -283,6 +289,45 @@ def apply_change(state, change, new_state=PENDING, server_state=None):
     else:
         state[key] = change.before.copy(role=change.role, state=server_state or change.before.state, inherited=False)
     return state
+
+
+def parse_min_owners(value):
+    """``min_owners`` as an int of 0 or more; ``ValueError`` otherwise (a boolean is not a number)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError('min_owners must be a whole number of 0 or more, got %r' % (value,))
+    return value
+
+
+def active_owners_after(before, changes, top=ORG_ROLES[0]):
+    """The lower-case logins of the active owners (role ``top``) once ``changes`` are made to
+    ``before`` (``{key: Entry}``). Pure.
+
+    A pending owner does not count, and neither does an owner added by ``changes``: that is an
+    invitation, which nobody can be sure will be accepted. A role change of an active member to
+    ``top`` counts, since it takes effect at once.
+    """
+    owners = set(key for key, entry in before.items() if entry.state == ACTIVE and entry.role == top)
+    for change in changes:
+        if change.action == REMOVE or (change.action == ROLE and change.role != top):
+            owners.discard(change.key)
+        elif change.action == ROLE and change.before is not None and change.before.state == ACTIVE:
+            owners.add(change.key)
+    return owners
+
+
+def min_owners_problem(before, changes, min_owners, top=ORG_ROLES[0], where='the organization'):
+    """Why the writes ``changes`` (any ordered list of :class:`Change`, the whole plan) must not be
+    made to ``before``, because they would leave fewer than ``min_owners`` active owners, or
+    ``None``. A plan that removes or demotes no active owner is never refused (it cannot make
+    things worse, and refusing it would also refuse adding the owners that are missing). Pure."""
+    now = set(key for key, entry in before.items() if entry.state == ACTIVE and entry.role == top)
+    after = active_owners_after(before, changes, top)
+    if len(after) >= min_owners or not now - after:
+        return None
+    lost = sorted((before[key].login for key in now - after), key=str.lower)
+    return ('Refusing to remove or demote %s: %s would be left with %d active owner(s), fewer than min_owners=%d '
+            '(pending invitations and owners added in the same run do not count). Keep enough owners, or lower '
+            'min_owners if you mean it' % (', '.join(lost), where, len(after), min_owners))
 
 
 class Incomplete(Exception):

@@ -61,6 +61,17 @@ options:
         limit; check mode fails the same way.
     type: raw
     default: 25%
+  min_owners:
+    description:
+      - The fewest active organization owners a run may leave. A plan that would remove or demote
+        owners below this number fails before any write (check mode fails the same way).
+      - Pending invitations do not count, nor do owners this run adds (they are invitations), so
+        a list whose only other owner is still invited cannot remove the last active owner.
+        Acting as a GitHub App, which has no own user to protect, this is the guard that keeps
+        the organization owned.
+      - V(0) switches the guard off. A plan that removes or demotes no owner is never refused.
+    type: int
+    default: 1
   allow_self:
     description:
       - Allow removing or demoting the user the token belongs to.
@@ -80,6 +91,11 @@ notes:
     what was already done; running it again finishes the job. A write whose answer is lost in
     transit is checked with one read before it is sent again, so a change is never made twice.
   - On GitHub Enterprise Server there are no invitations; new members are active at once.
+  - Every list read must be complete and well formed (a JSON list of users on every page, no
+    C(Link) loop) or the task fails before its first write.
+  - In check mode each planned addition is looked up once (C(GET /users/{username})); a login no
+    user has, or one that is an organization, is reported in RV(problems) (and as a warning)
+    instead of as a change, since the real run could not make it.
 seealso:
   - module: gitops.github.github_org_membership
   - module: gitops.github.github_org_membership_info
@@ -169,6 +185,22 @@ diff:
   returned: always
   type: dict
   sample: {"before": {"alice": "member", "leaver": "member"}, "after": {"alice": "admin", "new-hire": "member (pending)"}}
+problems:
+  description:
+    - Check mode only (empty otherwise) - planned additions that cannot be made, left out of
+      RV(changes), RV(added) and RV(diff).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    login:
+      description: The login as listed.
+      type: str
+      sample: no-such-user
+    problem:
+      description: Why it cannot be added.
+      type: str
+      sample: no GitHub user has the login no-such-user
 api_requests:
   description: How many HTTP requests the task sent.
   returned: success
@@ -178,13 +210,22 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, login_problem
-from ansible_collections.gitops.github.plugins.module_utils._listing import apply, finish, guard, membership_writer, read_members
+from ansible_collections.gitops.github.plugins.module_utils._listing import (
+    apply,
+    drop_impossible,
+    finish,
+    guard,
+    membership_writer,
+    read_invitations,
+    read_members,
+)
 from ansible_collections.gitops.github.plugins.module_utils._lists import (
     ACTIVE,
     ORG_ROLES,
     PENDING,
     add_invitations,
     collect_wanted,
+    parse_min_owners,
     plan_members,
     removal_limit,
 )
@@ -201,6 +242,7 @@ def main():
             exclusive=dict(type='bool', default=False),
             max_removals=dict(type='raw', default='25%'),
             allow_self=dict(type='bool', default=False),
+            min_owners=dict(type='int', default=1),
         ),
         logins=('org',),
     )
@@ -211,6 +253,10 @@ def main():
         validate=lambda login: login_problem(login, 'member'))
     try:
         removal_limit(params['max_removals'], 0)
+    except ValueError as exc:
+        problems.append(str(exc))
+    try:
+        parse_min_owners(params['min_owners'])
     except ValueError as exc:
         problems.append(str(exc))
     if problems:
@@ -225,7 +271,7 @@ def main():
         by_email = 0
         if not client.is_ghes:
             operation = 'read the pending invitations of %s' % org
-            by_email = add_invitations(current, client.paginate(base + '/invitations'))
+            by_email = add_invitations(current, read_invitations(client, base + '/invitations'))
     except GitHubError as exc:
         gh.fail_request(operation, exc)
 
@@ -233,14 +279,16 @@ def main():
     if params['exclusive'] and by_email:
         gh.warn('%d pending invitation(s) of %s were sent to an e-mail address and have no login; '
                 'they are left alone' % (by_email, org))
-    guard(gh, plan, len(current), params['max_removals'], org)
+    extra = dict(problems=[])
+    guard(gh, plan, len(current), params['max_removals'], org, extra, min_owners=params['min_owners'])
 
     if gh.check_mode:
+        plan = drop_impossible(gh, plan, org, extra)
         done, after = plan.changes, plan.after(new_state)
     else:
         write = membership_writer(client, lambda login: '%s/memberships/%s' % (base, quote_segment(login)))
-        done, after = apply(gh, plan, write, new_state, org, errors=(GitHubError,))
-    finish(gh, plan, done, after)
+        done, after = apply(gh, plan, write, new_state, org, errors=(GitHubError,), extra=extra)
+    finish(gh, plan, done, after, extra)
 
 
 if __name__ == '__main__':

@@ -163,6 +163,23 @@ diff:
   returned: always
   type: dict
   sample: {"before": {"alice": "member"}, "after": {"alice": "maintainer", "bob": "member"}}
+problems:
+  description:
+    - Check mode only (empty otherwise) - planned additions that cannot be made (a login no user
+      has, or an organization), left out of RV(changes), RV(added) and RV(diff). Users already in
+      the organization are not looked up.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    login:
+      description: The login as listed.
+      type: str
+      sample: no-such-user
+    problem:
+      description: Why it cannot be added.
+      type: str
+      sample: no GitHub user has the login no-such-user
 api_requests:
   description: How many HTTP requests the task sent.
   returned: success
@@ -177,11 +194,14 @@ from ansible_collections.gitops.github.plugins.module_utils._listing import (
     finish,
     guard,
     mark_child_members,
+    drop_impossible,
     membership_writer,
+    read_invitations,
     read_members,
     states_after_adding,
 )
 from ansible_collections.gitops.github.plugins.module_utils._lists import (
+    ACTIVE,
     ADD,
     PENDING,
     TEAM_ROLES,
@@ -232,7 +252,7 @@ def main():
         current = read_members(client, ref.base, TEAM_ROLES)
         if not client.is_ghes:
             operation = 'read the pending invitations of %s' % ref.label
-            add_invitations(current, client.paginate(ref.base + '/invitations'), with_role=False)
+            add_invitations(current, read_invitations(client, ref.base + '/invitations'), with_role=False)
         owners = []
         if demotion_candidates(current, wanted, TEAM_ROLES):
             # Only then: GitHub shows org owners as maintainers, so a listed member may be one.
@@ -247,7 +267,7 @@ def main():
         gh.fail_request(operation, exc)
 
     plan = plan_members(current, wanted, TEAM_ROLES, params['exclusive'], owners)
-    extra = dict(inherited=plan.inherited)
+    extra = dict(inherited=plan.inherited, problems=[])
     for login in plan.owners_kept:
         gh.warn('%s is an owner of %s, and GitHub always reports owners as team maintainers: '
                 'listing them as a member is treated as converged for %s' % (login, org, ref.label))
@@ -259,6 +279,9 @@ def main():
             predicted = states_after_adding(client, org, [c.login for c in plan.changes if c.action == ADD])
         except GitHubError as exc:
             gh.fail_request('read the organization members of %s' % org, exc)
+        # Someone already in the organization exists; only the others need looking up.
+        plan = drop_impossible(gh, plan, ref.label, extra,
+                               [c for c in plan.changes if c.action == ADD and predicted.get(c.key) != ACTIVE])
         after = dict(plan.before)
         for change in plan.changes:
             apply_change(after, change, PENDING, predicted.get(change.key))

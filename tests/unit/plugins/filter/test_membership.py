@@ -75,7 +75,7 @@ def test_normalize_builds_one_call_per_org_and_team():
             teams=[team(exclusive=True, max_removals='10%'), team(team='ops', maintainers=[], members=None)]),
         {'org': 'other', 'teams': [{'team': 'devs', 'members': ['x']}]},
     ])
-    assert plan['orgs'] == [{'org': 'acme', 'exclusive': True, 'allow_self': True, 'max_removals': 2,
+    assert plan['orgs'] == [{'org': 'acme', 'exclusive': True, 'allow_self': True, 'max_removals': 2, 'min_owners': 1,
                              'members': [{'username': 'octo', 'role': 'admin'}, {'username': 'alice', 'role': 'member'},
                                          {'username': 'bob', 'role': 'member'}]}]
     assert plan['teams'] == [
@@ -115,7 +115,7 @@ def test_results_and_report():
                                   {'results': [PUBLIC_RESULT]}])
     org_target, team_target, public_target = results
     assert org_target == {
-        'kind': 'org', 'org': 'acme', 'team': None, 'name': 'acme', 'changed': True, 'public': None,
+        'kind': 'org', 'org': 'acme', 'team': None, 'name': 'acme', 'changed': True, 'public': None, 'problems': [],
         'added': [{'login': 'new-hire', 'role': 'member', 'pending': True}],
         'removed': [{'login': 'leaver', 'role': 'member', 'pending': False},
                     {'login': 'dave', 'role': 'admin', 'pending': True}],
@@ -128,7 +128,7 @@ def test_results_and_report():
     report = membership_drift_report(results)
     assert report['drift'] is True
     assert report['summary'] == {'targets': 3, 'targets_with_drift': 2, 'added': 1, 'removed': 2,
-                                 'role_changed': 1, 'public_changed': 1, 'pending': 1}
+                                 'role_changed': 1, 'public_changed': 1, 'pending': 1, 'problems': 0}
     markdown = membership_drift_markdown(report)
     assert markdown.splitlines() == [
         '# GitHub membership drift',

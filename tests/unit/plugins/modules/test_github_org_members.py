@@ -93,7 +93,8 @@ def test_changes_are_written_owners_first_additions_before_removals(run_module):
 
 
 def test_check_mode_predicts_the_same_writes_without_making_them(run_module):
-    with exact_calls(change_reads() + [call('GET', '/user', 200, {'login': 'octo-admin'})]):
+    with exact_calls(change_reads() + [call('GET', '/user', 200, {'login': 'octo-admin'}),
+                                       call('GET', '/users/new-hire', 200, users('new-hire')[0])]):
         result = run_module(module.main, args(changes_wanted(), exclusive=True), check_mode=True)
     assert result['changed'] is True
     assert result['changes'] == [
@@ -153,7 +154,7 @@ def test_allow_self_skips_the_who_am_i_read(run_module):
     with exact_calls(reads() + [
         call('PUT', '/orgs/acme/memberships/octo-admin', 200, org_membership('octo-admin'), request_json={'role': 'member'}),
     ]):
-        result = run_module(module.main, args([m('octo-admin'), m('alice'), m('bob')], allow_self=True))
+        result = run_module(module.main, args([m('octo-admin'), m('alice'), m('bob')], allow_self=True, min_owners=0))
     assert result['role_changed'] == ['octo-admin']
 
 
@@ -193,7 +194,7 @@ def test_ghes_has_no_invitations_and_new_members_are_active(run_module):
     assert result['pending'] == []
     assert result['diff']['after']['x1'] == 'member'
 
-    with exact_calls(reads(ghes=True), api=api):
+    with exact_calls(reads(ghes=True) + [call('GET', '/users/x1', 200, users('x1')[0])], api=api):
         result = run_module(module.main, args([m('x1')], api_url=api), check_mode=True)
     assert result['diff']['after']['x1'] == 'member'
 

@@ -77,6 +77,8 @@ def test_check_mode_predicts_invitations_with_one_read_per_addition(run_module):
         call('GET', '/user', 200, {'login': 'octo-admin'}),
         call('GET', '/orgs/acme/memberships/zoe', 200, org_membership('zoe')),
         call('GET', '/orgs/acme/memberships/new-hire', 404, NOT_FOUND),
+        # Only the one who is not in the organization is looked up as a user.
+        call('GET', '/users/new-hire', 200, users('new-hire')[0]),
     ]):
         result = run_module(module.main, args(maintainers=['alice', 'bob', 'zoe'], members=['new-hire'], exclusive=True,
                                               max_removals=1), check_mode=True)
@@ -182,6 +184,8 @@ def test_check_mode_with_many_additions_reads_the_org_lists_not_one_get_each(run
     with exact_calls(reads(maintainers=['alice'], members=['bob']) + [
         call('GET', '/orgs/acme/members', 200, users('octo-admin'), query={'role': 'admin', 'per_page': '100'}),
         call('GET', '/orgs/acme/members', 200, users('alice', 'bob', 'n1', 'N3'), query={'role': 'member', 'per_page': '100'}),
+        call('GET', '/users/n2', 200, users('n2')[0]),
+        call('GET', '/users/n4', 200, users('n4')[0]),
     ]):
         result = run_module(module.main, args(maintainers=['alice'], members=['bob'] + new), check_mode=True)
     assert result['added'] == new
