@@ -814,8 +814,10 @@ def _kind(data):
 def _page_key(url):
     """A page URL as compared for loops: scheme and host case-insensitive, the rest verbatim."""
     parts = urlsplit(url or '')
-    query = '&'.join(sorted(parts.query.split('&'))) if parts.query else ''
-    return (parts.scheme.lower(), parts.netloc.lower(), parts.path, query)
+    query = parts.query.split('&') if parts.query else []
+    if not any(item.startswith('page=') for item in query):
+        query.append('page=1')  # GitHub's default page (the "page" parameter of every list operation)
+    return (parts.scheme.lower(), parts.netloc.lower(), parts.path, '&'.join(sorted(query)))
 
 
 def _utc_stamp(epoch):

@@ -37,10 +37,27 @@ _LEGACY_TEAM = re.compile(r'^/teams/(\d+)(/.*)?$')
 APP_TOKEN_EXCHANGE = re.compile(r'^/app/installations/[1-9][0-9]*/access_tokens$')
 
 
+# Operations the shared extract lacks, from the same source (see openapi/README.md).
+SUPPLEMENTS = {
+    'github.com': 'api.github.com.users.json',
+    'ghes': 'ghes-3.19.users.json',
+}
+SUPPLEMENT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'openapi')
+
+
 @functools.cache
 def openapi(flavour):
     name, _dummy = SPECS[flavour]
-    return OpenAPI.from_file_path(os.path.join(SPEC_DIR, name))
+    with open(os.path.join(SPEC_DIR, name)) as handle:
+        spec = json.load(handle)
+    with open(os.path.join(SUPPLEMENT_DIR, SUPPLEMENTS[flavour])) as handle:
+        extra = json.load(handle)
+    for path, item in extra['paths'].items():
+        spec['paths'].setdefault(path, item)
+    for section, items in extra['components'].items():
+        for key, value in items.items():
+            spec.setdefault('components', {}).setdefault(section, {}).setdefault(key, value)
+    return OpenAPI.from_dict(spec)
 
 
 def canonical_path(path, state):

@@ -122,12 +122,43 @@ def run_playbook(collections_path, tasks, sim=None, extra_env=None, check=False,
     if verbosity:
         args.append('-' + 'v' * verbosity)
     args.extend(extra_args)
-    return ansible_playbook(collections_path, args, workdir, extra_env)
+    secrets_given = list(_secrets_in(tasks)) + list(_secrets_in(module_defaults)) + list(_secrets_in(play_vars))
+    return ansible_playbook(collections_path, args, workdir, extra_env, sim=sim, secrets=secrets_given)
 
 
-def ansible_playbook(collections_path, args, workdir, extra_env=None):
+SECRET_KEYS = ('token', 'app_private_key')
+
+
+def _secrets_in(data):
+    """Every value under a ``token`` or ``app_private_key`` key in tasks, defaults or vars."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in SECRET_KEYS and isinstance(value, str) and '{{' not in value:
+                yield value
+            else:
+                yield from _secrets_in(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _secrets_in(item)
+
+
+def installation_tokens(sim):
+    """The installation tokens a simulator handed out (answers of the App token exchange)."""
+    found = []
+    for exchange in getattr(sim, 'log', None) or []:
+        if getattr(exchange, 'path', '').endswith('/access_tokens') and getattr(exchange, 'status', None) == 201:
+            try:
+                found.append(exchange.json()['token'])
+            except (ValueError, KeyError, TypeError, AttributeError):
+                pass
+    return found
+
+
+def ansible_playbook(collections_path, args, workdir, extra_env=None, sim=None, secrets=()):
     """Run ``ansible-playbook ARGS`` in ``workdir`` with the installed collection, a clean GitHub
-    environment plus ``extra_env``, and the result-recording callback; check no token leaked."""
+    environment plus ``extra_env``, and the result-recording callback; check that no token, App
+    key (given in the environment, a task or the defaults) or installation token (handed out by
+    ``sim``) leaked."""
     handle, record = tempfile.mkstemp(prefix='results-', suffix='.jsonl', dir=workdir)
     os.close(handle)
     env = dict(os.environ)
@@ -157,13 +188,27 @@ def ansible_playbook(collections_path, args, workdir, extra_env=None):
         with open(record) as handle:
             results = [json.loads(line) for line in handle if line.strip()]
     run = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
-    assert_no_token(run, [env.get(name) for name in ('GITHUB_TOKEN', 'GH_TOKEN')])
+    tokens = [env.get(name) for name in ('GITHUB_TOKEN', 'GH_TOKEN')] + list(secrets) + installation_tokens(sim)
+    assert_no_token(run, tokens + [env.get('GITHUB_APP_PRIVATE_KEY')])
     return run
 
 
+def _pieces(secret):
+    """What to search for: the secret (also without surrounding whitespace); for a PEM key, each
+    line of its base64 body (a key is printed wrapped, escaped or cut, never whole)."""
+    if '-----BEGIN' in secret or '\\n' in secret:
+        lines = secret.replace('\\n', '\n').splitlines()
+        return [line.strip() for line in lines if line.strip() and not line.startswith('-----') and len(line.strip()) >= 16]
+    return [secret, secret.strip()]
+
+
 def assert_no_token(run, tokens):
-    """Every integration run is also a secrets test: no token in any output or task result."""
+    """Every integration run is also a secrets test: no token, App key or installation token in
+    any output or task result."""
     seen = run.stdout + run.stderr + json.dumps(run.results)
     for token in tokens:
-        if token and len(token) >= 8 and token in seen:
-            raise AssertionError('a token leaked into the output of ansible-playbook:\n' + run.output.replace(token, '<TOKEN>'))
+        if not token or len(token.strip()) < 8:
+            continue
+        for piece in _pieces(token):
+            if piece in seen:
+                raise AssertionError('a secret leaked into the output of ansible-playbook:\n' + run.output.replace(piece, '<SECRET>'))
