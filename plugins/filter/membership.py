@@ -94,6 +94,14 @@ def _check_booleans(problems, spec, where, keys):
             problems.append('%s of %s must be a boolean (true/false, yes/no), got %r' % (key, where, value))
 
 
+def _whole(value):
+    """An int from an int or a string of digits (``-e min_owners=2``), as ``type: int`` converts it;
+    anything else unchanged, for parse_min_owners to refuse."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
 def _flag(spec, key, default):
     """A boolean of the (checked) data, or ``default`` when it is left out."""
     value = spec.get(key)
@@ -143,7 +151,7 @@ def membership_problems(orgs):
         _check_max_removals(problems, spec, org)
         if spec.get('min_owners') is not None:
             try:
-                parse_min_owners(spec['min_owners'])
+                parse_min_owners(_whole(spec['min_owners']))
             except ValueError as exc:
                 problems.append('%s: %s' % (org, exc))
 
@@ -198,7 +206,7 @@ def membership_normalize(orgs):
                             for key, _dummy, role in ORG_ROLES for login in spec.get(key) or []],
                 'exclusive': _flag(spec, 'exclusive', False),
                 'allow_self': allow_self,
-                'min_owners': 1 if spec.get('min_owners') is None else spec['min_owners'],
+                'min_owners': 1 if spec.get('min_owners') is None else _whole(spec['min_owners']),
             }
             if spec.get('max_removals') is not None:
                 entry['max_removals'] = spec['max_removals']

@@ -21,8 +21,8 @@ from ansible_collections.gitops.github.plugins.module_utils._lists import (
     execute,
     mark_inherited,
     merge_lists,
-    min_owners_problem,
-    removal_limit,
+    plan_refusal,
+    removal_budget_problem,
     summary,
 )
 from ansible_collections.gitops.github.plugins.module_utils._teams import state_after_adding
@@ -137,38 +137,29 @@ def describe(change, where):
 def unchanged_result(plan, extra=None):
     """The result fields of a run that writes nothing (used when a guard fails)."""
     before = diff_view(plan.before)
-    result = dict(summary([], plan.before), diff=dict(before=before, after=before))
+    result = dict(summary([], plan.before), diff=dict(before=before, after=before), changed=False)
     result.update(extra or {})
     return result
 
 
 def guard(gh, plan, current_count, max_removals, where, extra=None, min_owners=None):
-    """Fail before any write when ``plan`` removes more than ``max_removals`` allows, leaves fewer
-    than ``min_owners`` active owners (organizations only; ``None`` skips it), or removes or
-    demotes the token's own user without ``allow_self``. May read ``GET /user`` once."""
-    removals = plan.removals
-    limit = removal_limit(max_removals, current_count)
-    if len(removals) > limit:
-        gh.fail('Refusing to remove %d of the %d members and invitations of %s: max_removals=%s allows %d. '
-                'Check the lists, or raise max_removals if you mean it'
-                % (len(removals), current_count, where, max_removals, limit),
-                would_remove=[c.login for c in removals], **unchanged_result(plan, extra))
-    demotions = plan.demotions()
-    if demotions and not gh.params['allow_self']:
+    """Fail before any write when ``plan`` removes more than ``max_removals`` allows, removes or
+    demotes the token's own user without ``allow_self``, or leaves fewer than ``min_owners``
+    active owners (organizations only; ``None`` skips it): :func:`._lists.plan_refusal`. May read
+    ``GET /user`` once, only when the plan removes or demotes someone."""
+    problem = removal_budget_problem(plan, current_count, max_removals, where)
+    if problem:
+        gh.fail(problem, would_remove=[c.login for c in plan.removals], **unchanged_result(plan, extra))
+    allow_self = gh.params['allow_self']
+    own = None
+    if plan.demotions() and not allow_self:
         try:
-            own = (gh.client.current_login() or '').lower()  # '' for a GitHub App: it has no user
+            own = gh.client.current_login()  # None for a GitHub App: it has no user
         except GitHubError as exc:
             gh.fail_request('read the token owner (GET /user)', exc, **unchanged_result(plan, extra))
-        for change in demotions:
-            if change.key == own:
-                gh.fail('Refusing to %s %s, the user this token belongs to, in %s: list them as %s, or set '
-                        'allow_self=true if you mean it'
-                        % ('remove' if change.action == REMOVE else 'demote', change.login, where, plan.roles[0]),
-                        **unchanged_result(plan, extra))
-    if min_owners is not None:
-        problem = min_owners_problem(plan.before, plan.changes, min_owners, plan.roles[0], where)
-        if problem:
-            gh.fail(problem, **unchanged_result(plan, extra))
+    problem = plan_refusal(plan, current_count, max_removals, own, allow_self, min_owners, where)
+    if problem:
+        gh.fail(problem, **unchanged_result(plan, extra))
 
 
 def apply(gh, plan, write, new_state, where, errors, extra=None, explain=None):

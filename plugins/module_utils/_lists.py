@@ -330,6 +330,45 @@ def min_owners_problem(before, changes, min_owners, top=ORG_ROLES[0], where='the
             'min_owners if you mean it' % (', '.join(lost), where, len(after), min_owners))
 
 
+def removal_budget_problem(plan, current_count, max_removals, where='the organization'):
+    """Why ``plan`` removes more than ``max_removals`` allows out of ``current_count`` members
+    and invitations, or ``None``. Pure."""
+    removals = plan.removals
+    limit = removal_limit(max_removals, current_count)
+    if len(removals) <= limit:
+        return None
+    return ('Refusing to remove %d of the %d members and invitations of %s: max_removals=%s allows %d. '
+            'Check the lists, or raise max_removals if you mean it' % (len(removals), current_count, where, max_removals, limit))
+
+
+def self_problem(plan, own_login, where='the organization'):
+    """Why ``plan`` must not be made because it removes or demotes ``own_login`` (the token's
+    user; ``None`` or ``''`` for a GitHub App, which has none), or ``None``. Pure."""
+    own = (own_login or '').lower()
+    if not own:
+        return None
+    for change in plan.demotions():
+        if change.key == own:
+            return ('Refusing to %s %s, the user this token belongs to, in %s: list them as %s, or set '
+                    'allow_self=true if you mean it'
+                    % ('remove' if change.action == REMOVE else 'demote', change.login, where, plan.roles[0]))
+    return None
+
+
+def plan_refusal(plan, current_count, max_removals, own_login=None, allow_self=False, min_owners=None,
+                 where='the organization'):
+    """The first guard ``plan`` fails, as a message, or ``None`` when it may be made: the removal
+    budget, the token's own user (unless ``allow_self``), then ``min_owners`` (``None`` skips it,
+    as for teams). All checked on the whole plan, before any write. Pure: the modules and the
+    roster engine share it."""
+    problem = removal_budget_problem(plan, current_count, max_removals, where)
+    if problem is None and not allow_self:
+        problem = self_problem(plan, own_login, where)
+    if problem is None and min_owners is not None:
+        problem = min_owners_problem(plan.before, plan.changes, min_owners, plan.roles[0], where)
+    return problem
+
+
 class Incomplete(Exception):
     """A write failed after ``done`` (the changes already made); ``state`` includes them."""
 
