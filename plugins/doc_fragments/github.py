@@ -15,6 +15,8 @@ options:
     description:
       - Base URL of the GitHub REST API.
       - For GitHub Enterprise Server use V(https://HOST/api/v3).
+      - It must be a plain V(http(s\)://host[:port][/path]) base, without credentials, query,
+        fragment, spaces or dot-segments, or the task fails before any request.
       - If not set, the value of the E(GITHUB_API_URL) environment variable is used.
     type: str
     default: https://api.github.com
@@ -23,7 +25,10 @@ options:
       - Token to authenticate with (a fine-grained or classic personal access token, or an
         installation access token).
       - If not set, the value of the E(GITHUB_TOKEN) environment variable is used, then E(GH_TOKEN).
-      - It is never logged or returned.
+      - It is never logged or returned. A token with whitespace or control characters (such as
+        a trailing newline from a file) fails before any request, without being shown.
+      - Give it as this option or in the environment of C(ansible-playbook), not with the
+        C(environment) keyword, which ansible-core prints at C(-vvv).
       - Managing organization membership needs the C(admin:org) scope (classic) or the
         C(Members) organization permission (fine-grained and GitHub App).
       - Mutually exclusive with O(app_id), O(app_installation_id) and O(app_private_key). Which
@@ -68,7 +73,10 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds one HTTP request may take as a whole - connecting, the headers and the whole
+        body - so a server that trickles its answer cannot hold a task longer. A request that
+        takes longer fails (it is not retried); a connection that fails or times out outright is
+        retried like other transient failures.
     type: int
     default: 30
   rate_limit_max_wait:
@@ -77,6 +85,8 @@ options:
         task before failing.
       - The failure message names the limit and when it resets.
       - V(0) never waits.
+      - Absurd rate-limit headers are clamped - a wait is never shorter than a second nor longer
+        than an hour (GitHub's limits reset hourly) - and no wait goes beyond this budget.
     type: int
     default: 300
   write_delay:
