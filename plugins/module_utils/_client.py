@@ -535,7 +535,7 @@ class GitHubClient(object):
             except _TooLarge as exc:
                 raise GitHubError(method, display, None, 'the answer is larger than %d MiB; refusing to read it'
                                   % (exc.args[0] // (1024 * 1024))) from None
-            except Exception as exc:  # pylint: disable=broad-except
+            except Exception as exc:
                 # Anything else the HTTP stack raises (an invalid header, an unparsable Location or
                 # URL, a broken encoding, a protocol error): one clean line, never the headers sent.
                 raise GitHubError(method, display, None, 'the HTTP request failed (%s): %s'

@@ -194,7 +194,7 @@ def _raw_params():
     """The module's parameters as received, before type conversion (``{}`` if unreadable)."""
     try:
         return _basic._load_params()
-    except Exception:  # pylint: disable=broad-except
+    except Exception:
         return {}
 
 

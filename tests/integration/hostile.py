@@ -14,7 +14,6 @@ repeated), or a callable ``(request) -> Answer``.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -162,7 +161,7 @@ class HostileServer(object):
         try:
             self._write(handler, head, answer.trickle_head)
             self._write(handler, answer.body, answer.trickle_body)
-        except (BrokenPipeError, ConnectionResetError, socket.timeout, OSError):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError, OSError):
             pass  # the client gave up: that is what a trickle test wants
 
     def _write(self, handler, data, interval):

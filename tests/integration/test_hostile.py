@@ -144,6 +144,8 @@ def test_absurd_retry_after_on_a_write_midway_reports_what_was_done(hostile, pla
     assert result['changed'] is True
     assert result['removed'] == ['alice']
     assert ('DELETE', '/orgs/acme/memberships/alice') in server.writes
+    # No burst: with nothing to wait (rate_limit_max_wait=0), the limited write is sent once.
+    assert len(server.requests('DELETE', '/orgs/acme/memberships/bob')) == 1
 
 
 def test_delete_answering_404_counts_as_done(hostile, play):

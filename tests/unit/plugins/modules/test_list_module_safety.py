@@ -10,7 +10,7 @@ from ansible_collections.gitops.github.plugins.modules import github_org_members
 from ansible_collections.gitops.github.plugins.modules import github_org_membership as membership_module
 from ansible_collections.gitops.github.plugins.modules import github_team_members as team_module
 
-from exact_http import call, exact_calls, org_membership
+from exact_http import call, exact_calls
 
 MEMBERS = '/orgs/acme/members'
 
