@@ -126,6 +126,9 @@ def apply(gh, plan, write, new_state, where, errors, extra=None, explain=None):
         hint = explain(exc.error) if explain else None
         if hint:
             operation += ': ' + hint
+            # Externally managed: the remaining writes would fail the same way; report them.
+            left = plan.changes[plan.changes.index(exc.change):] if exc.change in plan.changes else [exc.change]
+            result.update(managed_externally=True, skipped=[describe(c, where) for c in left])
         gh.fail_request(operation, exc.error, **result)
 
 
