@@ -128,7 +128,7 @@ def apply(gh, plan, write, new_state, where, errors, extra=None, explain=None):
             operation += ': ' + hint
             # Externally managed: the remaining writes would fail the same way; report them.
             left = plan.changes[plan.changes.index(exc.change):] if exc.change in plan.changes else [exc.change]
-            result.update(managed_externally=True, skipped=[describe(c, where) for c in left])
+            result.update(managed_externally=True, skipped_writes=[describe(c, where) for c in left])
         gh.fail_request(operation, exc.error, **result)
 
 

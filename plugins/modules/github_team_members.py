@@ -82,7 +82,7 @@ notes:
     external groups (C(GET .../external-groups)); when either shows the team is managed, or GitHub's
     message says so, the task fails saying the team is managed by the identity provider (with the
     IdP group names GitHub gives), sets RV(managed_externally) and lists the writes it skipped in
-    RV(skipped).
+    RV(skipped_writes).
 seealso:
   - module: gitops.github.github_team_membership
   - module: gitops.github.github_team_membership_info
@@ -178,7 +178,7 @@ managed_externally:
   returned: on that failure
   type: bool
   sample: true
-skipped:
+skipped_writes:
   description: The writes not made because the team is managed by an identity provider, the failed one first.
   returned: on that failure
   type: list

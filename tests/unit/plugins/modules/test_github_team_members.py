@@ -161,7 +161,7 @@ def test_idp_managed_team_failure_says_so_skips_the_rest_and_reports_progress(ru
     assert result['failed'] is True
     assert 'managed by your identity provider (Okta) through the IdP group Octocat admins' in result['msg']
     assert result['managed_externally'] is True
-    assert result['skipped'] == ['add bob to team platform in acme as member', 'add carol to team platform in acme as member',
+    assert result['skipped_writes'] == ['add bob to team platform in acme as member', 'add carol to team platform in acme as member',
                                  'remove gone from team platform in acme']
     assert result['added'] == [] and result['removed'] == []
     assert result['changed'] is False
@@ -177,7 +177,7 @@ def test_a_plain_403_on_a_team_write_is_not_blamed_on_the_idp(run_module):
         result = run_module(module.main, args(maintainers=['alice'], members=['bob']))
     assert result['failed'] is True
     assert 'identity provider' not in result['msg'] and 'HTTP 403' in result['msg']
-    assert 'skipped' not in result and 'managed_externally' not in result
+    assert 'skipped_writes' not in result and 'managed_externally' not in result
 
 
 @pytest.mark.parametrize('extra,fragment', [
