@@ -12,6 +12,7 @@ The documentation of each filter is in the ``.yml`` file of the same name next t
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.gitops.github.plugins.module_utils._common import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._lists import parse_max_removals
@@ -58,6 +59,19 @@ def _collect(problems, where, groups):
                 continue
             people[key] = (login, role)
     return people
+
+
+def _flag(value):
+    """A boolean by Ansible's rules (``yes``, ``on``, ``1``, ``true``...); ``None`` when it is none."""
+    try:
+        return boolean(value, strict=True)
+    except TypeError:
+        return None
+
+
+def _check_flag(problems, spec, key, where):
+    if key in spec and spec[key] is not None and _flag(spec[key]) is None:
+        problems.append('%s of %s must be a boolean (true or false), got %r' % (key, where, spec[key]))
 
 
 def _check_max_removals(problems, spec, where):
@@ -116,6 +130,7 @@ def membership_problems(orgs):
             where = 'team %s of %s' % (slug, org)
             team_people = _collect(problems, where, [(role, team.get(key)) for key, role, _dummy in TEAM_ROLES])
             _check_max_removals(problems, team, where)
+            _check_flag(problems, team, 'managed_externally', where)
             if not declared:
                 continue
             for key in sorted(team_people):
@@ -159,6 +174,8 @@ def membership_normalize(orgs):
                 'members': list(team.get('members') or []),
                 'exclusive': bool(team.get('exclusive', False)),
                 'allow_self': allow_self,
+                # Members managed by an identity provider: read and reported (check mode), never written.
+                'managed_externally': bool(_flag(team.get('managed_externally', False))),
             }
             if team.get('max_removals') is not None:
                 entry['max_removals'] = team['max_removals']
@@ -218,6 +235,11 @@ def _list_target(result, team):
     }
     if team:
         target['inherited'] = list(result.get('inherited') or [])
+        target['managed_externally'] = bool(item.get('managed_externally'))
+        if target['managed_externally']:
+            # Read in check mode and never written: what differs is drift, but nothing changed.
+            target['differs'] = bool(added or removed or role_changed)
+            target['changed'] = False
     return target
 
 
@@ -252,7 +274,7 @@ def membership_results(registered):
 def membership_drift_report(results):
     """The drift report: whether anything would change, counts, and the targets with their changes."""
     results = list(results or [])
-    drifted = [t for t in results if t['changed']]
+    drifted = [t for t in results if t['changed'] or t.get('differs')]
     summary = {
         'targets': len(results),
         'targets_with_drift': len(drifted),
@@ -261,6 +283,7 @@ def membership_drift_report(results):
         'role_changed': sum(len(t['role_changed']) for t in results),
         'public_changed': sum(1 for t in results if t['kind'] == 'public' and t['changed']),
         'pending': sum(len(t['pending']) for t in results),
+        'managed_externally': sum(1 for t in results if t.get('managed_externally')),
     }
     return {'drift': bool(drifted), 'summary': summary, 'targets': results}
 
@@ -286,6 +309,9 @@ def membership_drift_markdown(report):
     for target in report['targets']:
         title = {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s'}[target['kind']] % target['name']
         lines += ['', '## %s' % title, '']
+        if target.get('managed_externally'):
+            lines += ['Managed by the identity provider (`managed_externally`): read and reported, never '
+                      'written; change the IdP group to fix what differs.', '']
         rows = []
         for entry in target['added']:
             note = ' (invitation, pending until accepted)' if entry['pending'] else ''
