@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 
 DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data', 'recordings')
 OCTOKIT_VERSION = '23.1.2'
@@ -20,7 +20,7 @@ def _load(name):
         return json.load(handle)
 
 
-@lru_cache(maxsize=None)
+@cache
 def octokit(scenario):
     """The exchanges of one @octokit/fixtures scenario, in recorded order."""
     out = []
@@ -38,7 +38,7 @@ def octokit(scenario):
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _quoted():
     data = _load('quoted.json')
     return {e['id']: e for e in data['quoted'] + data['documented']}
@@ -66,6 +66,6 @@ def message(ident, **fill):
     return text.format(**fill) if fill else text
 
 
-@lru_cache(maxsize=None)
+@cache
 def openapi_examples():
     return _load('github-openapi-examples.json')

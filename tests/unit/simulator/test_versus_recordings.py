@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import copy
 import re
-import sys
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,10 +18,8 @@ import requests
 import simcontract
 
 from ghsim import Fault
+from recordings import exchange, openapi_examples
 from simhelpers import ADMIN, Client
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from recordings import exchange, openapi_examples  # noqa: E402
 
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "x-ratelimit-used",
                 "x-ratelimit-resource")
