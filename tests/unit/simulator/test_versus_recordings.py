@@ -241,8 +241,8 @@ def _no_request_id(text: str) -> str:
 
 
 @pytest.mark.parametrize("wording,real_id", SECONDARY)
-@pytest.mark.parametrize("status,retry_after,with_headers", [(403, None, True), (403, 7, True), (429, None, False),
-                                                            (429, 3, True)])
+@pytest.mark.parametrize("status,retry_after,with_headers", [
+    (403, None, True), (403, 7, True), (429, None, False), (429, 3, True)])
 def test_secondary_limit_forms(gh: Client, wording: str, real_id: str, status: int, retry_after: Any,
                                with_headers: bool) -> None:
     real = exchange(real_id)

@@ -161,8 +161,9 @@ def test_idp_managed_team_failure_says_so_skips_the_rest_and_reports_progress(ru
     assert result['failed'] is True
     assert 'managed by your identity provider (Okta) through the IdP group Octocat admins' in result['msg']
     assert result['managed_externally'] is True
-    assert result['skipped_writes'] == ['add bob to team platform in acme as member', 'add carol to team platform in acme as member',
-                                 'remove gone from team platform in acme']
+    assert result['skipped_writes'] == [
+        'add bob to team platform in acme as member', 'add carol to team platform in acme as member',
+        'remove gone from team platform in acme']
     assert result['added'] == [] and result['removed'] == []
     assert result['changed'] is False
 
