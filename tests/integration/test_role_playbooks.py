@@ -135,7 +135,7 @@ def test_managed_externally_team_is_read_and_reported_never_written(collections_
     assert applied.rc == 0, applied.output
     assert writes(sim) == [('PUT', '/orgs/acme/teams/platform/memberships/bob')], applied.output
     results = applied.task('gitops.github.membership : Collect what changed (or would change)')['ansible_facts']['membership_results']
-    managed, platform = results
+    platform, managed = results
     assert managed['managed_externally'] is True and managed['changed'] is False and managed['differs'] is True
     assert managed['added'] == [{'login': 'bob', 'role': 'member', 'pending': False}]
     assert platform['changed'] is True and platform['managed_externally'] is False
