@@ -63,7 +63,7 @@ def _collect(problems, where, groups):
 
 # The booleans of the data, per level, with their defaults (None: no default, left out means "leave alone").
 ORG_BOOLEANS = (('exclusive', False), ('allow_self', False), ('public_membership', None))
-TEAM_BOOLEANS = (('exclusive', False),)
+TEAM_BOOLEANS = (('exclusive', False), ('managed_externally', False))
 
 
 def _boolean(value):
@@ -219,6 +219,8 @@ def membership_normalize(orgs):
                 'members': list(team.get('members') or []),
                 'exclusive': _flag(team, 'exclusive', False),
                 'allow_self': allow_self,
+                # Members managed by an identity provider: read and reported (check mode), never written.
+                'managed_externally': _flag(team, 'managed_externally', False),
             }
             if team.get('max_removals') is not None:
                 entry['max_removals'] = team['max_removals']
@@ -279,6 +281,11 @@ def _list_target(result, team):
     }
     if team:
         target['inherited'] = list(result.get('inherited') or [])
+        target['managed_externally'] = bool(item.get('managed_externally'))
+        if target['managed_externally']:
+            # Read in check mode and never written: what differs is drift, but nothing changed.
+            target['differs'] = bool(added or removed or role_changed)
+            target['changed'] = False
     return target
 
 
@@ -314,7 +321,7 @@ def membership_results(registered):
 def membership_drift_report(results):
     """The drift report: whether anything would change, counts, and the targets with their changes."""
     results = list(results or [])
-    drifted = [t for t in results if t['changed']]
+    drifted = [t for t in results if t['changed'] or t.get('differs')]
     summary = {
         'targets': len(results),
         'targets_with_drift': len(drifted),
@@ -326,6 +333,7 @@ def membership_drift_report(results):
         # Listed apart: additions no apply can make (no such user, an organization). They are
         # not drift, so a scheduled drift job does not stay red on them for ever.
         'problems': sum(len(t.get('problems') or []) for t in results),
+        'managed_externally': sum(1 for t in results if t.get('managed_externally')),
     }
     problems = [dict(p, target=t['name']) for t in results for p in t.get('problems') or []]
     return {'drift': bool(drifted), 'summary': summary, 'targets': results, 'problems': problems}
@@ -357,6 +365,9 @@ def membership_drift_markdown(report):
     for target in report['targets']:
         title = {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s'}[target['kind']] % target['name']
         lines += ['', '## %s' % title, '']
+        if target.get('managed_externally'):
+            lines += ['Managed by the identity provider (`managed_externally`): read and reported, never '
+                      'written; change the IdP group to fix what differs.', '']
         rows = []
         for entry in target['added']:
             note = ' (invitation, pending until accepted)' if entry['pending'] else ''

@@ -22,6 +22,12 @@ import threading
 import time
 from datetime import datetime, timezone
 
+from ansible_collections.gitops.github.plugins.module_utils._github_forms import (
+    RATE_LIMIT_STATUSES,
+    SECONDARY_FALLBACK_WAIT,
+    is_secondary_rate_limit_message,
+)
+
 try:
     from urllib.parse import quote, unquote, urlsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported, the guard keeps sanity import tests calm
@@ -53,8 +59,6 @@ RETRY_STATUSES = (502, 503, 504)
 MAX_RETRIES = 3
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
-# Without a retry-after header, GitHub asks clients to wait at least a minute on a secondary limit.
-SECONDARY_FALLBACK_WAIT = 60
 MAX_RATE_LIMIT_RETRIES = 10
 WRITE_METHODS = frozenset(('POST', 'PUT', 'PATCH', 'DELETE'))
 
@@ -66,8 +70,6 @@ JWT_BACKDATE = 60
 JWT_LIFETIME = 9 * 60
 INSTALLATION_TOKEN_MARGIN = 5 * 60
 _MAX_KEY_FILE = 64 * 1024
-
-_SECONDARY_RE = re.compile(r'secondary rate limit|abuse detection', re.IGNORECASE)
 
 # The longest rate-limit wait we believe: GitHub's primary limits are per hour ("The primary rate
 # limit ... resets every hour", docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api),
@@ -332,36 +334,48 @@ def scrub(text, secrets=()):
 
 
 def parse_rate_limit(status, headers, message, now):
-    """Classify a 403/429 answer.
+    """Classify a 403/429 answer the way GitHub documents it (see ``_github_forms``).
 
     Returns ``None`` when it is not a rate limit, else ``(limit, wait_seconds, reset_at)`` where
     ``limit`` is ``'primary'`` or ``'secondary'`` and ``reset_at`` the epoch time it lifts. Pure:
     ``headers`` is a case-insensitive mapping or a dict with lower-case keys, ``now`` an epoch time.
+
+    Primary: ``x-ratelimit-remaining`` is ``0``. Secondary: a 429, or a message with one of the
+    real secondary wordings. Anything else (a 403 "Must have push access ...", even one carrying
+    ``retry-after``) is an ordinary failure, never waited on.
     """
-    if status not in (403, 429):
+    if status not in RATE_LIMIT_STATUSES:
         return None
     get = headers.get
     remaining = get('x-ratelimit-remaining')
-    retry_after = get('retry-after')
-    message = message or ''
-    if remaining is not None and str(remaining).strip() == '0' and not _SECONDARY_RE.search(message):
-        try:
-            reset = float(get('x-ratelimit-reset'))
-        except (TypeError, ValueError):
-            reset = now + SECONDARY_FALLBACK_WAIT
+    exhausted = remaining is not None and str(remaining).strip() == '0'
+    secondary = is_secondary_rate_limit_message(message)
+    reset = _float_or_none(get('x-ratelimit-reset'))
+    retry_after = _float_or_none(get('retry-after'))
+    if exhausted and not secondary:
+        if reset is None:
+            # No reset time given: honour retry-after, else GitHub's "at least one minute".
+            wait = retry_after if retry_after is not None else float(SECONDARY_FALLBACK_WAIT)
+            wait = max(0.0, wait)
+            return 'primary', wait, now + wait
         # One second more: the reset time is whole seconds and clocks differ a little.
         return 'primary', max(0.0, reset - now) + 1.0, reset
-    if retry_after is not None or _SECONDARY_RE.search(message) or status == 429:
-        wait = None
+    if secondary or status == 429:
         if retry_after is not None:
-            try:
-                wait = max(0.0, float(retry_after))
-            except ValueError:
-                wait = None
-        if wait is None:
+            wait = max(0.0, retry_after)
+        elif exhausted and reset is not None:
+            wait = max(0.0, reset - now) + 1.0
+        else:
             wait = float(SECONDARY_FALLBACK_WAIT)
         return 'secondary', wait, now + wait
     return None
+
+
+def _float_or_none(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _error_fields(data):

@@ -178,6 +178,9 @@ def apply(gh, plan, write, new_state, where, errors, extra=None, explain=None):
         hint = explain(exc.error) if explain and isinstance(exc.error, GitHubError) else None
         if hint:
             operation += ': ' + hint
+            # Externally managed: the remaining writes would fail the same way; report them.
+            left = plan.changes[plan.changes.index(exc.change):] if exc.change in plan.changes else [exc.change]
+            result.update(managed_externally=True, skipped_writes=[describe(c, where) for c in left])
         error = exc.error if isinstance(exc.error, GitHubError) else gh.client._scrub(
             '%s: %s' % (type(exc.error).__name__, exc.error))
         gh.fail_request(operation, error, **result)

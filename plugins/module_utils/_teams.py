@@ -7,20 +7,52 @@
 
 from __future__ import annotations
 
-import re
+from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._github_forms import (
+    EXTERNAL_GROUPS_PATH,
+    TEAM_SYNC_GROUPS_PATH,
+    group_names,
+    idp_message_names_team,
+    idp_name_from_message,
+)
 
-from ansible_collections.gitops.github.plugins.module_utils._client import quote_segment
+
+def external_groups(client, ref):
+    """The IdP groups that manage the members of team ``ref`` (a :class:`TeamRef`): names from
+    its team-sync group mappings, else from its external-group connection; an empty list when
+    GitHub shows neither (no such feature in the organization: 403/404 there mean "not managed")."""
+    for suffix in (TEAM_SYNC_GROUPS_PATH, EXTERNAL_GROUPS_PATH):
+        try:
+            resp = client.request('GET', ref.base + suffix, expected=(200, 403, 404))
+        except GitHubError:
+            continue
+        if resp.status == 200:
+            names = group_names(resp.data)
+            if names:
+                return names
+    return []
 
 
-_IDP_RE = re.compile(r'synchroni[sz]|externally managed|identity provider', re.IGNORECASE)
-
-
-def idp_hint(error):
+def idp_hint(error, client=None, ref=None):
     """What to tell the user when a failed write (a :class:`GitHubError`) is GitHub refusing to
-    change a team whose members come from an identity provider; ``None`` for any other error."""
-    if error.status == 403 and _IDP_RE.search(error.message or ''):
-        return 'the team is managed by your identity provider (team synchronization); change the IdP group instead'
-    return None
+    change a team whose members come from an identity provider; ``None`` for any other error.
+
+    Any 403 on a membership write is checked structurally when ``client`` and ``ref`` are given
+    (the team's IdP group mappings and external groups, see :func:`external_groups`); a 403 whose
+    message is a real "external group backed team" wording counts even without that check."""
+    if error.status != 403:
+        return None
+    groups = external_groups(client, ref) if client is not None and ref is not None else []
+    named = idp_message_names_team(error.message)
+    if not groups and not named:
+        return None
+    text = 'the team is managed by your identity provider'
+    idp = idp_name_from_message(error.message)
+    if idp:
+        text += ' (%s)' % idp
+    if groups:
+        text += ' through the IdP group%s %s' % ('s' if len(groups) > 1 else '', ', '.join(groups))
+    return text + '; change the IdP group instead'
 
 
 class TeamNotFound(Exception):

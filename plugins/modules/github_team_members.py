@@ -76,8 +76,13 @@ notes:
     reads the organization's member lists once.
   - If a write fails halfway, the task fails with RV(added), RV(removed) and RV(role_changed) holding
     what was already done; running it again finishes the job.
-  - Teams whose members are synchronized from an identity provider (team synchronization) refuse
-    changes through the API; the module fails saying so.
+  - Teams whose members come from an identity provider (team synchronization, or an external group
+    with Enterprise Managed Users) refuse changes through the API with HTTP 403. After a 403 on a
+    write the module reads the team's IdP group mappings (C(GET .../team-sync/group-mappings)) and
+    external groups (C(GET .../external-groups)); when either shows the team is managed, or GitHub's
+    message says so, the task fails saying the team is managed by the identity provider (with the
+    IdP group names GitHub gives), sets RV(managed_externally) and lists the writes it skipped in
+    RV(skipped_writes).
 seealso:
   - module: gitops.github.github_team_membership
   - module: gitops.github.github_team_membership_info
@@ -185,6 +190,17 @@ api_requests:
   returned: success
   type: int
   sample: 4
+managed_externally:
+  description: V(true) when a write failed because the team's members are managed by an identity provider.
+  returned: on that failure
+  type: bool
+  sample: true
+skipped_writes:
+  description: The writes not made because the team is managed by an identity provider, the failed one first.
+  returned: on that failure
+  type: list
+  elements: str
+  sample: ["add bob to team platform in acme as member"]
 '''
 
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
@@ -288,7 +304,8 @@ def main():
         done = plan.changes
     else:
         done, after = apply(gh, plan, membership_writer(client, ref.membership_path), PENDING, ref.label,
-                            errors=(GitHubError,), extra=extra, explain=idp_hint)
+                            errors=(GitHubError,), extra=extra,
+                            explain=lambda error: idp_hint(error, client, ref))
     finish(gh, plan, done, after, extra)
 
 

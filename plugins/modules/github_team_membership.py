@@ -48,8 +48,11 @@ notes:
     removed from the parent. With O(state=absent) such a user is reported (unchanged, with a
     warning naming the child team) instead of being "removed" on every run. GitHub does not say
     whether such a user is I(also) a direct member of the parent; remove them from the child team.
-  - Teams whose members are synchronized from an identity provider (team synchronization) refuse
-    changes through the API; the module fails saying so.
+  - Teams whose members come from an identity provider (team synchronization, or an external group
+    with Enterprise Managed Users) refuse changes through the API with HTTP 403. After a 403 on the
+    write the module reads the team's IdP group mappings and external groups; when either shows the
+    team is managed, or GitHub's message says so, the task fails saying so (with the IdP group names
+    GitHub gives) and sets RV(managed_externally).
 seealso:
   - module: gitops.github.github_org_membership
   - name: GitHub REST API for team members
@@ -113,6 +116,11 @@ api_requests:
   returned: success
   type: int
   sample: 2
+managed_externally:
+  description: V(true) when the write failed because the team's members are managed by an identity provider.
+  returned: on that failure
+  type: bool
+  sample: true
 '''
 
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
@@ -142,6 +150,7 @@ def main():
     client = gh.client
     result = {}
     operation = 'find team'
+    writing = False
     try:
         ref = team_ref(client, org, params['team'], params['team_id'])
         path = ref.membership_path(username)
@@ -186,13 +195,17 @@ def main():
             role = plan.body['role'] if plan.action == 'put' else None
             operation = ('set membership of %s in %s to %s' % (username, ref.label, role) if role
                          else 'remove %s from %s' % (username, ref.label))
+            writing = True
             data = write_membership(client, path, role, adding=before['state'] == 'absent')
+            writing = False
             if role:
                 after = membership_view(before['login'], data)
     except TeamNotFound as exc:
         gh.fail(str(exc), membership=membership_view(username))
     except GitHubError as exc:
-        hint = idp_hint(exc)
+        hint = idp_hint(exc, client, ref) if writing else None
+        if hint:
+            result['managed_externally'] = True
         gh.fail_request('%s: %s' % (operation, hint) if hint else operation, exc, **result)
 
     result.update(changed=plan.changed, membership=after, diff=dict(before=before, after=after))

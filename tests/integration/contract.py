@@ -8,7 +8,13 @@ the description leaves out: they are mapped onto the slug routes first.
 One exemption: ``POST /app/installations/{installation_id}/access_tokens`` (GitHub App
 authentication) is not in the membership extract, so :func:`validate_app_token_exchange` checks it
 by hand against GitHub's documented operation: an optional JSON object body, 201 with the
-``installation-token`` fields, errors 401/403/404/422 in the ``basic-error`` shape. Nothing else
+``installation-token`` fields, errors 401/403/404/422 in the ``basic-error`` shape.
+
+A second one: a team's IdP groups, ``GET .../team-sync/group-mappings`` ("List IdP groups for a
+team", https://docs.github.com/rest/teams/team-sync#list-idp-groups-for-a-team) and
+``GET .../external-groups`` ("List a connection between an external group and a team",
+https://docs.github.com/rest/teams/external-groups), also outside the extract:
+:func:`validate_idp_groups_exchange` checks them against those documented answers. Nothing else
 is exempt.
 """
 
@@ -35,6 +41,7 @@ _ORG_TEAM_ID = re.compile(r'^/organizations/(\d+)/team/(\d+)(/.*)?$')
 _ORG_ID = re.compile(r'^/organizations/(\d+)(/.*)?$')
 _LEGACY_TEAM = re.compile(r'^/teams/(\d+)(/.*)?$')
 APP_TOKEN_EXCHANGE = re.compile(r'^/app/installations/[1-9][0-9]*/access_tokens$')
+IDP_GROUPS = re.compile(r'^(/orgs/[^/]+/teams/[^/]+|/organizations/\d+/team/\d+)/(team-sync/group-mappings|external-groups)$')
 
 
 # Operations the shared extract lacks, from the same source (see openapi/README.md).
@@ -96,6 +103,8 @@ def validate_exchange(exchange, state, flavour='github.com', prefix=''):
         path = path[len(prefix):]
     if exchange.method == 'POST' and APP_TOKEN_EXCHANGE.match(path):
         return validate_app_token_exchange(exchange, flavour)
+    if IDP_GROUPS.match(path):
+        return validate_idp_groups_exchange(exchange)
     path = canonical_path(path, state)
     if flavour == 'ghes':
         path = '/api/v3' + path
@@ -235,3 +244,37 @@ def _explain(exc):
         cause = cause.__cause__ or cause.__context__
         depth += 1
     return ' <- '.join(p for p in parts if p)[:1500]
+
+
+# The documented examples: team-sync {"groups": [{"group_id": "<uuid>", "group_name", "group_description"}]},
+# external groups {"groups": [{"group_id": 123, "group_name", "updated_at"}]}.
+IDP_GROUP_FIELDS = {'group_id': (str, int), 'group_name': (str,), 'group_description': (str,), 'updated_at': (str,)}
+
+
+def validate_idp_groups_exchange(exchange):
+    """Check a team IdP-groups read by hand (the description extract does not have it)."""
+    problems = []
+    if exchange.method != 'GET':
+        problems.append('only GET is documented here, not %s' % exchange.method)
+    if exchange.request_body:
+        problems.append('a GET has no body')
+    if exchange.status is not None and exchange.fault is None:
+        data = json.loads(exchange.response_body) if exchange.response_body else None
+        if exchange.status == 200:
+            groups = data.get('groups') if isinstance(data, dict) else None
+            if not isinstance(groups, list):
+                problems.append('200 without a "groups" list')
+            for group in groups or []:
+                if not isinstance(group, dict) or not {'group_id', 'group_name'} <= set(group):
+                    problems.append('a group without group_id and group_name: %r' % (group,))
+                    continue
+                for name, value in group.items():
+                    if name not in IDP_GROUP_FIELDS or not isinstance(value, IDP_GROUP_FIELDS[name]):
+                        problems.append('group field %s=%r is not documented' % (name, value))
+        elif exchange.status in (403, 404):
+            if not (isinstance(data, dict) and isinstance(data.get('message'), str)):
+                problems.append('%s without a basic-error body' % exchange.status)
+        elif exchange.status not in GENERIC_ERROR_STATUSES:
+            problems.append('status %s is not documented' % exchange.status)
+    if problems:
+        raise AssertionError('GET %s does not fit GitHub\'s documented answer: %s' % (exchange.path, '; '.join(problems)))

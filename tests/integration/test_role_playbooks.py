@@ -88,7 +88,7 @@ def test_drift_report_contents_and_exit_status(collections_path, tmp_path, sim):
     data = json.loads((tmp_path / 'drift.json').read_text())
     assert data['drift'] is True
     assert data['summary'] == {'targets': 3, 'targets_with_drift': 2, 'added': 2, 'removed': 1, 'role_changed': 1,
-                               'public_changed': 0, 'pending': 3}
+                               'public_changed': 0, 'pending': 3, 'managed_externally': 0}
     org, platform, oncall = data['targets']
     assert (org['name'], org['kind']) == ('acme', 'org')
     assert org['added'] == [{'login': 'new-hire', 'role': 'member', 'pending': True}]
@@ -121,6 +121,49 @@ def test_drift_report_contents_and_exit_status(collections_path, tmp_path, sim):
     assert data['drift'] is False and data['summary']['targets_with_drift'] == 0
     assert '**No drift**' in (tmp_path / 'drift.md').read_text()
     assert len(writes(sim)) == count
+
+
+def test_managed_externally_team_is_read_and_reported_never_written(collections_path, tmp_path, sim):
+    """sso-synced is under team synchronization: marked managed_externally, apply and drift only read
+    it and report what differs, and the other teams are written as usual."""
+    wanted = {'membership_orgs': [{'org': 'acme', 'teams': [
+        {'team': 'sso-synced', 'managed_externally': 'yes', 'members': ['alice', 'bob']},
+        {'team': 'platform', 'maintainers': ['alice', 'bob']},
+    ]}]}
+    path = write_file(tmp_path, wanted)
+    applied = run(collections_path, tmp_path, sim, 'gitops.github.apply', {'membership_file': path})
+    assert applied.rc == 0, applied.output
+    assert writes(sim) == [('PUT', '/orgs/acme/teams/platform/memberships/bob')], applied.output
+    results = applied.task('gitops.github.membership : Collect what changed (or would change)')['ansible_facts']['membership_results']
+    platform, managed = results
+    assert managed['managed_externally'] is True and managed['changed'] is False and managed['differs'] is True
+    assert managed['added'] == [{'login': 'bob', 'role': 'member', 'pending': False}]
+    assert platform['changed'] is True and platform['managed_externally'] is False
+    assert 'acme/sso-synced (managed externally: read only)' in applied.stdout
+    assert 'changed: [localhost] => (item=acme/sso-synced' not in applied.stdout
+
+    report = {'membership_file': path, 'drift_report_json': str(tmp_path / 'drift.json'),
+              'drift_report_markdown': str(tmp_path / 'drift.md')}
+    drift = run(collections_path, tmp_path, sim, 'gitops.github.drift', dict(report, fail_on_drift=True))
+    assert drift.rc != 0, drift.output
+    data = json.loads((tmp_path / 'drift.json').read_text())
+    assert data['summary']['targets_with_drift'] == 1 and data['summary']['managed_externally'] == 1
+    assert 'Managed by the identity provider' in (tmp_path / 'drift.md').read_text()
+    assert len(writes(sim)) == 1
+
+
+def test_an_unmarked_managed_team_fails_saying_so_and_the_other_teams_go_on(collections_path, tmp_path, sim):
+    wanted = {'membership_orgs': [{'org': 'acme', 'teams': [
+        {'team': 'sso-synced', 'members': ['alice', 'bob', 'carol']},
+        {'team': 'platform', 'maintainers': ['alice', 'bob']},
+    ]}]}
+    applied = run(collections_path, tmp_path, sim, 'gitops.github.apply', {'membership_file': write_file(tmp_path, wanted)})
+    assert applied.rc != 0
+    assert writes(sim) == [('PUT', '/orgs/acme/teams/sso-synced/memberships/bob'),
+                           ('PUT', '/orgs/acme/teams/platform/memberships/bob')], applied.output
+    assert 'managed by your identity provider through the IdP group sso-synced-idp-group' in applied.stdout
+    assert "add carol to team sso-synced in acme as member" in applied.stdout  # reported as skipped
+    assert sim.state.team_role('acme', 'platform', 'bob') == 'maintainer'
 
 
 def test_export_then_apply_changes_nothing(collections_path, tmp_path, sim):

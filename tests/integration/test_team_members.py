@@ -109,7 +109,25 @@ def test_failure_midway_and_rerun(sim, play):
 
 
 def test_idp_synced_team(sim, play):
-    run = play(sim, [{'name': 'team', 'gitops.github.github_team_members': {'org': 'acme', 'team': 'sso-synced', 'members': ['bob']}}])
+    """Team synchronization: a bare 403, confirmed through the team's IdP group mappings."""
+    run = play(sim, [{'name': 'team', 'gitops.github.github_team_members': {'org': 'acme', 'team': 'sso-synced', 'members': ['bob', 'carol']}}])
     assert run.rc != 0
-    assert 'team synchronization' in run.task('team')['msg']
-    assert run.task('team')['added'] == []
+    result = run.task('team')
+    assert 'managed by your identity provider through the IdP group sso-synced-idp-group' in result['msg']
+    assert result['managed_externally'] is True
+    assert result['skipped_writes'] == ['add bob to team sso-synced in acme as member', 'add carol to team sso-synced in acme as member']
+    assert result['added'] == []
+    assert len(writes(sim)) == 1, 'the remaining writes of a managed team are skipped'
+
+
+def test_external_group_team_with_githubs_real_text(sim_factory, seed, play):
+    """Enterprise Managed Users: GitHub's real 403 text (terraform-provider-github#2079) and the external group."""
+    seed['orgs'][0]['teams'].append({'slug': 'emu-admins', 'name': 'EMU admins', 'id': 7009,
+                                     'external_group': 'Octocat admins', 'idp': 'Okta', 'members': ['alice']})
+    sim = sim_factory(seed)
+    run = play(sim, [team_task(team='emu-admins', members=['alice', 'bob'])])
+    assert run.rc != 0
+    result = run.task('team')
+    assert 'managed by your identity provider (Okta) through the IdP group Octocat admins' in result['msg']
+    assert 'You cannot create or update members for an external group backed team' in result['msg']
+    assert result['skipped_writes'] == ['add bob to team emu-admins in acme as member']

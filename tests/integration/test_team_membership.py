@@ -81,7 +81,8 @@ def test_idp_synced_team_fails_saying_so(sim, play):
     run = play(sim, [team_task(team='sso-synced', username='bob')])
     assert run.rc != 0
     msg = run.task('team')['msg']
-    assert 'identity provider' in msg and 'HTTP 403' in msg
+    assert 'identity provider through the IdP group sso-synced-idp-group' in msg and 'HTTP 403' in msg
+    assert run.task('team')['managed_externally'] is True
 
 
 def test_organization_as_user_fails_with_githubs_message(sim, play):

@@ -16,8 +16,21 @@ from urllib.parse import quote, unquote, urlencode
 from .state import INVITATION_ROLES, ORG_ROLES, TEAM_ROLES, Invitation, Org, State, Team, User, node_id
 
 DOCS = "https://docs.github.com/rest"
-IDP_MESSAGE = ("This team is externally managed: its membership is synchronized with an identity provider "
-               "(team synchronization), so members cannot be added or removed through the API.")
+# A team whose members come from an external group (Enterprise Managed Users) refuses membership
+# writes with 403 and this text, quoted in integrations/terraform-provider-github#2079 ("... managed
+# by xxx", the IdP's name elided there); the collection's list of such forms is
+# plugins/module_utils/_github_forms.py.
+EXTERNAL_GROUP_MESSAGE = "You cannot create or update members for an external group backed team since they are managed by {idp}"
+# Team synchronization: GitHub documents "403 Forbidden if team synchronization is set up"
+# (OpenAPI, PUT /orgs/{org}/teams/{team_slug}/memberships/{username}) and no text; no real text is
+# recorded publicly, so the simulator answers the bare reason phrase, and clients must confirm
+# through GET .../team-sync/group-mappings (as the collection does), never by wording.
+TEAM_SYNC_MESSAGE = "Forbidden"
+IDP_MESSAGE = EXTERNAL_GROUP_MESSAGE  # kept for callers of the old name
+# 422 for an organization given as a user: documented as "Unprocessable Entity if you attempt to
+# add an organization to a team" (OpenAPI, no body schema) and validation-error on the org route;
+# the wording below is not from a recording. The collection decides on the status only and
+# repeats GitHub's message.
 ORG_AS_MEMBER = "Cannot add an organization as a member."
 
 
@@ -33,6 +46,9 @@ class ApiError(Exception):
         self.body = body
 
     def payload(self) -> dict:
+        # GitHub's error body: basic-error / validation-error (OpenAPI components), e.g. a 404
+        # {"message": "Not Found", "documentation_url": ...} (octokit-fixtures branch-protection);
+        # current github.com adds "status" as a string (github/rest-api-description#4109).
         d: dict[str, Any] = {"message": self.message}
         if self.errors:
             d["errors"] = self.errors
@@ -530,6 +546,8 @@ def list_members(s: State, req: Request, org: str = "", org_id: str = "") -> Res
 def check_member(s: State, req: Request, org: str, username: str) -> Response:
     o = _org(s, org)
     if not _is_member(o, req.caller.key):
+        # "302: Response if requester is not an organization member", Location example
+        # "https://api.github.com/orgs/github/public_members/pezra" (OpenAPI, check-membership-for-user).
         location = f"{req.api_url}/orgs/{quote(org)}/public_members/{quote(username)}"
         return Response(302, None, {"location": location})
     u = s.user(username)
@@ -745,6 +763,40 @@ def get_team_membership(s: State, req: Request, o: Org, t: Team, username: str) 
     return Response(200, Api(s, req).team_membership(t, u, *m))
 
 
+def _refuse_if_idp_managed(t: Team, doc: str) -> None:
+    if t.external_group:
+        raise ApiError(403, EXTERNAL_GROUP_MESSAGE.format(idp=t.idp or "your identity provider"), doc)
+    if t.idp_synced:
+        raise ApiError(403, TEAM_SYNC_MESSAGE, doc)
+
+
+TEAM_SYNC_DOC = "/teams/team-sync#list-idp-groups-for-a-team"
+EXTERNAL_GROUPS_DOC = "/teams/external-groups#list-a-connection-between-an-external-group-and-a-team"
+
+
+@team_routes("GET", "/team-sync/group-mappings")
+def list_team_idp_groups(s: State, req: Request, o: Org, t: Team) -> Response:
+    """GitHub's documented answer: {"groups": [{"group_id", "group_name", "group_description"}]}
+    (https://docs.github.com/rest/teams/team-sync#list-idp-groups-for-a-team). Not in the OpenAPI
+    extract. An organization without team synchronization: the simulator answers 404."""
+    if not t.idp_synced:
+        raise not_found(TEAM_SYNC_DOC)
+    return Response(200, {"groups": [
+        {"group_id": f"{t.id:08x}-0000-0000-0000-{i:012x}", "group_name": name,
+         "group_description": f"IdP group {name}"} for i, name in enumerate(t.idp_groups, 1)]})
+
+
+@team_routes("GET", "/external-groups")
+def list_team_external_groups(s: State, req: Request, o: Org, t: Team) -> Response:
+    """GitHub's documented answer: {"groups": [{"group_id", "group_name", "updated_at"}]}
+    (https://docs.github.com/rest/teams/external-groups). Not in the OpenAPI extract. Outside
+    Enterprise Managed Users the simulator answers 404."""
+    if not t.external_group:
+        raise not_found(EXTERNAL_GROUPS_DOC)
+    return Response(200, {"groups": [{"group_id": t.id * 10 + 1, "group_name": t.external_group,
+                                      "updated_at": t.created_at}]})
+
+
 def _can_manage_team(o: Org, t: Team, key: str) -> bool:
     return _is_owner(o, key) or t.members.get(key) == "maintainer"
 
@@ -756,8 +808,7 @@ def put_team_membership(s: State, req: Request, o: Org, t: Team, username: str) 
     if not _can_manage_team(o, t, caller):
         raise ApiError(403, "You must be an organization owner or team maintainer to add a team member.", doc)
     role = _role_param(req, TEAM_ROLES, doc, "member")
-    if t.idp_synced:
-        raise ApiError(403, IDP_MESSAGE, doc)
+    _refuse_if_idp_managed(t, doc)
     u = _user(s, username, doc)
     if u.type == "Organization":
         raise ApiError(422, ORG_AS_MEMBER, doc,
@@ -786,8 +837,7 @@ def delete_team_membership(s: State, req: Request, o: Org, t: Team, username: st
     doc = REMOVE_TEAM_MEMBERSHIP_DOC
     if not _can_manage_team(o, t, req.caller.key):
         raise ApiError(403, "You must be an organization owner or team maintainer to remove a team member.", doc)
-    if t.idp_synced:
-        raise ApiError(403, IDP_MESSAGE, doc)
+    _refuse_if_idp_managed(t, doc)
     u = _user(s, username, doc)
     if s.remove_team_member(t, u.key):
         return Response(204)

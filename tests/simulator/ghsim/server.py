@@ -33,8 +33,32 @@ GHES_VERSION = "3.19.0"
 GHES_PREFIX = "/api/v3"
 WINDOW = 3600
 FAULT_KINDS = ("status", "primary", "secondary", "drop")
-SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
-                     "If you reach out to GitHub Support for help, please include the request ID {rid}.")
+# Every rate-limit text below is real; the collection's own list of the forms it accepts is
+# plugins/module_utils/_github_forms.py, and tests/data/recordings/quoted.json holds the quotes.
+# Secondary limits, by ``Fault.wording``:
+SECONDARY_MESSAGES = {
+    # Current wording with the request id, quoted in
+    # github-changelog-generator/github-changelog-generator#993 (403).
+    "current": ("You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+                "If you reach out to GitHub Support for help, please include the request ID {rid}."),
+    # The same without the request id: app-sre/github-mirror#62, hisxo/gitGraber#41 (403).
+    "current-short": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+    # Older wording (until 2021): jcabi/jcabi-github#1325, github-tools/github#487 (403).
+    "abuse": "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.",
+    # Oldest wording: petabridge/akka-bootcamp#133, inaka/erlang-github#27 (403, no retry-after).
+    "abuse-blocked": ("You have triggered an abuse detection mechanism and have been temporarily blocked from "
+                      "calling the API. Please retry your request again later."),
+}
+SECONDARY_MESSAGE = SECONDARY_MESSAGES["current"]
+SECONDARY_DOCS = {
+    "current": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+    "current-short": "https://docs.github.com/en/free-pro-team@latest/rest/overview/resources-in-the-rest-api#secondary-rate-limits",
+    "abuse": "https://developer.github.com/v3/#abuse-rate-limits",
+    "abuse-blocked": "https://developer.github.com/v3/#abuse-rate-limits",
+}
+# Primary limit: "API rate limit exceeded for user ID 1234." (ghuser-io/db#2); for an installation
+# "API rate limit exceeded for installation ID 1234." (KnpLabs/php-github-api#1070). Current
+# github.com appends the request-id sentence, as it does for secondary limits (#993 above).
 PRIMARY_MESSAGE = ("API rate limit exceeded for user ID {uid}. If you reach out to GitHub Support for help, "
                    "please include the request ID {rid}.")
 RATE_DOC = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
@@ -53,10 +77,15 @@ class Fault:
     retry_after: int | None = None
     reset_in: int = 60
     message: str | None = None
+    wording: str = "current"  # secondary: a key of SECONDARY_MESSAGES
+    reset_header: bool = True  # primary: send x-ratelimit-reset (GitHub documents it; a proxy may drop it)
+    ratelimit_headers: bool = True  # secondary: send x-ratelimit-* (a 429 may come without them)
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"fault kind must be one of {FAULT_KINDS}, not {self.kind!r}")
+        if self.wording not in SECONDARY_MESSAGES:
+            raise ValueError(f"fault wording must be one of {tuple(SECONDARY_MESSAGES)}, not {self.wording!r}")
         if self.count < 1:
             raise ValueError("fault count must be >= 1")
         if self.kind in ("primary", "secondary") and self.status not in (None, 403, 429):
@@ -352,23 +381,31 @@ class Simulator:
                 phrase = HTTPStatus(status).phrase
             except ValueError:
                 phrase = "Error"
-            out = self._error(status, f.message or phrase, rid)
+            # An ordinary error may carry retry-after too (the case of a 403 that is no rate limit).
+            extra = {"retry-after": str(int(f.retry_after))} if f.retry_after is not None else None
+            if extra is not None and caller is not None and not self.ghes:
+                extra.update(self._rate_headers(*self._rate(caller.key, consume=False)))
+            out = self._error(status, f.message or phrase, rid, "", extra)
         elif f.kind == "primary":
             uid = caller.id if caller else 0
             limit = self.state.rate_limit
             extra = self._rate_headers(limit, 0, int(time.time()) + max(int(f.reset_in), 0), limit)
+            if not f.reset_header:
+                del extra["x-ratelimit-reset"]
+            if f.retry_after is not None:
+                extra["retry-after"] = str(int(f.retry_after))
             out = self._error(f.status or 403, f.message or PRIMARY_MESSAGE.format(uid=uid, rid=rid), rid,
                               RATE_DOC, extra)
         else:  # secondary
             extra = {}
-            if caller is not None and not self.ghes:
+            if caller is not None and not self.ghes and f.ratelimit_headers:
                 extra.update(self._rate_headers(*self._rate(caller.key, consume=False)))
                 if extra["x-ratelimit-remaining"] == "0":
                     extra["x-ratelimit-remaining"] = "1"
             if f.retry_after is not None:
                 extra["retry-after"] = str(int(f.retry_after))
-            out = self._error(f.status or 403, f.message or SECONDARY_MESSAGE.format(rid=rid), rid,
-                              RATE_DOC, extra)
+            out = self._error(f.status or 403, f.message or SECONDARY_MESSAGES[f.wording].format(rid=rid), rid,
+                              SECONDARY_DOCS[f.wording], extra)
         out.fault = name
         return out
 

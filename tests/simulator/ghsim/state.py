@@ -57,7 +57,10 @@ class Team:
     parent_id: int | None = None
     description: str | None = None
     privacy: str = "closed"  # closed | secret
-    idp_synced: bool = False
+    idp_synced: bool = False  # team synchronization (SAML SSO): members come from IdP groups
+    idp_groups: list[str] = field(default_factory=list)  # those groups' names (team-sync mode)
+    external_group: str | None = None  # Enterprise Managed Users: the connected external group
+    idp: str | None = None  # the IdP GitHub names in its 403 ("... managed by Okta")
     members: dict[str, str] = field(default_factory=dict)  # login key -> member|maintainer (direct)
     created_at: str = SEED_TIME
 
@@ -276,7 +279,12 @@ class State:
                 raise SeedError(f"team {slug}: privacy must be closed or secret")
             team = Team(id=tid, slug=slug, name=str(t.get("name") or slug), org_key=key,
                         description=t.get("description"), privacy=privacy,
-                        idp_synced=bool(t.get("idp_synced", False)))
+                        idp_synced=bool(t.get("idp_synced", False)),
+                        idp_groups=[str(g) for g in t.get("idp_groups") or []],
+                        external_group=str(t["external_group"]) if t.get("external_group") else None,
+                        idp=str(t["idp"]) if t.get("idp") else None)
+            if team.idp_synced and not team.idp_groups:
+                team.idp_groups = [f"{slug}-idp-group"]
             org.teams[team.key] = team
             self.teams_by_id[tid] = team
         for t in team_specs:
@@ -634,6 +642,11 @@ class State:
                         td["privacy"] = t.privacy
                     if t.idp_synced:
                         td["idp_synced"] = True
+                        td["idp_groups"] = list(t.idp_groups)
+                    if t.external_group:
+                        td["external_group"] = t.external_group
+                    if t.idp:
+                        td["idp"] = t.idp
                     td["maintainers"] = logins(k for k, r in t.members.items() if r == "maintainer")
                     td["members"] = logins(k for k, r in t.members.items() if r != "maintainer")
                     teams.append(td)

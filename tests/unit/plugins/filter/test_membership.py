@@ -80,9 +80,11 @@ def test_normalize_builds_one_call_per_org_and_team():
                                          {'username': 'bob', 'role': 'member'}]}]
     assert plan['teams'] == [
         {'org': 'acme', 'team': 'platform', 'maintainers': ['alice'], 'members': ['bob'], 'exclusive': True,
-         'allow_self': True, 'max_removals': '10%'},
-        {'org': 'acme', 'team': 'ops', 'maintainers': [], 'members': [], 'exclusive': False, 'allow_self': True},
-        {'org': 'other', 'team': 'devs', 'maintainers': [], 'members': ['x'], 'exclusive': False, 'allow_self': False},
+         'allow_self': True, 'managed_externally': False, 'max_removals': '10%'},
+        {'org': 'acme', 'team': 'ops', 'maintainers': [], 'members': [], 'exclusive': False, 'allow_self': True,
+         'managed_externally': False},
+        {'org': 'other', 'team': 'devs', 'maintainers': [], 'members': ['x'], 'exclusive': False, 'allow_self': False,
+         'managed_externally': False},
     ]
     assert plan['public'] == [{'org': 'acme', 'public': True}]
 
@@ -128,7 +130,8 @@ def test_results_and_report():
     report = membership_drift_report(results)
     assert report['drift'] is True
     assert report['summary'] == {'targets': 3, 'targets_with_drift': 2, 'added': 1, 'removed': 2,
-                                 'role_changed': 1, 'public_changed': 1, 'pending': 1, 'problems': 0}
+                                 'role_changed': 1, 'public_changed': 1, 'pending': 1, 'problems': 0,
+                                 'managed_externally': 0}
     markdown = membership_drift_markdown(report)
     assert markdown.splitlines() == [
         '# GitHub membership drift',
@@ -208,3 +211,33 @@ def test_filter_names():
     assert sorted(FilterModule().filters()) == [
         'membership_drift_markdown', 'membership_drift_report', 'membership_export', 'membership_normalize',
         'membership_problems', 'membership_results']
+
+
+@pytest.mark.parametrize('value,expected', [(True, True), ('yes', True), ('on', True), (1, True), (False, False),
+                                            ('no', False), ('false', False), (0, False), (None, False)])
+def test_managed_externally_follows_ansible_boolean_rules(value, expected):
+    plan = membership_normalize([{'org': 'acme', 'teams': [{'team': 'eng', 'members': ['x'], 'managed_externally': value}]}])
+    assert plan['teams'][0]['managed_externally'] is expected
+
+
+@pytest.mark.parametrize('value', ['maybe', 'tru', [True], {'a': 1}, 2])
+def test_managed_externally_that_is_not_a_boolean_is_refused(value):
+    problems = membership_problems([{'org': 'acme', 'teams': [{'team': 'eng', 'managed_externally': value}]}])
+    assert problems == ['managed_externally of team eng of acme must be a boolean (true/false, yes/no), got %r' % (value,)]
+
+
+def test_a_managed_team_is_reported_as_differing_never_as_changed():
+    managed = {'item': {'org': 'acme', 'team': 'eng', 'managed_externally': True}, 'changed': True,
+               'changes': [{'action': 'add', 'login': 'bob', 'role': 'member'}], 'pending': [],
+               'diff': {'before': {}, 'after': {'bob': 'member'}}}
+    same = dict(managed, changed=False, changes=[], item={'org': 'acme', 'team': 'ops', 'managed_externally': True})
+    results = membership_results([{'results': []}, {'results': [managed, same]}, {'results': []}])
+    assert [(t['changed'], t['managed_externally'], t['differs']) for t in results] == [(False, True, True),
+                                                                                        (False, True, False)]
+    report = membership_drift_report(results)
+    assert report['drift'] is True
+    assert report['summary']['targets_with_drift'] == 1 and report['summary']['added'] == 1
+    assert report['summary']['managed_externally'] == 2
+    markdown = membership_drift_markdown(report)
+    assert 'Managed by the identity provider (`managed_externally`): read and reported, never written' in markdown
+    assert '| add | `bob` | as member |' in markdown

@@ -8,6 +8,7 @@ from ansible_collections.gitops.github.plugins.modules import github_team_member
 
 from exact_http import NOT_FOUND, call, exact_calls, org_membership
 from list_helpers import invitation, paged, spy_warnings, users
+from recordings import exchange, message
 
 T = '/orgs/acme/teams/platform'
 
@@ -148,17 +149,38 @@ def test_team_id_route_and_pending_cancelled(run_module):
     assert result['pending'] == []
 
 
-def test_idp_synced_team_failure_says_so_and_reports_progress(run_module):
-    idp = ('This team is externally managed: its membership is synchronized with an identity provider '
-           '(team synchronization), so members cannot be added or removed through the API.')
+def test_idp_managed_team_failure_says_so_skips_the_rest_and_reports_progress(run_module):
+    """Issue 12, first failure: GitHub's real 403 text for an external-group backed team."""
+    text = message('idp-external-group-team-403', idp='Okta')
+    with exact_calls(reads(maintainers=['alice'], members=['gone']) + child_reads(oncall=()) + [
+        call('GET', '/user', 200, {'login': 'octo-admin'}),
+        call('PUT', T + '/memberships/bob', 403, {'message': text}, request_json={'role': 'member'}),
+        call('GET', T + '/team-sync/group-mappings', 404, NOT_FOUND),
+        call('GET', T + '/external-groups', 200, exchange('docs-team-external-groups')['body']),
+    ]):
+        result = run_module(module.main, args(maintainers=['alice'], members=['bob', 'carol'], exclusive=True,
+                                              max_removals='100%'))
+    assert result['failed'] is True
+    assert 'managed by your identity provider (Okta) through the IdP group Octocat admins' in result['msg']
+    assert result['managed_externally'] is True
+    assert result['skipped_writes'] == [
+        'add bob to team platform in acme as member', 'add carol to team platform in acme as member',
+        'remove gone from team platform in acme']
+    assert result['added'] == [] and result['removed'] == []
+    assert result['changed'] is False
+
+
+def test_a_plain_403_on_a_team_write_is_not_blamed_on_the_idp(run_module):
     with exact_calls(reads(maintainers=['alice'], members=[]) + [
-        call('PUT', T + '/memberships/bob', 403, {'message': idp}, request_json={'role': 'member'}),
+        call('PUT', T + '/memberships/bob', 403, {'message': 'You must be an organization owner or team maintainer.'},
+             request_json={'role': 'member'}),
+        call('GET', T + '/team-sync/group-mappings', 404, NOT_FOUND),
+        call('GET', T + '/external-groups', 404, NOT_FOUND),
     ]):
         result = run_module(module.main, args(maintainers=['alice'], members=['bob']))
     assert result['failed'] is True
-    assert 'identity provider (team synchronization)' in result['msg']
-    assert result['added'] == []
-    assert result['changed'] is False
+    assert 'identity provider' not in result['msg'] and 'HTTP 403' in result['msg']
+    assert 'skipped_writes' not in result and 'managed_externally' not in result
 
 
 @pytest.mark.parametrize('extra,fragment', [

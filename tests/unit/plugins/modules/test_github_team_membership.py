@@ -9,6 +9,7 @@ from ansible_collections.gitops.github.plugins.modules import github_team_member
 from ansible_collections.gitops.github.plugins.modules import github_user_membership as user
 
 from exact_http import NOT_FOUND, call, exact_calls, org_membership, warning_texts
+from recordings import exchange, message
 
 T = '/orgs/acme/teams/platform/memberships/bob'
 ARGS = {'org': 'acme', 'team': 'platform', 'username': 'bob'}
@@ -113,25 +114,53 @@ def test_team_id_route_reads_org_id_first(run_module):
     assert result['changed'] is False
 
 
-def test_idp_403_says_identity_provider(run_module):
+TEAM = '/orgs/acme/teams/platform'
+
+
+def test_idp_403_with_githubs_real_text_says_identity_provider(run_module):
+    """Issue 12, first failure: GitHub's real text names none of the words main searched for."""
+    text = message('idp-external-group-team-403', idp='Okta')
     with exact_calls([
         call('GET', T, 404, NOT_FOUND),
-        call('GET', '/orgs/acme/teams/platform', 200, {'id': 7001}),
-        call('PUT', T, 403, {'message': 'This team is externally managed (team synchronization).'}, request_json={'role': 'member'}),
+        call('GET', TEAM, 200, {'id': 7001}),
+        call('PUT', T, 403, {'message': text}, request_json={'role': 'member'}),
+        call('GET', TEAM + '/team-sync/group-mappings', 404, NOT_FOUND),
+        call('GET', TEAM + '/external-groups', 200, exchange('docs-team-external-groups')['body']),
     ]):
         result = run_module(team.main, ARGS)
     assert result['failed'] is True
-    assert 'identity provider' in result['msg'] and 'HTTP 403' in result['msg']
+    assert 'managed by your identity provider (Okta) through the IdP group Octocat admins' in result['msg']
+    assert 'HTTP 403' in result['msg'] and text in result['msg']
+    assert result['managed_externally'] is True
 
 
-def test_plain_403_does_not_blame_the_idp(run_module):
+def test_idp_403_with_unknown_text_is_confirmed_through_the_team_sync_mappings(run_module):
+    """Team synchronization's own 403 text is not recorded publicly: the team-sync read decides."""
     with exact_calls([
         call('GET', T, 404, NOT_FOUND),
-        call('GET', '/orgs/acme/teams/platform', 200, {'id': 7001}),
-        call('PUT', T, 403, {'message': 'You must be an organization owner or team maintainer.'}, request_json={'role': 'member'}),
+        call('GET', TEAM, 200, {'id': 7001}),
+        call('PUT', T, 403, {'message': 'Forbidden'}, request_json={'role': 'member'}),
+        call('GET', TEAM + '/team-sync/group-mappings', 200, exchange('docs-team-sync-group-mappings')['body']),
     ]):
         result = run_module(team.main, ARGS)
+    assert result['failed'] is True
+    assert 'identity provider through the IdP groups saml-azuread-test, saml-azuread-test2' in result['msg']
+    assert result['managed_externally'] is True
+
+
+@pytest.mark.parametrize('sync,external', [(404, 404), (403, 404), (200, 200)])
+def test_plain_403_does_not_blame_the_idp(run_module, sync, external):
+    with exact_calls([
+        call('GET', T, 404, NOT_FOUND),
+        call('GET', TEAM, 200, {'id': 7001}),
+        call('PUT', T, 403, {'message': 'You must be an organization owner or team maintainer.'}, request_json={'role': 'member'}),
+        call('GET', TEAM + '/team-sync/group-mappings', sync, {'groups': []} if sync == 200 else NOT_FOUND),
+        call('GET', TEAM + '/external-groups', external, {'groups': []} if external == 200 else NOT_FOUND),
+    ]):
+        result = run_module(team.main, ARGS)
+    assert result['failed'] is True
     assert 'identity provider' not in result['msg']
+    assert 'managed_externally' not in result
 
 
 def test_team_missing(run_module):

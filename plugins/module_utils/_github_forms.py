@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one place that lists the real forms of GitHub's answers the collection reads meaning from.
+
+Every decision the collection takes on a message, a header or a status comes from this file, and
+every form here comes from GitHub's documentation or a publicly recorded exchange, named next to
+it. Where several real forms exist, each is listed; tests (tests/unit/plugins/module_utils/
+test_github_forms.py) replay each one, and the simulator (tests/simulator/ghsim) can produce each.
+Prefer structure (a status, a header, a read of another endpoint) over wording: wording changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------- rate limits
+# GitHub, "Troubleshooting the REST API" > "Rate limit errors"
+# (https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api#rate-limit-errors):
+#   "If you exceed your primary rate limit, you will receive a 403 Forbidden or 429 Too Many
+#    Requests response, and the x-ratelimit-remaining header will be 0. If you exceed a secondary
+#    rate limit, you will receive a 403 Forbidden or 429 Too Many Requests response and an error
+#    message that indicates that you exceeded a secondary rate limit."
+#   Waits: retry-after when present; else x-ratelimit-reset when x-ratelimit-remaining is 0; else
+#   at least one minute.
+# Octokit's throttling plugin classifies the same way (octokit/plugin-throttling.js src/index.ts):
+# secondary when the message matches /\bsecondary rate\b/i, primary when x-ratelimit-remaining is
+# "0", anything else is not a rate limit (a 403 is then an ordinary error).
+RATE_LIMIT_STATUSES = (403, 429)
+
+# Real messages that say "secondary limit" (matched case-insensitively as substrings):
+SECONDARY_RATE_LIMIT_MESSAGES = (
+    # Current wording, 403 (and 429), e.g. quoted in hisxo/gitGraber#41, apache/devlake#1322,
+    # app-sre/github-mirror#62 and octokit/plugin-throttling.js#437:
+    #   "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+    # and, with a request id, in github-changelog-generator/github-changelog-generator#993:
+    #   "... If you reach out to GitHub Support for help, please include the request ID FA2D:...".
+    'secondary rate limit',
+    # Older wording (before 2021), quoted in jcabi/jcabi-github#1325, github-tools/github#487,
+    # github-changelog-generator/github-changelog-generator#919:
+    #   "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again."
+    # and its oldest form, in petabridge/akka-bootcamp#133 and inaka/erlang-github#27:
+    #   "You have triggered an abuse detection mechanism and have been temporarily blocked from
+    #    calling the API. Please retry your request again later."
+    'abuse detection mechanism',
+)
+_SECONDARY_RE = re.compile('|'.join(re.escape(m) for m in SECONDARY_RATE_LIMIT_MESSAGES), re.IGNORECASE)
+
+# Primary-limit messages, for reference only: the decision is x-ratelimit-remaining == "0", never
+# this text. "API rate limit exceeded for user ID 1234." (ghuser-io/db#2), "API rate limit exceeded
+# for installation ID 1234." (KnpLabs/php-github-api#1070), and for unauthenticated callers
+# "API rate limit exceeded for 203.0.113.1. (But here's the good news: Authenticated requests get
+# a higher rate limit. ...)".
+PRIMARY_RATE_LIMIT_MESSAGE_PREFIX = 'API rate limit exceeded for'
+
+# Without retry-after and without an exhausted quota, GitHub asks for "at least one minute".
+SECONDARY_FALLBACK_WAIT = 60
+
+
+def is_secondary_rate_limit_message(message):
+    """Whether GitHub's ``message`` is one of the real secondary-limit wordings above."""
+    return bool(_SECONDARY_RE.search(message or ''))
+
+
+# --------------------------------------------------------------------------- externally managed teams
+# A write of the members of a team whose members come from an identity provider fails with 403.
+# GitHub documents the status, not the text: "403 Forbidden if team synchronization is set up"
+# (OpenAPI, PUT /orgs/{org}/teams/{team_slug}/memberships/{username}; ../shared/github-openapi/).
+# Real messages:
+IDP_TEAM_MESSAGES = (
+    # Enterprise Managed Users, a team connected to an external group; quoted in
+    # integrations/terraform-provider-github#2079 (PUT .../memberships/...: 403):
+    #   "You cannot create or update members for an external group backed team since they are
+    #    managed by <IdP>"
+    'external group backed team',
+)
+_IDP_RE = re.compile('|'.join(re.escape(m) for m in IDP_TEAM_MESSAGES), re.IGNORECASE)
+# "... since they are managed by <name>": the IdP GitHub names, when it names one.
+_MANAGED_BY_RE = re.compile(r'managed by\s+(.+?)\s*\.?\s*$', re.IGNORECASE)
+
+# The structural check, used after any 403 on a team-membership write since the wording may
+# change or be missing (team synchronization's own 403 text is not recorded publicly):
+# - team synchronization (GitHub Enterprise Cloud with SAML SSO): "List IdP groups for a team",
+#   GET /orgs/{org}/teams/{team_slug}/team-sync/group-mappings
+#   (https://docs.github.com/rest/teams/team-sync#list-idp-groups-for-a-team), answers
+#   {"groups": [{"group_id": "...", "group_name": "...", "group_description": "..."}]};
+# - Enterprise Managed Users: "List a connection between an external group and a team",
+#   GET /orgs/{org}/teams/{team_slug}/external-groups
+#   (https://docs.github.com/rest/teams/external-groups#list-a-connection-between-an-external-group-and-a-team),
+#   answers {"groups": [{"group_id": 123, "group_name": "...", "updated_at": "..."}]}.
+# Neither endpoint is in the OpenAPI extract in ../shared/github-openapi/ (it holds membership
+# operations only); the shapes above are GitHub's documented examples. An organization without
+# the feature answers 403 or 404 there: that means "not shown as managed", never a failure.
+TEAM_SYNC_GROUPS_PATH = '/team-sync/group-mappings'
+EXTERNAL_GROUPS_PATH = '/external-groups'
+
+
+def idp_message_names_team(message):
+    """Whether a 403 message is one of the real "this team is managed by your IdP" wordings."""
+    return bool(_IDP_RE.search(message or ''))
+
+
+def idp_name_from_message(message):
+    """The IdP GitHub names in "... managed by <name>", or ``None``."""
+    if not idp_message_names_team(message):
+        return None
+    match = _MANAGED_BY_RE.search(message or '')
+    return match.group(1) if match else None
+
+
+def group_names(data):
+    """The IdP group names in a team-sync or external-groups answer (``{"groups": [...]}``)."""
+    groups = data.get('groups') if isinstance(data, dict) else None
+    names = []
+    for group in groups if isinstance(groups, list) else []:
+        if isinstance(group, dict) and isinstance(group.get('group_name'), str) and group['group_name']:
+            names.append(group['group_name'])
+        elif isinstance(group, dict) and group.get('group_id') is not None:
+            names.append(str(group['group_id']))
+    return names
+
+
+# --------------------------------------------------------------------------- other forms
+# GET /orgs/{org}/members/{username} for a caller who is not an org member: 302 with
+# Location: <api>/orgs/{org}/public_members/{username} (OpenAPI example
+# "https://api.github.com/orgs/github/public_members/pezra"). The collection never follows it;
+# it reads the memberships endpoints instead.
+#
+# 404 bodies: {"message": "Not Found", "documentation_url": "https://docs.github.com/rest/..."}
+# (OpenAPI components/responses/not_found, basic-error); current github.com adds "status": "404"
+# (seen in github/rest-api-description#4109 for a 422). The collection decides on the status only.
+#
+# 422 "organization given as a user": the OpenAPI documents "422 Unprocessable Entity if you
+# attempt to add an organization to a team" with no body schema, and validation-error
+# ({"message": "Validation Failed", "errors": [...]}) on PUT /orgs/{org}/memberships/{username}.
+# The collection decides on the status only and repeats GitHub's message.
