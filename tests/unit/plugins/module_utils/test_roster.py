@@ -66,7 +66,8 @@ def same_view(read_back, predicted):
         got = read_back['teams'][slug]
         assert set(got) == set(members), slug
         for login, text in members.items():
-            if not text.startswith('unknown role'):
+            # GitHub's invitation team list does not give a pending member's team role.
+            if not text.startswith('unknown role') and got[login] != 'unknown role (pending)':
                 assert got[login] == text, (slug, login)
 
 
