@@ -8,7 +8,8 @@ as an :class:`._roster.OrgState`.
 
 - REST, 100 a page: the org's owners and members (``GET /orgs/{org}/members?role=admin|member``),
   its pending invitations and failed invitations (github.com only; GHES has no invitations API),
-  and, for the few invitations that carry teams, ``GET /orgs/{org}/invitations/{id}/teams``.
+  and, only when an invitation carries teams, ``GET /orgs/{org}/teams/{team}/invitations`` of the
+  listed teams whose plan depends on it (exclusive ones, and ones listing a pending invitee).
 - GraphQL: every team with its parent and its *immediate* members and their roles
   (``members(membership: IMMEDIATE)``, each edge's ``role``), :data:`TEAMS_PER_QUERY` teams a query;
   a team with more than 100 immediate members is paged on in batched follow-up queries (aliases),
@@ -173,23 +174,35 @@ def read_teams(gql, org):
     return teams
 
 
-def _add_invitation_teams(client, org, current, teams, invitations):
-    """Pending team entries from the org's invitations that carry teams. GitHub's invitation team
-    list does not give the team role, so the entry's role is ``None`` (not judged until accepted)."""
-    base = '/orgs/%s' % quote_segment(org)
-    for inv in invitations:
-        login = inv.get('login')
-        if not login or not inv.get('team_count'):
+def _teams_to_check(members, invitations, roster_teams):
+    """The slugs of the listed teams whose pending invitations the plan depends on: none when no
+    invitation carries a team; else the exclusive teams (their unlisted invitations are cancelled)
+    and the teams that list someone whose organization invitation is pending."""
+    if not any(inv.get('team_count') for inv in invitations):
+        return []
+    pending = set(k for k, e in members.items() if e.state == PENDING)
+    return [slug for slug, exclusive, wanted in roster_teams or () if exclusive or pending.intersection(wanted)]
+
+
+def _add_team_invitations(client, org, teams, slugs):
+    """Pending team entries from ``GET /orgs/{org}/teams/{team}/invitations``. GitHub's invitation
+    objects do not say the team role, so the entry's role is ``None`` (judged once accepted)."""
+    for slug in slugs:
+        team = teams.get(slug.lower())
+        if team is None:
             continue
-        for team in client.paginate('%s/invitations/%d/teams' % (base, int(inv['id']))):
-            state = teams.get((team.get('slug') or '').lower())
-            if state is not None:
-                state.members.setdefault(login.lower(), Entry(login, None, PENDING))
+        path = '/orgs/%s/teams/%s/invitations' % (quote_segment(org), quote_segment(team.slug))
+        for inv in client.paginate(path):
+            login = inv.get('login')
+            if login:
+                team.members.setdefault(login.lower(), Entry(login, None, PENDING))
 
 
-def read_org(client, org, own_login=None, with_public=False, gql=None):
+def read_org(client, org, own_login=None, with_public=False, gql=None, roster_teams=None):
     """The :class:`OrgState` of ``org``. ``own_login`` with ``with_public`` also reads whether the
-    token owner's membership is public (``GET /orgs/{org}/public_members/{login}``: 204 or 404)."""
+    token owner's membership is public (``GET /orgs/{org}/public_members/{login}``: 204 or 404).
+    ``roster_teams`` is ``[(slug, exclusive, wanted lower logins)]`` of the teams to be planned:
+    their pending invitations are read only where the plan depends on them."""
     gql = gql or GraphQL(client)
     base = '/orgs/%s' % quote_segment(org)
     members = read_members(client, base, ORG_ROLES)
@@ -200,7 +213,7 @@ def read_org(client, org, own_login=None, with_public=False, gql=None):
         add_invitations(members, invitations)
         failed = [inv.get('login') or inv.get('email') for inv in client.paginate(base + '/failed_invitations')]
     teams = read_teams(gql, org)
-    _add_invitation_teams(client, org, members, teams, invitations)
+    _add_team_invitations(client, org, teams, _teams_to_check(members, invitations, roster_teams))
     public = None
     if with_public and own_login:
         resp = client.request('GET', '%s/public_members/%s' % (base, quote_segment(own_login)), expected=(204, 404))

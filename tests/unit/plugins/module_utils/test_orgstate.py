@@ -58,7 +58,8 @@ def client_for(sim, **kwargs):
 def test_reader_equals_the_model_and_pages_nested_members(sim):
     client = client_for(sim)
     gql = GraphQL(client)
-    state = read_org(client, 'acme', own_login='root', with_public=True, gql=gql)
+    every = [(t['slug'], True, []) for t in big_seed()['orgs'][0]['teams']]
+    state = read_org(client, 'acme', own_login='root', with_public=True, gql=gql, roster_teams=every)
     expected = read(sim.state, 'acme', own='root')
     assert state_view(state) == state_view(expected)
     assert state.public is True and state.failed == ['other']
@@ -70,6 +71,14 @@ def test_reader_equals_the_model_and_pages_nested_members(sim):
     assert len(graphql_calls) == gql.queries == 2
     assert len(state.teams['team-0'].members) == 131
     assert gql.cost == 2
+    # One team invitation list per listed team, since an invitation carries a team.
+    assert len([e for e in sim.log if e.path.endswith('/invitations') and '/teams/' in e.path]) == len(every)
+
+
+def test_team_invitations_are_read_only_where_the_plan_needs_them(sim):
+    state = read_org(client_for(sim), 'acme', roster_teams=[('team-1', False, ['invitee']), ('team-3', False, ['u010'])])
+    assert state.teams['team-1'].members['invitee'].state == 'pending'
+    assert [e.path for e in sim.log if '/teams/' in e.path] == ['/orgs/acme/teams/team-1/invitations']
 
 
 def test_direct_member_also_in_a_child_team_reads_as_direct():
