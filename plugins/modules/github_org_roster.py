@@ -20,7 +20,7 @@ description:
     writes, one request per real change.
   - Removing someone from the organization removes them from its teams, so no team removal is
     sent or counted for them. Check mode returns exactly the writes a real run sends.
-  - Writes come in a safe order: organization promotions and additions first (new owners are
+  - Writes come in a safe order. Organization promotions and additions first (new owners are
     promoted before old ones are demoted), then team additions and promotions, then the public
     membership, then demotions, then removals; the token's own user, if it is demoted or removed
     at all, comes last.
@@ -120,7 +120,7 @@ options:
         default: 25%
       managed_externally:
         description:
-          - The team's members come from an identity provider (team synchronization): it is read
+          - The team's members come from an identity provider (team synchronization). It is read
             and the differences are reported in RV(teams.problems), but nothing is written to it.
         type: bool
         default: false
@@ -157,7 +157,7 @@ notes:
     and C(GET /orgs/{org}/failed_invitations) (not on GHES, which has no invitations), and
     C(GET /orgs/{org}/invitations/{id}/teams) for each invitation that carries teams, every C(Link)
     page followed; then the teams through GraphQL (C(POST /graphql), on GHES C(POST /api/graphql)),
-    50 teams a query with C(members(membership: IMMEDIATE)), teams with more than 100 immediate
+    50 teams a query with the immediate members of each team (C(membership IMMEDIATE)), teams with more than 100 immediate
     members paged on in batched queries. With O(public_membership) also C(GET /user) and
     C(GET /orgs/{org}/public_members/{login}).
   - GraphQL counts points, not requests (each query here costs 1 point on github.com); the module
