@@ -186,8 +186,8 @@ class Write(object):
         return not self == other
 
     def __repr__(self):
-        return '<Write %s%s %s %s %s>' % (self.scope, '/' + self.team if self.team else '', self.change.action,
-                                         self.change.login, self.change.role)
+        where = self.scope + ('/' + self.team if self.team else '')
+        return '<Write %s %s %s %s>' % (where, self.change.action, self.change.login, self.change.role)
 
 
 class TeamPlan(object):
@@ -560,7 +560,7 @@ def export_view(state):
 
     people = list(state.members.values())
     teams = []
-    for key, team in sorted(state.teams.items()):
+    for _key, team in sorted(state.teams.items()):
         entries = list(team.members.values())
         teams.append({'team': team.slug,
                       'maintainers': names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE),
