@@ -12,8 +12,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/, for graphql_contract
 
-from ghsim import Simulator  # noqa: E402
-from graphql_contract import validate_answer, validate_query  # noqa: E402
+from ghsim import Simulator
+from graphql_contract import validate_answer, validate_query
 
 SEED = {
     'users': ['root', 'alice', 'bob', 'carol', 'dave'],
