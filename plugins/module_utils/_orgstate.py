@@ -73,6 +73,9 @@ class ReadError(GitHubError):
     def __init__(self, what, message):
         super().__init__('READ', what, None, message)
 
+    def describe(self):
+        return self.message
+
 
 def follow_up_query(count):
     """A query that pages on the immediate members of ``count`` teams, one alias each."""
