@@ -491,7 +491,7 @@ class GitHubClient(object):
 
     # -- core --------------------------------------------------------------------------------
 
-    def request(self, method, path, json=None, params=None, expected=(200,), verify=None, _auth=None):
+    def request(self, method, path, json=None, params=None, expected=(200,), verify=None, _auth=None, read=False):
         """Send one request and return a :class:`Response` whose status is in ``expected``.
 
         Reads are retried on 502/503/504 and dropped connections. A write that fails that way may or
@@ -503,6 +503,9 @@ class GitHubClient(object):
         ``_auth`` (internal) replaces the session's credentials for this request: the app's JWT for
         the token exchange, which is also the only write re-sent after a connection that never
         opened (refused, unresolvable, connect timeout), since then nothing reached GitHub.
+
+        ``read=True`` marks a POST that changes nothing (a GraphQL query): it is paced and retried
+        like a read, and not counted as a write.
         """
         if self.app is not None and _auth is None:
             self._ensure_installation_token()
@@ -512,7 +515,7 @@ class GitHubClient(object):
         if not self._same_origin(url):
             # Never send the token to another host, whatever a Link header or redirect says.
             raise GitHubError(method, display, None, 'refusing to follow a URL on another host than api_url: %s' % urlsplit(url).netloc)
-        is_write = method in WRITE_METHODS
+        is_write = method in WRITE_METHODS and not read
         resend_unsent = _auth is not None
         # requests sends Content-Length: 0 for a PUT or DELETE without a body, as GitHub requires.
         kwargs_body = {'json': json} if json is not None else {}

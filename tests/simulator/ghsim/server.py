@@ -62,6 +62,9 @@ SECONDARY_DOCS = {
 PRIMARY_MESSAGE = ("API rate limit exceeded for user ID {uid}. If you reach out to GitHub Support for help, "
                    "please include the request ID {rid}.")
 RATE_DOC = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+GHES_GRAPHQL = "/api/graphql"
+GRAPHQL_ROUTE = "/graphql"
+GRAPHQL_DOC = "https://docs.github.com/graphql/guides/forming-calls-with-graphql"
 APP_TOKEN_RE = re.compile(r"^/app/installations/([^/]+)/access_tokens$")
 
 
@@ -182,7 +185,9 @@ class Simulator:
         self._seq = 0
         self._faults: deque[Fault] = deque()
         self._chaos: tuple[float, random.Random, tuple[str, ...], set[str] | None] | None = None
-        self._buckets: dict[str, list[int]] = {}  # login key -> [reset epoch, used]
+        self._buckets: dict[str, list[int]] = {}  # login key (or "graphql:" + key) -> [reset epoch, used]
+        self.graphql_limit = 5000  # GraphQL points an hour per user
+        self.graphql_rate_form = "RATE_LIMITED"  # or "RATE_LIMIT": GitHub's two forms of a spent budget
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -417,6 +422,8 @@ class Simulator:
         app_token = APP_TOKEN_RE.match(api_path) if api_path and method == "POST" else None
         if app_token:
             return self._app_token(app_token.group(1), body, token, rid)
+        if method == "POST" and path == (GHES_GRAPHQL if self.ghes else "/graphql"):
+            return self._graphql(body, token, caller, rid)
         route, params = api_mod.match(method, api_path, self.ghes) if api_path else (None, {})
         template = route.template if route else None
 
@@ -492,6 +499,47 @@ class Simulator:
             out = _Outcome(201, headers, _dumps(data))
         out.route = apps_mod.TOKEN_ROUTE
         return out
+
+    def _graphql(self, body: bytes, token: str | None, caller: Any, rid: str) -> _Outcome:
+        """``POST /graphql`` (GHES: ``/api/graphql``): see graphql.py. Points come from a bucket of
+        their own per user (``graphql_limit`` an hour), as on GitHub."""
+        from . import graphql as graphql_mod
+        if caller is None:
+            out = self._error(401, "Bad credentials" if token else "This endpoint requires you to be authenticated.",
+                              rid, GRAPHQL_DOC)
+            out.route = GRAPHQL_ROUTE
+            return out
+        try:
+            data = json.loads(body) if body.strip() else None
+        except ValueError:
+            data = None
+        key = "graphql:" + caller.key
+        charged: dict[str, tuple[int, int, int, int]] = {}
+
+        def take(cost: int) -> tuple[int, int, int, int] | None:
+            if self.ghes:
+                return (0, 0, 0, 0)
+            now = int(time.time())
+            bucket = self._buckets.get(key)
+            if bucket is None or now >= bucket[0]:
+                bucket = self._buckets[key] = [now + WINDOW, 0]
+            limit = self.graphql_limit
+            if bucket[1] + cost > limit:
+                charged["rate"] = (limit, max(limit - bucket[1], 0), bucket[0], bucket[1])
+                return None
+            bucket[1] += cost
+            charged["rate"] = (limit, limit - bucket[1], bucket[0], bucket[1])
+            return charged["rate"]
+
+        status, payload, _cost = graphql_mod.answer(self.state, caller, data, self.ghes, take, self.graphql_rate_form)
+        headers = self._base_headers(rid)
+        headers["content-type"] = "application/json; charset=utf-8"
+        if not self.ghes and "rate" in charged:
+            limit, remaining, reset, used = charged["rate"]
+            headers.update({"x-ratelimit-limit": str(limit), "x-ratelimit-remaining": str(remaining),
+                            "x-ratelimit-reset": str(reset), "x-ratelimit-used": str(used),
+                            "x-ratelimit-resource": "graphql"})
+        return _Outcome(status, headers, _dumps(payload), route=GRAPHQL_ROUTE)
 
     def _not_found_counted(self, caller: Any, rid: str) -> _Outcome:
         extra = None if self.ghes else self._rate_headers(*self._rate(caller.key, consume=True))

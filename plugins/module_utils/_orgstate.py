@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The bulk reader: the whole membership of one organization in as few requests as GitHub allows,
+as an :class:`._roster.OrgState`.
+
+- REST, 100 a page: the org's owners and members (``GET /orgs/{org}/members?role=admin|member``),
+  its pending invitations and failed invitations (github.com only; GHES has no invitations API),
+  and, only when an invitation carries teams, ``GET /orgs/{org}/teams/{team}/invitations`` of the
+  listed teams whose plan depends on it (exclusive ones, and ones listing a pending invitee).
+- GraphQL: every team with its parent and its *immediate* members and their roles
+  (``members(membership: IMMEDIATE)``, each edge's ``role``), :data:`TEAMS_PER_QUERY` teams a query;
+  a team with more than 100 immediate members is paged on in batched follow-up queries (aliases),
+  each team from its own cursor. REST cannot tell a direct member who is also in a child team from
+  a member only through the child; this can.
+
+Every read a plan depends on must be complete and well-formed: a missing field, an unknown role or
+a count that does not add up raises :class:`ReadError` before anything is planned.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL
+from ansible_collections.gitops.github.plugins.module_utils._lists import (
+    ACTIVE,
+    ORG_ROLES,
+    PENDING,
+    Entry,
+    add_invitations,
+)
+from ansible_collections.gitops.github.plugins.module_utils._listing import read_members
+from ansible_collections.gitops.github.plugins.module_utils._roster import OrgState, TeamState
+
+TEAMS_PER_QUERY = 50
+MEMBERS_PER_PAGE = 100
+FOLLOW_UPS_PER_QUERY = 20
+
+_MEMBER_FIELDS = '''totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { role node { login } }'''
+
+TEAMS_QUERY = '''query($org: String!, $teams: Int!, $after: String) {
+  organization(login: $org) {
+    teams(first: $teams, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        databaseId
+        slug
+        name
+        description
+        privacy
+        parentTeam { slug }
+        members(first: %d, membership: IMMEDIATE) {
+        %s
+        }
+      }
+    }
+  }
+  %s
+}''' % (MEMBERS_PER_PAGE, _MEMBER_FIELDS, RATE_LIMIT_FIELDS)
+
+_ROLES = {'MAINTAINER': 'maintainer', 'MEMBER': 'member'}
+_PRIVACY = {'VISIBLE': 'closed', 'SECRET': 'secret'}
+
+
+class ReadError(GitHubError):
+    """A read that is incomplete or malformed: nothing may be planned on it."""
+
+    def __init__(self, what, message):
+        super().__init__('READ', what, None, message)
+
+    def describe(self):
+        return self.message
+
+
+def follow_up_query(count):
+    """A query that pages on the immediate members of ``count`` teams, one alias each."""
+    params = ['$org: String!'] + ['$s%d: String!, $c%d: String' % (i, i) for i in range(count)]
+    parts = []
+    for i in range(count):
+        parts.append('t%d: team(slug: $s%d) {\n      members(first: %d, after: $c%d, membership: IMMEDIATE) {\n        %s\n      }\n    }'
+                     % (i, i, MEMBERS_PER_PAGE, i, _MEMBER_FIELDS))
+    return 'query(%s) {\n  organization(login: $org) {\n    %s\n  }\n  %s\n}' % (
+        ', '.join(params), '\n    '.join(parts), RATE_LIMIT_FIELDS)
+
+
+def _need(value, kind, what):
+    if not isinstance(value, kind) or (kind is str and not value):
+        raise ReadError(what, 'the GraphQL answer is incomplete: %s is missing or malformed' % what)
+    return value
+
+
+def _members_page(conn, where, members):
+    """Add one page of a ``members`` connection to ``members``; returns ``(has_next, end_cursor, total)``."""
+    _need(conn, dict, where + '.members')
+    for edge in _need(conn.get('edges'), list, where + '.members.edges'):
+        _need(edge, dict, where + '.members.edges[]')
+        role = _ROLES.get(edge.get('role'))
+        if role is None:
+            raise ReadError(where, 'the GraphQL answer has an unknown team role %r' % (edge.get('role'),))
+        login = _need((edge.get('node') or {}).get('login'), str, where + '.members.edges[].node.login')
+        members[login.lower()] = Entry(login, role, ACTIVE)
+    info = _need(conn.get('pageInfo'), dict, where + '.members.pageInfo')
+    total = _need(conn.get('totalCount'), int, where + '.members.totalCount')
+    has_next = _need(info.get('hasNextPage'), bool, where + '.members.pageInfo.hasNextPage')
+    cursor = info.get('endCursor')
+    if has_next:
+        _need(cursor, str, where + '.members.pageInfo.endCursor')
+    return has_next, cursor, total
+
+
+def read_teams(gql, org):
+    """``{lower slug: TeamState}`` of every team the token can see, immediate members only."""
+    teams = {}
+    parents = {}
+    todo = []  # (slug, cursor, total) of teams with more members to page
+    after = None
+    expected = None
+    while True:
+        data = gql.query(TEAMS_QUERY, {'org': org, 'teams': TEAMS_PER_QUERY, 'after': after})
+        organization = data.get('organization')
+        if organization is None:
+            raise ReadError('organization', 'organization %s was not found, or the token cannot see it' % org)
+        conn = _need(organization.get('teams'), dict, 'organization.teams')
+        total = _need(conn.get('totalCount'), int, 'organization.teams.totalCount')
+        expected = total if expected is None else expected
+        for node in _need(conn.get('nodes'), list, 'organization.teams.nodes'):
+            _need(node, dict, 'organization.teams.nodes[]')
+            slug = _need(node.get('slug'), str, 'team.slug')
+            where = 'team %s' % slug
+            members = {}
+            has_next, cursor, count = _members_page(node.get('members'), where, members)
+            parent = node.get('parentTeam')
+            team = TeamState(slug, node.get('databaseId'), (parent or {}).get('slug'), node.get('name'),
+                             node.get('description'), _PRIVACY.get(node.get('privacy')), members)
+            teams[slug.lower()] = team
+            parents[slug.lower()] = team.parent
+            if has_next:
+                todo.append((slug, cursor, count))
+            elif len(members) != count:
+                raise ReadError(where, 'the GraphQL answer lists %d of %d immediate members' % (len(members), count))
+        info = _need(conn.get('pageInfo'), dict, 'organization.teams.pageInfo')
+        if not _need(info.get('hasNextPage'), bool, 'organization.teams.pageInfo.hasNextPage'):
+            break
+        after = _need(info.get('endCursor'), str, 'organization.teams.pageInfo.endCursor')
+    if len(teams) != expected:
+        raise ReadError('organization.teams', 'the teams changed while they were read (%d of %d); run again'
+                        % (len(teams), expected))
+    while todo:
+        batch, todo = todo[:FOLLOW_UPS_PER_QUERY], todo[FOLLOW_UPS_PER_QUERY:]
+        variables = {'org': org}
+        for i, (slug, cursor, _total) in enumerate(batch):
+            variables['s%d' % i] = slug
+            variables['c%d' % i] = cursor
+        data = gql.query(follow_up_query(len(batch)), variables)
+        organization = data.get('organization')
+        if organization is None:
+            raise ReadError('organization', 'organization %s was not found, or the token cannot see it' % org)
+        for i, (slug, _cursor, total) in enumerate(batch):
+            node = organization.get('t%d' % i)
+            where = 'team %s' % slug
+            if node is None:
+                raise ReadError(where, 'team %s disappeared while it was read; run again' % slug)
+            team = teams[slug.lower()]
+            has_next, cursor, count = _members_page(node.get('members'), where, team.members)
+            if count != total:
+                raise ReadError(where, 'the members of team %s changed while they were read; run again' % slug)
+            if has_next:
+                todo.append((slug, cursor, total))
+            elif len(team.members) != total:
+                raise ReadError(where, 'the GraphQL answer lists %d of %d immediate members'
+                                % (len(team.members), total))
+    return teams
+
+
+def _teams_to_check(members, invitations, roster_teams):
+    """The slugs of the listed teams whose pending invitations the plan depends on: none when no
+    invitation carries a team; else the exclusive teams (their unlisted invitations are cancelled)
+    and the teams that list someone whose organization invitation is pending."""
+    if not any(inv.get('team_count') for inv in invitations):
+        return []
+    if roster_teams is None:
+        return None  # every team
+    pending = set(k for k, e in members.items() if e.state == PENDING)
+    return [slug for slug, exclusive, wanted in roster_teams or () if exclusive or pending.intersection(wanted)]
+
+
+def _add_team_invitations(client, org, teams, slugs):
+    """Pending team entries from ``GET /orgs/{org}/teams/{team}/invitations``. GitHub's invitation
+    objects do not say the team role, so the entry's role is ``None`` (judged once accepted)."""
+    for slug in (sorted(teams) if slugs is None else slugs):
+        team = teams.get(slug.lower())
+        if team is None:
+            continue
+        path = '/orgs/%s/teams/%s/invitations' % (quote_segment(org), quote_segment(team.slug))
+        for inv in client.paginate(path):
+            login = inv.get('login')
+            if login:
+                team.members.setdefault(login.lower(), Entry(login, None, PENDING))
+
+
+def read_org(client, org, own_login=None, with_public=False, gql=None, roster_teams=None):
+    """The :class:`OrgState` of ``org``. ``own_login`` with ``with_public`` also reads whether the
+    token owner's membership is public (``GET /orgs/{org}/public_members/{login}``: 204 or 404).
+    ``roster_teams`` is ``[(slug, exclusive, wanted lower logins)]`` of the teams to be planned:
+    their pending invitations are read only where the plan depends on them; ``None`` reads those
+    of every team (for an export), when any invitation carries teams."""
+    gql = gql or GraphQL(client)
+    base = '/orgs/%s' % quote_segment(org)
+    members = read_members(client, base, ORG_ROLES)
+    invitations = []
+    failed = []
+    if not client.is_ghes:
+        invitations = list(client.paginate(base + '/invitations'))
+        add_invitations(members, invitations)
+        failed = [inv.get('login') or inv.get('email') for inv in client.paginate(base + '/failed_invitations')]
+    teams = read_teams(gql, org)
+    _add_team_invitations(client, org, teams, _teams_to_check(members, invitations, roster_teams))
+    public = None
+    if with_public and own_login:
+        resp = client.request('GET', '%s/public_members/%s' % (base, quote_segment(own_login)), expected=(204, 404))
+        public = resp.status == 204
+    return OrgState(org, members, teams, public=public, ghes=client.is_ghes, failed=[f for f in failed if f])

@@ -1,0 +1,690 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Pure planning for the whole membership of one organization: no I/O.
+
+:class:`OrgState` is what the bulk reader (:mod:`._orgstate`) found: the org's members and pending
+invitations, and each team's *immediate* members and pending invitations (its members through child
+teams apart). :class:`Roster` is what the user asked for (one ``membership_orgs`` entry).
+:func:`plan_roster` turns both into one :class:`RosterPlan`: the ordered writes for the whole org,
+with the cascade (removing someone from the org removes them from its teams, so no team write is
+planned for them) and what each team leaves alone. :func:`guard_problems` checks the removal
+budgets, ``min_owners`` and the token's own user on that whole plan, before the first write.
+:func:`execute` makes the writes in order with a caller's ``write`` function, and
+:func:`predict` folds them into the state the way GitHub does, so check mode and the real run
+share every step.
+
+The order of writes is safe by construction: organization promotions and additions first (new
+owners are promoted before any old owner is demoted), then team additions and promotions, then the
+public membership, then demotions (organization, then teams), then removals (teams, then the
+organization).
+"""
+
+from __future__ import annotations
+
+from ansible_collections.gitops.github.plugins.module_utils._lists import (
+    ACTIVE,
+    ADD,
+    ORG_ROLES,
+    PENDING,
+    REMOVE,
+    ROLE,
+    TEAM_ROLES,
+    Entry,
+    label,
+    plan_members,
+    removal_limit,
+)
+
+ORG = 'org'
+HIDDEN_ROLE = 'hidden by the owner role'
+TEAM = 'team'
+PUBLIC = 'public'
+DEFAULT_MAX_REMOVALS = '25%'
+
+# The phases of the write order (see the module docstring).
+# The token's own user is demoted or removed last ('self'), so the writes before it keep its rights.
+_PHASES = ('org-promote', 'org-add', 'team-add', 'public', 'org-demote', 'team-demote', 'team-remove', 'org-remove',
+           'self')
+
+
+class TeamState(object):
+    """One team as read: ``members`` is ``{key: Entry}`` of its immediate members (active) and its
+    pending invitations; ``parent`` is the parent's slug. The members it shows only through a child
+    team come from the tree (:meth:`OrgState.child_members`)."""
+
+    def __init__(self, slug, team_id=None, parent=None, name=None, description=None, privacy=None, members=None):
+        self.slug = slug
+        self.team_id = team_id
+        self.parent = parent
+        self.name = name
+        self.description = description
+        self.privacy = privacy
+        self.members = dict(members or {})
+
+    @property
+    def key(self):
+        return self.slug.lower()
+
+    def copy(self):
+        return TeamState(self.slug, self.team_id, self.parent, self.name, self.description, self.privacy, self.members)
+
+
+class OrgState(object):
+    """One organization as read. ``members`` is ``{key: Entry}`` (owners as ``admin``, members,
+    pending invitations with their role); ``teams`` is ``{lower slug: TeamState}``; ``public`` is
+    whether the token's own membership is public (``None`` when not read); ``ghes`` says new
+    members join at once (GitHub Enterprise Server has no invitations)."""
+
+    def __init__(self, org, members=None, teams=None, public=None, ghes=False, failed=()):
+        self.org = org
+        self.members = dict(members or {})
+        self.teams = dict(teams or {})
+        self.public = public
+        self.ghes = ghes
+        self.failed = list(failed)
+
+    def copy(self):
+        return OrgState(self.org, self.members, dict((k, t.copy()) for k, t in self.teams.items()),
+                        self.public, self.ghes, self.failed)
+
+    def active_owners(self):
+        return sorted(k for k, e in self.members.items() if e.role == 'admin' and e.state == ACTIVE)
+
+    def descendants(self, key):
+        """The teams below team ``key`` (lower slug), children first."""
+        children = {}
+        for team in self.teams.values():
+            if team.parent:
+                children.setdefault(team.parent.lower(), []).append(team)
+        out = []
+        todo = list(children.get(key, []))
+        seen = set([key])
+        while todo:
+            team = todo.pop(0)
+            if team.key in seen:
+                continue
+            seen.add(team.key)
+            out.append(team)
+            todo.extend(children.get(team.key, []))
+        return out
+
+    def child_members(self, key):
+        """``{key: login}`` of the active members of the teams below team ``key``: GitHub shows
+        them as members of it too, and it cannot remove them."""
+        out = {}
+        for team in self.descendants(key):
+            for k, entry in team.members.items():
+                if entry.state == ACTIVE:
+                    out.setdefault(k, entry.login)
+        return out
+
+
+class TeamWanted(object):
+    """One ``teams`` entry: ``wanted`` comes from :func:`._lists.collect_wanted` with the team roles."""
+
+    def __init__(self, slug, wanted, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, managed_externally=False,
+                 settings=None):
+        self.slug = slug
+        self.wanted = wanted
+        self.exclusive = exclusive
+        self.max_removals = max_removals
+        self.managed_externally = managed_externally
+        self.settings = dict(settings or {})  # name, description, privacy, parent: compared, not written
+
+    @property
+    def key(self):
+        return self.slug.lower()
+
+
+class Roster(object):
+    """One organization as the user wants it. ``wanted`` is ``None`` when neither owners nor
+    members are given (then only the teams are managed)."""
+
+    def __init__(self, org, wanted=None, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, min_owners=1,
+                 allow_self=False, public_membership=None, teams=()):
+        self.org = org
+        self.wanted = wanted
+        self.exclusive = exclusive
+        self.max_removals = max_removals
+        self.min_owners = min_owners
+        self.allow_self = allow_self
+        self.public_membership = public_membership
+        self.teams = list(teams)
+
+
+class Write(object):
+    """One write of the plan: ``scope`` is ``org``, ``team`` (with ``team`` the slug) or ``public``;
+    ``change`` is a :class:`._lists.Change` (for ``public``: ``action`` is ``add`` or ``remove``)."""
+
+    __slots__ = ('scope', 'team', 'change', 'phase')
+
+    def __init__(self, scope, change, team=None, phase=None):
+        self.scope = scope
+        self.team = team
+        self.change = change
+        self.phase = phase
+
+    @property
+    def action(self):
+        return self.change.action
+
+    @property
+    def login(self):
+        return self.change.login
+
+    def as_dict(self):
+        return {'scope': self.scope, 'team': self.team, 'action': self.change.action, 'login': self.change.login,
+                'role': self.change.role}
+
+    def __eq__(self, other):
+        return isinstance(other, Write) and self.as_dict() == other.as_dict()
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __repr__(self):
+        where = self.scope + ('/' + self.team if self.team else '')
+        return '<Write %s %s %s %s>' % (where, self.change.action, self.change.login, self.change.role)
+
+
+class TeamPlan(object):
+    """What one team's part of the plan does and leaves alone."""
+
+    def __init__(self, slug, writes=(), inherited=(), owners_kept=(), left_with_org=(), problems=(),
+                 managed_externally=False, current_count=0):
+        self.slug = slug
+        self.writes = list(writes)
+        self.inherited = list(inherited)          # unlisted members only through a child team
+        self.owners_kept = list(owners_kept)      # owners listed as members (GitHub shows maintainers)
+        self.left_with_org = list(left_with_org)  # removed by the organization removal (cascade)
+        self.problems = list(problems)
+        self.managed_externally = managed_externally
+        self.current_count = current_count
+
+
+class RosterPlan(object):
+    """The ordered writes for the whole organization, and each part's report."""
+
+    def __init__(self, before, roster, writes, teams, problems=()):
+        self.before = before
+        self.roster = roster
+        self.writes = list(writes)
+        self.teams = teams  # {lower slug: TeamPlan}, in the order of roster.teams
+        self.problems = list(problems)
+
+    @property
+    def changed(self):
+        return bool(self.writes)
+
+    def of(self, scope, action=None, team=None):
+        return [w for w in self.writes if w.scope == scope and (action is None or w.action == action)
+                and (team is None or (w.team or '').lower() == team.lower())]
+
+
+# ---------------------------------------------------------------------------------------------
+# planning
+
+
+def _is_demotion(change, top):
+    return change.action == ROLE and change.before is not None and change.before.role == top and change.role != top
+
+
+def _phase(scope, change):
+    if scope == ORG:
+        if change.action == REMOVE:
+            return 'org-remove'
+        if _is_demotion(change, 'admin'):
+            return 'org-demote'
+        return 'org-promote' if change.role == 'admin' else 'org-add'
+    if change.action == REMOVE:
+        return 'team-remove'
+    if _is_demotion(change, 'maintainer'):
+        return 'team-demote'
+    return 'team-add'
+
+
+def owners_after(state, org_changes):
+    """Lower-case logins of the active owners once ``org_changes`` are made."""
+    owners = set(state.active_owners())
+    for change in org_changes:
+        if change.action == REMOVE or (change.action == ROLE and change.role != 'admin'):
+            owners.discard(change.key)
+        elif change.action == ROLE and change.role == 'admin' and change.before.state == ACTIVE:
+            owners.add(change.key)
+        elif change.action == ADD and change.role == 'admin' and state.ghes:
+            owners.add(change.key)
+    return owners
+
+
+def _setting_problems(team, wanted):
+    problems = []
+    for key in ('name', 'description', 'privacy', 'parent'):
+        want = wanted.settings.get(key)
+        if want is None:
+            continue
+        have = getattr(team, key)
+        same = (have or '').lower() == want.lower() if key == 'parent' else have == want
+        if not same:
+            problems.append('team %s: %s is %r, the file says %r (team settings are not changed by this version)'
+                            % (team.slug, key, have, want))
+    return problems
+
+
+def plan_roster(state, roster, own_login=None):
+    """The whole plan from ``state`` (:class:`OrgState`) to ``roster`` (:class:`Roster`).
+
+    ``own_login`` (the token's user, when known) only moves that user's own demotions and removals
+    to the very end, teams first, so that every other write is made while the token still has the
+    rights it needs.
+
+    Raises nothing; a team of the file that does not exist is a problem in ``plan.problems``
+    (the caller fails before any write when there are problems).
+    """
+    problems = []
+    org_changes = []
+    if roster.wanted is not None:
+        org_changes = plan_members(state.members, roster.wanted, ORG_ROLES, roster.exclusive).changes
+    removed_from_org = set(c.key for c in org_changes if c.action == REMOVE)
+    owners = owners_after(state, org_changes)
+    # Owners demoted now: every team shows them as maintainer, their own team role is hidden.
+    demoted = set(c.key for c in org_changes if _is_demotion(c, 'admin') and c.before.state == ACTIVE)
+
+    writes = [Write(ORG, c, phase=_phase(ORG, c)) for c in org_changes]
+    team_plans = {}
+    for wanted in roster.teams:
+        team = state.teams.get(wanted.key)
+        if team is None:
+            problems.append('team %s does not exist in %s (create it first; renaming from previously is not '
+                            'supported by this version)' % (wanted.slug, state.org))
+            team_plans[wanted.key] = TeamPlan(wanted.slug, problems=['does not exist'])
+            continue
+        current = dict(team.members)
+        # Members only through a child team are shown by GitHub but cannot be removed from here.
+        for key, login in state.child_members(wanted.key).items():
+            if key not in current:
+                current[key] = Entry(login, 'member', ACTIVE, inherited=True)
+        # A listed user only seen through a child team is made an immediate member.
+        plan_current = dict((k, e) for k, e in current.items() if not (e.inherited and k in wanted.wanted))
+        for key in demoted:
+            entry = plan_current.get(key)
+            if entry is not None and key in wanted.wanted and entry.state == ACTIVE and not entry.inherited:
+                # Write the wanted role once: after the demotion GitHub shows the real one.
+                plan_current[key] = entry.copy(role=HIDDEN_ROLE)
+        plan = plan_members(plan_current, wanted.wanted, TEAM_ROLES, wanted.exclusive, owners=owners)
+        team_problems = _setting_problems(team, wanted)
+        left = []
+        kept = []
+        for change in plan.changes:
+            if change.key in removed_from_org:
+                if change.action == REMOVE:
+                    left.append(change.login)
+                continue  # the organization removal takes them out of every team
+            kept.append(change)
+        tplan = TeamPlan(team.slug, inherited=plan.inherited, owners_kept=plan.owners_kept, left_with_org=left,
+                         managed_externally=wanted.managed_externally, current_count=len(team.members))
+        if wanted.managed_externally:
+            for change in kept:
+                team_problems.append('team %s is managed externally: not %s' % (team.slug, _describe(change)))
+        else:
+            tplan.writes = [Write(TEAM, c, team=team.slug, phase=_phase(TEAM, c)) for c in kept]
+            writes.extend(tplan.writes)
+        tplan.problems = team_problems
+        team_plans[wanted.key] = tplan
+
+    if roster.public_membership is not None and state.public is not None and roster.public_membership != state.public:
+        writes.append(Write(PUBLIC, _PublicChange(roster.public_membership), phase='public'))
+
+    own = (own_login or '').lower()
+    for write in writes:
+        if own and write.scope != PUBLIC and write.change.key == own and write.phase in (
+                'org-demote', 'team-demote', 'team-remove', 'org-remove'):
+            write.phase = 'self'
+    order = dict((name, i) for i, name in enumerate(_PHASES))
+    writes.sort(key=lambda w: (order[w.phase], w.scope == ORG if w.phase == 'self' else False))  # stable: keeps the role and login order inside a phase
+    return RosterPlan(state, roster, writes, team_plans, problems)
+
+
+class _PublicChange(object):
+    """Publicize (``add``) or conceal (``remove``) the token owner's own membership."""
+
+    __slots__ = ('action', 'login', 'role', 'before')
+
+    def __init__(self, public):
+        self.action = ADD if public else REMOVE
+        self.login = None
+        self.role = None
+        self.before = None
+
+    @property
+    def key(self):
+        return None
+
+
+def _describe(change):
+    if change.action == ADD:
+        return 'adding %s as %s' % (change.login, change.role)
+    if change.action == REMOVE:
+        return 'removing %s' % change.login
+    return 'changing %s to %s' % (change.login, change.role)
+
+
+# ---------------------------------------------------------------------------------------------
+# guards
+
+
+def needs_own_login(plan):
+    """Whether the guards need the token's login: only a removal or a demotion can hit the
+    token's own user, so a plan without either needs no ``GET /user``."""
+    return any(w.scope != PUBLIC and (w.action == REMOVE or w.phase in ('org-demote', 'team-demote'))
+               for w in plan.writes)
+
+
+def guard_problems(plan, own_login=None):
+    """Why the whole ``plan`` must not start (``[]`` when it may): the organization's and each
+    team's ``max_removals`` (counted on the cascaded plan: a team removal the organization removal
+    makes is not counted), ``min_owners`` (active owners after the plan; pending owners do not
+    count), and removing or demoting ``own_login`` (the token's user; ``None`` for a GitHub App)
+    without ``allow_self``."""
+    roster = plan.roster
+    state = plan.before
+    problems = []
+    org_removals = plan.of(ORG, REMOVE)
+    limit = removal_limit(roster.max_removals, len(state.members))
+    if len(org_removals) > limit:
+        problems.append('Refusing to remove %d of the %d members and invitations of %s: max_removals=%s allows %d. '
+                        'Check the lists, or raise max_removals if you mean it'
+                        % (len(org_removals), len(state.members), state.org, roster.max_removals, limit))
+    for wanted in roster.teams:
+        tplan = plan.teams.get(wanted.key)
+        if tplan is None:
+            continue
+        removals = [w for w in tplan.writes if w.action == REMOVE]
+        limit = removal_limit(wanted.max_removals, tplan.current_count)
+        if len(removals) > limit:
+            problems.append('Refusing to remove %d of the %d members and invitations of team %s in %s: max_removals=%s '
+                            'allows %d. Check the lists, or raise max_removals if you mean it'
+                            % (len(removals), tplan.current_count, tplan.slug, state.org, wanted.max_removals, limit))
+    org_changes = [w.change for w in plan.of(ORG)]
+    before_owners = state.active_owners()
+    after_owners = owners_after(state, org_changes)
+    if len(after_owners) < roster.min_owners and len(after_owners) < len(before_owners):
+        problems.append('Refusing a plan that leaves %s with %d active owner(s): min_owners=%d (pending owners do '
+                        'not count). List more owners, or lower min_owners if you mean it'
+                        % (state.org, len(after_owners), roster.min_owners))
+    own = (own_login or '').lower()
+    if own and not roster.allow_self:
+        for write in plan.writes:
+            change = write.change
+            if write.scope == PUBLIC or change.key != own:
+                continue
+            if change.action == REMOVE or write.phase in ('org-demote', 'team-demote') or (
+                    write.phase == 'self' and _is_demotion(change, 'admin' if write.scope == ORG else 'maintainer')):
+                where = state.org if write.scope == ORG else 'team %s in %s' % (write.team, state.org)
+                problems.append('Refusing to %s %s, the user this token belongs to, in %s: list them as %s, or set '
+                                'allow_self=true if you mean it'
+                                % ('remove' if change.action == REMOVE else 'demote', change.login, where,
+                                   'admin' if write.scope == ORG else 'maintainer'))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# folding writes into the state
+
+
+def new_state_of(state, write):
+    """What GitHub makes of an addition: an organization addition is an invitation on github.com
+    (at once a member on GHES); a team addition makes an active organization member an active
+    team member, and anyone else pending (GitHub invites them with the team)."""
+    if state.ghes:
+        return ACTIVE
+    if write.scope == ORG:
+        return PENDING
+    entry = state.members.get(write.change.key)
+    return ACTIVE if entry is not None and entry.state == ACTIVE else PENDING
+
+
+def _shown_team_role(state, key, role):
+    """GitHub shows an active organization owner as maintainer of every team they are in."""
+    entry = state.members.get(key)
+    return 'maintainer' if entry is not None and entry.role == 'admin' and entry.state == ACTIVE else role
+
+
+def predict(state, write, server_state=None):
+    """Fold one done (``server_state`` from GitHub's answer) or predicted write into ``state``.
+
+    An owner's team entries show ``maintainer``; once an owner is demoted GitHub shows their own
+    team role again, which no read could see before: those entries get the role ``None``
+    (unknown) until the next read.
+    """
+    change = write.change
+    if write.scope == PUBLIC:
+        state.public = change.action == ADD
+        return state
+    key = change.key
+    if write.scope == ORG:
+        target = state.members
+    else:
+        target = state.teams[write.team.lower()].members
+    if change.action == REMOVE:
+        target.pop(key, None)
+        if write.scope == ORG:
+            for team in state.teams.values():
+                team.members.pop(key, None)
+        return state
+    before = target.get(key) or change.before
+    if change.action == ADD:
+        role = change.role if write.scope == ORG else _shown_team_role(state, key, change.role)
+        target[key] = Entry(change.login, role, server_state or new_state_of(state, write))
+        if write.scope == TEAM and key not in state.members:
+            # Adding a non-member to a team invites them to the organization (GHES: adds them).
+            state.members[key] = Entry(change.login, 'member', ACTIVE if state.ghes else PENDING)
+    else:
+        role = change.role if write.scope == ORG else _shown_team_role(state, key, change.role)
+        target[key] = before.copy(role=role, state=server_state or before.state, inherited=False)
+    if write.scope == ORG and change.action == ROLE and target[key].state == ACTIVE:
+        was_owner = before.role == 'admin' and before.state == ACTIVE
+        for team in state.teams.values():
+            entry = team.members.get(key)
+            if entry is None or entry.state != ACTIVE:
+                continue
+            if change.role == 'admin':
+                team.members[key] = entry.copy(role='maintainer')
+            elif was_owner:
+                team.members[key] = entry.copy(role=None)
+    return state
+
+
+class Incomplete(Exception):
+    """A write failed after ``done`` (the writes already made); ``state`` includes them."""
+
+    def __init__(self, error, write, done, state):
+        super().__init__(str(error))
+        self.error = error
+        self.write = write
+        self.done = done
+        self.state = state
+
+
+def execute(plan, write, errors=(Exception,)):
+    """Make ``plan``'s writes in order with ``write(Write)`` (returns the state GitHub answered, or
+    ``None``; in check mode the caller passes a ``write`` that sends nothing). Returns ``(done,
+    state)``; raises :class:`Incomplete` on the first failure of a type in ``errors``."""
+    state = plan.before.copy()
+    done = []
+    for item in plan.writes:
+        try:
+            server_state = write(item)
+        except errors as exc:
+            raise Incomplete(exc, item, done, state) from exc
+        predict(state, item, server_state)
+        done.append(item)
+    return done, state
+
+
+# ---------------------------------------------------------------------------------------------
+# reporting
+
+
+def _view(members):
+    return dict((e.login, label(e)) for _k, e in sorted(members.items()))
+
+
+def state_view(state, team_keys=None):
+    """``{org: {login: label}, teams: {slug: {login: label}}, public}`` for ``diff``: the org's
+    members and invitations and each managed team's immediate members, invitations and (marked
+    ``(inherited)``) the members it shows through a child team."""
+    teams = {}
+    for key, team in sorted(state.teams.items()):
+        if team_keys is not None and key not in team_keys:
+            continue
+        members = dict(team.members)
+        for k, login in state.child_members(key).items():
+            members.setdefault(k, Entry(login, 'member', ACTIVE, inherited=True))
+        teams[team.slug] = _view(members)
+    view = {'org': _view(state.members), 'teams': teams}
+    if state.public is not None:
+        view['public'] = state.public
+    return view
+
+
+def export_view(state):
+    """The organization as it is, in the role's input format: owners and members (pending
+    invitations among them, by their role) and each team's immediate maintainers and members
+    (pending team invitations as members, since GitHub does not say their team role). Invitations
+    by e-mail, failed invitations and members only through a child team are left out."""
+    def names(entries):
+        return sorted((e.login for e in entries), key=lambda login: (login.lower(), login))
+
+    people = list(state.members.values())
+    teams = []
+    for _key, team in sorted(state.teams.items()):
+        entries = list(team.members.values())
+        teams.append({'team': team.slug,
+                      'maintainers': names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE),
+                      'members': names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))})
+    return {'org': state.org, 'owners': names(e for e in people if e.role == 'admin'),
+            'members': names(e for e in people if e.role != 'admin'), 'teams': teams}
+
+
+def _lists(done, after_members):
+    return {
+        'added': [w.login for w in done if w.action == ADD],
+        'removed': [w.login for w in done if w.action == REMOVE],
+        'role_changed': [w.login for w in done if w.action == ROLE],
+        'pending': sorted((e.login for e in after_members.values() if e.state == PENDING), key=str.lower),
+    }
+
+
+def report(plan, done, after):
+    """The result: ``changes`` (ordered writes as dicts), ``org`` and ``teams`` sections with
+    ``added``, ``removed``, ``role_changed``, ``pending``, ``inherited``, ``problems``, and ``diff``."""
+    org_done = [w for w in done if w.scope == ORG]
+    org = _lists(org_done, after.members)
+    org.update(inherited=[], problems=list(plan.problems), failed_invitations=list(after.failed))
+    teams = {}
+    for key, tplan in plan.teams.items():
+        team_after = after.teams.get(key)
+        t_done = [w for w in done if w.scope == TEAM and w.team.lower() == key]
+        section = _lists(t_done, team_after.members if team_after else {})
+        problems = list(tplan.problems)
+        for login in tplan.owners_kept:
+            problems.append('%s is an organization owner: GitHub shows owners as maintainers of every team they are '
+                            'in, so they are left as they are' % login)
+        section.update(inherited=list(tplan.inherited), problems=problems, left_with_org=list(tplan.left_with_org),
+                       managed_externally=tplan.managed_externally)
+        teams[tplan.slug] = section
+    public = [w for w in done if w.scope == PUBLIC]
+    keys = set(plan.teams)
+    return {
+        'changes': [w.as_dict() for w in done],
+        'org': org,
+        'teams': teams,
+        'public': after.public,
+        'public_changed': bool(public),
+        'diff': {'before': state_view(plan.before, keys), 'after': state_view(after, keys)},
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# input
+
+
+def _logins(value, where, problems, validate):
+    """The logins of one list option: each must be a string (a number or a mapping is refused,
+    never converted)."""
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)):
+        problems.append('%s must be a list of logins, got %s' % (where, type(value).__name__))
+        return []
+    out = []
+    for item in value:
+        if isinstance(item, dict):
+            problems.append('%s: person mappings (%s) are not supported by this version; give the login as a string'
+                            % (where, ', '.join(sorted(str(k) for k in item)) or 'empty'))
+            continue
+        problem = validate(item, '%s entry' % where) if validate else None
+        if problem:
+            problems.append(problem)
+            continue
+        out.append(item)
+    return out
+
+
+def roster_from_params(params, validate_login=None):
+    """``(Roster, problems)`` from the options of one ``membership_orgs`` entry, already type
+    converted by Ansible's argument spec (booleans follow Ansible's rules there). Pure:
+    ``validate_login(value, what)`` returns a problem text or ``None``."""
+    from ansible_collections.gitops.github.plugins.module_utils._lists import collect_wanted, parse_max_removals
+
+    problems = []
+
+    def check_removals(value, where):
+        try:
+            parse_max_removals(value)
+        except ValueError as exc:
+            problems.append('%s: %s' % (where, exc))
+
+    max_removals = params.get('max_removals')
+    max_removals = DEFAULT_MAX_REMOVALS if max_removals is None else max_removals
+    check_removals(max_removals, 'max_removals')
+    min_owners = params.get('min_owners')
+    min_owners = 1 if min_owners is None else min_owners
+    if isinstance(min_owners, bool) or not isinstance(min_owners, int) or min_owners < 0:
+        problems.append('min_owners must be a whole number of 0 or more, got %r' % (min_owners,))
+        min_owners = 1
+    owners = _logins(params.get('owners'), 'owners', problems, validate_login)
+    members = _logins(params.get('members'), 'members', problems, validate_login)
+    wanted = None
+    if owners is not None or members is not None:
+        wanted, dup = collect_wanted([('admin', owners or []), ('member', members or [])])
+        problems.extend(dup)
+    teams = []
+    seen = {}
+    for index, entry in enumerate(params.get('teams') or []):
+        slug = entry.get('team')
+        where = 'teams[%d] (%s)' % (index, slug)
+        if slug in seen:
+            problems.append('team %s is listed twice (teams[%d] and teams[%d])' % (slug, seen[slug], index))
+            continue
+        seen[slug] = index
+        maint = _logins(entry.get('maintainers'), where + '.maintainers', problems, validate_login) or []
+        mem = _logins(entry.get('members'), where + '.members', problems, validate_login) or []
+        team_wanted, dup = collect_wanted([('maintainer', maint), ('member', mem)])
+        problems.extend('%s: %s' % (where, p) for p in dup)
+        if wanted is not None:
+            for key, (login, _role) in team_wanted.items():
+                if key not in wanted:
+                    problems.append('%s: %s is not one of the organization\'s owners or members' % (where, login))
+        team_removals = entry.get('max_removals')
+        team_removals = DEFAULT_MAX_REMOVALS if team_removals is None else team_removals
+        check_removals(team_removals, where + '.max_removals')
+        settings = dict((k, entry.get(k)) for k in ('name', 'description', 'privacy', 'parent') if entry.get(k) is not None)
+        teams.append(TeamWanted(slug, team_wanted, bool(entry.get('exclusive')), team_removals,
+                                bool(entry.get('managed_externally')), settings))
+    roster = Roster(params.get('org'), wanted, bool(params.get('exclusive')), max_removals, min_owners,
+                    bool(params.get('allow_self')), params.get('public_membership'), teams)
+    return roster, problems
