@@ -352,16 +352,26 @@ def membership_roster_results(registered):
             added, removed, role_changed = _roster_entries(org_changes, before.get('org'), after.get('org'))
             targets.append({'kind': 'org', 'org': org, 'team': None, 'name': org, 'changed': bool(org_changes),
                             'added': added, 'removed': removed, 'role_changed': role_changed,
-                            'pending': list((result.get('org') or {}).get('pending') or []), 'public': None})
+                            'pending': list((result.get('org') or {}).get('pending') or []), 'public': None,
+                            # Additions no apply can make (check mode looked them up): listed apart.
+                            'problems': list(result.get('impossible') or [])})
         for slug, section in sorted((result.get('teams') or {}).items()):
             team_changes = [c for c in changes if c.get('scope') == 'team' and (c.get('team') or '').lower() == slug.lower()]
             added, removed, role_changed = _roster_entries(team_changes, (before.get('teams') or {}).get(slug),
                                                            (after.get('teams') or {}).get(slug))
-            targets.append({'kind': 'team', 'org': org, 'team': slug, 'name': '%s/%s' % (org, slug),
-                            'changed': bool(team_changes), 'added': added, 'removed': removed,
-                            'role_changed': role_changed, 'pending': list(section.get('pending') or []),
-                            'public': None, 'inherited': list(section.get('inherited') or []),
-                            'left_with_org': list(section.get('left_with_org') or [])})
+            target = {'kind': 'team', 'org': org, 'team': slug, 'name': '%s/%s' % (org, slug),
+                      'changed': bool(team_changes), 'added': added, 'removed': removed,
+                      'role_changed': role_changed, 'pending': list(section.get('pending') or []),
+                      'public': None, 'inherited': list(section.get('inherited') or []),
+                      'left_with_org': list(section.get('left_with_org') or []),
+                      'managed_externally': bool(section.get('managed_externally'))}
+            if target['managed_externally']:
+                # Read and never written: what the lists call for is drift, but nothing changed.
+                withheld = section.get('withheld') or []
+                members = (before.get('teams') or {}).get(slug)
+                target['added'], target['removed'], target['role_changed'] = _roster_entries(withheld, members, members)
+                target['differs'] = bool(withheld)
+            targets.append(target)
         if item.get('public_membership') is not None:
             public_changes = [c for c in changes if c.get('scope') == 'public']
             targets.append({'kind': 'public', 'org': org, 'team': None,

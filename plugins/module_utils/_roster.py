@@ -203,6 +203,7 @@ class TeamPlan(object):
         self.problems = list(problems)
         self.managed_externally = managed_externally
         self.current_count = current_count
+        self.withheld = []  # managed externally: the writes the lists call for, never made
 
 
 class RosterPlan(object):
@@ -326,6 +327,8 @@ def plan_roster(state, roster, own_login=None):
         tplan = TeamPlan(team.slug, inherited=plan.inherited, owners_kept=plan.owners_kept, left_with_org=left,
                          managed_externally=wanted.managed_externally, current_count=len(team.members))
         if wanted.managed_externally:
+            # Read and reported, never written: what would be written is kept apart as drift.
+            tplan.withheld = [Write(TEAM, c, team=team.slug, phase=_phase(TEAM, c)) for c in kept]
             for change in kept:
                 team_problems.append('team %s is managed externally: not %s' % (team.slug, _describe(change)))
         else:
@@ -432,6 +435,33 @@ def guard_problems(plan, own_login=None):
 
 # ---------------------------------------------------------------------------------------------
 # folding writes into the state
+
+
+def additions_to_look_up(plan):
+    """Lower-case key -> login of the people the plan adds who are not in the organization yet
+    (org additions, and team additions that would invite a non-member): the only ones GitHub can
+    refuse as "no such user" or "an organization". Pure."""
+    out = {}
+    for write in plan.writes:
+        if write.action == ADD and write.scope in (ORG, TEAM) and write.change.key not in plan.before.members:
+            out.setdefault(write.change.key, write.login)
+    return out
+
+
+def without_additions(plan, keys):
+    """``plan`` without the additions (org and team) of the lower-case logins ``keys``: what check
+    mode may promise once a lookup showed GitHub would refuse them. Pure."""
+    keys = set(keys)
+    if not keys:
+        return plan
+
+    def keep(write):
+        return not (write.action == ADD and write.scope in (ORG, TEAM) and write.change.key in keys)
+
+    for tplan in plan.teams.values():
+        tplan.writes = [w for w in tplan.writes if keep(w)]
+    plan.writes = [w for w in plan.writes if keep(w)]
+    return plan
 
 
 def new_state_of(state, write):
@@ -594,7 +624,7 @@ def report(plan, done, after):
             problems.append('%s is an organization owner: GitHub shows owners as maintainers of every team they are '
                             'in, so they are left as they are' % login)
         section.update(inherited=list(tplan.inherited), problems=problems, left_with_org=list(tplan.left_with_org),
-                       managed_externally=tplan.managed_externally)
+                       managed_externally=tplan.managed_externally, withheld=[w.as_dict() for w in tplan.withheld])
         teams[tplan.slug] = section
     public = [w for w in done if w.scope == PUBLIC]
     keys = set(plan.teams)

@@ -204,6 +204,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+impossible:
+  description:
+    - Check mode only. Additions GitHub would refuse, found with one C(GET /users/{login}) per person the plan
+      brings into the organization (none when nobody is added): a login no user has, or an organization
+      given as a user. They are left out of RV(changes), since no apply could make them.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"login": "no-such-user", "problem": "no GitHub user has the login no-such-user"}]
 changes:
   description: Every write in the order it was (in check mode, would be) made.
   returned: always
@@ -350,12 +359,16 @@ graphql_cost:
 from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, login_problem, slug_problem, write_membership
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
-from ansible_collections.gitops.github.plugins.module_utils._lists import ADD, REMOVE
+from ansible_collections.gitops.github.plugins.module_utils._listing import impossible_additions
+from ansible_collections.gitops.github.plugins.module_utils._lists import ADD, REMOVE, Change
 from ansible_collections.gitops.github.plugins.module_utils._orgstate import read_org
 from ansible_collections.gitops.github.plugins.module_utils._roster import (
     ORG,
     PUBLIC,
+    TEAM,
     Incomplete,
+    RosterPlan,
+    additions_to_look_up,
     execute,
     export_view,
     guard_problems,
@@ -363,8 +376,9 @@ from ansible_collections.gitops.github.plugins.module_utils._roster import (
     plan_roster,
     report,
     roster_from_params,
+    without_additions,
 )
-from ansible_collections.gitops.github.plugins.module_utils._teams import idp_hint
+from ansible_collections.gitops.github.plugins.module_utils._teams import TeamRef, idp_hint
 
 PERSON = dict(type='list', elements='raw')
 
@@ -484,21 +498,67 @@ def main():
         for problem in section['problems']:
             gh.warn(problem)
 
+    impossible = []
     if gh.check_mode:
+        # Check mode promises only what apply can do: one GET /users/{login} per person the plan
+        # would bring into the organization (none when nobody is added).
+        try:
+            impossible = impossible_additions(client, [Change(ADD, login) for login in additions_to_look_up(plan).values()])
+        except GitHubError as exc:
+            gh.fail_request('look up the users to add to %s' % org, exc, **_result(gh, gql, plan, [], state))
+        for problem in impossible:
+            gh.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
+        plan = without_additions(plan, [p['login'].lower() for p in impossible])
         done, after = execute(plan, lambda item: None)
     else:
+        done, after = apply_plan(gh, gql, plan, make_writer(client, org, own), org)
+    gh.exit(changed=bool(done), current=export_view(after), impossible=impossible,
+            **_result(gh, gql, plan, done, after))
+
+
+def apply_plan(gh, gql, plan, writer, org):
+    """Make the plan's writes in order; returns ``(done, after)``. A team that GitHub refuses to
+    change because its identity provider manages it (a 403, confirmed by its IdP group mappings or
+    external groups, or by GitHub's own wording) has its remaining writes skipped and reported, and
+    the other teams and the organization go on; the task then fails naming the team. Any other
+    failure stops at once. Every failure reports exactly the writes already made."""
+    client = gh.client
+    done, state, todo, skipped, hints = [], plan.before, list(plan.writes), [], []
+    while True:
+        part = RosterPlan(state, plan.roster, todo, plan.teams, plan.problems)
         try:
-            done, after = execute(plan, make_writer(client, org, own), errors=(GitHubError,))
+            made, state = execute(part, writer, errors=(Exception,))
+            done.extend(made)
+            break
         except Incomplete as exc:
+            done.extend(exc.done)
+            state = exc.state
             operation = describe(exc.write, org)
-            hint = idp_hint(exc.error) if exc.write.scope != ORG else None
+            hint = None
+            if exc.write.scope == TEAM and isinstance(exc.error, GitHubError):
+                hint = idp_hint(exc.error, client, TeamRef(org, slug=exc.write.team))
+            rest = todo[todo.index(exc.write) + 1:]
             if hint:
-                operation += ': ' + hint
-            result = _result(gh, gql, plan, exc.done, exc.state)
-            result['changed'] = bool(exc.done)
-            result['failed_change'] = exc.write.as_dict()
-            gh.fail_request(operation, exc.error, **result)
-    gh.exit(changed=bool(done), current=export_view(after), **_result(gh, gql, plan, done, after))
+                team = exc.write.team.lower()
+                left = [exc.write] + [w for w in rest if w.scope == TEAM and w.team.lower() == team]
+                skipped.extend(left)
+                hints.append('%s: %s (%s)' % (operation, hint, exc.error))
+                todo = [w for w in rest if not (w.scope == TEAM and w.team.lower() == team)]
+                continue
+            result = _result(gh, gql, plan, done, state)
+            result.update(changed=bool(done), failed_change=exc.write.as_dict(),
+                          skipped_writes=[describe(w, org) for w in skipped])
+            error = exc.error if isinstance(exc.error, GitHubError) else client._scrub(
+                '%s: %s' % (type(exc.error).__name__, exc.error))
+            gh.fail_request(operation, error, **result)
+    if skipped:
+        result = _result(gh, gql, plan, done, state)
+        result.update(changed=bool(done), managed_externally=sorted(set(w.team for w in skipped)),
+                      skipped_writes=[describe(w, org) for w in skipped])
+        gh.fail('%s; skipped, since the identity provider manages the team: %s. Mark such a team '
+                'managed_externally: true to read and report it only'
+                % ('; '.join(hints), ', '.join(describe(w, org) for w in skipped)), **result)
+    return done, state
 
 
 def _result(gh, gql, plan, done, after):

@@ -189,3 +189,17 @@ def test_public_membership_and_ghes(sim_factory, seed, play):
                                   'role': 'member'}]
     assert [e.path for e in ghes.log if e.method == 'POST'] == ['/api/graphql']
     assert ghes.state.org_role('acme', 'new-hire') == 'member'
+
+
+def test_check_mode_leaves_out_additions_github_would_refuse(sim, play):
+    """Check mode looks up only the people it would bring into the org (one GET /users each):
+    an unknown login is reported in ``impossible``, not promised as a change."""
+    task = roster_task(members=['alice', 'bob', 'no-such-user'],
+                       teams=[{'team': 'platform', 'members': ['bob', 'no-such-user']}])
+    checked = play(sim, [task], check=True)
+    assert checked.rc == 0, checked.output
+    result = checked.task('roster')
+    assert [p['login'] for p in result['impossible']] == ['no-such-user']
+    assert result['changes'] == [] and result['changed'] is False
+    assert [e.path for e in sim.log if e.path.startswith('/users/')] == ['/users/no-such-user']
+    assert writes(sim) == []
