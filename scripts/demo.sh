@@ -27,8 +27,8 @@ step "Building and installing the collection"
 export ANSIBLE_COLLECTIONS_PATH="$PWD/$venv/collections"
 echo "installed gitops.github into $ANSIBLE_COLLECTIONS_PATH"
 
-step "Starting the GitHub simulator (tests/simulator/seeds/demo.yml)"
-"$py" tests/simulator/simulate.py --seed tests/simulator/seeds/demo.yml --port-file "$work/url" >"$work/sim.log" 2>&1 &
+step "Starting the GitHub simulator (ghsim, with its demo seed)"
+"$venv/bin/ghsim" --port-file "$work/url" >"$work/sim.log" 2>&1 &
 sim_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
 [ -s "$work/url" ] || { cat "$work/sim.log"; echo "the simulator did not start" >&2; exit 1; }
@@ -86,4 +86,4 @@ drift_is false || fail "the JSON report still shows drift"
 head -3 "$work/drift.md"
 echo
 echo "Done. The simulator is stopped; run it yourself with:"
-echo "  $py tests/simulator/simulate.py --seed tests/simulator/seeds/demo.yml"
+echo "  $venv/bin/ghsim            (see simulator/README.md)"

@@ -10,13 +10,16 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 stamp="$VENV/.gitops-github-deps"
-want="$(cat requirements.txt tests/requirements.txt; echo "$ANSIBLE_CORE")"
+# The simulator (simulator/, package ghsim) is installed editable: its code is read from the
+# checkout, so editing it needs no reinstall; a change to simulator/pyproject.toml (entry points,
+# dependencies) changes the stamp below and reinstalls it.
+want="$(cat requirements.txt tests/requirements.txt simulator/pyproject.toml; echo "$ANSIBLE_CORE")"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   # (grep drops the noise some machines' pip config adds about local package folders.)
   { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 \
     && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$ANSIBLE_CORE" \
-         -r requirements.txt -r tests/requirements.txt 2>&1; } | grep -v "^WARNING: Location 'file:" >&2 || true
-  "$VENV/bin/python" -c 'import ansible, requests, pytest, openapi_core, jwt' >&2
+         -r requirements.txt -r tests/requirements.txt -e ./simulator 2>&1; } | grep -v "^WARNING: Location 'file:" >&2 || true
+  "$VENV/bin/python" -c 'import ansible, requests, pytest, openapi_core, jwt, ghsim' >&2
   printf '%s' "$want" > "$stamp"
 fi
 echo "$VENV"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .apps import generate_app_key, public_key_pem
-from .seeds import generate, load_seed
+from .export_seed import seed_from_export
+from .seeds import DEMO_SEED, generate, load_seed
 from .server import Exchange, Fault, Simulator
 from .state import SeedError, State
 
-__all__ = ["Exchange", "Fault", "SeedError", "Simulator", "State", "generate", "generate_app_key", "load_seed",
-           "public_key_pem"]
+__all__ = ["DEMO_SEED", "Exchange", "Fault", "SeedError", "Simulator", "State", "generate", "generate_app_key",
+           "load_seed", "public_key_pem", "seed_from_export"]
