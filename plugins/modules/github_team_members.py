@@ -18,7 +18,7 @@ description:
   - Reads the team through its list endpoints (maintainers, members and pending invitations,
     100 per page) and then writes once per real change, never one read per user.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   maintainers:
     description:
