@@ -21,11 +21,11 @@ cd "$ROOT"
 rc=0
 log "--- ruff $("$VENV/bin/ruff" --version | cut -d' ' -f2): ruff check . $*"
 "$VENV/bin/ruff" check . --output-format concise "$@" || rc=1
-log "--- ansible-lint $ANSIBLE_LINT_VERSION --profile production roles/ playbooks/"
+log "--- ansible-lint $ANSIBLE_LINT_VERSION --profile production roles/ playbooks/ examples/"
 ensure_venv "$CI_CACHE_DIR/venv-ansible-lint" "$python" "ansible-lint==$ANSIBLE_LINT_VERSION" "ansible-core>=2.16,<2.20"
 # Not --offline: ansible-lint must install this collection locally (in .ansible/) to resolve
 # gitops.github.*; the collection has no dependencies, so nothing is fetched from Galaxy.
-PATH="$CI_CACHE_DIR/venv-ansible-lint/bin:$PATH" ansible-lint --profile production roles/ playbooks/ || rc=1
+PATH="$CI_CACHE_DIR/venv-ansible-lint/bin:$PATH" ansible-lint --profile production roles/ playbooks/ examples/ || rc=1
 rm -rf .ansible
 log "--- action groups (meta/runtime.yml)"
 "$VENV/bin/python" "$HERE/check_action_groups.py" || rc=1
