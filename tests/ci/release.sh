@@ -4,8 +4,11 @@
 #   2. the tarball's file list: LICENSE present, none of the caches, venvs or test-only trees;
 #   3. galaxy-importer (configured by tests/ci/galaxy-importer.cfg: offline, no container) must
 #      finish without a single WARNING or ERROR line;
-#   4. ansible-doc's AUTHOR line of every module names a GitHub handle, not (!UNKNOWN).
-# Hand-written because no tool checks 2 and 4, and galaxy-importer exits 0 on warnings.
+#   4. ansible-doc's AUTHOR line of every module names a GitHub handle, not (!UNKNOWN);
+#   5. README.md's "Try it on the simulator" recipe, pasted into a shell with an empty HOME and a
+#      bare PATH (the clone URL replaced by this checkout, since only package registries are
+#      reachable here), must finish with a clean drift run.
+# Hand-written because no tool checks 2, 4 and 5, and galaxy-importer exits 0 on warnings.
 #   bash tests/ci/release.sh
 set -euo pipefail
 
@@ -70,5 +73,19 @@ for module in $(tar -tzf "$tarball" | sed -n 's|^plugins/modules/\([a-z_]*\)\.py
         *) log "FAIL: gitops.github.$module: '$author' (want a name with its GitHub handle, (@handle))"; rc=1 ;;
     esac
 done
+log "--- README recipe: Try it on the simulator (empty HOME)"
+awk '/^### Try it on the simulator/{on=1} on && /^```bash$/{code=1; next} code && /^```$/{exit} code' "$ROOT/README.md" \
+    | sed "s|git clone https://github.com/gitops/github.git|git clone -q $ROOT|" > "$WORK/recipe.sh"
+[[ -s "$WORK/recipe.sh" ]] || { log "FAIL: no recipe found in README.md"; rc=1; }
+recipe_home="$WORK/home"
+mkdir -p "$recipe_home"
+began=$SECONDS
+if (cd "$recipe_home" && env -i HOME="$recipe_home" PATH=/usr/local/bin:/usr/bin:/bin TMPDIR="$WORK" \
+        bash -euo pipefail "$WORK/recipe.sh") > "$WORK/recipe.txt" 2>&1 \
+        && grep -q 'No drift' "$WORK/recipe.txt" && grep -Eq 'changed=0 +unreachable=0 +failed=0' "$WORK/recipe.txt"; then
+    log "the recipe works when pasted ($((SECONDS - began)) s)"
+else
+    tail -40 "$WORK/recipe.txt" >&2; log "FAIL: the README recipe does not work as written"; rc=1
+fi
 [[ $rc -eq 0 ]] && log "release checks passed"
 exit "$rc"
