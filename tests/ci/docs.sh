@@ -90,17 +90,21 @@ docsite() {
     mkdir -m 700 "$site"
     ANSIBLE_COLLECTIONS_PATH="$WORK/collections" antsibull-docs sphinx-init --use-current --squash-hierarchy \
         --fail-on-error --dest-dir "$site" --project gitops.github --title gitops.github gitops.github >/dev/null \
-        && "$VENV/bin/python" "$ROOT/docs/docsite/make_inventory.py" "$site/ansible_devel.inv" \
-        && printf "intersphinx_mapping = {'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', %s)}\n" \
-            "'$site/ansible_devel.inv'" >> "$site/conf.py" \
-        && ANSIBLE_COLLECTIONS_PATH="$WORK/collections" bash "$site/build.sh" > "$WORK/docsite.log" 2>&1 \
-        || { cat "$WORK/docsite.log" >&2; return 1; }
+        || return 1
+    "$VENV/bin/python" "$ROOT/docs/docsite/make_inventory.py" "$site/ansible_devel.inv" || return 1
+    printf "intersphinx_mapping = {'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', %s)}\n" \
+        "'$site/ansible_devel.inv'" >> "$site/conf.py"
+    if ! ANSIBLE_COLLECTIONS_PATH="$WORK/collections" bash "$site/build.sh" > "$WORK/docsite.log" 2>&1; then
+        cat "$WORK/docsite.log" >&2
+        return 1
+    fi
     if grep -i 'warning' "$WORK/docsite.log" >&2; then log "the docsite build gave warnings"; return 1; fi
     log "built $(find "$site/build/html" -name '*.html' | wc -l) HTML pages"
     command -v chromium >/dev/null || { log "no chromium: apt-get install chromium"; return 1; }
     # shellcheck disable=SC2046  # one argument per module
     ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ansible-doc --json \
-        $(cd "$STAGE/plugins/modules" && ls ./*.py | sed 's|^./\(.*\)\.py$|gitops.github.\1|') > "$WORK/modules.json" \
+        $(find "$STAGE/plugins/modules" -name '*.py' -printf 'gitops.github.%f\n' | sed 's|\.py$||' | sort) \
+        > "$WORK/modules.json" \
         && "$VENV/bin/python" "$HERE/check_docsite.py" "$site/build/html" "$WORK/modules.json"
 }
 

@@ -60,7 +60,7 @@ def test_cli_seed_from_export_prints_the_owner_tokens_and_serves(tmp_path):
     proc = subprocess.Popen([sys.executable, '-m', 'ghsim', '--seed-from-export', str(path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        lines = [proc.stdout.readline().strip() for _ in range(3)]
+        lines = [proc.stdout.readline().strip(), proc.stdout.readline().strip(), proc.stdout.readline().strip()]
         assert lines[0].startswith('ghsim listening on http://127.0.0.1:'), (lines, proc.stderr.read())
         assert lines[1:] == ['ghsim token sim-token-Boss (Boss)', 'ghsim token sim-token-deputy (deputy)']
         url = lines[0].split()[-1]
