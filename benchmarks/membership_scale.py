@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """How converging a whole organization scales: one github_org_members task against per-user loops.
 
-Runs real ``ansible-playbook`` against the local GitHub simulator (``tests/simulator``, started
+Runs real ``ansible-playbook`` against the local GitHub simulator (``simulator/``, package ``ghsim``, started
 in-process on 127.0.0.1) and measures, for organizations of growing size (20 owners, the rest
 members, every membership already as wanted, so a converge changes nothing):
 
@@ -38,9 +38,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(REPO, 'tests', 'simulator'))
 
-from ghsim import Simulator, generate  # noqa: E402  (the simulator lives in the test tree)
+from ghsim import Simulator, generate  # noqa: E402  (pip install ./simulator; scripts/setup.sh does)
 
 ORG = 'bigorg'
 TOKEN = 'sim-token-bigorg-admin'

@@ -41,9 +41,7 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(REPO, 'tests', 'simulator'))
-
-from ghsim import Simulator, generate  # noqa: E402  (the simulator lives in the test tree)
+from ghsim import Simulator, generate  # pip install ./simulator (scripts/setup.sh does)
 
 ORG = 'bigorg'
 TOKEN = 'sim-token-bigorg-admin'

@@ -15,14 +15,24 @@ import os
 import statistics
 import subprocess
 import sys
+import importlib.util
 import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, 'tests', 'simulator'))
-sys.path.insert(0, os.path.join(REPO, 'tests', 'integration'))
+from ghsim import Simulator  # pip install ./simulator (scripts/setup.sh does)
 
-from ghsim import Simulator  # noqa: E402
-from harness import run_playbook  # noqa: E402
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _load_harness():
+    # The integration tests' ansible-playbook runner (tests/integration/harness.py) is a file of the
+    # test tree, not a package: load it by path rather than editing sys.path.
+    spec = importlib.util.spec_from_file_location('harness', os.path.join(REPO, 'tests', 'integration', 'harness.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+run_playbook = _load_harness().run_playbook
 
 TOKEN = 'sim-token-octo-admin'
 SEED = {

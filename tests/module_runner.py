@@ -1,4 +1,13 @@
-"""Run a module's ``main()`` in-process, as Ansible would, and read what it printed."""
+"""Run a module's ``main()`` in-process, as Ansible would, and read what it printed.
+
+Why not pytest-ansible's module-calling fixtures (``localhost``, ``ansible_module``): they run a
+module through Ansible's executor, i.e. as AnsiballZ in a separate Python process, so the
+``responses`` stubs these unit tests replay (the exact HTTP calls of each module) would not see
+its requests. pytest-ansible does the other half here: it lays the checkout out as
+``ansible_collections/gitops/github`` for these tests (its units support, enabled by running
+pytest next to galaxy.yml). Tests where a module talks to a real server run it through real
+``ansible-playbook`` (tests/integration/harness.py) or ``ansible-runner`` (test_awx_runner.py).
+"""
 
 from __future__ import annotations
 

@@ -397,15 +397,40 @@ def membership_export_roster(registered, exclusive=True):
     return exported
 
 
+def _mark_removed_with_org(results):
+    """Copies of the results where each team removal of a user that the team's organization also
+    removes carries ``with_org: true``."""
+    by_org = {}
+    for target in results:
+        if target.get('kind') == 'org':
+            by_org[target['name'].lower()] = set(entry['login'].lower() for entry in target['removed']
+                                                 if not entry.get('pending'))
+    marked = []
+    for target in results:
+        if target.get('kind') == 'team' and '/' in target['name']:
+            gone = by_org.get(target['name'].split('/', 1)[0].lower(), set())
+            target = dict(target, removed=[dict(entry, with_org=entry['login'].lower() in gone and not entry.get('pending'))
+                                           for entry in target['removed']])
+        marked.append(target)
+    return marked
+
+
+def _only_removed_with_org(target):
+    return (target['removed'] and all(entry.get('with_org') for entry in target['removed'])
+            and not target['added'] and not target['role_changed'])
+
+
 def membership_drift_report(results):
     """The drift report: whether anything would change, counts, and the targets with their changes."""
-    results = list(results or [])
-    drifted = [t for t in results if t['changed'] or t.get('differs')]
+    results = _mark_removed_with_org(list(results or []))
+    drifted = [t for t in results if (t['changed'] and not _only_removed_with_org(t)) or t.get('differs')]
     summary = {
         'targets': len(results),
         'targets_with_drift': len(drifted),
         'added': sum(len(t['added']) for t in results),
-        'removed': sum(len(t['removed']) for t in results),
+        # Removing someone from an organization removes them from its teams (one write): a team
+        # removal of a user the organization also removes is shown, but counted once.
+        'removed': sum(1 for t in results for entry in t['removed'] if not entry.get('with_org')),
         'role_changed': sum(len(t['role_changed']) for t in results),
         'public_changed': sum(1 for t in results if t['kind'] == 'public' and t['changed']),
         'pending': sum(len(t['pending']) for t in results),
@@ -455,8 +480,13 @@ def membership_drift_markdown(report):
             note = ' (pending invitation)' if entry['pending'] else ''
             rows.append(('change role', _who(entry), '%s → %s%s' % (entry['from'], entry['to'], note)))
         for entry in target['removed']:
-            rows.append(('remove', _who(entry), 'cancel the pending invitation as %s' % entry['role'] if entry['pending']
-                         else 'was %s' % entry['role']))
+            if entry['pending']:
+                detail = 'cancel the pending invitation as %s' % entry['role']
+            elif entry.get('with_org'):
+                detail = 'was %s (goes with the organization membership, no separate write)' % entry['role']
+            else:
+                detail = 'was %s' % entry['role']
+            rows.append(('remove', _who(entry), detail))
         if target['kind'] == 'public' and target['changed']:
             public = target['public']
             rows.append(('publicize' if public['to'] else 'conceal', '`%s`' % public['login'],

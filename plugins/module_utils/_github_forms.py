@@ -8,7 +8,7 @@
 Every decision the collection takes on a message, a header or a status comes from this file, and
 every form here comes from GitHub's documentation or a publicly recorded exchange, named next to
 it. Where several real forms exist, each is listed; tests (tests/unit/plugins/module_utils/
-test_github_forms.py) replay each one, and the simulator (tests/simulator/ghsim) can produce each.
+test_github_forms.py) replay each one, and the simulator (simulator/ghsim) can produce each.
 Prefer structure (a status, a header, a read of another endpoint) over wording: wording changes.
 """
 

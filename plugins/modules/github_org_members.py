@@ -20,7 +20,7 @@ description:
     few dozen requests instead of one per user.
   - A pending invitation counts as present, so nobody is invited twice.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   org:
     description:

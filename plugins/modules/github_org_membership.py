@@ -16,7 +16,7 @@ description:
   - Reads the membership first and writes only when it differs from what is asked.
   - A pending invitation counts as present, so the user is not invited again on every run.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   org:
     description:

@@ -15,7 +15,7 @@ description:
   - Optionally lists the pending invitations too, including failed and expired ones.
   - Never changes anything.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   org:
     description:

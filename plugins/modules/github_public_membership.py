@@ -15,7 +15,7 @@ description:
     people page and profile) or private.
   - GitHub lets a user change only their own public membership, so this runs with that user's token.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   org:
     description:

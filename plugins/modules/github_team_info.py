@@ -14,7 +14,7 @@ description:
   - Lists every team of an organization that the token can see, with its parent team, following
     every C(Link) page (100 teams a page).
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   org:
     description:

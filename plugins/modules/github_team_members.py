@@ -18,7 +18,7 @@ description:
   - Reads the team through its list endpoints (maintainers, members and pending invitations,
     100 per page) and then writes once per real change, never one read per user.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   maintainers:
     description:
@@ -69,8 +69,9 @@ notes:
     additions before removals.
   - Adding someone who is not an organization member invites them to the organization with this
     team; until they accept they count as present (they are listed in RV(pending)). GitHub's team
-    invitation list does not say the team role of an invitation, so a pending user's role is
-    checked once they have accepted.
+    invitation list does not say the team role of an invitation, so the module reads
+    C(GET .../memberships/{username}) once for each pending invitee, and an invitation carrying
+    another role than wanted is corrected with one C(PUT).
   - In check mode the module predicts whether each user it would add is added or invited; it
     reads the organization membership of up to three such users one by one, and for more it
     reads the organization's member lists once.
@@ -237,6 +238,19 @@ from ansible_collections.gitops.github.plugins.module_utils._teams import (
 )
 
 
+def read_pending_roles(client, ref, current):
+    """Fill in the team role of each pending invitee. The team invitation list gives only the
+    organization role of an invitation; GitHub documents that C(GET .../memberships/{username})
+    "contains the state of the membership and the member's role" (REST API, "Get team membership
+    for a user", in ../shared/github-openapi), and answers C(state: pending) for an invitee."""
+    for key, entry in list(current.items()):
+        if entry.state != PENDING or entry.role is not None:
+            continue
+        data = client.get_or_none(ref.membership_path(entry.login))
+        if isinstance(data, dict) and data.get('state') == 'pending' and data.get('role') in TEAM_ROLES:
+            current[key] = entry.copy(role=data['role'])
+
+
 def main():
     gh = GitHubModule(
         argument_spec=dict(
@@ -269,6 +283,8 @@ def main():
         if not client.is_ghes:
             operation = 'read the pending invitations of %s' % ref.label
             add_invitations(current, read_invitations(client, ref.base + '/invitations'), with_role=False)
+            operation = 'read the team role of the pending invitations of %s' % ref.label
+            read_pending_roles(client, ref, current)
         owners = []
         if demotion_candidates(current, wanted, TEAM_ROLES):
             # Only then: GitHub shows org owners as maintainers, so a listed member may be one.

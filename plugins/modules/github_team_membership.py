@@ -17,7 +17,7 @@ description:
     this team attached; the membership stays V(pending) until they accept, and a rerun does not
     invite them again.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   username:
     description:

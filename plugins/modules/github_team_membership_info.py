@@ -16,7 +16,7 @@ description:
   - Also lists the team's pending invitations.
   - Never changes anything.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   role:
     description:

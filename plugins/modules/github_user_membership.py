@@ -14,7 +14,7 @@ description:
   - Works on the organization membership of the user the token belongs to.
   - With O(state=active), accepts a pending invitation; an active membership is left alone.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   org:
     description:

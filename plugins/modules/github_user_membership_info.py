@@ -15,7 +15,7 @@ description:
     state and role of each membership, reading all pages.
   - Never changes anything.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   state:
     description:

@@ -4,7 +4,12 @@
 #   2. antsibull-changelog lint (changelogs/fragments) and lint-changelog-yaml,
 #   3. ansible-builder introspect: reports the Python requirements meta/execution-environment.yml names,
 #   4. ansible-builder create: the documented EE definition (docs/execution-environment/) is valid
-#      and makes a build context (no container engine is needed for that; none runs here).
+#      and makes a build context (no container engine is needed for that; none runs here);
+#   5. the HTML docsite, as the Ansible docsite builds it (antsibull-docs sphinx-init + collection,
+#      sphinx-build -W: no warning allowed), then each module page loaded in headless Chromium
+#      (Debian package chromium) must show its options table and examples (check_docsite.py).
+#      Offline, intersphinx reads a local inventory of the few docs.ansible.com labels the pages
+#      link to (docs/docsite/make_inventory.py); the links still point at docs.ansible.com.
 # Every check runs even when an earlier one failed; prints each one's time; exits 1 if any failed.
 #   bash tests/ci/docs.sh
 # The check functions below are called through check(), which shellcheck cannot see:
@@ -20,13 +25,14 @@ source "$HERE/lib.sh"
 ANTSIBULL_DOCS_VERSION="${ANTSIBULL_DOCS_VERSION:-2.28.0}"
 ANTSIBULL_CHANGELOG_VERSION="${ANTSIBULL_CHANGELOG_VERSION:-0.36.0}"
 ANSIBLE_BUILDER_VERSION="${ANSIBLE_BUILDER_VERSION:-3.2.0}"
+SPHINX_ANSIBLE_THEME_VERSION="${SPHINX_ANSIBLE_THEME_VERSION:-0.10.4}"
 VENV="$CI_CACHE_DIR/venv-docs"
 
 python="$(command -v python3 || command -v python)" || die "no python3 on PATH"
 began=$SECONDS
 ensure_venv "$VENV" "$python" "antsibull-docs==$ANTSIBULL_DOCS_VERSION" \
     "antsibull-changelog==$ANTSIBULL_CHANGELOG_VERSION" "ansible-builder==$ANSIBLE_BUILDER_VERSION" \
-    "ansible-core>=2.16,<2.20" PyYAML
+    "ansible-core>=2.16,<2.20" PyYAML "sphinx-ansible-theme==$SPHINX_ANSIBLE_THEME_VERSION" "ansible-pygments==0.1.2" "sphinx==9.0.4"
 log "--- tools ready in $(fmt_secs $((SECONDS - began)))"
 # antsibull-docs runs ansible and ansible-doc from PATH.
 export PATH="$VENV/bin:$PATH"
@@ -79,10 +85,34 @@ create_context() {
         && (cd "$ROOT" && "$VENV/bin/python" "$HERE/check_ee.py" context "$WORK/ee-context")
 }
 
+docsite() {
+    local site="$WORK/docsite"
+    mkdir -m 700 "$site"
+    ANSIBLE_COLLECTIONS_PATH="$WORK/collections" antsibull-docs sphinx-init --use-current --squash-hierarchy \
+        --fail-on-error --dest-dir "$site" --project gitops.github --title gitops.github gitops.github >/dev/null \
+        || return 1
+    "$VENV/bin/python" "$ROOT/docs/docsite/make_inventory.py" "$site/ansible_devel.inv" || return 1
+    printf "intersphinx_mapping = {'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', %s)}\n" \
+        "'$site/ansible_devel.inv'" >> "$site/conf.py"
+    if ! ANSIBLE_COLLECTIONS_PATH="$WORK/collections" bash "$site/build.sh" > "$WORK/docsite.log" 2>&1; then
+        cat "$WORK/docsite.log" >&2
+        return 1
+    fi
+    if grep -i 'warning' "$WORK/docsite.log" >&2; then log "the docsite build gave warnings"; return 1; fi
+    log "built $(find "$site/build/html" -name '*.html' | wc -l) HTML pages"
+    command -v chromium >/dev/null || { log "no chromium: apt-get install chromium"; return 1; }
+    # shellcheck disable=SC2046  # one argument per module
+    ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ansible-doc --json \
+        $(find "$STAGE/plugins/modules" -name '*.py' -printf 'gitops.github.%f\n' | sed 's|\.py$||' | sort) \
+        > "$WORK/modules.json" \
+        && "$VENV/bin/python" "$HERE/check_docsite.py" "$site/build/html" "$WORK/modules.json"
+}
+
 check "antsibull-docs $ANTSIBULL_DOCS_VERSION lint-collection-docs" lint_docs
 check "antsibull-changelog $ANTSIBULL_CHANGELOG_VERSION lint" lint_changelog
 check "ansible-builder $ANSIBLE_BUILDER_VERSION introspect" introspect
 check "ansible-builder $ANSIBLE_BUILDER_VERSION create (docs/execution-environment)" create_context
+check "docsite: antsibull-docs + sphinx-build -W, checked in headless Chromium" docsite
 
 log ""
 log "=== docs summary ($(fmt_secs $((SECONDS - began))) total)"

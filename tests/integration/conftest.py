@@ -28,8 +28,12 @@ def collections_path(tmp_path_factory):
                    check=True, capture_output=True, text=True)
     tarball = glob.glob(str(out / 'gitops-github-*.tar.gz'))[0]
     dest = tmp_path_factory.mktemp('collections')
+    # Only dest as the collections path: pytest-ansible points ANSIBLE_COLLECTIONS_PATH at the
+    # checkout (for the unit tests), and ansible-galaxy would then find the collection "already
+    # installed" there and install nothing.
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(dest))
     subprocess.run([os.path.join(bindir, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', str(dest), tarball],
-                   check=True, capture_output=True, text=True)
+                   check=True, capture_output=True, text=True, env=env)
     return str(dest)
 
 

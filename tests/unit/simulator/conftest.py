@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import copy
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-for _p in (Path(__file__).resolve().parent, Path(__file__).resolve().parents[2] / "simulator"):
-    if str(_p) not in sys.path:
-        sys.path.insert(0, str(_p))
-
-import simcontract  # noqa: E402
-from ghsim import Simulator, load_seed  # noqa: E402
-from simhelpers import ADMIN, DEMO, Client  # noqa: E402
+import simcontract  # this folder is on sys.path through pytest's rootdir conftest handling
+from ghsim import Simulator, load_seed
+from simhelpers import ADMIN, DEMO, Client
 
 
 @pytest.fixture(scope="session")

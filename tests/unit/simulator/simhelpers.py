@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-SIM_DIR = HERE.parent.parent / "simulator"
-if str(SIM_DIR) not in sys.path:
-    sys.path.insert(0, str(SIM_DIR))
+import requests
+from ghsim import DEMO_SEED, Simulator
 
-import requests  # noqa: E402
-from ghsim import Simulator  # noqa: E402
-
-DEMO = SIM_DIR / "seeds" / "demo.yml"
+DEMO = DEMO_SEED
 ADMIN = "sim-token-octo-admin"
 
 

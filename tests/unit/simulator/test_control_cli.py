@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 from ghsim import Exchange, Simulator, load_seed
-from simhelpers import ADMIN, DEMO, SIM_DIR, Client
+from simhelpers import ADMIN, DEMO, Client
 
 
 def test_exchange_records(admin, sim):
@@ -87,7 +87,7 @@ def _start_cli(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, str]:
     port_file = tmp_path / "port"
     ready = tmp_path / "ready"
     proc = subprocess.Popen(
-        [sys.executable, str(SIM_DIR / "simulate.py"), "--seed", str(DEMO), "--port-file", str(port_file),
+        [sys.executable, "-m", "ghsim", "--seed", str(DEMO), "--port-file", str(port_file),
          "--ready-file", str(ready), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline().strip()
@@ -129,7 +129,7 @@ def test_cli_https_ghes(tmp_path):
 def test_cli_bad_seed(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("- just\n- a list\n")
-    r = subprocess.run([sys.executable, str(SIM_DIR / "simulate.py"), "--seed", str(bad)],
+    r = subprocess.run([sys.executable, "-m", "ghsim", "--seed", str(bad)],
                        capture_output=True, text=True, timeout=20, check=False)
     assert r.returncode == 2 and "seed" in r.stderr
 

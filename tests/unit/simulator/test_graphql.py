@@ -4,16 +4,11 @@ validated against GitHub's published schema."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/, for graphql_contract
-
 from ghsim import Simulator
-from graphql_contract import validate_answer, validate_query
+from graphql_contract import validate_answer, validate_query  # tests/ is on pytest's pythonpath
 
 SEED = {
     'users': ['root', 'alice', 'bob', 'carol', 'dave'],

@@ -272,3 +272,32 @@ def test_export_roster_builds_membership_orgs():
     assert membership_export_roster(reads, False) == [{
         'org': 'acme', 'exclusive': False, 'owners': ['root'], 'members': ['bob'],
         'teams': [{'team': 't', 'exclusive': False, 'maintainers': ['bob'], 'members': []}]}]
+
+
+def target(kind, name, removed=(), added=(), role_changed=()):
+    return {'kind': kind, 'name': name, 'changed': bool(removed or added or role_changed), 'public': None,
+            'added': list(added), 'removed': list(removed), 'role_changed': list(role_changed), 'pending': []}
+
+
+def gone(login, role='member', pending=False):
+    return {'login': login, 'role': role, 'pending': pending}
+
+
+def test_a_team_removal_that_goes_with_the_org_removal_is_counted_once():
+    # The apply makes one write (DELETE of the org membership removes carol from every team), so
+    # the drift report counts one removal, and the team that only loses carol is not a place of drift.
+    results = [target('org', 'acme', removed=[gone('carol')]),
+               target('team', 'acme/platform-oncall', removed=[gone('Carol')]),
+               target('team', 'acme/platform', removed=[gone('carol'), gone('bob'), gone('dave', pending=True)]),
+               target('team', 'other/platform', removed=[gone('carol')])]
+    report = membership_drift_report(results)
+    assert report['summary']['removed'] == 1 + 2 + 1  # carol once; bob and dave's invitation; another org's carol
+    assert report['summary']['targets_with_drift'] == 3
+    oncall = report['targets'][1]
+    assert oncall['removed'] == [{'login': 'Carol', 'role': 'member', 'pending': False, 'with_org': True}]
+    assert [e['with_org'] for e in report['targets'][2]['removed']] == [True, False, False]
+    assert report['targets'][3]['removed'][0]['with_org'] is False
+    assert results[1]['removed'][0] == gone('Carol')  # the input is not modified
+    lines = membership_drift_markdown(report).splitlines()
+    assert lines[2] == '**Drift found** in 3 of 4 places: 4 to remove.'
+    assert '| remove | `Carol` | was member (goes with the organization membership, no separate write) |' in lines

@@ -496,12 +496,12 @@ def test_module_without_pyjwt_asks_for_it(run, private_pem, monkeypatch):
 
 def test_token_users_do_not_import_jwt():
     """Start-up cost for token users is unchanged: importing the client does not load PyJWT."""
-    code = ('import sys; sys.path[:0] = %r; import conftest; '
+    code = ('import sys; '
             'from ansible_collections.gitops.github.plugins.module_utils import _common; '
-            'print("jwt" in sys.modules, "cryptography" in sys.modules)') % ([_tests_dir()],)
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.split()
+            'print("jwt" in sys.modules, "cryptography" in sys.modules)')
+    # pytest-ansible put the collection under ansible_collections/ and named that root in
+    # ANSIBLE_COLLECTIONS_PATH; the child process imports it from there.
+    env = dict(os.environ, PYTHONPATH=os.environ['ANSIBLE_COLLECTIONS_PATH'])
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
+                         env=env).stdout.split()
     assert out == ['False', 'False']
-
-
-def _tests_dir():
-    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))

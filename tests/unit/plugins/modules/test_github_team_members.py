@@ -45,13 +45,28 @@ def args(**extra):
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
-def test_no_change_costs_three_reads(run_module, check_mode):
-    with exact_calls(reads(invitations=[invitation('new-hire')])):
+def test_no_change_costs_three_reads_and_one_per_invitee(run_module, check_mode):
+    with exact_calls(reads(invitations=[invitation('new-hire')]) + [
+        call('GET', T + '/memberships/new-hire', 200, team_membership('pending', 'member')),
+    ]):
         result = run_module(module.main, args(maintainers=['Alice'], members=['bob', 'new-hire']), check_mode=check_mode)
     assert result['changed'] is False
-    assert result['api_requests'] == 3
+    assert result['api_requests'] == 4
     assert result['pending'] == ['new-hire']
-    assert result['diff']['before'] == {'alice': 'maintainer', 'bob': 'member', 'new-hire': 'unknown role (pending)'}
+    assert result['diff']['before'] == {'alice': 'maintainer', 'bob': 'member', 'new-hire': 'member (pending)'}
+
+
+def test_pending_invitee_shows_and_converges_to_the_role_the_invitation_carries(run_module):
+    with exact_calls(reads(invitations=[invitation('new-hire')]) + [
+        call('GET', T + '/memberships/new-hire', 200, team_membership('pending', 'maintainer')),
+        call('GET', '/user', 200, {'login': 'octo-admin'}),
+        call('PUT', T + '/memberships/new-hire', 200, team_membership('pending', 'member'), request_json={'role': 'member'}),
+    ]):
+        result = run_module(module.main, args(maintainers=['alice'], members=['bob', 'new-hire']))
+    assert result['changed'] is True
+    assert result['role_changed'] == ['new-hire']
+    assert result['diff']['before']['new-hire'] == 'maintainer (pending)'
+    assert result['diff']['after']['new-hire'] == 'member (pending)'
 
 
 def test_changes_maintainers_first_then_members_then_removals(run_module):
@@ -140,6 +155,7 @@ def test_team_id_route_and_pending_cancelled(run_module):
     base = '/organizations/9001/team/7001'
     with exact_calls([call('GET', '/orgs/acme', 200, {'login': 'acme', 'id': 9001})]
                      + reads(maintainers=['alice'], members=[], invitations=[invitation('dave')], base=base) + [
+        call('GET', base + '/memberships/dave', 200, team_membership('pending', 'member')),
         call('GET', '/user', 200, {'login': 'octo-admin'}),
         call('DELETE', base + '/memberships/dave', 204),
     ]):

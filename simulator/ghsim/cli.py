@@ -1,4 +1,4 @@
-"""Command line: ``python tests/simulator/simulate.py --seed FILE.yml [options]``."""
+"""Command line: ``ghsim --seed FILE.yml [options]`` (or ``python -m ghsim``)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,20 @@ import signal
 import sys
 import threading
 
+from .export_seed import seed_from_export
 from .seeds import DEMO_SEED, load_seed
 from .server import Simulator, write_atomic
 from .tls import CA_FILENAME
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="simulate.py", description="Local stateful GitHub REST simulator "
+    p = argparse.ArgumentParser(prog="ghsim", description="Local stateful GitHub REST simulator "
                                 "(org and team memberships).")
-    p.add_argument("--seed", default=str(DEMO_SEED), help="YAML or JSON seed file (default: seeds/demo.yml)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--seed", help="YAML or JSON seed file (default: the bundled demo seed)")
+    source.add_argument("--seed-from-export", metavar="FILE",
+                        help="seed from a membership file in the role's format (what gitops.github.export "
+                        "writes); each owner gets the token sim-token-<login>")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p.add_argument("--https", action="store_true", help="serve HTTPS with a generated CA")
@@ -27,10 +32,11 @@ def main(argv: list[str] | None = None) -> int:
                    f"(default: {CA_FILENAME} next to --port-file, else a temp dir)")
     args = p.parse_args(argv)
 
+    source = args.seed_from_export or args.seed or str(DEMO_SEED)
     try:
-        seed = load_seed(args.seed)
-    except (OSError, ValueError) as e:
-        print(f"ghsim: cannot read seed {args.seed}: {e}", file=sys.stderr)
+        seed = seed_from_export(load_seed(source)) if args.seed_from_export else load_seed(source)
+    except (OSError, ValueError) as e:  # SeedError is a ValueError
+        print(f"ghsim: cannot read seed {source}: {e}", file=sys.stderr)
         return 2
     ca_file = args.ca_file
     if args.https and not ca_file and args.port_file:
@@ -53,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ghsim listening on {sim.api_url}", flush=True)
     if sim.ca_path:
         print(f"ghsim ca_path {sim.ca_path}", flush=True)
+    if args.seed_from_export:
+        for token, login in sorted(seed["tokens"].items()):
+            print(f"ghsim token {token} ({login})", flush=True)
     if args.port_file:
         write_atomic(args.port_file, sim.api_url + "\n")
     if args.ready_file:

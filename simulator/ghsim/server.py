@@ -164,7 +164,7 @@ def _dumps(obj: Any) -> bytes:
 
 
 class Simulator:
-    """A stateful GitHub REST API server for membership endpoints.  See tests/simulator/README.md."""
+    """A stateful GitHub REST API server for membership endpoints.  See simulator/README.md."""
 
     def __init__(self, seed: dict | str | os.PathLike | None = None, ghes: bool = False, https: bool = False,
                  host: str = "127.0.0.1", port: int = 0, ca_file: str | os.PathLike | None = None) -> None:

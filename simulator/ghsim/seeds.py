@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-DEMO_SEED = Path(__file__).resolve().parent.parent / "seeds" / "demo.yml"
+DEMO_SEED = Path(__file__).resolve().parent / "data" / "demo.yml"
 
 
 def load_seed(path: str | os.PathLike) -> dict:
