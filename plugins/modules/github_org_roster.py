@@ -207,8 +207,8 @@ RETURN = r'''
 impossible:
   description:
     - Check mode only. Additions GitHub would refuse, found with one C(GET /users/{login}) per person the plan
-      brings into the organization (none when nobody is added): a login no user has, or an organization
-      given as a user. They are left out of RV(changes), since no apply could make them.
+      brings into the organization (none when nobody is added), such as a login no user has, or an
+      organization given as a user. They are left out of RV(changes), since no apply could make them.
   returned: success
   type: list
   elements: dict

@@ -130,8 +130,8 @@ def test_apply_job_reports_its_changes(collections_path, tmp_path, sim):
     assert recap(runner)['changed'] == 1 and recap(runner)['failures'] == 0, runner.stats
     changed = [e['event_data'] for e in events if e['event'] == 'runner_item_on_ok' and e['event_data']['res'].get('changed')]
     assert [(d['task'], d['res']['item']['org']) for d in changed] == [
-        ('Reconcile the owners and members of each organization', 'acme')]
-    org = changed[0]['res']
+        ('Reconcile each organization, its teams and the public membership (one task per organization)', 'acme')]
+    org = changed[0]['res']['org']
     assert org['added'] == ['new-hire'] and org['removed'] == ['Mixed-Case']
     assert sorted(writes(sim)) == [('DELETE', '/orgs/acme/memberships/Mixed-Case'), ('PUT', '/orgs/acme/memberships/new-hire')]
     assert_no_secret(events, artifacts, [OWNER_TOKEN])

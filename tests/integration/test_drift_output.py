@@ -61,14 +61,14 @@ def test_drift_counts_an_org_removal_once_and_shows_pending_team_roles(collectio
     acme['members'].remove('carol')
     acme['teams'][0]['maintainers'].append('dave')
     acme['teams'][1]['members'] = []
-    acme['teams'][1]['max_removals'] = 1  # check mode cannot know the org removal empties the team first
+    # No max_removals on the team: the one plan knows the org removal empties it (nothing counted twice).
     run = drift(collections_path, tmp_path, sim, data, '--diff')
     assert run.rc == 0, run.output
     report = json.loads((tmp_path / 'd.json').read_text())
     assert report['summary']['removed'] == 1 and report['summary']['targets_with_drift'] == 1, report['summary']
     assert recap(run)['changed'] >= 1
     markdown = (tmp_path / 'd.md').read_text()
-    assert 'goes with the organization membership' in markdown
+    assert 'Leave with the organization (no team change of their own): `carol`' in markdown
     assert 'unknown role' not in run.stdout and 'unknown role' not in markdown
     platform = next(t for t in report['targets'] if t['name'] == 'acme/platform')
     assert platform['changed'] is False and 'dave' in platform['pending']
