@@ -88,7 +88,7 @@ def test_drift_report_contents_and_exit_status(collections_path, tmp_path, sim):
     data = json.loads((tmp_path / 'drift.json').read_text())
     assert data['drift'] is True
     assert data['summary'] == {'targets': 3, 'targets_with_drift': 2, 'added': 2, 'removed': 1, 'role_changed': 1,
-                               'public_changed': 0, 'pending': 3}
+                               'public_changed': 0, 'pending': 3, 'problems': 0}
     org, platform, oncall = data['targets']
     assert (org['name'], org['kind']) == ('acme', 'org')
     assert org['added'] == [{'login': 'new-hire', 'role': 'member', 'pending': True}]
