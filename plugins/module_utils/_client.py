@@ -695,7 +695,7 @@ class GitHubClient(object):
         pages = 1
         while True:
             data = resp.data
-            shown = self._display(self._last_url)
+            shown = self._display(self._last_url or self.url_for(path))
             if not isinstance(data, list):
                 raise GitHubError('GET', shown, resp.status, 'the answer is not a JSON list (%s); refusing to read '
                                   'it as an empty list' % _kind(data))
@@ -786,8 +786,10 @@ class _deadline(object):
 
     def __exit__(self, *exc_info):
         if self.armed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            finally:
+                signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
         return False
 
 
@@ -846,6 +848,7 @@ def _utc_stamp(epoch):
 
 
 def _short_exc(exc):
-    """One line from a requests exception; they carry URLs, never our headers."""
+    """One line from an exception of the HTTP stack. Some carry a header value (InvalidHeader
+    quotes it): callers pass the text through :func:`scrub`."""
     text = str(exc).replace('\n', ' ')
     return text if len(text) <= 300 else text[:297] + '...'

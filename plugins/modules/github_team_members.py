@@ -311,9 +311,10 @@ def main():
             predicted = states_after_adding(client, org, [c.login for c in plan.changes if c.action == ADD])
         except GitHubError as exc:
             gh.fail_request('read the organization members of %s' % org, exc)
-        # Someone already in the organization exists; only the others need looking up.
-        plan = drop_impossible(gh, plan, ref.label, extra,
-                               [c for c in plan.changes if c.action == ADD and predicted.get(c.key) != ACTIVE])
+        # Someone read as an organization member exists; only the others need looking up (on GHES
+        # the prediction is "active" without a read, so everyone added is looked up there).
+        plan = drop_impossible(gh, plan, ref.label, extra, [c for c in plan.changes if c.action == ADD and (
+            client.is_ghes or predicted.get(c.key) != ACTIVE)])
         after = dict(plan.before)
         for change in plan.changes:
             apply_change(after, change, PENDING, predicted.get(change.key))

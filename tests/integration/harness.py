@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -189,9 +190,16 @@ def ansible_playbook(collections_path, args, workdir, extra_env=None, sim=None, 
         with open(record) as handle:
             results = [json.loads(line) for line in handle if line.strip()]
     run = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
-    tokens = [env.get(name) for name in ('GITHUB_TOKEN', 'GH_TOKEN')] + list(secrets) + installation_tokens(sim)
+    tokens = [env.get(name) for name in ('GITHUB_TOKEN', 'GH_TOKEN')] + installation_tokens(sim)
     assert_no_token(run, tokens + [env.get('GITHUB_APP_PRIVATE_KEY')])
+    # A secret written literally into the playbook is shown by ansible-core itself when it quotes
+    # the playbook's source around a failed task (2.19's numbered "Origin" excerpt); that is the
+    # playbook's text, not anything the modules print, so those excerpt lines are left out.
+    assert_no_token(run, list(secrets), ignore=_SOURCE_EXCERPT)
     return run
+
+
+_SOURCE_EXCERPT = re.compile(r'^\s*\d+\s{2,}.*$', re.MULTILINE)
 
 
 def _pieces(secret):
@@ -203,10 +211,12 @@ def _pieces(secret):
     return [secret, secret.strip()]
 
 
-def assert_no_token(run, tokens):
+def assert_no_token(run, tokens, ignore=None):
     """Every integration run is also a secrets test: no token, App key or installation token in
-    any output or task result."""
+    any output or task result (``ignore``: a pattern of output lines not searched)."""
     seen = run.stdout + run.stderr + json.dumps(run.results)
+    if ignore is not None:
+        seen = ignore.sub('', seen)
     for token in tokens:
         if not token or len(token.strip()) < 8:
             continue

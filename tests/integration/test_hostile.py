@@ -296,3 +296,22 @@ def test_role_boolean_that_is_no_boolean_fails_naming_the_key(sim, collections_p
     # The role's argument spec (or, past it, membership_problems) names the key and where it is.
     assert failed and "'exclusive'" in failed[0] and 'teams' in failed[0] and 'boolean' in failed[0], failed
     assert writes(sim) == [] and not [e for e in sim.log if e.path.startswith('/orgs')]
+
+
+def test_installation_token_with_a_newline_fails_cleanly_and_no_secret_shows_at_vvvv(hostile, play):
+    from ghsim import generate_app_key
+    private_pem, _public = generate_app_key()
+    leaked = 'ghs_' + fake_token('')[:36]
+    routes = org_routes()
+    routes[('POST', '/app/installations/34/access_tokens')] = Answer(
+        201, {'token': leaked + '\n', 'expires_at': '2099-01-01T00:00:00Z'})
+    server = hostile(routes)
+    outcome = run(play, server, [members_task()], token=None,
+                  module_defaults={'app_id': '12', 'app_installation_id': 34, 'app_private_key': private_pem})
+    result = task_result(outcome, 'list')
+    assert result['failed'] is True
+    assert 'could not authenticate as GitHub App 12' in result['msg'] and 'not shown' in result['msg']
+    text = outcome.stdout + outcome.stderr + str(outcome.results)
+    assert leaked not in text
+    # The harness has already searched the output for every line of the key given in module_defaults.
+    assert [r.path for r in server.log] == ['/app/installations/34/access_tokens']

@@ -76,7 +76,7 @@ def test_every_exception_of_the_http_stack_becomes_a_scrubbed_github_error(monke
     monkeypatch.setattr(client.session, 'request', boom)
     with pytest.raises(GitHubError) as info:
         client.get('/orgs/acme')
-    assert type(info.value) is GitHubError
+    assert info.type is GitHubError
     assert TOKEN not in str(info.value) and TOKEN[:20] not in str(info.value)
     assert str(info.value).startswith('GET /orgs/acme')
 
