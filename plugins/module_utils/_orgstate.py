@@ -31,7 +31,7 @@ from ansible_collections.gitops.github.plugins.module_utils._lists import (
     Entry,
     add_invitations,
 )
-from ansible_collections.gitops.github.plugins.module_utils._listing import read_members
+from ansible_collections.gitops.github.plugins.module_utils._listing import read_invitations, read_members
 from ansible_collections.gitops.github.plugins.module_utils._roster import OrgState, TeamState
 
 TEAMS_PER_QUERY = 50
@@ -191,16 +191,27 @@ def _teams_to_check(members, invitations, roster_teams):
 
 def _add_team_invitations(client, org, teams, slugs):
     """Pending team entries from ``GET /orgs/{org}/teams/{team}/invitations``. GitHub's invitation
-    objects do not say the team role, so the entry's role is ``None`` (judged once accepted)."""
+    objects do not say the team role, so one membership read per invitee asks it."""
     for slug in (sorted(teams) if slugs is None else slugs):
         team = teams.get(slug.lower())
         if team is None:
             continue
-        path = '/orgs/%s/teams/%s/invitations' % (quote_segment(org), quote_segment(team.slug))
-        for inv in client.paginate(path):
+        base = '/orgs/%s/teams/%s' % (quote_segment(org), quote_segment(team.slug))
+        for inv in read_invitations(client, base + '/invitations'):
             login = inv.get('login')
-            if login:
-                team.members.setdefault(login.lower(), Entry(login, None, PENDING))
+            if login and login.lower() not in team.members:
+                team.members[login.lower()] = Entry(login, _pending_team_role(client, base, login), PENDING)
+
+
+def _pending_team_role(client, base, login):
+    """The team role a pending invitee will have. The invitation list gives only the organization
+    role; GitHub documents that ``GET .../memberships/{username}`` "contains the state of the
+    membership and the member's role" (REST API, "Get team membership for a user"), and it answers
+    ``state: pending`` for an invitee. ``None`` when it does not say."""
+    data = client.get_or_none('%s/memberships/%s' % (base, quote_segment(login)))
+    if isinstance(data, dict) and data.get('state') == PENDING and data.get('role') in ('maintainer', 'member'):
+        return data['role']
+    return None
 
 
 def read_org(client, org, own_login=None, with_public=False, gql=None, roster_teams=None):
@@ -215,7 +226,7 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
     invitations = []
     failed = []
     if not client.is_ghes:
-        invitations = list(client.paginate(base + '/invitations'))
+        invitations = read_invitations(client, base + '/invitations')
         add_invitations(members, invitations)
         failed = [inv.get('login') or inv.get('email') for inv in client.paginate(base + '/failed_invitations')]
     teams = read_teams(gql, org)

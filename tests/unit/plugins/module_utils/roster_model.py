@@ -46,8 +46,8 @@ def read(state, org, own=None, ghes=False):
             direct[key] = Entry(state.login_of(key), 'maintainer' if o.members.get(key) == 'admin' else role, ACTIVE)
         for inv in o.invitations.values():
             if inv.login_key and team.id in inv.teams and inv.login_key not in direct:
-                # GitHub's invitation team list does not say the team role.
-                direct[inv.login_key] = Entry(state.login_of(inv.login_key), None, PENDING)
+                # The invitation's team role (the reader asks it with one membership GET each).
+                direct[inv.login_key] = Entry(state.login_of(inv.login_key), inv.teams[team.id], PENDING)
         parent = state.teams_by_id[team.parent_id].slug if team.parent_id else None
         teams[team.key] = TeamState(team.slug, team.id, parent, team.name, team.description, team.privacy, direct)
     public = (own.lower() in o.public) if own else None
