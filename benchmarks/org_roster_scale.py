@@ -38,10 +38,10 @@ import time
 
 import requests
 import yaml
+from ghsim import Simulator, generate  # pip install ./simulator (scripts/setup.sh does)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-from ghsim import Simulator, generate  # pip install ./simulator (scripts/setup.sh does)
 
 ORG = 'bigorg'
 TOKEN = 'sim-token-bigorg-admin'
