@@ -24,6 +24,13 @@ organization).
 
 from __future__ import annotations
 
+from ansible_collections.gitops.github.plugins.module_utils._people import (
+    DEFAULT_EXPIRING_WITHIN_DAYS,
+    expiry_view,
+    parse_people,
+    split_by_time,
+    utc_now,
+)
 from ansible_collections.gitops.github.plugins.module_utils._lists import (
     ACTIVE,
     ADD,
@@ -43,6 +50,7 @@ HIDDEN_ROLE = 'hidden by the owner role'
 TEAM = 'team'
 PUBLIC = 'public'
 DEFAULT_MAX_REMOVALS = '25%'
+DEFAULT_MAX_INVITATIONS = 50
 
 # The phases of the write order (see the module docstring).
 # The token's own user is demoted or removed last ('self'), so the writes before it keep its rights.
@@ -78,17 +86,21 @@ class OrgState(object):
     whether the token's own membership is public (``None`` when not read); ``ghes`` says new
     members join at once (GitHub Enterprise Server has no invitations)."""
 
-    def __init__(self, org, members=None, teams=None, public=None, ghes=False, failed=()):
+    def __init__(self, org, members=None, teams=None, public=None, ghes=False, failed=(), ids=None,
+                 invitation_ids=None, emails=None):
         self.org = org
         self.members = dict(members or {})
         self.teams = dict(teams or {})
         self.public = public
         self.ghes = ghes
         self.failed = list(failed)
+        self.ids = dict(ids or {})                        # {user id: login} of the members as read
+        self.invitation_ids = dict(invitation_ids or {})  # {key: invitation id} of pending invitations
+        self.emails = dict(emails or {})                  # {lower e-mail: key} of pending invitations
 
     def copy(self):
         return OrgState(self.org, self.members, dict((k, t.copy()) for k, t in self.teams.items()),
-                        self.public, self.ghes, self.failed)
+                        self.public, self.ghes, self.failed, self.ids, self.invitation_ids, self.emails)
 
     def active_owners(self):
         return sorted(k for k, e in self.members.items() if e.role == 'admin' and e.state == ACTIVE)
@@ -126,13 +138,15 @@ class TeamWanted(object):
     """One ``teams`` entry: ``wanted`` comes from :func:`._lists.collect_wanted` with the team roles."""
 
     def __init__(self, slug, wanted, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, managed_externally=False,
-                 settings=None):
+                 settings=None, expired=(), expiring=()):
         self.slug = slug
         self.wanted = wanted
         self.exclusive = exclusive
         self.max_removals = max_removals
         self.managed_externally = managed_externally
         self.settings = dict(settings or {})  # name, description, privacy, parent: compared, not written
+        self.expired = list(expired)    # _people.Person entries whose access has ended (count as not listed)
+        self.expiring = list(expiring)  # _people.Person entries ending within expiring_within_days
 
     @property
     def key(self):
@@ -144,7 +158,8 @@ class Roster(object):
     members are given (then only the teams are managed)."""
 
     def __init__(self, org, wanted=None, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, min_owners=1,
-                 allow_self=False, public_membership=None, teams=()):
+                 allow_self=False, public_membership=None, teams=(), people=(), expired=(), expiring=(),
+                 reinvite_failed=True, max_invitations=DEFAULT_MAX_INVITATIONS, now=None):
         self.org = org
         self.wanted = wanted
         self.exclusive = exclusive
@@ -153,6 +168,12 @@ class Roster(object):
         self.allow_self = allow_self
         self.public_membership = public_membership
         self.teams = list(teams)
+        self.people = list(people)      # every current _people.Person of the file (ids, e-mails)
+        self.expired = list(expired)    # owners and members whose access has ended
+        self.expiring = list(expiring)  # owners and members whose access ends soon
+        self.reinvite_failed = reinvite_failed
+        self.max_invitations = max_invitations
+        self.now = now
 
 
 class Write(object):
@@ -208,12 +229,18 @@ class TeamPlan(object):
 class RosterPlan(object):
     """The ordered writes for the whole organization, and each part's report."""
 
-    def __init__(self, before, roster, writes, teams, problems=()):
+    def __init__(self, before, roster, writes, teams, problems=(), renamed=(), reinvite=(), not_reinvited=(),
+                 deferred=(), invitations_left=0):
         self.before = before
         self.roster = roster
         self.writes = list(writes)
         self.teams = teams  # {lower slug: TeamPlan}, in the order of roster.teams
         self.problems = list(problems)
+        self.renamed = list(renamed)              # [{id, from, to}]: the file's login, GitHub's login now
+        self.reinvite = set(reinvite)             # lower logins whose failed invitation is sent again
+        self.not_reinvited = list(not_reinvited)  # failed invitations left alone (reinvite_failed false)
+        self.deferred = list(deferred)            # writes past max_invitations, left for the next run
+        self.invitations_left = invitations_left  # how many invitations of those
 
     @property
     def changed(self):
@@ -285,8 +312,10 @@ def plan_roster(state, roster, own_login=None):
     """
     problems = []
     org_changes = []
-    if roster.wanted is not None:
-        org_changes = plan_members(state.members, roster.wanted, ORG_ROLES, roster.exclusive).changes
+    renamed, mapping = _renames(state, roster)
+    org_wanted = _rewrite(roster.wanted, mapping) if roster.wanted is not None else None
+    if org_wanted is not None:
+        org_changes = plan_members(state.members, org_wanted, ORG_ROLES, roster.exclusive).changes
     removed_from_org = set(c.key for c in org_changes if c.action == REMOVE)
     owners = owners_after(state, org_changes)
     # Owners demoted now: every team shows them as maintainer, their own team role is hidden.
@@ -306,14 +335,15 @@ def plan_roster(state, roster, own_login=None):
         for key, login in state.child_members(wanted.key).items():
             if key not in current:
                 current[key] = Entry(login, 'member', ACTIVE, inherited=True)
+        team_wanted = _rewrite(wanted.wanted, mapping)
         # A listed user only seen through a child team is made an immediate member.
-        plan_current = dict((k, e) for k, e in current.items() if not (e.inherited and k in wanted.wanted))
+        plan_current = dict((k, e) for k, e in current.items() if not (e.inherited and k in team_wanted))
         for key in demoted:
             entry = plan_current.get(key)
-            if entry is not None and key in wanted.wanted and entry.state == ACTIVE and not entry.inherited:
+            if entry is not None and key in team_wanted and entry.state == ACTIVE and not entry.inherited:
                 # Write the wanted role once: after the demotion GitHub shows the real one.
                 plan_current[key] = entry.copy(role=HIDDEN_ROLE)
-        plan = plan_members(plan_current, wanted.wanted, TEAM_ROLES, wanted.exclusive, owners=owners)
+        plan = plan_members(plan_current, team_wanted, TEAM_ROLES, wanted.exclusive, owners=owners)
         team_problems = _setting_problems(team, wanted)
         left = []
         kept = []
@@ -344,7 +374,99 @@ def plan_roster(state, roster, own_login=None):
             write.phase = 'self'
     order = dict((name, i) for i, name in enumerate(_PHASES))
     writes.sort(key=lambda w: (order[w.phase], w.scope == ORG if w.phase == 'self' else False))  # stable: keeps the role and login order inside a phase
-    return RosterPlan(state, roster, writes, team_plans, problems)
+    writes, reinvite, not_reinvited = _failed_invitations(state, roster, writes)
+    writes, deferred, left = cap_invitations(state, writes, roster.max_invitations)
+    return RosterPlan(state, roster, writes, team_plans, problems, renamed, reinvite, not_reinvited, deferred, left)
+
+
+def _renames(state, roster):
+    """``([{id, from, to}], {lower file login: login now})``: the file's people whose ``id``
+    GitHub shows under another login (renamed users), and the pending e-mail invitations the file
+    names by address."""
+    mapping = {}
+    renamed = []
+    seen = set()
+    for person in roster.people:
+        if person.id is not None and person.login:
+            now_login = state.ids.get(person.id)
+            if now_login is not None and now_login.lower() != person.login.lower():
+                mapping[person.login.lower()] = now_login
+                if person.id not in seen:
+                    seen.add(person.id)
+                    renamed.append({'id': person.id, 'from': person.login, 'to': now_login})
+        elif person.email and not person.login:
+            key = state.emails.get(person.email.lower())
+            if key is not None and key in state.members and key != person.email.lower():
+                # GitHub shows this e-mail invitation under the login it reached.
+                mapping[person.email.lower()] = state.members[key].login
+    return renamed, mapping
+
+
+def _rewrite(wanted, mapping):
+    """``wanted`` with renamed logins replaced by GitHub's current ones (order kept)."""
+    if not mapping:
+        return wanted
+    out = {}
+    for key, (login, role) in wanted.items():
+        if key in mapping:
+            login = mapping[key]
+            key = login.lower()
+        out.setdefault(key, (login, role))
+    return out
+
+
+def _failed_invitations(state, roster, writes):
+    """Which additions send again an invitation that expired or failed (GitHub moves those to
+    ``GET /orgs/{org}/failed_invitations``; nothing re-sends them). With ``reinvite_failed``
+    false they are left out of the plan (and so are their team additions, which would invite
+    them too) and reported."""
+    failed = set(f.lower() for f in state.failed)
+    again = set(w.change.key for w in writes if w.scope == ORG and w.action == ADD and w.change.key in failed)
+    # A team addition of a user who is not a member re-invites them as well.
+    again.update(w.change.key for w in writes if w.scope == TEAM and w.action == ADD and w.change.key in failed
+                 and w.change.key not in state.members)
+    if roster.reinvite_failed or not again:
+        return writes, again, []
+    kept = [w for w in writes if not (w.scope in (ORG, TEAM) and w.action == ADD and w.change.key in again)]
+    names = sorted(set(w.change.login for w in writes if w.scope in (ORG, TEAM) and w.change.key in again
+                       and w.action == ADD), key=str.lower)
+    return kept, set(), names
+
+
+def sends_invitation(state, write, invited):
+    """Whether ``write`` makes GitHub send an organization invitation: an organization addition
+    on github.com, or a team addition of someone who is neither a member nor invited yet (GitHub
+    invites them with the team). ``invited`` is the set of keys invited by the writes before."""
+    if state.ghes or write.action != ADD or write.scope not in (ORG, TEAM):
+        return False
+    key = write.change.key
+    if write.scope == ORG:
+        return True
+    return key not in state.members and key not in invited
+
+
+def cap_invitations(state, writes, limit):
+    """``(writes, deferred, left)``: at most ``limit`` invitations (GitHub allows an organization
+    50 a day, 500 for older or paid ones). The writes past the limit that invite (and the team
+    additions of the people whose invitation is deferred) are left for the next run."""
+    if limit is None:
+        return writes, [], 0
+    invited = set()
+    deferred_keys = set()
+    kept, deferred = [], []
+    for write in writes:
+        key = write.change.key if write.scope != PUBLIC else None
+        if key is not None and key in deferred_keys and write.action == ADD:
+            deferred.append(write)
+            continue
+        if sends_invitation(state, write, invited):
+            if len(invited) >= limit:
+                deferred_keys.add(key)
+                deferred.append(write)
+                continue
+            invited.add(key)
+        kept.append(write)
+    return kept, deferred, len(deferred_keys)
 
 
 class _PublicChange(object):
@@ -564,8 +686,27 @@ def report(plan, done, after):
     ``added``, ``removed``, ``role_changed``, ``pending``, ``inherited``, ``problems``, and ``diff``."""
     org_done = [w for w in done if w.scope == ORG]
     org = _lists(org_done, after.members)
-    org.update(inherited=[], problems=list(plan.problems), failed_invitations=list(after.failed))
+    roster = plan.roster
+    now = roster.now
+    org_problems = list(plan.problems) + _expired_problems(roster.expired, plan.before.members, roster.exclusive,
+                                                           plan.before.org)
+    if plan.invitations_left:
+        org_problems.append('max_invitations=%d reached: %d invitation(s) left for the next run (GitHub allows an '
+                            'organization 50 invitations a day, 500 when it is older than a month or on a paid plan)'
+                            % (roster.max_invitations, plan.invitations_left))
+    for name in plan.not_reinvited:
+        org_problems.append('the invitation of %s expired or failed; it is not sent again (reinvite_failed=false)' % name)
+    for item in plan.renamed:
+        org_problems.append('login changed from %s to %s (user id %d): update the file' % (item['from'], item['to'],
+                                                                                         item['id']))
+    org.update(inherited=[], problems=org_problems, failed_invitations=list(after.failed),
+               reinvited=[w.login for w in org_done if w.action == ADD and w.change.key in plan.reinvite],
+               not_reinvited=list(plan.not_reinvited), invitations_left=plan.invitations_left,
+               deferred=[w.as_dict() for w in plan.deferred], renamed=list(plan.renamed),
+               expired=[expiry_view(p, now) for p in roster.expired],
+               expiring=[expiry_view(p, now) for p in roster.expiring])
     teams = {}
+    wanted_by_key = dict((t.key, t) for t in roster.teams)
     for key, tplan in plan.teams.items():
         team_after = after.teams.get(key)
         t_done = [w for w in done if w.scope == TEAM and w.team.lower() == key]
@@ -574,8 +715,17 @@ def report(plan, done, after):
         for login in tplan.owners_kept:
             problems.append('%s is an organization owner: GitHub shows owners as maintainers of every team they are '
                             'in, so they are left as they are' % login)
+        wanted = wanted_by_key.get(key)
+        expired = list(wanted.expired) if wanted is not None else []
+        expiring = list(wanted.expiring) if wanted is not None else []
+        team_before = plan.before.teams.get(key)
+        problems.extend(_expired_problems(expired, team_before.members if team_before else {},
+                                          wanted.exclusive if wanted is not None else False,
+                                          'team %s in %s' % (tplan.slug, plan.before.org)))
         section.update(inherited=list(tplan.inherited), problems=problems, left_with_org=list(tplan.left_with_org),
-                       managed_externally=tplan.managed_externally)
+                       managed_externally=tplan.managed_externally,
+                       expired=[expiry_view(p, now) for p in expired],
+                       expiring=[expiry_view(p, now) for p in expiring])
         teams[tplan.slug] = section
     public = [w for w in done if w.scope == PUBLIC]
     keys = set(plan.teams)
@@ -589,38 +739,36 @@ def report(plan, done, after):
     }
 
 
+def _expired_problems(expired, members, exclusive, where):
+    """An expired entry counts as not listed: an exclusive scope removes it (a planned write);
+    elsewhere it is only reported, for someone to remove by hand."""
+    if exclusive:
+        return []
+    return ['%s: the access of %s expired (%s) but %s is not exclusive, so it is not removed'
+            % (where, p.name, p.expires_text, where) for p in expired if p.key in members]
+
+
 # ---------------------------------------------------------------------------------------------
 # input
 
 
-def _logins(value, where, problems, validate):
-    """The logins of one list option: each must be a string (a number or a mapping is refused,
-    never converted)."""
-    if value is None:
-        return None
-    if not isinstance(value, (list, tuple)):
-        problems.append('%s must be a list of logins, got %s' % (where, type(value).__name__))
-        return []
-    out = []
-    for item in value:
-        if isinstance(item, dict):
-            problems.append('%s: person mappings (%s) are not supported by this version; give the login as a string'
-                            % (where, ', '.join(sorted(str(k) for k in item)) or 'empty'))
-            continue
-        problem = validate(item, '%s entry' % where) if validate else None
-        if problem:
-            problems.append(problem)
-            continue
-        out.append(item)
-    return out
+def _whole_number(params, name, default, problems):
+    value = params.get(name)
+    value = default if value is None else value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        problems.append('%s must be a whole number of 0 or more, got %r' % (name, value))
+        return default
+    return value
 
 
-def roster_from_params(params, validate_login=None):
+def roster_from_params(params, validate_login=None, now=None):
     """``(Roster, problems)`` from the options of one ``membership_orgs`` entry, already type
     converted by Ansible's argument spec (booleans follow Ansible's rules there). Pure:
-    ``validate_login(value, what)`` returns a problem text or ``None``."""
+    ``validate_login(value, what)`` returns a problem text or ``None``; ``now`` (an aware
+    ``datetime``, default the real clock) decides which ``expires`` have passed."""
     from ansible_collections.gitops.github.plugins.module_utils._lists import collect_wanted, parse_max_removals
 
+    now = utc_now() if now is None else now
     problems = []
 
     def check_removals(value, where):
@@ -632,17 +780,33 @@ def roster_from_params(params, validate_login=None):
     max_removals = params.get('max_removals')
     max_removals = DEFAULT_MAX_REMOVALS if max_removals is None else max_removals
     check_removals(max_removals, 'max_removals')
-    min_owners = params.get('min_owners')
-    min_owners = 1 if min_owners is None else min_owners
-    if isinstance(min_owners, bool) or not isinstance(min_owners, int) or min_owners < 0:
-        problems.append('min_owners must be a whole number of 0 or more, got %r' % (min_owners,))
-        min_owners = 1
-    owners = _logins(params.get('owners'), 'owners', problems, validate_login)
-    members = _logins(params.get('members'), 'members', problems, validate_login)
+    min_owners = _whole_number(params, 'min_owners', 1, problems)
+    within = _whole_number(params, 'expiring_within_days', DEFAULT_EXPIRING_WITHIN_DAYS, problems)
+    max_invitations = _whole_number(params, 'max_invitations', DEFAULT_MAX_INVITATIONS, problems)
+    people = []
+    org_expired, org_expiring = [], []
+
+    def persons(value, where, allow_email):
+        found, trouble = parse_people(value, where, validate_login, allow_email)
+        problems.extend(trouble)
+        if found is None:
+            return None, [], []
+        current, expired, expiring = split_by_time(found, now, within)
+        people.extend(current)
+        return [p.name for p in current], expired, expiring
+
+    owners, expired, expiring = persons(params.get('owners'), 'owners', True)
+    org_expired.extend(expired)
+    org_expiring.extend(expiring)
+    members, expired, expiring = persons(params.get('members'), 'members', True)
+    org_expired.extend(expired)
+    org_expiring.extend(expiring)
+    gone = set(p.key for p in org_expired)
     wanted = None
     if owners is not None or members is not None:
         wanted, dup = collect_wanted([('admin', owners or []), ('member', members or [])])
         problems.extend(dup)
+        gone.difference_update(wanted)
     teams = []
     seen = {}
     for index, entry in enumerate(params.get('teams') or []):
@@ -652,10 +816,16 @@ def roster_from_params(params, validate_login=None):
             problems.append('team %s is listed twice (teams[%d] and teams[%d])' % (slug, seen[slug], index))
             continue
         seen[slug] = index
-        maint = _logins(entry.get('maintainers'), where + '.maintainers', problems, validate_login) or []
-        mem = _logins(entry.get('members'), where + '.members', problems, validate_login) or []
-        team_wanted, dup = collect_wanted([('maintainer', maint), ('member', mem)])
+        maint, m_expired, m_expiring = persons(entry.get('maintainers'), where + '.maintainers', False)
+        mem, e_expired, e_expiring = persons(entry.get('members'), where + '.members', False)
+        team_wanted, dup = collect_wanted([('maintainer', maint or []), ('member', mem or [])])
         problems.extend('%s: %s' % (where, p) for p in dup)
+        t_expired = m_expired + e_expired
+        t_expiring = m_expiring + e_expiring
+        for key in [k for k in team_wanted if k in gone]:
+            # Their organization membership expired: so did every team membership.
+            t_expired.extend(p for p in org_expired if p.key == key)
+            del team_wanted[key]
         if wanted is not None:
             for key, (login, _role) in team_wanted.items():
                 if key not in wanted:
@@ -665,7 +835,9 @@ def roster_from_params(params, validate_login=None):
         check_removals(team_removals, where + '.max_removals')
         settings = dict((k, entry.get(k)) for k in ('name', 'description', 'privacy', 'parent') if entry.get(k) is not None)
         teams.append(TeamWanted(slug, team_wanted, bool(entry.get('exclusive')), team_removals,
-                                bool(entry.get('managed_externally')), settings))
+                                bool(entry.get('managed_externally')), settings, t_expired, t_expiring))
+    reinvite = params.get('reinvite_failed')
     roster = Roster(params.get('org'), wanted, bool(params.get('exclusive')), max_removals, min_owners,
-                    bool(params.get('allow_self')), params.get('public_membership'), teams)
+                    bool(params.get('allow_self')), params.get('public_membership'), teams, people,
+                    org_expired, org_expiring, True if reinvite is None else bool(reinvite), max_invitations, now)
     return roster, problems

@@ -583,6 +583,60 @@ class State:
                 org.public.discard(key)
             self.touch()
 
+    def rename_user(self, old: str, new: str) -> User:
+        """A user changes their login (GitHub allows it; the numeric ``id`` stays): every
+        membership, invitation and token follows them under the new login."""
+        with self.lock:
+            user = self.users.get(old.lower())
+            if user is None:
+                raise KeyError(f"no user {old}")
+            if new.lower() != user.key and new.lower() in self.users:
+                raise ValueError(f"login {new} is taken")
+            was, now = user.key, new.lower()
+            del self.users[was]
+            user.login = new
+            self.users[now] = user
+
+            def rekey(mapping: dict) -> None:
+                if was in mapping:
+                    mapping[now] = mapping.pop(was)
+
+            for org in self.orgs.values():
+                rekey(org.members)
+                for group in (org.public, org.two_factor_disabled, org.two_factor_insecure):
+                    if was in group:
+                        group.discard(was)
+                        group.add(now)
+                for inv in list(org.invitations.values()) + org.failed_invitations:
+                    if inv.login_key == was:
+                        inv.login_key = now
+                    if inv.inviter_key == was:
+                        inv.inviter_key = now
+                for team in org.teams.values():
+                    rekey(team.members)
+            for token, key in list(self.tokens.items()):
+                if key == was:
+                    self.tokens[token] = now
+            self.touch()
+            return user
+
+    def expire_invitation(self, org: str, login_or_email: str) -> Invitation:
+        """A pending invitation runs out (GitHub: after 7 days): it leaves the pending list and
+        shows in ``GET /orgs/{org}/failed_invitations`` with ``failed_reason`` set."""
+        with self.lock:
+            o = self._org_or_raise(org)
+            wanted = login_or_email.lower()
+            for iid, inv in sorted(o.invitations.items()):
+                if inv.login_key == wanted or (inv.email or "").lower() == wanted:
+                    del o.invitations[iid]
+                    inv.failed_at = now_iso()
+                    # GitHub's reference documents the field, not its text; the engine never reads it.
+                    inv.failed_reason = "expired"
+                    o.failed_invitations.append(inv)
+                    self.touch()
+                    return inv
+            raise KeyError(f"no pending invitation for {login_or_email} in {org}")
+
     # ------------------------------------------------------------------ snapshot
     def snapshot(self, include_tokens: bool = True) -> dict:
         """The whole state in the seed format (``State(snapshot)`` rebuilds it)."""

@@ -191,13 +191,14 @@ def test_missing_team_is_a_problem_before_any_write():
 
 def test_input_is_checked_by_type():
     from ansible_collections.gitops.github.plugins.module_utils._common import login_problem
-    _r, problems = roster_from_params({'org': 'acme', 'owners': [123, {'login': 'x'}], 'members': ['ok', 'Ok'],
+    _r, problems = roster_from_params({'org': 'acme', 'owners': [123, {'login': 'x', 'role': 'admin'}],
+                                       'members': ['ok', 'Ok'],
                                        'min_owners': True, 'max_removals': 'lots',
                                        'teams': [{'team': 't', 'members': ['zed']}, {'team': 't'}]},
                                       validate_login=login_problem)
     text = '\n'.join(problems)
     assert 'owners entry must be a non-empty string' in text
-    assert 'owners: person mappings (login) are not supported' in text
+    assert 'owners entry: unknown key(s) role (a person has login, id, expires, email)' in text
     assert 'Ok is listed twice' in text
     assert 'min_owners must be a whole number' in text
     assert 'max_removals: max_removals must be a number' in text
