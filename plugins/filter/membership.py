@@ -249,6 +249,75 @@ def membership_results(registered):
             + [_public_target(r) for r in _results(public)])
 
 
+def _roster_entries(changes, before, after):
+    before_ci = dict((login.lower(), label) for login, label in (before or {}).items())
+    after_ci = dict((login.lower(), label) for login, label in (after or {}).items())
+    added, removed, role_changed = [], [], []
+    for change in changes:
+        login = change.get('login')
+        key = (login or '').lower()
+        if change.get('action') == 'add':
+            added.append({'login': login, 'role': change.get('role'), 'pending': _is_pending(after_ci.get(key))})
+        elif change.get('action') == 'remove':
+            was = before_ci.get(key)
+            removed.append({'login': login, 'role': _role_of(was), 'pending': _is_pending(was)})
+        else:
+            role_changed.append({'login': login, 'from': _role_of(before_ci.get(key)), 'to': change.get('role'),
+                                 'pending': _is_pending(before_ci.get(key))})
+    return added, removed, role_changed
+
+
+def membership_roster_results(registered):
+    """One entry per org, team and public membership from the registered results of the role's
+    one github_org_roster loop. A team removal that an organization removal makes is listed only
+    under the organization (``left_with_org`` on the team), so nothing is counted twice."""
+    targets = []
+    for result in _results(registered):
+        item = result.get('item') or {}
+        org = item.get('org')
+        changes = result.get('changes') or []
+        diff = result.get('diff') or {}
+        before, after = diff.get('before') or {}, diff.get('after') or {}
+        if _declared(item):
+            org_changes = [c for c in changes if c.get('scope') == 'org']
+            added, removed, role_changed = _roster_entries(org_changes, before.get('org'), after.get('org'))
+            targets.append({'kind': 'org', 'org': org, 'team': None, 'name': org, 'changed': bool(org_changes),
+                            'added': added, 'removed': removed, 'role_changed': role_changed,
+                            'pending': list((result.get('org') or {}).get('pending') or []), 'public': None})
+        for slug, section in sorted((result.get('teams') or {}).items()):
+            team_changes = [c for c in changes if c.get('scope') == 'team' and (c.get('team') or '').lower() == slug.lower()]
+            added, removed, role_changed = _roster_entries(team_changes, (before.get('teams') or {}).get(slug),
+                                                           (after.get('teams') or {}).get(slug))
+            targets.append({'kind': 'team', 'org': org, 'team': slug, 'name': '%s/%s' % (org, slug),
+                            'changed': bool(team_changes), 'added': added, 'removed': removed,
+                            'role_changed': role_changed, 'pending': list(section.get('pending') or []),
+                            'public': None, 'inherited': list(section.get('inherited') or []),
+                            'left_with_org': list(section.get('left_with_org') or [])})
+        if item.get('public_membership') is not None:
+            public_changes = [c for c in changes if c.get('scope') == 'public']
+            targets.append({'kind': 'public', 'org': org, 'team': None,
+                            'name': '%s (public membership of the token owner)' % org,
+                            'changed': bool(public_changes), 'added': [], 'removed': [], 'role_changed': [],
+                            'pending': [],
+                            'public': {'login': 'the token owner', 'from': before.get('public'),
+                                       'to': result.get('public')}})
+    return targets
+
+
+def membership_export_roster(registered, exclusive=True):
+    """``membership_orgs`` data from the registered results of github_org_roster tasks that were
+    given only ``org`` (their ``current``)."""
+    exported = []
+    for result in _results(registered):
+        current = result.get('current') or {}
+        entry = {'org': current.get('org'), 'exclusive': bool(exclusive), 'owners': list(current.get('owners') or []),
+                 'members': list(current.get('members') or [])}
+        entry['teams'] = [{'team': t['team'], 'exclusive': bool(exclusive), 'maintainers': list(t.get('maintainers') or []),
+                           'members': list(t.get('members') or [])} for t in current.get('teams') or []]
+        exported.append(entry)
+    return exported
+
+
 def membership_drift_report(results):
     """The drift report: whether anything would change, counts, and the targets with their changes."""
     results = list(results or [])
@@ -307,6 +376,9 @@ def membership_drift_markdown(report):
             lines.append('No changes.')
         if target['pending']:
             lines += ['', 'Pending invitations: %s' % ', '.join('`%s`' % login for login in target['pending'])]
+        if target.get('left_with_org'):
+            lines += ['', 'Leave with the organization (no team change of their own): %s'
+                      % ', '.join('`%s`' % login for login in target['left_with_org'])]
         if target.get('inherited'):
             lines += ['', 'Left alone (members only through a child team): %s'
                       % ', '.join('`%s`' % login for login in target['inherited'])]
@@ -374,4 +446,6 @@ class FilterModule(object):
             'membership_drift_report': membership_drift_report,
             'membership_drift_markdown': membership_drift_markdown,
             'membership_export': membership_export,
+            'membership_roster_results': membership_roster_results,
+            'membership_export_roster': membership_export_roster,
         }

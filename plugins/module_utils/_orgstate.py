@@ -74,6 +74,9 @@ class ReadError(GitHubError):
     def __init__(self, what, message):
         super().__init__('READ', what, None, message)
 
+    def describe(self):
+        return self.message
+
 
 def follow_up_query(count):
     """A query that pages on the immediate members of ``count`` teams, one alias each."""
@@ -181,6 +184,8 @@ def _teams_to_check(members, invitations, roster_teams):
     and the teams that list someone whose organization invitation is pending."""
     if not any(inv.get('team_count') for inv in invitations):
         return []
+    if roster_teams is None:
+        return None  # every team
     pending = set(k for k, e in members.items() if e.state == PENDING)
     return [slug for slug, exclusive, wanted in roster_teams or () if exclusive or pending.intersection(wanted)]
 
@@ -188,7 +193,7 @@ def _teams_to_check(members, invitations, roster_teams):
 def _add_team_invitations(client, org, teams, slugs):
     """Pending team entries from ``GET /orgs/{org}/teams/{team}/invitations``. GitHub's invitation
     objects do not say the team role, so the entry's role is ``None`` (judged once accepted)."""
-    for slug in slugs:
+    for slug in (sorted(teams) if slugs is None else slugs):
         team = teams.get(slug.lower())
         if team is None:
             continue
@@ -203,7 +208,8 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
     """The :class:`OrgState` of ``org``. ``own_login`` with ``with_public`` also reads whether the
     token owner's membership is public (``GET /orgs/{org}/public_members/{login}``: 204 or 404).
     ``roster_teams`` is ``[(slug, exclusive, wanted lower logins)]`` of the teams to be planned:
-    their pending invitations are read only where the plan depends on them."""
+    their pending invitations are read only where the plan depends on them; ``None`` reads those
+    of every team (for an export), when any invitation carries teams."""
     gql = gql or GraphQL(client)
     base = '/orgs/%s' % quote_segment(org)
     ids = {}

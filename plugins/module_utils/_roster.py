@@ -207,8 +207,8 @@ class Write(object):
         return not self == other
 
     def __repr__(self):
-        return '<Write %s%s %s %s %s>' % (self.scope, '/' + self.team if self.team else '', self.change.action,
-                                         self.change.login, self.change.role)
+        where = self.scope + ('/' + self.team if self.team else '')
+        return '<Write %s %s %s %s>' % (where, self.change.action, self.change.login, self.change.role)
 
 
 class TeamPlan(object):
@@ -670,6 +670,25 @@ def state_view(state, team_keys=None):
     if state.public is not None:
         view['public'] = state.public
     return view
+
+
+def export_view(state):
+    """The organization as it is, in the role's input format: owners and members (pending
+    invitations among them, by their role) and each team's immediate maintainers and members
+    (pending team invitations as members, since GitHub does not say their team role). Invitations
+    by e-mail, failed invitations and members only through a child team are left out."""
+    def names(entries):
+        return sorted((e.login for e in entries), key=lambda login: (login.lower(), login))
+
+    people = list(state.members.values())
+    teams = []
+    for _key, team in sorted(state.teams.items()):
+        entries = list(team.members.values())
+        teams.append({'team': team.slug,
+                      'maintainers': names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE),
+                      'members': names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))})
+    return {'org': state.org, 'owners': names(e for e in people if e.role == 'admin'),
+            'members': names(e for e in people if e.role != 'admin'), 'teams': teams}
 
 
 def _lists(done, after_members):

@@ -399,6 +399,19 @@ teams:
       elements: dict
   sample: {"platform": {"added": ["bob"], "removed": [], "role_changed": [], "pending": [],
            "inherited": ["carol"], "left_with_org": [], "problems": [], "managed_externally": false}}
+current:
+  description:
+    - The organization after the task (in check mode, as it would be), in the format of O(owners),
+      O(members) and O(teams) - every team of the organization, with its immediate maintainers and
+      members. Pending invitations count as owners or members (pending team invitations as
+      members); invitations by e-mail, failed invitations and members only through a child team
+      are left out. Applying it back changes nothing.
+    - With only O(org) given the task manages nothing and reads everything, pending team
+      invitations of every team included; the role's C(export) entry point uses this.
+  returned: success
+  type: dict
+  sample: {"org": "acme", "owners": ["octo-admin"], "members": ["alice", "bob"],
+           "teams": [{"team": "platform", "maintainers": ["alice"], "members": ["bob"]}]}
 public:
   description: Whether the token owner's membership is public after the task; V(null) when not managed.
   returned: always
@@ -440,6 +453,7 @@ from ansible_collections.gitops.github.plugins.module_utils._roster import (
     PUBLIC,
     Incomplete,
     execute,
+    export_view,
     guard_problems,
     needs_own_login,
     plan_roster,
@@ -584,8 +598,9 @@ def main():
             if own is None:
                 gh.fail('public_membership needs a user token: a GitHub App installation has no membership of its own')
             operation = 'read the membership of %s' % org
+        manages = roster.wanted is not None or roster.teams or roster.public_membership is not None
         state = read_org(client, org, own_login=own, with_public=roster.public_membership is not None, gql=gql,
-                         roster_teams=[(t.slug, t.exclusive, list(t.wanted)) for t in roster.teams])
+                         roster_teams=[(t.slug, t.exclusive, list(t.wanted)) for t in roster.teams] if manages else None)
     except GitHubError as exc:
         gh.fail_request(operation, exc)
 
@@ -623,7 +638,7 @@ def main():
             result['changed'] = bool(exc.done)
             result['failed_change'] = exc.write.as_dict()
             gh.fail_request(operation, exc.error, **result)
-    gh.exit(changed=bool(done), **_result(gh, gql, plan, done, after))
+    gh.exit(changed=bool(done), current=export_view(after), **_result(gh, gql, plan, done, after))
 
 
 def _result(gh, gql, plan, done, after):

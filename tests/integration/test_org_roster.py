@@ -76,8 +76,8 @@ def test_org_removal_that_empties_a_team_check_mode_equals_apply(sim, play):
 
 
 def test_whole_org_check_mode_equals_apply_then_idempotent(sim, play):
-    task = roster_task(owners=['octo-admin', 'erin', 'alice'], members=['bob', 'carol', 'Mixed-Case', 'dave',
-                                                                         'new-hire'],
+    task = roster_task(owners=['octo-admin', 'erin', 'alice'],
+                       members=['bob', 'carol', 'Mixed-Case', 'dave', 'new-hire'],
                        exclusive=True,
                        teams=[{'team': 'platform', 'maintainers': ['alice'], 'members': ['carol', 'new-hire'],
                                'exclusive': True, 'max_removals': 1},

@@ -73,7 +73,9 @@ def test_apply_changes_then_rerun_changes_nothing(collections_path, tmp_path, si
     assert second.rc == 0, second.output
     assert second.changed_tasks == [], second.output
     assert len(writes(sim)) == 4
-    assert all(e.method == 'GET' for e in sim.log[count:])
+    assert all(e.method == 'GET' or e.route == '/graphql' for e in sim.log[count:])
+    # One roster task for the org: its lists over REST and all its teams in one GraphQL query.
+    assert len([e for e in sim.log[count:] if e.route == '/graphql']) == 1
 
 
 def test_drift_report_contents_and_exit_status(collections_path, tmp_path, sim):
@@ -190,3 +192,27 @@ def test_bad_input_fails_before_any_request(collections_path, tmp_path, sim, org
     assert run_.rc != 0
     assert message in run_.output, run_.output
     assert sim.log == []
+
+
+def test_one_org_per_inventory_host_in_parallel(collections_path, tmp_path, sim):
+    """Each inventory host carries its own membership_orgs; -e membership_hosts picks the group,
+    and forks run the organizations side by side, each with one roster task and its own report."""
+    inventory = tmp_path / 'orgs.yml'
+    acme = dict(WANTED['membership_orgs'][0])
+    other = {'org': 'other-org', 'owners': ['frank', 'octo-admin'], 'members': []}
+    inventory.write_text(yaml.safe_dump({'github_orgs': {'hosts': {
+        'acme': {'membership_orgs': [acme]},
+        'other-org': {'membership_orgs': [other]},
+    }}}))
+    sim.state.set_org_role(sim.state.org('other-org'), 'octo-admin', 'admin')
+    drift = run(collections_path, tmp_path, sim, 'gitops.github.drift',
+                {'membership_hosts': 'github_orgs', 'drift_report_markdown': ''},
+                args=['-i', str(inventory), '--forks', '2'])
+    assert drift.rc == 0, drift.output
+    assert writes(sim) == []
+    acme_report = json.loads((tmp_path / 'membership-drift-acme.json').read_text())
+    other_report = json.loads((tmp_path / 'membership-drift-other-org.json').read_text())
+    assert acme_report['drift'] is True and acme_report['summary']['added'] == 2
+    assert other_report['drift'] is False
+    roster_reads = [e for e in sim.log if e.route == '/graphql']
+    assert len(roster_reads) == 2  # one query per organization

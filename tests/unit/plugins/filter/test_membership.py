@@ -206,5 +206,36 @@ def test_export_round_trips_through_the_checks():
 
 def test_filter_names():
     assert sorted(FilterModule().filters()) == [
-        'membership_drift_markdown', 'membership_drift_report', 'membership_export', 'membership_normalize',
-        'membership_problems', 'membership_results']
+        'membership_drift_markdown', 'membership_drift_report', 'membership_export', 'membership_export_roster',
+        'membership_normalize', 'membership_problems', 'membership_results', 'membership_roster_results']
+
+
+def test_roster_results_count_an_org_removal_once():
+    from ansible_collections.gitops.github.plugins.filter.membership import membership_roster_results
+    result = {
+        'item': {'org': 'acme', 'owners': ['root'], 'members': ['alice'], 'public_membership': True,
+                 'teams': [{'team': 'docs'}]},
+        'changed': True,
+        'changes': [{'scope': 'org', 'team': None, 'action': 'add', 'login': 'alice', 'role': 'member'},
+                    {'scope': 'org', 'team': None, 'action': 'remove', 'login': 'carol', 'role': None}],
+        'org': {'pending': ['alice']},
+        'teams': {'docs': {'pending': [], 'inherited': [], 'left_with_org': ['carol']}},
+        'public': True,
+        'diff': {'before': {'org': {'root': 'admin', 'carol': 'member'}, 'teams': {'docs': {'carol': 'member'}},
+                            'public': True},
+                 'after': {'org': {'root': 'admin', 'alice': 'member (pending)'}, 'teams': {'docs': {}}, 'public': True}},
+    }
+    org, docs, public = membership_roster_results({'results': [result]})
+    assert org['added'] == [{'login': 'alice', 'role': 'member', 'pending': True}]
+    assert org['removed'] == [{'login': 'carol', 'role': 'member', 'pending': False}]
+    assert docs['changed'] is False and docs['removed'] == [] and docs['left_with_org'] == ['carol']
+    assert public['changed'] is False and public['public']['to'] is True
+
+
+def test_export_roster_builds_membership_orgs():
+    from ansible_collections.gitops.github.plugins.filter.membership import membership_export_roster
+    reads = {'results': [{'current': {'org': 'acme', 'owners': ['root'], 'members': ['bob'],
+                                      'teams': [{'team': 't', 'maintainers': ['bob'], 'members': []}]}}]}
+    assert membership_export_roster(reads, False) == [{
+        'org': 'acme', 'exclusive': False, 'owners': ['root'], 'members': ['bob'],
+        'teams': [{'team': 't', 'exclusive': False, 'maintainers': ['bob'], 'members': []}]}]

@@ -16,7 +16,6 @@ from ansible_collections.gitops.github.plugins.module_utils._roster import (
     guard_problems,
     needs_own_login,
     plan_roster,
-    predict,
     report,
     roster_from_params,
     state_view,
