@@ -15,6 +15,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.gitops.github.plugins.module_utils._common import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._lists import parse_max_removals
+from ansible_collections.gitops.github.plugins.module_utils._people import parse_person
 
 ORG_ROLES = (('owners', 'owner', 'admin'), ('members', 'member', 'member'))
 TEAM_ROLES = (('maintainers', 'maintainer', 'maintainer'), ('members', 'member', 'member'))
@@ -39,11 +40,21 @@ def _collect(problems, where, groups):
         if not isinstance(logins, list):
             problems.append('the %ss of %s must be a list of logins' % (role, where))
             continue
-        for login in logins:
-            problem = login_problem(login, '%s of %s' % (role, where))
-            if problem:
-                problems.append(problem)
-                continue
+        for item in logins:
+            if isinstance(item, dict):
+                # A person mapping {login, id, expires, email} (see _people).
+                person, found = parse_person(item, '%s of %s' % (role, where), login_problem,
+                                             allow_email=not where.startswith('team '))
+                if found:
+                    problems.extend(found)
+                    continue
+                login = person.name
+            else:
+                problem = login_problem(item, '%s of %s' % (role, where))
+                if problem:
+                    problems.append(problem)
+                    continue
+                login = item
             key = login.lower()
             if key in people:
                 first, first_role = people[key]
@@ -278,12 +289,22 @@ def membership_roster_results(registered):
         changes = result.get('changes') or []
         diff = result.get('diff') or {}
         before, after = diff.get('before') or {}, diff.get('after') or {}
-        if _declared(item):
-            org_changes = [c for c in changes if c.get('scope') == 'org']
-            added, removed, role_changed = _roster_entries(org_changes, before.get('org'), after.get('org'))
+        org_changes = [c for c in changes if c.get('scope') == 'org']
+        added, removed, role_changed = _roster_entries(org_changes, before.get('org'), after.get('org'))
+        section = result.get('org') or {}
+        reinvited = set(login.lower() for login in section.get('reinvited') or [])
+        for entry in added:
+            if entry['login'].lower() in reinvited:
+                entry['reinvited'] = True
+        if _declared(item) or section.get('renamed'):
             targets.append({'kind': 'org', 'org': org, 'team': None, 'name': org, 'changed': bool(org_changes),
                             'added': added, 'removed': removed, 'role_changed': role_changed,
-                            'pending': list((result.get('org') or {}).get('pending') or []), 'public': None})
+                            'pending': list(section.get('pending') or []), 'public': None,
+                            'expired': list(section.get('expired') or []),
+                            'expiring': list(section.get('expiring') or []),
+                            'renamed': list(section.get('renamed') or []),
+                            'not_reinvited': list(section.get('not_reinvited') or []),
+                            'invitations_left': section.get('invitations_left') or 0})
         for slug, section in sorted((result.get('teams') or {}).items()):
             team_changes = [c for c in changes if c.get('scope') == 'team' and (c.get('team') or '').lower() == slug.lower()]
             added, removed, role_changed = _roster_entries(team_changes, (before.get('teams') or {}).get(slug),
@@ -292,7 +313,9 @@ def membership_roster_results(registered):
                             'changed': bool(team_changes), 'added': added, 'removed': removed,
                             'role_changed': role_changed, 'pending': list(section.get('pending') or []),
                             'public': None, 'inherited': list(section.get('inherited') or []),
-                            'left_with_org': list(section.get('left_with_org') or [])})
+                            'left_with_org': list(section.get('left_with_org') or []),
+                            'expired': list(section.get('expired') or []),
+                            'expiring': list(section.get('expiring') or [])})
         if item.get('public_membership') is not None:
             public_changes = [c for c in changes if c.get('scope') == 'public']
             targets.append({'kind': 'public', 'org': org, 'team': None,
@@ -321,7 +344,8 @@ def membership_export_roster(registered, exclusive=True):
 def membership_drift_report(results):
     """The drift report: whether anything would change, counts, and the targets with their changes."""
     results = list(results or [])
-    drifted = [t for t in results if t['changed']]
+    # A renamed login is drift too: the file must follow GitHub, even though nothing is written.
+    drifted = [t for t in results if t['changed'] or t.get('renamed')]
     summary = {
         'targets': len(results),
         'targets_with_drift': len(drifted),
@@ -330,6 +354,11 @@ def membership_drift_report(results):
         'role_changed': sum(len(t['role_changed']) for t in results),
         'public_changed': sum(1 for t in results if t['kind'] == 'public' and t['changed']),
         'pending': sum(len(t['pending']) for t in results),
+        'reinvited': sum(1 for t in results for e in t['added'] if e.get('reinvited')),
+        'expired': sum(len(t.get('expired') or []) for t in results),
+        'expiring': sum(len(t.get('expiring') or []) for t in results),
+        'renamed': sum(len(t.get('renamed') or []) for t in results),
+        'invitations_left': sum(t.get('invitations_left') or 0 for t in results),
     }
     return {'drift': bool(drifted), 'summary': summary, 'targets': results}
 
@@ -358,6 +387,9 @@ def membership_drift_markdown(report):
         rows = []
         for entry in target['added']:
             note = ' (invitation, pending until accepted)' if entry['pending'] else ''
+            if entry.get('reinvited'):
+                rows.append(('re-invite', _who(entry), 'as %s (the last invitation expired or failed)' % entry['role']))
+                continue
             rows.append(('add', _who(entry), 'as %s%s' % (entry['role'], note)))
         for entry in target['role_changed']:
             note = ' (pending invitation)' if entry['pending'] else ''
@@ -382,6 +414,21 @@ def membership_drift_markdown(report):
         if target.get('inherited'):
             lines += ['', 'Left alone (members only through a child team): %s'
                       % ', '.join('`%s`' % login for login in target['inherited'])]
+        for entry in target.get('renamed') or []:
+            lines += ['', 'Login changed from `%s` to `%s` (user id %s): update the file.'
+                      % (entry['from'], entry['to'], entry['id'])]
+        if target.get('expired'):
+            lines += ['', 'Access expired: %s' % ', '.join('`%s` (%s)' % (e['login'], e['expires'])
+                                                          for e in target['expired'])]
+        if target.get('expiring'):
+            lines += ['', 'Access expiring soon, renew or let it end: %s'
+                      % ', '.join('`%s` (%s, %s day(s) left)' % (e['login'], e['expires'], e.get('days_left', 0))
+                                  for e in target['expiring'])]
+        if target.get('not_reinvited'):
+            lines += ['', 'Invitations that expired or failed, not sent again (reinvite_failed is false): %s'
+                      % ', '.join('`%s`' % login for login in target['not_reinvited'])]
+        if target.get('invitations_left'):
+            lines += ['', '%d invitation(s) wait for the next run (max_invitations).' % target['invitations_left']]
     return '\n'.join(lines) + '\n'
 
 

@@ -675,10 +675,22 @@ def state_view(state, team_keys=None):
 def export_view(state):
     """The organization as it is, in the role's input format: owners and members (pending
     invitations among them, by their role) and each team's immediate maintainers and members
-    (pending team invitations as members, since GitHub does not say their team role). Invitations
-    by e-mail, failed invitations and members only through a child team are left out."""
+    (pending team invitations as members, since GitHub does not say their team role). Owners and
+    members carry their user ``id`` where GitHub showed it; pending e-mail invitations are
+    written as ``{email}``. Failed invitations and members only through a child team are left out."""
     def names(entries):
         return sorted((e.login for e in entries), key=lambda login: (login.lower(), login))
+
+    ids = dict((login.lower(), uid) for uid, login in state.ids.items())
+
+    def person(login):
+        # An e-mail invitation is written as {email}; a member with a known id as {login, id},
+        # so a later rename is followed (GitHub's ids never change).
+        if '@' in login:
+            return {'email': login}
+        if login.lower() in ids:
+            return {'login': login, 'id': ids[login.lower()]}
+        return login
 
     people = list(state.members.values())
     teams = []
@@ -687,8 +699,8 @@ def export_view(state):
         teams.append({'team': team.slug,
                       'maintainers': names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE),
                       'members': names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))})
-    return {'org': state.org, 'owners': names(e for e in people if e.role == 'admin'),
-            'members': names(e for e in people if e.role != 'admin'), 'teams': teams}
+    return {'org': state.org, 'owners': [person(n) for n in names(e for e in people if e.role == 'admin')],
+            'members': [person(n) for n in names(e for e in people if e.role != 'admin')], 'teams': teams}
 
 
 def _lists(done, after_members):
