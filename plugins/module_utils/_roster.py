@@ -39,6 +39,7 @@ from ansible_collections.gitops.github.plugins.module_utils._lists import (
     REMOVE,
     ROLE,
     TEAM_ROLES,
+    Change,
     Entry,
     label,
     plan_members,
@@ -54,8 +55,10 @@ DEFAULT_MAX_INVITATIONS = 50
 
 # The phases of the write order (see the module docstring).
 # The token's own user is demoted or removed last ('self'), so the writes before it keep its rights.
-_PHASES = ('org-promote', 'org-add', 'team-add', 'public', 'org-demote', 'team-demote', 'team-remove', 'org-remove',
-           'self')
+_PHASES = ('org-promote', 'org-add', 'team-define', 'team-add', 'creator', 'public', 'org-demote', 'team-demote',
+           'team-remove', 'org-remove', 'self')
+TEAM_SETTINGS = 'team_settings'
+SETTING_KEYS = ('name', 'description', 'privacy', 'parent', 'notification_setting')
 
 
 class TeamState(object):
@@ -138,7 +141,8 @@ class TeamWanted(object):
     """One ``teams`` entry: ``wanted`` comes from :func:`._lists.collect_wanted` with the team roles."""
 
     def __init__(self, slug, wanted, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, managed_externally=False,
-                 settings=None, expired=(), expiring=()):
+                 settings=None, expired=(), expiring=(), previously=()):
+        self.previously = list(previously)  # former slugs: an existing one is renamed, not left behind
         self.slug = slug
         self.wanted = wanted
         self.exclusive = exclusive
@@ -197,8 +201,13 @@ class Write(object):
         return self.change.login
 
     def as_dict(self):
-        return {'scope': self.scope, 'team': self.team, 'action': self.change.action, 'login': self.change.login,
-                'role': self.change.role}
+        out = {'scope': self.scope, 'team': self.team, 'action': self.change.action, 'login': self.change.login,
+               'role': self.change.role}
+        if self.scope == TEAM_SETTINGS:
+            out['settings'] = dict(self.change.settings)
+            if self.change.slug != self.team:
+                out['new_slug'] = self.change.slug
+        return out
 
     def __eq__(self, other):
         return isinstance(other, Write) and self.as_dict() == other.as_dict()
@@ -286,18 +295,140 @@ def owners_after(state, org_changes):
     return owners
 
 
-def _setting_problems(team, wanted):
-    problems = []
-    for key in ('name', 'description', 'privacy', 'parent'):
-        want = wanted.settings.get(key)
-        if want is None:
+class TeamChange(object):
+    """Create a team (``create``), change its settings (``update``) or rename it from a former
+    slug (``rename``, with its other settings). ``settings`` holds the wanted values of
+    :data:`SETTING_KEYS` that differ (``parent`` as a slug, ``None`` for no parent); ``slug``
+    is the team's slug after the write; ``creator`` the user GitHub makes maintainer of a team
+    it creates with a user token (``None`` for a GitHub App)."""
+
+    __slots__ = ('action', 'slug', 'settings', 'creator')
+    login = None
+    role = None
+    before = None
+
+    def __init__(self, action, slug, settings, creator=None):
+        self.action = action
+        self.slug = slug
+        self.settings = dict(settings)
+        self.creator = creator
+
+    @property
+    def key(self):
+        return None
+
+
+def team_slug_of(name):
+    """The slug GitHub derives from a team name (lower case; other characters become dashes)."""
+    out = []
+    for ch in name.lower():
+        out.append(ch if ch.isalnum() or ch == '_' else '-')
+    return '-'.join(part for part in ''.join(out).split('-') if part)
+
+
+def _settings_diff(team, wanted):
+    diff = {}
+    for key in SETTING_KEYS:
+        if key not in wanted.settings:
             continue
-        have = getattr(team, key)
-        same = (have or '').lower() == want.lower() if key == 'parent' else have == want
-        if not same:
-            problems.append('team %s: %s is %r, the file says %r (team settings are not changed by this version)'
-                            % (team.slug, key, have, want))
-    return problems
+        want = wanted.settings[key]
+        have = getattr(team, key, None) if team is not None else None
+        if key == 'parent':
+            if (have or '').lower() != (want or '').lower():
+                diff[key] = want
+        elif key == 'notification_setting':
+            if team is None:
+                diff[key] = want  # not read back: set when the team is created
+        elif have != want:
+            diff[key] = want
+    return diff
+
+
+def parent_cycle(roster, state):
+    """A list of slugs that form a cycle of parents once the file's ``parent`` settings are
+    applied (the teams GitHub has keep theirs), or ``None``."""
+    parents = dict((k, (t.parent or '').lower() or None) for k, t in state.teams.items())
+    for wanted in roster.teams:
+        if 'parent' in wanted.settings:
+            parents[wanted.key] = (wanted.settings['parent'] or '').lower() or None
+    for start in parents:
+        seen = [start]
+        node = parents.get(start)
+        while node is not None:
+            if node in seen:
+                return seen[seen.index(node):] + [node]
+            seen.append(node)
+            node = parents.get(node)
+    return None
+
+
+def _plan_definitions(state, roster, own_login):
+    """``(writes, teams, problems)``: the team creations, renames and settings changes, parents
+    created before their children, and ``teams`` ``{lower slug: TeamState}`` as the membership
+    planning must see them (a created team is empty but for its creator; a renamed one keeps its
+    members)."""
+    problems = []
+    cycle = parent_cycle(roster, state)
+    if cycle:
+        problems.append('teams of %s would form a cycle of parents: %s' % (state.org, ' -> '.join(cycle)))
+        return [], {}, problems
+    listed = set(t.key for t in roster.teams)
+    writes, teams = [], {}
+    for wanted in roster.teams:
+        team = state.teams.get(wanted.key)
+        if team is not None:
+            diff = _settings_diff(team, wanted)
+            if diff:
+                writes.append(Write(TEAM_SETTINGS, TeamChange('update', team.slug, diff), team=team.slug,
+                                    phase='team-define'))
+            teams[wanted.key] = team
+            continue
+        former = [state.teams[f.lower()] for f in wanted.previously if f.lower() in state.teams
+                  and f.lower() not in listed]
+        if len(former) > 1:
+            problems.append('team %s: more than one of its former slugs exists (%s); delete or list all but one'
+                            % (wanted.slug, ', '.join(t.slug for t in former)))
+            continue
+        parent = wanted.settings.get('parent')
+        if parent and parent.lower() not in state.teams and parent.lower() not in listed:
+            problems.append('team %s: its parent %s neither exists nor is listed' % (wanted.slug, parent))
+            continue
+        if former:
+            old = former[0]
+            diff = _settings_diff(old, wanted)
+            diff['name'] = wanted.settings.get('name') or wanted.slug
+            writes.append(Write(TEAM_SETTINGS, TeamChange('rename', wanted.slug, diff), team=old.slug,
+                                phase='team-define'))
+            renamed = old.copy()
+            renamed.slug = wanted.slug
+            teams[wanted.key] = renamed
+            continue
+        diff = _settings_diff(None, wanted)
+        diff['name'] = wanted.settings.get('name') or wanted.slug
+        creator = own_login  # None for a GitHub App: no user is made maintainer
+        writes.append(Write(TEAM_SETTINGS, TeamChange('create', wanted.slug, diff, creator), team=wanted.slug,
+                            phase='team-define'))
+        members = {}
+        if creator:
+            members[creator.lower()] = Entry(creator, 'maintainer', ACTIVE)
+        teams[wanted.key] = TeamState(wanted.slug, None, diff.get('parent'), diff['name'], diff.get('description'),
+                                      diff.get('privacy'), members)
+    # Parents before children: a team is defined after every team above it that is defined too.
+    order = dict((w.change.slug.lower(), i) for i, w in enumerate(writes))
+    parents = dict((k, (t.parent or '').lower() or None) for k, t in state.teams.items())
+    for wanted in roster.teams:
+        if 'parent' in wanted.settings:
+            parents[wanted.key] = (wanted.settings['parent'] or '').lower() or None
+
+    def depth(key):
+        count = 0
+        node = parents.get(key)
+        while node is not None and count <= len(parents):
+            count += 1
+            node = parents.get(node)
+        return count
+    writes.sort(key=lambda w: (depth(w.change.slug.lower()), order[w.change.slug.lower()]))
+    return writes, teams, problems
 
 
 def plan_roster(state, roster, own_login=None):
@@ -322,13 +453,15 @@ def plan_roster(state, roster, own_login=None):
     demoted = set(c.key for c in org_changes if _is_demotion(c, 'admin') and c.before.state == ACTIVE)
 
     writes = [Write(ORG, c, phase=_phase(ORG, c)) for c in org_changes]
+    definitions, defined, def_problems = _plan_definitions(state, roster, own_login)
+    problems.extend(def_problems)
+    writes.extend(definitions)
+    created = dict((w.change.slug.lower(), w.change) for w in definitions if w.action == 'create')
     team_plans = {}
     for wanted in roster.teams:
-        team = state.teams.get(wanted.key)
+        team = defined.get(wanted.key)
         if team is None:
-            problems.append('team %s does not exist in %s (create it first; renaming from previously is not '
-                            'supported by this version)' % (wanted.slug, state.org))
-            team_plans[wanted.key] = TeamPlan(wanted.slug, problems=['does not exist'])
+            team_plans[wanted.key] = TeamPlan(wanted.slug, problems=['cannot be planned'])
             continue
         current = dict(team.members)
         # Members only through a child team are shown by GitHub but cannot be removed from here.
@@ -343,8 +476,16 @@ def plan_roster(state, roster, own_login=None):
             if entry is not None and key in team_wanted and entry.state == ACTIVE and not entry.inherited:
                 # Write the wanted role once: after the demotion GitHub shows the real one.
                 plan_current[key] = entry.copy(role=HIDDEN_ROLE)
+        if wanted.key in created:
+            plan_current = dict((k, e) for k, e in plan_current.items()
+                                if k != (created[wanted.key].creator or '').lower() or k in team_wanted)
         plan = plan_members(plan_current, team_wanted, TEAM_ROLES, wanted.exclusive, owners=owners)
-        team_problems = _setting_problems(team, wanted)
+        team_problems = []
+        creator = created.get(wanted.key)
+        if creator is not None and creator.creator and creator.creator.lower() not in team_wanted:
+            # GitHub makes the token's user maintainer of a team it creates: undo it, unlisted.
+            writes.append(Write(TEAM, Change(REMOVE, creator.creator, None, Entry(creator.creator, 'maintainer', ACTIVE)),
+                                team=team.slug, phase='creator'))
         left = []
         kept = []
         for change in plan.changes:
@@ -369,7 +510,7 @@ def plan_roster(state, roster, own_login=None):
 
     own = (own_login or '').lower()
     for write in writes:
-        if own and write.scope != PUBLIC and write.change.key == own and write.phase in (
+        if own and write.scope not in (PUBLIC, TEAM_SETTINGS) and write.change.key == own and write.phase in (
                 'org-demote', 'team-demote', 'team-remove', 'org-remove'):
             write.phase = 'self'
     order = dict((name, i) for i, name in enumerate(_PHASES))
@@ -500,8 +641,8 @@ def _describe(change):
 def needs_own_login(plan):
     """Whether the guards need the token's login: only a removal or a demotion can hit the
     token's own user, so a plan without either needs no ``GET /user``."""
-    return any(w.scope != PUBLIC and (w.action == REMOVE or w.phase in ('org-demote', 'team-demote'))
-               for w in plan.writes)
+    return any((w.scope != PUBLIC and (w.action == REMOVE or w.phase in ('org-demote', 'team-demote')))
+               or (w.scope == TEAM_SETTINGS and w.action == 'create') for w in plan.writes)
 
 
 def guard_problems(plan, own_login=None):
@@ -540,7 +681,7 @@ def guard_problems(plan, own_login=None):
     if own and not roster.allow_self:
         for write in plan.writes:
             change = write.change
-            if write.scope == PUBLIC or change.key != own:
+            if write.scope in (PUBLIC, TEAM_SETTINGS) or write.phase == 'creator' or change.key != own:
                 continue
             if change.action == REMOVE or write.phase in ('org-demote', 'team-demote') or (
                     write.phase == 'self' and _is_demotion(change, 'admin' if write.scope == ORG else 'maintainer')):
@@ -585,6 +726,8 @@ def predict(state, write, server_state=None):
     if write.scope == PUBLIC:
         state.public = change.action == ADD
         return state
+    if write.scope == TEAM_SETTINGS:
+        return _predict_definition(state, write, server_state)
     key = change.key
     if write.scope == ORG:
         target = state.members
@@ -616,6 +759,32 @@ def predict(state, write, server_state=None):
                 team.members[key] = entry.copy(role='maintainer')
             elif was_owner:
                 team.members[key] = entry.copy(role=None)
+    return state
+
+
+def _predict_definition(state, write, answer=None):
+    """Fold a team creation, rename or settings change into ``state``; ``answer`` is GitHub's
+    team object when the write was made (its id and slug win)."""
+    change = write.change
+    settings = change.settings
+    answer = answer if isinstance(answer, dict) else {}
+    if change.action == 'create':
+        members = {}
+        if change.creator:
+            members[change.creator.lower()] = Entry(change.creator, 'maintainer', ACTIVE)
+        team = TeamState(answer.get('slug') or change.slug, answer.get('id'), settings.get('parent'),
+                         settings.get('name'), settings.get('description'),
+                         settings.get('privacy') or ('closed' if settings.get('parent') else 'secret'), members)
+        state.teams[team.key] = team
+        return state
+    team = state.teams.pop(write.team.lower())
+    team = team.copy()
+    if change.action == 'rename':
+        team.slug = answer.get('slug') or change.slug
+    for key in ('name', 'description', 'privacy', 'parent'):
+        if key in settings:
+            setattr(team, key, settings[key])
+    state.teams[team.key] = team
     return state
 
 
@@ -753,6 +922,10 @@ def report(plan, done, after):
         problems.extend(_expired_problems(expired, team_before.members if team_before else {},
                                           wanted.exclusive if wanted is not None else False,
                                           'team %s in %s' % (tplan.slug, plan.before.org)))
+        definition = [w.as_dict() for w in plan.writes if w.scope == TEAM_SETTINGS and w.change.slug.lower() == key]
+        section['created'] = any(d['action'] == 'create' for d in definition)
+        section['renamed_from'] = next((d['team'] for d in definition if d['action'] == 'rename'), None)
+        section['settings_changed'] = dict(definition[0]['settings']) if definition else {}
         section.update(inherited=list(tplan.inherited), problems=problems, left_with_org=list(tplan.left_with_org),
                        managed_externally=tplan.managed_externally,
                        expired=[expiry_view(p, now) for p in expired],
@@ -864,9 +1037,14 @@ def roster_from_params(params, validate_login=None, now=None):
         team_removals = entry.get('max_removals')
         team_removals = DEFAULT_MAX_REMOVALS if team_removals is None else team_removals
         check_removals(team_removals, where + '.max_removals')
-        settings = dict((k, entry.get(k)) for k in ('name', 'description', 'privacy', 'parent') if entry.get(k) is not None)
+        settings = dict((k, entry.get(k)) for k in SETTING_KEYS if entry.get(k) is not None)
+        name = settings.get('name')
+        if name is not None and isinstance(slug, str) and team_slug_of(name) != slug.lower():
+            problems.append('%s: GitHub derives the slug %s from the name %r; give a name whose slug is %s'
+                            % (where, team_slug_of(name), name, slug))
         teams.append(TeamWanted(slug, team_wanted, bool(entry.get('exclusive')), team_removals,
-                                bool(entry.get('managed_externally')), settings, t_expired, t_expiring))
+                                bool(entry.get('managed_externally')), settings, t_expired, t_expiring,
+                                entry.get('previously') or ()))
     reinvite = params.get('reinvite_failed')
     roster = Roster(params.get('org'), wanted, bool(params.get('exclusive')), max_removals, min_owners,
                     bool(params.get('allow_self')), params.get('public_membership'), teams, people,

@@ -103,8 +103,10 @@ options:
     type: bool
   teams:
     description:
-      - Teams of the organization, which must exist, and who is in them. Teams not listed are
-        read (their members count as members of their parents) but not changed.
+      - Teams of the organization and who is in them. A listed team that does not exist is
+        created (C(POST /orgs/{org}/teams)); with a user token GitHub makes that user its
+        maintainer, which the task undoes unless the user is listed. Teams not listed are read
+        (their members count as members of their parents) but not changed.
     type: list
     elements: dict
     default: []
@@ -152,26 +154,37 @@ options:
         default: false
       name:
         description:
-          - The team's display name. Compared and reported in RV(teams.problems) when different;
-            team settings are not changed by this version.
+          - The team's display name; GitHub derives the slug from it, so its slug must be
+            O(teams[].team) (checked before any request). A team that does not exist is created
+            with this name (default the slug).
         type: str
       description:
         description:
-          - The team's description. Compared and reported, not changed by this version.
+          - The team's description, set when created and converged (C(PATCH)) when different.
         type: str
       privacy:
         description:
-          - The team's visibility. Compared and reported, not changed by this version.
+          - The team's visibility, set when created and converged when different. GitHub
+            refuses V(secret) for a team with a parent or children. Left out, GitHub's default
+            applies to a new team (V(secret), V(closed) for a child).
         type: str
         choices: [closed, secret]
       parent:
         description:
-          - Slug of the parent team. Compared and reported, not changed by this version.
+          - Slug of the parent team, which must exist or be listed; listed parents are created
+            before their children. A cycle of parents fails before any request.
         type: str
+      notification_setting:
+        description:
+          - Set when the team is created (GitHub's default is C(notifications_enabled)). Not read
+            back, so not converged on an existing team.
+        type: str
+        choices: [notifications_enabled, notifications_disabled]
       previously:
         description:
-          - Former slugs of the team. Checked as slugs; renaming is not done by this version (a
-            team that does not exist fails the task before any write).
+          - Former slugs of the team. When the team does not exist but one of these does, that
+            team is renamed (C(PATCH) with the new name), keeping its members, instead of a new
+            team being created and the old one left behind.
         type: list
         elements: str
         default: []
@@ -265,7 +278,8 @@ changes:
   elements: dict
   contains:
     scope:
-      description: V(org), V(team) or V(public) (the token owner's public membership).
+      description: V(org), V(team), V(team_settings) (the team itself) or V(public) (the token
+        owner's public membership).
       type: str
       sample: team
     team:
@@ -284,6 +298,16 @@ changes:
       description: The role written, V(null) for a removal.
       type: str
       sample: member
+    settings:
+      description: For V(team_settings) (a team created, renamed or updated, RV(changes[].action)
+        V(create), V(rename) or V(update)), the settings written.
+      type: dict
+      returned: for team_settings writes
+      sample: {"description": "The web people"}
+    new_slug:
+      description: For a rename, the team's new slug.
+      type: str
+      returned: for renames
 org:
   description: What happened to the organization's own membership.
   returned: always
@@ -388,6 +412,15 @@ teams:
     managed_externally:
       description: Whether the team was only read.
       type: bool
+    created:
+      description: Whether the team is (would be) created by this task.
+      type: bool
+    renamed_from:
+      description: The former slug the team is renamed from, else V(null).
+      type: str
+    settings_changed:
+      description: The team settings written (created, renamed or updated).
+      type: dict
     expired:
       description: Team entries whose C(expires) has passed (or whose organization entry has), as
         C({login, expires}).
@@ -451,6 +484,7 @@ from ansible_collections.gitops.github.plugins.module_utils._people import utc_n
 from ansible_collections.gitops.github.plugins.module_utils._roster import (
     ORG,
     PUBLIC,
+    TEAM_SETTINGS,
     Incomplete,
     execute,
     export_view,
@@ -478,6 +512,7 @@ def argument_spec():
         privacy=dict(type='str', choices=['closed', 'secret']),
         parent=dict(type='str'),
         previously=dict(type='list', elements='str', default=[]),
+        notification_setting=dict(type='str', choices=['notifications_enabled', 'notifications_disabled']),
     )
     return dict(
         org=dict(type='str', required=True),
@@ -499,6 +534,9 @@ def describe(write, org):
     change = write.change
     if write.scope == PUBLIC:
         return '%s the membership of the token owner in %s' % ('publicize' if change.action == ADD else 'conceal', org)
+    if write.scope == TEAM_SETTINGS:
+        verb = {'create': 'create team %s in %s', 'rename': 'rename team %s in %s', 'update': 'update team %s in %s'}
+        return verb[change.action] % (write.team, org)
     where = org if write.scope == ORG else 'team %s in %s' % (write.team, org)
     if change.action == ADD:
         return 'add %s to %s as %s' % (change.login, where, change.role)
@@ -541,8 +579,38 @@ def make_writer(client, org, own, state):
         state.invitation_ids.pop(address.lower(), None)
         return None
 
+    team_ids = dict((k, t.team_id) for k, t in state.teams.items() if t.team_id is not None)
+
+    def team_body(settings):
+        body = {}
+        for key in ('name', 'description', 'privacy', 'notification_setting'):
+            if key in settings:
+                body[key] = settings[key]
+        if 'parent' in settings:
+            parent = settings['parent']
+            body['parent_team_id'] = team_ids[parent.lower()] if parent else None
+        return body
+
+    def define(item):
+        change = item.change
+        if change.action == 'create':
+            path = '%s/teams/%s' % (base, quote_segment(change.slug))
+            # POST /orgs/{org}/teams answers 201 with the team (GitHub's REST reference, "Create a team").
+            data = client.request('POST', '%s/teams' % base, json=team_body(change.settings), expected=(201,),
+                                  verify=lambda: client.get_or_none(path)).data or {}
+        else:
+            # PATCH /orgs/{org}/teams/{team_slug} answers 200 or 201 with the team ("Update a team");
+            # a new name gives the team a new slug.
+            path = '%s/teams/%s' % (base, quote_segment(item.team))
+            data = client.request('PATCH', path, json=team_body(change.settings), expected=(200, 201)).data or {}
+        if data.get('id') is not None:
+            team_ids[(data.get('slug') or change.slug).lower()] = data['id']
+        return data
+
     def write(item):
         change = item.change
+        if item.scope == TEAM_SETTINGS:
+            return define(item)
         if item.scope == ORG and change.login and '@' in change.login:
             if change.action == ADD:
                 return invite(change.login, change.role)

@@ -59,6 +59,7 @@ class Team:
     privacy: str = "closed"  # closed | secret
     idp_synced: bool = False
     members: dict[str, str] = field(default_factory=dict)  # login key -> member|maintainer (direct)
+    notification_setting: str = "notifications_enabled"
     created_at: str = SEED_TIME
 
     @property
@@ -636,6 +637,36 @@ class State:
                     self.touch()
                     return inv
             raise KeyError(f"no pending invitation for {login_or_email} in {org}")
+
+    def create_team(self, org: Org, name: str, slug: str, description: str | None, privacy: str,
+                    parent_id: int | None, notification_setting: str) -> Team:
+        with self.lock:
+            tid = self._alloc("_next_team_id", "_taken_team_ids")
+            team = Team(id=tid, slug=slug, name=name, org_key=org.key, parent_id=parent_id, description=description,
+                        privacy=privacy, notification_setting=notification_setting, created_at=now_iso())
+            org.teams[team.key] = team
+            self.teams_by_id[tid] = team
+            self.touch()
+            return team
+
+    def rename_team(self, team: Team, name: str, slug: str) -> None:
+        with self.lock:
+            org = self.orgs[team.org_key]
+            del org.teams[team.key]
+            team.name, team.slug = name, slug
+            org.teams[team.key] = team
+            self.touch()
+
+    def delete_team(self, team: Team) -> None:
+        """GitHub deletes the team and every team below it."""
+        with self.lock:
+            org = self.orgs[team.org_key]
+            for gone in [team] + self.descendants(team):
+                org.teams.pop(gone.key, None)
+                self.teams_by_id.pop(gone.id, None)
+                for inv in org.invitations.values():
+                    inv.teams.pop(gone.id, None)
+            self.touch()
 
     # ------------------------------------------------------------------ snapshot
     def snapshot(self, include_tokens: bool = True) -> dict:
