@@ -428,6 +428,12 @@ def _plan_definitions(state, roster, own_login):
             node = parents.get(node)
         return count
     writes.sort(key=lambda w: (depth(w.change.slug.lower()), order[w.change.slug.lower()]))
+    for write in writes:
+        # A name written (create, rename, or a new name) gives the team the slug GitHub derives from it.
+        name = write.change.settings.get('name')
+        if name is not None and team_slug_of(name) != write.change.slug.lower():
+            problems.append('team %s: GitHub derives the slug %s from the name %r; give a name whose slug is %s'
+                            % (write.change.slug, team_slug_of(name), name, write.change.slug))
     return writes, teams, problems
 
 
@@ -865,9 +871,14 @@ def export_view(state):
     teams = []
     for _key, team in sorted(state.teams.items()):
         entries = list(team.members.values())
-        teams.append({'team': team.slug,
-                      'maintainers': names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE),
-                      'members': names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))})
+        entry = {'team': team.slug}
+        # The team's own settings, so that applying the export back changes nothing.
+        for key in ('name', 'description', 'privacy', 'parent'):
+            if getattr(team, key, None) is not None:
+                entry[key] = getattr(team, key)
+        entry['maintainers'] = names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE)
+        entry['members'] = names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))
+        teams.append(entry)
     return {'org': state.org, 'owners': [person(n) for n in names(e for e in people if e.role == 'admin')],
             'members': [person(n) for n in names(e for e in people if e.role != 'admin')], 'teams': teams}
 
@@ -1038,10 +1049,6 @@ def roster_from_params(params, validate_login=None, now=None):
         team_removals = DEFAULT_MAX_REMOVALS if team_removals is None else team_removals
         check_removals(team_removals, where + '.max_removals')
         settings = dict((k, entry.get(k)) for k in SETTING_KEYS if entry.get(k) is not None)
-        name = settings.get('name')
-        if name is not None and isinstance(slug, str) and team_slug_of(name) != slug.lower():
-            problems.append('%s: GitHub derives the slug %s from the name %r; give a name whose slug is %s'
-                            % (where, team_slug_of(name), name, slug))
         teams.append(TeamWanted(slug, team_wanted, bool(entry.get('exclusive')), team_removals,
                                 bool(entry.get('managed_externally')), settings, t_expired, t_expiring,
                                 entry.get('previously') or ()))

@@ -145,6 +145,9 @@ def test_export_then_apply_changes_nothing(collections_path, tmp_path, sim):
     # carol shows on platform only through platform-oncall: she is exported with the child team.
     assert (teams['platform']['maintainers'], teams['platform']['members']) == (['alice'], ['bob'])
     assert teams['platform-oncall']['members'] == ['carol']
+    # Each team's own settings are exported too, so applying them back changes nothing.
+    assert (teams['platform']['name'], teams['platform']['privacy']) == ('Platform', 'closed')
+    assert teams['platform-oncall']['parent'] == 'platform'
     assert writes(sim) == []
 
     applied = run(collections_path, tmp_path, sim, by_path(collections_path, 'apply'), {'membership_file': out})

@@ -95,8 +95,8 @@ def test_a_cycle_of_parents_fails_before_any_write(sim, play):
     assert writes(sim) == []
 
 
-def test_a_name_whose_slug_differs_fails_before_any_request(sim, play):
+def test_a_name_whose_slug_differs_fails_before_any_write(sim, play):
     run = play(sim, [roster_task(teams=[{'team': 'web', 'name': 'Web Team'}])])
     assert run.rc != 0
     assert 'GitHub derives the slug web-team from the name' in run.task('roster')['msg']
-    assert sim.log == []
+    assert writes(sim) == []
