@@ -56,7 +56,7 @@ DEFAULT_MAX_INVITATIONS = 50
 # The phases of the write order (see the module docstring).
 # The token's own user is demoted or removed last ('self'), so the writes before it keep its rights.
 _PHASES = ('org-promote', 'org-add', 'team-define', 'team-add', 'creator', 'public', 'org-demote', 'team-demote',
-           'team-remove', 'org-remove', 'self')
+           'team-remove', 'team-delete', 'org-remove', 'self')
 TEAM_SETTINGS = 'team_settings'
 SETTING_KEYS = ('name', 'description', 'privacy', 'parent', 'notification_setting')
 
@@ -163,7 +163,8 @@ class Roster(object):
 
     def __init__(self, org, wanted=None, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, min_owners=1,
                  allow_self=False, public_membership=None, teams=(), people=(), expired=(), expiring=(),
-                 reinvite_failed=True, max_invitations=DEFAULT_MAX_INVITATIONS, now=None):
+                 reinvite_failed=True, max_invitations=DEFAULT_MAX_INVITATIONS, now=None, delete_unlisted_teams=False):
+        self.delete_unlisted_teams = delete_unlisted_teams
         self.org = org
         self.wanted = wanted
         self.exclusive = exclusive
@@ -362,6 +363,23 @@ def parent_cycle(roster, state):
     return None
 
 
+def _ancestors(state, key):
+    out = []
+    node = state.teams.get(key)
+    while node is not None and node.parent and len(out) <= len(state.teams):
+        node = state.teams.get(node.parent.lower())
+        if node is not None:
+            out.append(node)
+    return out
+
+
+def unlisted_teams(state, roster):
+    """Slugs of the teams GitHub has that the file neither lists nor renames."""
+    listed = set(t.key for t in roster.teams)
+    former = set(f.lower() for t in roster.teams for f in t.previously if t.key not in state.teams)
+    return [t.slug for k, t in sorted(state.teams.items()) if k not in listed and k not in former]
+
+
 def _plan_definitions(state, roster, own_login):
     """``(writes, teams, problems)``: the team creations, renames and settings changes, parents
     created before their children, and ``teams`` ``{lower slug: TeamState}`` as the membership
@@ -428,6 +446,19 @@ def _plan_definitions(state, roster, own_login):
             node = parents.get(node)
         return count
     writes.sort(key=lambda w: (depth(w.change.slug.lower()), order[w.change.slug.lower()]))
+    if roster.delete_unlisted_teams:
+        renamed_away = set(w.team.lower() for w in writes if w.action == 'rename')
+        unlisted = [k for k in sorted(state.teams) if k not in listed and k not in renamed_away]
+        for key in unlisted:
+            below = [t.slug for t in state.descendants(key) if t.key in listed]
+            if below:
+                problems.append('team %s is not listed, but deleting it would delete the listed team(s) below it '
+                                '(%s): give them another parent first' % (state.teams[key].slug, ', '.join(below)))
+                continue
+            if any(p.key in unlisted for p in _ancestors(state, key)):
+                continue  # GitHub deletes it with its unlisted parent
+            writes.append(Write(TEAM_SETTINGS, TeamChange('delete', state.teams[key].slug, {}),
+                                team=state.teams[key].slug, phase='team-delete'))
     for write in writes:
         # A name written (create, rename, or a new name) gives the team the slug GitHub derives from it.
         name = write.change.settings.get('name')
@@ -676,6 +707,17 @@ def guard_problems(plan, own_login=None):
             problems.append('Refusing to remove %d of the %d members and invitations of team %s in %s: max_removals=%s '
                             'allows %d. Check the lists, or raise max_removals if you mean it'
                             % (len(removals), tplan.current_count, tplan.slug, state.org, wanted.max_removals, limit))
+    deletions = [w for w in plan.writes if w.scope == TEAM_SETTINGS and w.action == 'delete']
+    if deletions:
+        gone = set()
+        for write in deletions:
+            gone.add(write.team.lower())
+            gone.update(t.key for t in state.descendants(write.team.lower()))
+        limit = removal_limit(roster.max_removals, len(state.teams))
+        if len(gone) > limit:
+            problems.append('Refusing to delete %d of the %d teams of %s (delete_unlisted_teams): max_removals=%s allows '
+                            '%d. List the teams to keep, or raise max_removals if you mean it'
+                            % (len(gone), len(state.teams), state.org, roster.max_removals, limit))
     org_changes = [w.change for w in plan.of(ORG)]
     before_owners = state.active_owners()
     after_owners = owners_after(state, org_changes)
@@ -782,6 +824,11 @@ def _predict_definition(state, write, answer=None):
                          settings.get('name'), settings.get('description'),
                          settings.get('privacy') or ('closed' if settings.get('parent') else 'secret'), members)
         state.teams[team.key] = team
+        return state
+    if change.action == 'delete':
+        for below in state.descendants(write.team.lower()):
+            state.teams.pop(below.key, None)
+        state.teams.pop(write.team.lower(), None)
         return state
     team = state.teams.pop(write.team.lower())
     team = team.copy()
@@ -910,6 +957,10 @@ def report(plan, done, after):
     for item in plan.renamed:
         org_problems.append('login changed from %s to %s (user id %d): update the file' % (item['from'], item['to'],
                                                                                          item['id']))
+    # Reported (not warned: a file may well manage only some teams); deleted only when asked.
+    unlisted = unlisted_teams(plan.before, roster) if roster.teams else []
+    deleted = [w.team for w in done if w.scope == TEAM_SETTINGS and w.action == 'delete']
+    org.update(unlisted_teams=unlisted, deleted_teams=deleted)
     org.update(inherited=[], problems=org_problems, failed_invitations=list(after.failed),
                reinvited=[w.login for w in org_done if w.action == ADD and w.change.key in plan.reinvite],
                not_reinvited=list(plan.not_reinvited), invitations_left=plan.invitations_left,
@@ -1055,5 +1106,6 @@ def roster_from_params(params, validate_login=None, now=None):
     reinvite = params.get('reinvite_failed')
     roster = Roster(params.get('org'), wanted, bool(params.get('exclusive')), max_removals, min_owners,
                     bool(params.get('allow_self')), params.get('public_membership'), teams, people,
-                    org_expired, org_expiring, True if reinvite is None else bool(reinvite), max_invitations, now)
+                    org_expired, org_expiring, True if reinvite is None else bool(reinvite), max_invitations, now,
+                    bool(params.get('delete_unlisted_teams')))
     return roster, problems

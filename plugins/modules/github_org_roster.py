@@ -49,6 +49,15 @@ options:
         them, so a team never silently invites someone to the organization.
     type: list
     elements: raw
+  delete_unlisted_teams:
+    description:
+      - Delete the teams of the organization that O(teams) does not list (nor renames through
+        O(teams[].previously)); GitHub deletes a team's child teams with it, so an unlisted team
+        above a listed one fails the task before any write. The deletions count against
+        O(max_removals), as a share of the organization's teams.
+      - V(false) only reports them, in RV(org.unlisted_teams) and a warning.
+    type: bool
+    default: false
   reinvite_failed:
     description:
       - Send again the invitations of listed people that expired or failed (GitHub lets an
@@ -341,6 +350,14 @@ org:
       description: Logins (or e-mail addresses) of failed invitations, as read.
       type: list
       elements: str
+    unlisted_teams:
+      description: Slugs of the organization's teams the file does not list (when it lists any team).
+      type: list
+      elements: str
+    deleted_teams:
+      description: Slugs of the teams deleted (O(delete_unlisted_teams)).
+      type: list
+      elements: str
     reinvited:
       description: Logins whose expired or failed invitation was (would be) sent again.
       type: list
@@ -525,6 +542,7 @@ def argument_spec():
         public_membership=dict(type='bool'),
         teams=dict(type='list', elements='dict', default=[], options=team),
         reinvite_failed=dict(type='bool', default=True),
+        delete_unlisted_teams=dict(type='bool', default=False),
         max_invitations=dict(type='int', default=50),
         expiring_within_days=dict(type='int', default=14),
     )
@@ -535,7 +553,8 @@ def describe(write, org):
     if write.scope == PUBLIC:
         return '%s the membership of the token owner in %s' % ('publicize' if change.action == ADD else 'conceal', org)
     if write.scope == TEAM_SETTINGS:
-        verb = {'create': 'create team %s in %s', 'rename': 'rename team %s in %s', 'update': 'update team %s in %s'}
+        verb = {'create': 'create team %s in %s', 'rename': 'rename team %s in %s', 'update': 'update team %s in %s',
+                'delete': 'delete team %s in %s'}
         return verb[change.action] % (write.team, org)
     where = org if write.scope == ORG else 'team %s in %s' % (write.team, org)
     if change.action == ADD:
@@ -593,6 +612,11 @@ def make_writer(client, org, own, state):
 
     def define(item):
         change = item.change
+        if change.action == 'delete':
+            path = '%s/teams/%s' % (base, quote_segment(item.team))
+            # DELETE /orgs/{org}/teams/{team_slug} answers 204 ("Delete a team"); its child teams go too.
+            client.request('DELETE', path, expected=(204,), verify=lambda: {} if client.get_or_none(path) is None else None)
+            return None
         if change.action == 'create':
             path = '%s/teams/%s' % (base, quote_segment(change.slug))
             # POST /orgs/{org}/teams answers 201 with the team (GitHub's REST reference, "Create a team").

@@ -100,3 +100,30 @@ def test_a_name_whose_slug_differs_fails_before_any_write(sim, play):
     assert run.rc != 0
     assert 'GitHub derives the slug web-team from the name' in run.task('roster')['msg']
     assert writes(sim) == []
+
+
+def test_unlisted_teams_are_reported_and_deleted_only_when_asked_through_the_guard(sim, play):
+    listed = [{'team': 'platform', 'maintainers': ['alice'], 'members': ['bob']},
+              {'team': 'platform-oncall', 'members': ['carol']}]
+    sim.state.create_team(sim.state.org('acme'), 'Old', 'old', None, 'secret', None, 'notifications_enabled')
+    reported = play(sim, [roster_task(teams=listed)])
+    assert reported.rc == 0, reported.output
+    assert reported.task('roster')['org']['unlisted_teams'] == ['old', 'sso-synced']
+    assert writes(sim) == []
+
+    refused = play(sim, [roster_task(teams=listed, delete_unlisted_teams=True, max_removals=1)])
+    assert refused.rc != 0
+    assert 'Refusing to delete 2 of the 4 teams of acme (delete_unlisted_teams): max_removals=1' in \
+        refused.task('roster')['msg']
+    assert writes(sim) == []
+
+    deleted = play(sim, [roster_task(teams=listed, delete_unlisted_teams=True, max_removals=2)])
+    assert deleted.rc == 0, deleted.output
+    assert sorted(writes(sim)) == [('DELETE', '/orgs/acme/teams/old'), ('DELETE', '/orgs/acme/teams/sso-synced')]
+    assert deleted.task('roster')['org']['deleted_teams'] == ['old', 'sso-synced']
+    assert play(sim, [roster_task(teams=listed, delete_unlisted_teams=True)]).task('roster')['changed'] is False
+
+    parent_unlisted = play(sim, [roster_task(teams=[listed[1]], delete_unlisted_teams=True, max_removals=5)])
+    assert parent_unlisted.rc != 0
+    assert 'deleting it would delete the listed team(s) below it (platform-oncall)' in \
+        parent_unlisted.task('roster')['msg']
