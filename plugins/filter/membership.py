@@ -296,6 +296,11 @@ def membership_roster_results(registered):
         for entry in added:
             if entry['login'].lower() in reinvited:
                 entry['reinvited'] = True
+        deletions = [c.get('team') for c in changes if c.get('scope') == 'team_settings' and c.get('action') == 'delete']
+        for team in deletions:
+            targets.append({'kind': 'team', 'org': org, 'team': team, 'name': '%s/%s' % (org, team), 'changed': True,
+                            'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None,
+                            'definition': [{'action': 'delete', 'from': team, 'settings': {}}]})
         if _declared(item) or section.get('renamed'):
             targets.append({'kind': 'org', 'org': org, 'team': None, 'name': org, 'changed': bool(org_changes),
                             'added': added, 'removed': removed, 'role_changed': role_changed,
@@ -309,8 +314,12 @@ def membership_roster_results(registered):
             team_changes = [c for c in changes if c.get('scope') == 'team' and (c.get('team') or '').lower() == slug.lower()]
             added, removed, role_changed = _roster_entries(team_changes, (before.get('teams') or {}).get(slug),
                                                            (after.get('teams') or {}).get(slug))
+            definition = [c for c in changes if c.get('scope') == 'team_settings'
+                          and (c.get('new_slug') or c.get('team') or '').lower() == slug.lower()]
             targets.append({'kind': 'team', 'org': org, 'team': slug, 'name': '%s/%s' % (org, slug),
-                            'changed': bool(team_changes), 'added': added, 'removed': removed,
+                            'changed': bool(team_changes or definition), 'added': added, 'removed': removed,
+                            'definition': [{'action': c.get('action'), 'from': c.get('team'),
+                                            'settings': c.get('settings') or {}} for c in definition],
                             'role_changed': role_changed, 'pending': list(section.get('pending') or []),
                             'public': None, 'inherited': list(section.get('inherited') or []),
                             'left_with_org': list(section.get('left_with_org') or []),
@@ -390,6 +399,11 @@ def membership_drift_markdown(report):
         title = {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s'}[target['kind']] % target['name']
         lines += ['', '## %s' % title, '']
         rows = []
+        for entry in target.get('definition') or []:
+            detail = ', '.join('%s: %s' % (k, v) for k, v in sorted(entry['settings'].items())) or 'no settings'
+            if entry['action'] == 'rename':
+                detail = 'from `%s`; %s' % (entry['from'], detail)
+            rows.append(('%s team' % entry['action'], '', detail))
         for entry in target['added']:
             note = ' (invitation, pending until accepted)' if entry['pending'] else ''
             if entry.get('reinvited'):

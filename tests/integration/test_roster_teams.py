@@ -127,3 +127,19 @@ def test_unlisted_teams_are_reported_and_deleted_only_when_asked_through_the_gua
     assert parent_unlisted.rc != 0
     assert 'deleting it would delete the listed team(s) below it (platform-oncall)' in \
         parent_unlisted.task('roster')['msg']
+
+
+def test_the_drift_report_shows_team_creation(collections_path, tmp_path, sim):
+    from test_role_playbooks import by_path, run, write_file
+    data = {'membership_orgs': [{'org': 'acme', 'teams': [
+        {'team': 'web', 'description': 'The web people', 'privacy': 'closed', 'maintainers': ['alice']}]}]}
+    path = write_file(tmp_path, data)
+    drift = run(collections_path, tmp_path, sim, by_path(collections_path, 'drift'),
+                {'membership_file': path, 'drift_report_json': str(tmp_path / 'd.json'),
+                 'drift_report_markdown': str(tmp_path / 'd.md')})
+    assert drift.rc == 0, drift.output
+    assert writes(sim) == []
+    report = json.loads((tmp_path / 'd.json').read_text())
+    web = [t for t in report['targets'] if t['team'] == 'web'][0]
+    assert web['changed'] is True and web['definition'][0]['action'] == 'create'
+    assert '| create team |  | description: The web people, name: web, privacy: closed |' in (tmp_path / 'd.md').read_text()
