@@ -243,9 +243,9 @@ def growth(rows):
              '|---|---:|---:|---:|---:|']
     for r in rows:
         d = r['drift']
-        lines.append('| %d × %d | %d | %d (%d) | %d | %d |' % (r['members'], r['teams'], d['rest'], d['graphql'],
-                                                           d['points'], drifts_per_hour(r, BUDGETS[0]),
-                                                           drifts_per_hour(r, BUDGETS[1])))
+        values = (r['members'], r['teams'], d['rest'], d['graphql'], d['points'],
+                  drifts_per_hour(r, BUDGETS[0]), drifts_per_hour(r, BUDGETS[1]))
+        lines.append('| %d × %d | %d | %d (%d) | %d | %d |' % values)
     return lines
 
 

@@ -1,7 +1,7 @@
 """The GraphQL subset of GitHub's API that the collection's bulk reader uses, with GitHub's semantics.
 
 Queries are parsed, validated and executed by ``graphql-core`` against GitHub's published schema
-(``data/github-schema.graphql``, from the npm package ``@octokit/graphql-schema``, MIT; see
+(``data/github-schema.graphql.gz``, gzipped, from the npm package ``@octokit/graphql-schema``, MIT; see
 ``data/README.md``), so an answer can only have the schema's shape. Resolved here:
 
 - ``organization(login:)`` (``null`` plus a ``NOT_FOUND`` error when there is none or the caller
@@ -29,7 +29,7 @@ from typing import Any
 
 from .state import Org, State, Team, User, node_id
 
-SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "github-schema.graphql")
+SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "github-schema.graphql.gz")
 NODE_LIMIT = 500_000
 MAX_PAGE = 100
 GRAPHQL_LIMIT = 5000
@@ -52,7 +52,8 @@ def schema() -> Any:
         import graphql
     except ImportError as exc:  # pragma: no cover - the simulator's requirements include it
         raise GraphQLUnavailable("graphql-core is needed for the GraphQL endpoint: %s" % exc) from None
-    with open(SCHEMA_PATH, encoding="utf-8") as handle:
+    import gzip
+    with gzip.open(SCHEMA_PATH, "rt", encoding="utf-8") as handle:
         built = graphql.build_ast_schema(graphql.parse(handle.read()), assume_valid_sdl=True)
     built._validation_errors = []  # see the docstring
     return built
