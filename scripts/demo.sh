@@ -3,7 +3,8 @@
 #   1. a virtualenv with ansible-core and requests (.venv), the collection built and installed;
 #   2. the simulator, seeded with the org "acme";
 #   3. membership as code: export acme to a YAML file (gitops.github.export), edit it (add a
-#      member, promote a maintainer, remove someone), see the drift report (gitops.github.drift),
+#      member for ten days only, promote a maintainer, remove someone), see the drift report
+#      (gitops.github.drift, which also lists access that expires soon),
 #      apply it (gitops.github.apply), and check that the drift is gone.
 # Every step checks that it did what it claims; the script exits non-zero if one did not.
 set -euo pipefail
@@ -60,7 +61,7 @@ run gitops.github.apply -e "membership_file=$file" >"$work/apply0.txt" || { cat 
 grep -q 'changed=0' "$work/apply0.txt" || { cat "$work/apply0.txt"; fail "applying the export changed something"; }
 echo "changed=0"
 
-step "Edit the file: add new-hire, promote bob to maintainer of platform, remove carol"
+step "Edit the file: add new-hire for ten days (expires:), promote bob to maintainer of platform, remove carol"
 "$py" demo/edit_membership.py "$file"
 diff -u "$work/exported.yml" "$file" | tail -n +3 || true
 
@@ -72,7 +73,8 @@ cat "$work/drift.md"
 drift_is true || fail "the JSON report says there is no drift"
 cp "$work/drift.json" "$work/drift-before.json"
 # shellcheck disable=SC2016  # the backquotes are Markdown, not shell
-for expected in '| add | `new-hire` |' '| change role | `bob` | member → maintainer |' '| remove | `carol` | was member |'; do
+for expected in '| add | `new-hire` |' '| change role | `bob` | member → maintainer |' '| remove | `carol` | was member |' \
+    'Access expiring soon, renew or let it end: `new-hire`'; do
   grep -qF "$expected" "$work/drift.md" || fail "the report lacks: $expected"
 done
 echo "(ansible-playbook exited with status $status, as fail_on_drift asks; the JSON report is drift.json)"

@@ -16,6 +16,7 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_T
 
 from ansible_collections.gitops.github.plugins.module_utils._common import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._lists import parse_max_removals, parse_min_owners
+from ansible_collections.gitops.github.plugins.module_utils._people import parse_person
 
 ORG_ROLES = (('owners', 'owner', 'admin'), ('members', 'member', 'member'))
 TEAM_ROLES = (('maintainers', 'maintainer', 'maintainer'), ('members', 'member', 'member'))
@@ -40,11 +41,21 @@ def _collect(problems, where, groups):
         if not isinstance(logins, list):
             problems.append('the %ss of %s must be a list of logins' % (role, where))
             continue
-        for login in logins:
-            problem = login_problem(login, '%s of %s' % (role, where))
-            if problem:
-                problems.append(problem)
-                continue
+        for item in logins:
+            if isinstance(item, dict):
+                # A person mapping {login, id, expires, email} (see _people).
+                person, found = parse_person(item, '%s of %s' % (role, where), login_problem,
+                                             allow_email=not where.startswith('team '))
+                if found:
+                    problems.extend(found)
+                    continue
+                login = person.name
+            else:
+                problem = login_problem(item, '%s of %s' % (role, where))
+                if problem:
+                    problems.append(problem)
+                    continue
+                login = item
             key = login.lower()
             if key in people:
                 first, first_role = people[key]
@@ -347,23 +358,44 @@ def membership_roster_results(registered):
         changes = result.get('changes') or []
         diff = result.get('diff') or {}
         before, after = diff.get('before') or {}, diff.get('after') or {}
-        if _declared(item):
-            org_changes = [c for c in changes if c.get('scope') == 'org']
-            added, removed, role_changed = _roster_entries(org_changes, before.get('org'), after.get('org'))
+        org_changes = [c for c in changes if c.get('scope') == 'org']
+        added, removed, role_changed = _roster_entries(org_changes, before.get('org'), after.get('org'))
+        section = result.get('org') or {}
+        reinvited = set(login.lower() for login in section.get('reinvited') or [])
+        for entry in added:
+            if entry['login'].lower() in reinvited:
+                entry['reinvited'] = True
+        deletions = [c.get('team') for c in changes if c.get('scope') == 'team_settings' and c.get('action') == 'delete']
+        for team in deletions:
+            targets.append({'kind': 'team', 'org': org, 'team': team, 'name': '%s/%s' % (org, team), 'changed': True,
+                            'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None,
+                            'definition': [{'action': 'delete', 'from': team, 'settings': {}}]})
+        if _declared(item) or section.get('renamed'):
             targets.append({'kind': 'org', 'org': org, 'team': None, 'name': org, 'changed': bool(org_changes),
                             'added': added, 'removed': removed, 'role_changed': role_changed,
-                            'pending': list((result.get('org') or {}).get('pending') or []), 'public': None,
+                            'pending': list(section.get('pending') or []), 'public': None,
+                            'expired': list(section.get('expired') or []),
+                            'expiring': list(section.get('expiring') or []),
+                            'renamed': list(section.get('renamed') or []),
+                            'not_reinvited': list(section.get('not_reinvited') or []),
+                            'invitations_left': section.get('invitations_left') or 0,
                             # Additions no apply can make (check mode looked them up): listed apart.
                             'problems': list(result.get('impossible') or [])})
         for slug, section in sorted((result.get('teams') or {}).items()):
             team_changes = [c for c in changes if c.get('scope') == 'team' and (c.get('team') or '').lower() == slug.lower()]
             added, removed, role_changed = _roster_entries(team_changes, (before.get('teams') or {}).get(slug),
                                                            (after.get('teams') or {}).get(slug))
+            definition = [c for c in changes if c.get('scope') == 'team_settings'
+                          and (c.get('new_slug') or c.get('team') or '').lower() == slug.lower()]
             target = {'kind': 'team', 'org': org, 'team': slug, 'name': '%s/%s' % (org, slug),
-                      'changed': bool(team_changes), 'added': added, 'removed': removed,
+                      'changed': bool(team_changes or definition), 'added': added, 'removed': removed,
+                      'definition': [{'action': c.get('action'), 'from': c.get('team'),
+                                      'settings': c.get('settings') or {}} for c in definition],
                       'role_changed': role_changed, 'pending': list(section.get('pending') or []),
                       'public': None, 'inherited': list(section.get('inherited') or []),
                       'left_with_org': list(section.get('left_with_org') or []),
+                      'expired': list(section.get('expired') or []),
+                      'expiring': list(section.get('expiring') or []),
                       'managed_externally': bool(section.get('managed_externally'))}
             if target['managed_externally']:
                 # Read and never written: what the lists call for is drift, but nothing changed.
@@ -391,8 +423,13 @@ def membership_export_roster(registered, exclusive=True):
         current = result.get('current') or {}
         entry = {'org': current.get('org'), 'exclusive': bool(exclusive), 'owners': list(current.get('owners') or []),
                  'members': list(current.get('members') or [])}
-        entry['teams'] = [{'team': t['team'], 'exclusive': bool(exclusive), 'maintainers': list(t.get('maintainers') or []),
-                           'members': list(t.get('members') or [])} for t in current.get('teams') or []]
+        entry['teams'] = []
+        for t in current.get('teams') or []:
+            team = {'team': t['team']}
+            team.update((k, t[k]) for k in ('name', 'description', 'privacy', 'parent') if t.get(k) is not None)
+            team.update(exclusive=bool(exclusive), maintainers=list(t.get('maintainers') or []),
+                        members=list(t.get('members') or []))
+            entry['teams'].append(team)
         exported.append(entry)
     return exported
 
@@ -423,7 +460,9 @@ def _only_removed_with_org(target):
 def membership_drift_report(results):
     """The drift report: whether anything would change, counts, and the targets with their changes."""
     results = _mark_removed_with_org(list(results or []))
-    drifted = [t for t in results if (t['changed'] and not _only_removed_with_org(t)) or t.get('differs')]
+    # A renamed login is drift too: the file must follow GitHub, even though nothing is written.
+    drifted = [t for t in results if (t['changed'] and not _only_removed_with_org(t)) or t.get('differs')
+               or t.get('renamed')]
     summary = {
         'targets': len(results),
         'targets_with_drift': len(drifted),
@@ -438,6 +477,11 @@ def membership_drift_report(results):
         # not drift, so a scheduled drift job does not stay red on them for ever.
         'problems': sum(len(t.get('problems') or []) for t in results),
         'managed_externally': sum(1 for t in results if t.get('managed_externally')),
+        'reinvited': sum(1 for t in results for e in t['added'] if e.get('reinvited')),
+        'expired': sum(len(t.get('expired') or []) for t in results),
+        'expiring': sum(len(t.get('expiring') or []) for t in results),
+        'renamed': sum(len(t.get('renamed') or []) for t in results),
+        'invitations_left': sum(t.get('invitations_left') or 0 for t in results),
     }
     problems = [dict(p, target=t['name']) for t in results for p in t.get('problems') or []]
     return {'drift': bool(drifted), 'summary': summary, 'targets': results, 'problems': problems}
@@ -473,8 +517,16 @@ def membership_drift_markdown(report):
             lines += ['Managed by the identity provider (`managed_externally`): read and reported, never '
                       'written; change the IdP group to fix what differs.', '']
         rows = []
+        for entry in target.get('definition') or []:
+            detail = ', '.join('%s: %s' % (k, v) for k, v in sorted(entry['settings'].items())) or 'no settings'
+            if entry['action'] == 'rename':
+                detail = 'from `%s`; %s' % (entry['from'], detail)
+            rows.append(('%s team' % entry['action'], '', detail))
         for entry in target['added']:
             note = ' (invitation, pending until accepted)' if entry['pending'] else ''
+            if entry.get('reinvited'):
+                rows.append(('re-invite', _who(entry), 'as %s (the last invitation expired or failed)' % entry['role']))
+                continue
             rows.append(('add', _who(entry), 'as %s%s' % (entry['role'], note)))
         for entry in target['role_changed']:
             note = ' (pending invitation)' if entry['pending'] else ''
@@ -504,6 +556,21 @@ def membership_drift_markdown(report):
         if target.get('inherited'):
             lines += ['', 'Left alone (members only through a child team): %s'
                       % ', '.join('`%s`' % login for login in target['inherited'])]
+        for entry in target.get('renamed') or []:
+            lines += ['', 'Login changed from `%s` to `%s` (user id %s): update the file.'
+                      % (entry['from'], entry['to'], entry['id'])]
+        if target.get('expired'):
+            lines += ['', 'Access expired: %s' % ', '.join('`%s` (%s)' % (e['login'], e['expires'])
+                                                          for e in target['expired'])]
+        if target.get('expiring'):
+            lines += ['', 'Access expiring soon, renew or let it end: %s'
+                      % ', '.join('`%s` (%s, %s day(s) left)' % (e['login'], e['expires'], e.get('days_left', 0))
+                                  for e in target['expiring'])]
+        if target.get('not_reinvited'):
+            lines += ['', 'Invitations that expired or failed, not sent again (reinvite_failed is false): %s'
+                      % ', '.join('`%s`' % login for login in target['not_reinvited'])]
+        if target.get('invitations_left'):
+            lines += ['', '%d invitation(s) wait for the next run (max_invitations).' % target['invitations_left']]
     return '\n'.join(lines) + '\n'
 
 

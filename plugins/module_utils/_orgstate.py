@@ -30,8 +30,10 @@ from ansible_collections.gitops.github.plugins.module_utils._lists import (
     PENDING,
     Entry,
     add_invitations,
+    invitation_role,
+    merge_lists,
 )
-from ansible_collections.gitops.github.plugins.module_utils._listing import read_invitations, read_members
+from ansible_collections.gitops.github.plugins.module_utils._listing import read_invitations
 from ansible_collections.gitops.github.plugins.module_utils._roster import OrgState, TeamState
 
 TEAMS_PER_QUERY = 50
@@ -222,12 +224,25 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
     of every team (for an export), when any invitation carries teams."""
     gql = gql or GraphQL(client)
     base = '/orgs/%s' % quote_segment(org)
-    members = read_members(client, base, ORG_ROLES)
+    ids = {}
+    members = _read_org_members(client, base, ids)
     invitations = []
     failed = []
+    invitation_ids = {}
+    emails = {}
     if not client.is_ghes:
         invitations = read_invitations(client, base + '/invitations')
         add_invitations(members, invitations)
+        for inv in invitations:
+            login, email = inv.get('login'), inv.get('email')
+            if not login and email:
+                # An invitation sent to an address: the address is its key (logins have no @).
+                members.setdefault(email.lower(), Entry(email, invitation_role(inv.get('role')), PENDING))
+            key = (login or email or '').lower()
+            if key and inv.get('id') is not None:
+                invitation_ids[key] = inv['id']
+            if email and key:
+                emails[email.lower()] = key
         failed = [inv.get('login') or inv.get('email') for inv in client.paginate(base + '/failed_invitations')]
     teams = read_teams(gql, org)
     _add_team_invitations(client, org, teams, _teams_to_check(members, invitations, roster_teams))
@@ -235,4 +250,21 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
     if with_public and own_login:
         resp = client.request('GET', '%s/public_members/%s' % (base, quote_segment(own_login)), expected=(204, 404))
         public = resp.status == 204
-    return OrgState(org, members, teams, public=public, ghes=client.is_ghes, failed=[f for f in failed if f])
+    return OrgState(org, members, teams, public=public, ghes=client.is_ghes, failed=[f for f in failed if f], ids=ids,
+                    invitation_ids=invitation_ids, emails=emails)
+
+
+def _read_org_members(client, base, ids):
+    """``{lower login: Entry}`` of the active owners (first) and members, and each one's
+    immutable user ``id`` into ``ids`` (``{id: login}``): the list objects carry it."""
+    lists = []
+    for role in ORG_ROLES:
+        logins = []
+        for user in client.paginate(base + '/members', {'role': role}):
+            login = _need(user.get('login'), str, 'organization member login')
+            uid = user.get('id')
+            if isinstance(uid, int) and not isinstance(uid, bool):
+                ids.setdefault(uid, login)
+            logins.append(login)
+        lists.append((role, ACTIVE, logins))
+    return merge_lists(*lists)

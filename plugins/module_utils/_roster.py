@@ -24,6 +24,13 @@ organization).
 
 from __future__ import annotations
 
+from ansible_collections.gitops.github.plugins.module_utils._people import (
+    DEFAULT_EXPIRING_WITHIN_DAYS,
+    expiry_view,
+    parse_people,
+    split_by_time,
+    utc_now,
+)
 from ansible_collections.gitops.github.plugins.module_utils._lists import (
     ACTIVE,
     ADD,
@@ -32,6 +39,7 @@ from ansible_collections.gitops.github.plugins.module_utils._lists import (
     REMOVE,
     ROLE,
     TEAM_ROLES,
+    Change,
     Entry,
     label,
     plan_members,
@@ -43,11 +51,14 @@ HIDDEN_ROLE = 'hidden by the owner role'
 TEAM = 'team'
 PUBLIC = 'public'
 DEFAULT_MAX_REMOVALS = '25%'
+DEFAULT_MAX_INVITATIONS = 50
 
 # The phases of the write order (see the module docstring).
 # The token's own user is demoted or removed last ('self'), so the writes before it keep its rights.
-_PHASES = ('org-promote', 'org-add', 'team-add', 'public', 'org-demote', 'team-demote', 'team-remove', 'org-remove',
-           'self')
+_PHASES = ('org-promote', 'org-add', 'team-define', 'team-add', 'creator', 'public', 'org-demote', 'team-demote',
+           'team-remove', 'team-delete', 'org-remove', 'self')
+TEAM_SETTINGS = 'team_settings'
+SETTING_KEYS = ('name', 'description', 'privacy', 'parent', 'notification_setting')
 
 
 class TeamState(object):
@@ -78,17 +89,21 @@ class OrgState(object):
     whether the token's own membership is public (``None`` when not read); ``ghes`` says new
     members join at once (GitHub Enterprise Server has no invitations)."""
 
-    def __init__(self, org, members=None, teams=None, public=None, ghes=False, failed=()):
+    def __init__(self, org, members=None, teams=None, public=None, ghes=False, failed=(), ids=None,
+                 invitation_ids=None, emails=None):
         self.org = org
         self.members = dict(members or {})
         self.teams = dict(teams or {})
         self.public = public
         self.ghes = ghes
         self.failed = list(failed)
+        self.ids = dict(ids or {})                        # {user id: login} of the members as read
+        self.invitation_ids = dict(invitation_ids or {})  # {key: invitation id} of pending invitations
+        self.emails = dict(emails or {})                  # {lower e-mail: key} of pending invitations
 
     def copy(self):
         return OrgState(self.org, self.members, dict((k, t.copy()) for k, t in self.teams.items()),
-                        self.public, self.ghes, self.failed)
+                        self.public, self.ghes, self.failed, self.ids, self.invitation_ids, self.emails)
 
     def active_owners(self):
         return sorted(k for k, e in self.members.items() if e.role == 'admin' and e.state == ACTIVE)
@@ -126,13 +141,16 @@ class TeamWanted(object):
     """One ``teams`` entry: ``wanted`` comes from :func:`._lists.collect_wanted` with the team roles."""
 
     def __init__(self, slug, wanted, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, managed_externally=False,
-                 settings=None):
+                 settings=None, expired=(), expiring=(), previously=()):
+        self.previously = list(previously)  # former slugs: an existing one is renamed, not left behind
         self.slug = slug
         self.wanted = wanted
         self.exclusive = exclusive
         self.max_removals = max_removals
         self.managed_externally = managed_externally
         self.settings = dict(settings or {})  # name, description, privacy, parent: compared, not written
+        self.expired = list(expired)    # _people.Person entries whose access has ended (count as not listed)
+        self.expiring = list(expiring)  # _people.Person entries ending within expiring_within_days
 
     @property
     def key(self):
@@ -144,7 +162,9 @@ class Roster(object):
     members are given (then only the teams are managed)."""
 
     def __init__(self, org, wanted=None, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, min_owners=1,
-                 allow_self=False, public_membership=None, teams=()):
+                 allow_self=False, public_membership=None, teams=(), people=(), expired=(), expiring=(),
+                 reinvite_failed=True, max_invitations=DEFAULT_MAX_INVITATIONS, now=None, delete_unlisted_teams=False):
+        self.delete_unlisted_teams = delete_unlisted_teams
         self.org = org
         self.wanted = wanted
         self.exclusive = exclusive
@@ -153,6 +173,12 @@ class Roster(object):
         self.allow_self = allow_self
         self.public_membership = public_membership
         self.teams = list(teams)
+        self.people = list(people)      # every current _people.Person of the file (ids, e-mails)
+        self.expired = list(expired)    # owners and members whose access has ended
+        self.expiring = list(expiring)  # owners and members whose access ends soon
+        self.reinvite_failed = reinvite_failed
+        self.max_invitations = max_invitations
+        self.now = now
 
 
 class Write(object):
@@ -176,8 +202,13 @@ class Write(object):
         return self.change.login
 
     def as_dict(self):
-        return {'scope': self.scope, 'team': self.team, 'action': self.change.action, 'login': self.change.login,
-                'role': self.change.role}
+        out = {'scope': self.scope, 'team': self.team, 'action': self.change.action, 'login': self.change.login,
+               'role': self.change.role}
+        if self.scope == TEAM_SETTINGS:
+            out['settings'] = dict(self.change.settings)
+            if self.change.slug != self.team:
+                out['new_slug'] = self.change.slug
+        return out
 
     def __eq__(self, other):
         return isinstance(other, Write) and self.as_dict() == other.as_dict()
@@ -209,12 +240,18 @@ class TeamPlan(object):
 class RosterPlan(object):
     """The ordered writes for the whole organization, and each part's report."""
 
-    def __init__(self, before, roster, writes, teams, problems=()):
+    def __init__(self, before, roster, writes, teams, problems=(), renamed=(), reinvite=(), not_reinvited=(),
+                 deferred=(), invitations_left=0):
         self.before = before
         self.roster = roster
         self.writes = list(writes)
         self.teams = teams  # {lower slug: TeamPlan}, in the order of roster.teams
         self.problems = list(problems)
+        self.renamed = list(renamed)              # [{id, from, to}]: the file's login, GitHub's login now
+        self.reinvite = set(reinvite)             # lower logins whose failed invitation is sent again
+        self.not_reinvited = list(not_reinvited)  # failed invitations left alone (reinvite_failed false)
+        self.deferred = list(deferred)            # writes past max_invitations, left for the next run
+        self.invitations_left = invitations_left  # how many invitations of those
 
     @property
     def changed(self):
@@ -260,18 +297,176 @@ def owners_after(state, org_changes):
     return owners
 
 
-def _setting_problems(team, wanted):
-    problems = []
-    for key in ('name', 'description', 'privacy', 'parent'):
-        want = wanted.settings.get(key)
-        if want is None:
+class TeamChange(object):
+    """Create a team (``create``), change its settings (``update``) or rename it from a former
+    slug (``rename``, with its other settings). ``settings`` holds the wanted values of
+    :data:`SETTING_KEYS` that differ (``parent`` as a slug, ``None`` for no parent); ``slug``
+    is the team's slug after the write; ``creator`` the user GitHub makes maintainer of a team
+    it creates with a user token (``None`` for a GitHub App)."""
+
+    __slots__ = ('action', 'slug', 'settings', 'creator')
+    login = None
+    role = None
+    before = None
+
+    def __init__(self, action, slug, settings, creator=None):
+        self.action = action
+        self.slug = slug
+        self.settings = dict(settings)
+        self.creator = creator
+
+    @property
+    def key(self):
+        return None
+
+
+def team_slug_of(name):
+    """The slug GitHub derives from a team name (lower case; other characters become dashes)."""
+    out = []
+    for ch in name.lower():
+        out.append(ch if ch.isalnum() or ch == '_' else '-')
+    return '-'.join(part for part in ''.join(out).split('-') if part)
+
+
+def _settings_diff(team, wanted):
+    diff = {}
+    for key in SETTING_KEYS:
+        if key not in wanted.settings:
             continue
-        have = getattr(team, key)
-        same = (have or '').lower() == want.lower() if key == 'parent' else have == want
-        if not same:
-            problems.append('team %s: %s is %r, the file says %r (team settings are not changed by this version)'
-                            % (team.slug, key, have, want))
-    return problems
+        want = wanted.settings[key]
+        have = getattr(team, key, None) if team is not None else None
+        if key == 'parent':
+            if (have or '').lower() != (want or '').lower():
+                diff[key] = want
+        elif key == 'notification_setting':
+            if team is None:
+                diff[key] = want  # not read back: set when the team is created
+        elif have != want:
+            diff[key] = want
+    return diff
+
+
+def parent_cycle(roster, state):
+    """A list of slugs that form a cycle of parents once the file's ``parent`` settings are
+    applied (the teams GitHub has keep theirs), or ``None``."""
+    parents = dict((k, (t.parent or '').lower() or None) for k, t in state.teams.items())
+    for wanted in roster.teams:
+        if 'parent' in wanted.settings:
+            parents[wanted.key] = (wanted.settings['parent'] or '').lower() or None
+    for start in parents:
+        seen = [start]
+        node = parents.get(start)
+        while node is not None:
+            if node in seen:
+                return seen[seen.index(node):] + [node]
+            seen.append(node)
+            node = parents.get(node)
+    return None
+
+
+def _ancestors(state, key):
+    out = []
+    node = state.teams.get(key)
+    while node is not None and node.parent and len(out) <= len(state.teams):
+        node = state.teams.get(node.parent.lower())
+        if node is not None:
+            out.append(node)
+    return out
+
+
+def unlisted_teams(state, roster):
+    """Slugs of the teams GitHub has that the file neither lists nor renames."""
+    listed = set(t.key for t in roster.teams)
+    former = set(f.lower() for t in roster.teams for f in t.previously if t.key not in state.teams)
+    return [t.slug for k, t in sorted(state.teams.items()) if k not in listed and k not in former]
+
+
+def _plan_definitions(state, roster, own_login):
+    """``(writes, teams, problems)``: the team creations, renames and settings changes, parents
+    created before their children, and ``teams`` ``{lower slug: TeamState}`` as the membership
+    planning must see them (a created team is empty but for its creator; a renamed one keeps its
+    members)."""
+    problems = []
+    cycle = parent_cycle(roster, state)
+    if cycle:
+        problems.append('teams of %s would form a cycle of parents: %s' % (state.org, ' -> '.join(cycle)))
+        return [], {}, problems
+    listed = set(t.key for t in roster.teams)
+    writes, teams = [], {}
+    for wanted in roster.teams:
+        team = state.teams.get(wanted.key)
+        if team is not None:
+            diff = _settings_diff(team, wanted)
+            if diff:
+                writes.append(Write(TEAM_SETTINGS, TeamChange('update', team.slug, diff), team=team.slug,
+                                    phase='team-define'))
+            teams[wanted.key] = team
+            continue
+        former = [state.teams[f.lower()] for f in wanted.previously if f.lower() in state.teams
+                  and f.lower() not in listed]
+        if len(former) > 1:
+            problems.append('team %s: more than one of its former slugs exists (%s); delete or list all but one'
+                            % (wanted.slug, ', '.join(t.slug for t in former)))
+            continue
+        parent = wanted.settings.get('parent')
+        if parent and parent.lower() not in state.teams and parent.lower() not in listed:
+            problems.append('team %s: its parent %s neither exists nor is listed' % (wanted.slug, parent))
+            continue
+        if former:
+            old = former[0]
+            diff = _settings_diff(old, wanted)
+            diff['name'] = wanted.settings.get('name') or wanted.slug
+            writes.append(Write(TEAM_SETTINGS, TeamChange('rename', wanted.slug, diff), team=old.slug,
+                                phase='team-define'))
+            renamed = old.copy()
+            renamed.slug = wanted.slug
+            teams[wanted.key] = renamed
+            continue
+        diff = _settings_diff(None, wanted)
+        diff['name'] = wanted.settings.get('name') or wanted.slug
+        creator = own_login  # None for a GitHub App: no user is made maintainer
+        writes.append(Write(TEAM_SETTINGS, TeamChange('create', wanted.slug, diff, creator), team=wanted.slug,
+                            phase='team-define'))
+        members = {}
+        if creator:
+            members[creator.lower()] = Entry(creator, 'maintainer', ACTIVE)
+        teams[wanted.key] = TeamState(wanted.slug, None, diff.get('parent'), diff['name'], diff.get('description'),
+                                      diff.get('privacy'), members)
+    # Parents before children: a team is defined after every team above it that is defined too.
+    order = dict((w.change.slug.lower(), i) for i, w in enumerate(writes))
+    parents = dict((k, (t.parent or '').lower() or None) for k, t in state.teams.items())
+    for wanted in roster.teams:
+        if 'parent' in wanted.settings:
+            parents[wanted.key] = (wanted.settings['parent'] or '').lower() or None
+
+    def depth(key):
+        count = 0
+        node = parents.get(key)
+        while node is not None and count <= len(parents):
+            count += 1
+            node = parents.get(node)
+        return count
+    writes.sort(key=lambda w: (depth(w.change.slug.lower()), order[w.change.slug.lower()]))
+    if roster.delete_unlisted_teams:
+        renamed_away = set(w.team.lower() for w in writes if w.action == 'rename')
+        unlisted = [k for k in sorted(state.teams) if k not in listed and k not in renamed_away]
+        for key in unlisted:
+            below = [t.slug for t in state.descendants(key) if t.key in listed]
+            if below:
+                problems.append('team %s is not listed, but deleting it would delete the listed team(s) below it '
+                                '(%s): give them another parent first' % (state.teams[key].slug, ', '.join(below)))
+                continue
+            if any(p.key in unlisted for p in _ancestors(state, key)):
+                continue  # GitHub deletes it with its unlisted parent
+            writes.append(Write(TEAM_SETTINGS, TeamChange('delete', state.teams[key].slug, {}),
+                                team=state.teams[key].slug, phase='team-delete'))
+    for write in writes:
+        # A name written (create, rename, or a new name) gives the team the slug GitHub derives from it.
+        name = write.change.settings.get('name')
+        if name is not None and team_slug_of(name) != write.change.slug.lower():
+            problems.append('team %s: GitHub derives the slug %s from the name %r; give a name whose slug is %s'
+                            % (write.change.slug, team_slug_of(name), name, write.change.slug))
+    return writes, teams, problems
 
 
 def plan_roster(state, roster, own_login=None):
@@ -286,36 +481,49 @@ def plan_roster(state, roster, own_login=None):
     """
     problems = []
     org_changes = []
-    if roster.wanted is not None:
-        org_changes = plan_members(state.members, roster.wanted, ORG_ROLES, roster.exclusive).changes
+    renamed, mapping = _renames(state, roster)
+    org_wanted = _rewrite(roster.wanted, mapping) if roster.wanted is not None else None
+    if org_wanted is not None:
+        org_changes = plan_members(state.members, org_wanted, ORG_ROLES, roster.exclusive).changes
     removed_from_org = set(c.key for c in org_changes if c.action == REMOVE)
     owners = owners_after(state, org_changes)
     # Owners demoted now: every team shows them as maintainer, their own team role is hidden.
     demoted = set(c.key for c in org_changes if _is_demotion(c, 'admin') and c.before.state == ACTIVE)
 
     writes = [Write(ORG, c, phase=_phase(ORG, c)) for c in org_changes]
+    definitions, defined, def_problems = _plan_definitions(state, roster, own_login)
+    problems.extend(def_problems)
+    writes.extend(definitions)
+    created = dict((w.change.slug.lower(), w.change) for w in definitions if w.action == 'create')
     team_plans = {}
     for wanted in roster.teams:
-        team = state.teams.get(wanted.key)
+        team = defined.get(wanted.key)
         if team is None:
-            problems.append('team %s does not exist in %s (create it first; renaming from previously is not '
-                            'supported by this version)' % (wanted.slug, state.org))
-            team_plans[wanted.key] = TeamPlan(wanted.slug, problems=['does not exist'])
+            team_plans[wanted.key] = TeamPlan(wanted.slug, problems=['cannot be planned'])
             continue
         current = dict(team.members)
         # Members only through a child team are shown by GitHub but cannot be removed from here.
         for key, login in state.child_members(wanted.key).items():
             if key not in current:
                 current[key] = Entry(login, 'member', ACTIVE, inherited=True)
+        team_wanted = _rewrite(wanted.wanted, mapping)
         # A listed user only seen through a child team is made an immediate member.
-        plan_current = dict((k, e) for k, e in current.items() if not (e.inherited and k in wanted.wanted))
+        plan_current = dict((k, e) for k, e in current.items() if not (e.inherited and k in team_wanted))
         for key in demoted:
             entry = plan_current.get(key)
-            if entry is not None and key in wanted.wanted and entry.state == ACTIVE and not entry.inherited:
+            if entry is not None and key in team_wanted and entry.state == ACTIVE and not entry.inherited:
                 # Write the wanted role once: after the demotion GitHub shows the real one.
                 plan_current[key] = entry.copy(role=HIDDEN_ROLE)
-        plan = plan_members(plan_current, wanted.wanted, TEAM_ROLES, wanted.exclusive, owners=owners)
-        team_problems = _setting_problems(team, wanted)
+        if wanted.key in created:
+            plan_current = dict((k, e) for k, e in plan_current.items()
+                                if k != (created[wanted.key].creator or '').lower() or k in team_wanted)
+        plan = plan_members(plan_current, team_wanted, TEAM_ROLES, wanted.exclusive, owners=owners)
+        team_problems = []
+        creator = created.get(wanted.key)
+        if creator is not None and creator.creator and creator.creator.lower() not in team_wanted:
+            # GitHub makes the token's user maintainer of a team it creates: undo it, unlisted.
+            writes.append(Write(TEAM, Change(REMOVE, creator.creator, None, Entry(creator.creator, 'maintainer', ACTIVE)),
+                                team=team.slug, phase='creator'))
         left = []
         kept = []
         for change in plan.changes:
@@ -342,12 +550,104 @@ def plan_roster(state, roster, own_login=None):
 
     own = (own_login or '').lower()
     for write in writes:
-        if own and write.scope != PUBLIC and write.change.key == own and write.phase in (
+        if own and write.scope not in (PUBLIC, TEAM_SETTINGS) and write.change.key == own and write.phase in (
                 'org-demote', 'team-demote', 'team-remove', 'org-remove'):
             write.phase = 'self'
     order = dict((name, i) for i, name in enumerate(_PHASES))
     writes.sort(key=lambda w: (order[w.phase], w.scope == ORG if w.phase == 'self' else False))  # stable: keeps the role and login order inside a phase
-    return RosterPlan(state, roster, writes, team_plans, problems)
+    writes, reinvite, not_reinvited = _failed_invitations(state, roster, writes)
+    writes, deferred, left = cap_invitations(state, writes, roster.max_invitations)
+    return RosterPlan(state, roster, writes, team_plans, problems, renamed, reinvite, not_reinvited, deferred, left)
+
+
+def _renames(state, roster):
+    """``([{id, from, to}], {lower file login: login now})``: the file's people whose ``id``
+    GitHub shows under another login (renamed users), and the pending e-mail invitations the file
+    names by address."""
+    mapping = {}
+    renamed = []
+    seen = set()
+    for person in roster.people:
+        if person.id is not None and person.login:
+            now_login = state.ids.get(person.id)
+            if now_login is not None and now_login.lower() != person.login.lower():
+                mapping[person.login.lower()] = now_login
+                if person.id not in seen:
+                    seen.add(person.id)
+                    renamed.append({'id': person.id, 'from': person.login, 'to': now_login})
+        elif person.email and not person.login:
+            key = state.emails.get(person.email.lower())
+            if key is not None and key in state.members and key != person.email.lower():
+                # GitHub shows this e-mail invitation under the login it reached.
+                mapping[person.email.lower()] = state.members[key].login
+    return renamed, mapping
+
+
+def _rewrite(wanted, mapping):
+    """``wanted`` with renamed logins replaced by GitHub's current ones (order kept)."""
+    if not mapping:
+        return wanted
+    out = {}
+    for key, (login, role) in wanted.items():
+        if key in mapping:
+            login = mapping[key]
+            key = login.lower()
+        out.setdefault(key, (login, role))
+    return out
+
+
+def _failed_invitations(state, roster, writes):
+    """Which additions send again an invitation that expired or failed (GitHub moves those to
+    ``GET /orgs/{org}/failed_invitations``; nothing re-sends them). With ``reinvite_failed``
+    false they are left out of the plan (and so are their team additions, which would invite
+    them too) and reported."""
+    failed = set(f.lower() for f in state.failed)
+    again = set(w.change.key for w in writes if w.scope == ORG and w.action == ADD and w.change.key in failed)
+    # A team addition of a user who is not a member re-invites them as well.
+    again.update(w.change.key for w in writes if w.scope == TEAM and w.action == ADD and w.change.key in failed
+                 and w.change.key not in state.members)
+    if roster.reinvite_failed or not again:
+        return writes, again, []
+    kept = [w for w in writes if not (w.scope in (ORG, TEAM) and w.action == ADD and w.change.key in again)]
+    names = sorted(set(w.change.login for w in writes if w.scope in (ORG, TEAM) and w.change.key in again
+                       and w.action == ADD), key=str.lower)
+    return kept, set(), names
+
+
+def sends_invitation(state, write, invited):
+    """Whether ``write`` makes GitHub send an organization invitation: an organization addition
+    on github.com, or a team addition of someone who is neither a member nor invited yet (GitHub
+    invites them with the team). ``invited`` is the set of keys invited by the writes before."""
+    if state.ghes or write.action != ADD or write.scope not in (ORG, TEAM):
+        return False
+    key = write.change.key
+    if write.scope == ORG:
+        return True
+    return key not in state.members and key not in invited
+
+
+def cap_invitations(state, writes, limit):
+    """``(writes, deferred, left)``: at most ``limit`` invitations (GitHub allows an organization
+    50 a day, 500 for older or paid ones). The writes past the limit that invite (and the team
+    additions of the people whose invitation is deferred) are left for the next run."""
+    if limit is None:
+        return writes, [], 0
+    invited = set()
+    deferred_keys = set()
+    kept, deferred = [], []
+    for write in writes:
+        key = write.change.key if write.scope != PUBLIC else None
+        if key is not None and key in deferred_keys and write.action == ADD:
+            deferred.append(write)
+            continue
+        if sends_invitation(state, write, invited):
+            if len(invited) >= limit:
+                deferred_keys.add(key)
+                deferred.append(write)
+                continue
+            invited.add(key)
+        kept.append(write)
+    return kept, deferred, len(deferred_keys)
 
 
 class _PublicChange(object):
@@ -381,8 +681,8 @@ def _describe(change):
 def needs_own_login(plan):
     """Whether the guards need the token's login: only a removal or a demotion can hit the
     token's own user, so a plan without either needs no ``GET /user``."""
-    return any(w.scope != PUBLIC and (w.action == REMOVE or w.phase in ('org-demote', 'team-demote'))
-               for w in plan.writes)
+    return any((w.scope != PUBLIC and (w.action == REMOVE or w.phase in ('org-demote', 'team-demote')))
+               or (w.scope == TEAM_SETTINGS and w.action == 'create') for w in plan.writes)
 
 
 def guard_problems(plan, own_login=None):
@@ -410,6 +710,17 @@ def guard_problems(plan, own_login=None):
             problems.append('Refusing to remove %d of the %d members and invitations of team %s in %s: max_removals=%s '
                             'allows %d. Check the lists, or raise max_removals if you mean it'
                             % (len(removals), tplan.current_count, tplan.slug, state.org, wanted.max_removals, limit))
+    deletions = [w for w in plan.writes if w.scope == TEAM_SETTINGS and w.action == 'delete']
+    if deletions:
+        gone = set()
+        for write in deletions:
+            gone.add(write.team.lower())
+            gone.update(t.key for t in state.descendants(write.team.lower()))
+        limit = removal_limit(roster.max_removals, len(state.teams))
+        if len(gone) > limit:
+            problems.append('Refusing to delete %d of the %d teams of %s (delete_unlisted_teams): max_removals=%s allows '
+                            '%d. List the teams to keep, or raise max_removals if you mean it'
+                            % (len(gone), len(state.teams), state.org, roster.max_removals, limit))
     org_changes = [w.change for w in plan.of(ORG)]
     before_owners = state.active_owners()
     after_owners = owners_after(state, org_changes)
@@ -421,7 +732,7 @@ def guard_problems(plan, own_login=None):
     if own and not roster.allow_self:
         for write in plan.writes:
             change = write.change
-            if write.scope == PUBLIC or change.key != own:
+            if write.scope in (PUBLIC, TEAM_SETTINGS) or write.phase == 'creator' or change.key != own:
                 continue
             if change.action == REMOVE or write.phase in ('org-demote', 'team-demote') or (
                     write.phase == 'self' and _is_demotion(change, 'admin' if write.scope == ORG else 'maintainer')):
@@ -443,7 +754,9 @@ def additions_to_look_up(plan):
     refuse as "no such user" or "an organization". Pure."""
     out = {}
     for write in plan.writes:
-        if write.action == ADD and write.scope in (ORG, TEAM) and write.change.key not in plan.before.members:
+        # An invitation by e-mail (an address has an @, a login never) is no login to look up.
+        if (write.action == ADD and write.scope in (ORG, TEAM) and '@' not in write.login
+                and write.change.key not in plan.before.members):
             out.setdefault(write.change.key, write.login)
     return out
 
@@ -493,6 +806,8 @@ def predict(state, write, server_state=None):
     if write.scope == PUBLIC:
         state.public = change.action == ADD
         return state
+    if write.scope == TEAM_SETTINGS:
+        return _predict_definition(state, write, server_state)
     key = change.key
     if write.scope == ORG:
         target = state.members
@@ -524,6 +839,37 @@ def predict(state, write, server_state=None):
                 team.members[key] = entry.copy(role='maintainer')
             elif was_owner:
                 team.members[key] = entry.copy(role=None)
+    return state
+
+
+def _predict_definition(state, write, answer=None):
+    """Fold a team creation, rename or settings change into ``state``; ``answer`` is GitHub's
+    team object when the write was made (its id and slug win)."""
+    change = write.change
+    settings = change.settings
+    answer = answer if isinstance(answer, dict) else {}
+    if change.action == 'create':
+        members = {}
+        if change.creator:
+            members[change.creator.lower()] = Entry(change.creator, 'maintainer', ACTIVE)
+        team = TeamState(answer.get('slug') or change.slug, answer.get('id'), settings.get('parent'),
+                         settings.get('name'), settings.get('description'),
+                         settings.get('privacy') or ('closed' if settings.get('parent') else 'secret'), members)
+        state.teams[team.key] = team
+        return state
+    if change.action == 'delete':
+        for below in state.descendants(write.team.lower()):
+            state.teams.pop(below.key, None)
+        state.teams.pop(write.team.lower(), None)
+        return state
+    team = state.teams.pop(write.team.lower())
+    team = team.copy()
+    if change.action == 'rename':
+        team.slug = answer.get('slug') or change.slug
+    for key in ('name', 'description', 'privacy', 'parent'):
+        if key in settings:
+            setattr(team, key, settings[key])
+    state.teams[team.key] = team
     return state
 
 
@@ -583,20 +929,37 @@ def state_view(state, team_keys=None):
 def export_view(state):
     """The organization as it is, in the role's input format: owners and members (pending
     invitations among them, by their role) and each team's immediate maintainers and members
-    (pending team invitations as members, since GitHub does not say their team role). Invitations
-    by e-mail, failed invitations and members only through a child team are left out."""
+    (pending team invitations as members, since GitHub does not say their team role). Owners and
+    members carry their user ``id`` where GitHub showed it; pending e-mail invitations are
+    written as ``{email}``. Failed invitations and members only through a child team are left out."""
     def names(entries):
         return sorted((e.login for e in entries), key=lambda login: (login.lower(), login))
+
+    ids = dict((login.lower(), uid) for uid, login in state.ids.items())
+
+    def person(login):
+        # An e-mail invitation is written as {email}; a member with a known id as {login, id},
+        # so a later rename is followed (GitHub's ids never change).
+        if '@' in login:
+            return {'email': login}
+        if login.lower() in ids:
+            return {'login': login, 'id': ids[login.lower()]}
+        return login
 
     people = list(state.members.values())
     teams = []
     for _key, team in sorted(state.teams.items()):
         entries = list(team.members.values())
-        teams.append({'team': team.slug,
-                      'maintainers': names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE),
-                      'members': names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))})
-    return {'org': state.org, 'owners': names(e for e in people if e.role == 'admin'),
-            'members': names(e for e in people if e.role != 'admin'), 'teams': teams}
+        entry = {'team': team.slug}
+        # The team's own settings, so that applying the export back changes nothing.
+        for key in ('name', 'description', 'privacy', 'parent'):
+            if getattr(team, key, None) is not None:
+                entry[key] = getattr(team, key)
+        entry['maintainers'] = names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE)
+        entry['members'] = names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))
+        teams.append(entry)
+    return {'org': state.org, 'owners': [person(n) for n in names(e for e in people if e.role == 'admin')],
+            'members': [person(n) for n in names(e for e in people if e.role != 'admin')], 'teams': teams}
 
 
 def _lists(done, after_members):
@@ -613,8 +976,31 @@ def report(plan, done, after):
     ``added``, ``removed``, ``role_changed``, ``pending``, ``inherited``, ``problems``, and ``diff``."""
     org_done = [w for w in done if w.scope == ORG]
     org = _lists(org_done, after.members)
-    org.update(inherited=[], problems=list(plan.problems), failed_invitations=list(after.failed))
+    roster = plan.roster
+    now = roster.now
+    org_problems = list(plan.problems) + _expired_problems(roster.expired, plan.before.members, roster.exclusive,
+                                                           plan.before.org)
+    if plan.invitations_left:
+        org_problems.append('max_invitations=%d reached: %d invitation(s) left for the next run (GitHub allows an '
+                            'organization 50 invitations a day, 500 when it is older than a month or on a paid plan)'
+                            % (roster.max_invitations, plan.invitations_left))
+    for name in plan.not_reinvited:
+        org_problems.append('the invitation of %s expired or failed; it is not sent again (reinvite_failed=false)' % name)
+    for item in plan.renamed:
+        org_problems.append('login changed from %s to %s (user id %d): update the file' % (item['from'], item['to'],
+                                                                                         item['id']))
+    # Reported (not warned: a file may well manage only some teams); deleted only when asked.
+    unlisted = unlisted_teams(plan.before, roster) if roster.teams else []
+    deleted = [w.team for w in done if w.scope == TEAM_SETTINGS and w.action == 'delete']
+    org.update(unlisted_teams=unlisted, deleted_teams=deleted)
+    org.update(inherited=[], problems=org_problems, failed_invitations=list(after.failed),
+               reinvited=[w.login for w in org_done if w.action == ADD and w.change.key in plan.reinvite],
+               not_reinvited=list(plan.not_reinvited), invitations_left=plan.invitations_left,
+               deferred=[w.as_dict() for w in plan.deferred], renamed=list(plan.renamed),
+               expired=[expiry_view(p, now) for p in roster.expired],
+               expiring=[expiry_view(p, now) for p in roster.expiring])
     teams = {}
+    wanted_by_key = dict((t.key, t) for t in roster.teams)
     for key, tplan in plan.teams.items():
         team_after = after.teams.get(key)
         t_done = [w for w in done if w.scope == TEAM and w.team.lower() == key]
@@ -623,8 +1009,21 @@ def report(plan, done, after):
         for login in tplan.owners_kept:
             problems.append('%s is an organization owner: GitHub shows owners as maintainers of every team they are '
                             'in, so they are left as they are' % login)
+        wanted = wanted_by_key.get(key)
+        expired = list(wanted.expired) if wanted is not None else []
+        expiring = list(wanted.expiring) if wanted is not None else []
+        team_before = plan.before.teams.get(key)
+        problems.extend(_expired_problems(expired, team_before.members if team_before else {},
+                                          wanted.exclusive if wanted is not None else False,
+                                          'team %s in %s' % (tplan.slug, plan.before.org)))
+        definition = [w.as_dict() for w in plan.writes if w.scope == TEAM_SETTINGS and w.change.slug.lower() == key]
+        section['created'] = any(d['action'] == 'create' for d in definition)
+        section['renamed_from'] = next((d['team'] for d in definition if d['action'] == 'rename'), None)
+        section['settings_changed'] = dict(definition[0]['settings']) if definition else {}
         section.update(inherited=list(tplan.inherited), problems=problems, left_with_org=list(tplan.left_with_org),
-                       managed_externally=tplan.managed_externally, withheld=[w.as_dict() for w in tplan.withheld])
+                       managed_externally=tplan.managed_externally, withheld=[w.as_dict() for w in tplan.withheld],
+                       expired=[expiry_view(p, now) for p in expired],
+                       expiring=[expiry_view(p, now) for p in expiring])
         teams[tplan.slug] = section
     public = [w for w in done if w.scope == PUBLIC]
     keys = set(plan.teams)
@@ -638,38 +1037,36 @@ def report(plan, done, after):
     }
 
 
+def _expired_problems(expired, members, exclusive, where):
+    """An expired entry counts as not listed: an exclusive scope removes it (a planned write);
+    elsewhere it is only reported, for someone to remove by hand."""
+    if exclusive:
+        return []
+    return ['%s: the access of %s expired (%s) but %s is not exclusive, so it is not removed'
+            % (where, p.name, p.expires_text, where) for p in expired if p.key in members]
+
+
 # ---------------------------------------------------------------------------------------------
 # input
 
 
-def _logins(value, where, problems, validate):
-    """The logins of one list option: each must be a string (a number or a mapping is refused,
-    never converted)."""
-    if value is None:
-        return None
-    if not isinstance(value, (list, tuple)):
-        problems.append('%s must be a list of logins, got %s' % (where, type(value).__name__))
-        return []
-    out = []
-    for item in value:
-        if isinstance(item, dict):
-            problems.append('%s: person mappings (%s) are not supported by this version; give the login as a string'
-                            % (where, ', '.join(sorted(str(k) for k in item)) or 'empty'))
-            continue
-        problem = validate(item, '%s entry' % where) if validate else None
-        if problem:
-            problems.append(problem)
-            continue
-        out.append(item)
-    return out
+def _whole_number(params, name, default, problems):
+    value = params.get(name)
+    value = default if value is None else value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        problems.append('%s must be a whole number of 0 or more, got %r' % (name, value))
+        return default
+    return value
 
 
-def roster_from_params(params, validate_login=None):
+def roster_from_params(params, validate_login=None, now=None):
     """``(Roster, problems)`` from the options of one ``membership_orgs`` entry, already type
     converted by Ansible's argument spec (booleans follow Ansible's rules there). Pure:
-    ``validate_login(value, what)`` returns a problem text or ``None``."""
+    ``validate_login(value, what)`` returns a problem text or ``None``; ``now`` (an aware
+    ``datetime``, default the real clock) decides which ``expires`` have passed."""
     from ansible_collections.gitops.github.plugins.module_utils._lists import collect_wanted, parse_max_removals
 
+    now = utc_now() if now is None else now
     problems = []
 
     def check_removals(value, where):
@@ -681,17 +1078,33 @@ def roster_from_params(params, validate_login=None):
     max_removals = params.get('max_removals')
     max_removals = DEFAULT_MAX_REMOVALS if max_removals is None else max_removals
     check_removals(max_removals, 'max_removals')
-    min_owners = params.get('min_owners')
-    min_owners = 1 if min_owners is None else min_owners
-    if isinstance(min_owners, bool) or not isinstance(min_owners, int) or min_owners < 0:
-        problems.append('min_owners must be a whole number of 0 or more, got %r' % (min_owners,))
-        min_owners = 1
-    owners = _logins(params.get('owners'), 'owners', problems, validate_login)
-    members = _logins(params.get('members'), 'members', problems, validate_login)
+    min_owners = _whole_number(params, 'min_owners', 1, problems)
+    within = _whole_number(params, 'expiring_within_days', DEFAULT_EXPIRING_WITHIN_DAYS, problems)
+    max_invitations = _whole_number(params, 'max_invitations', DEFAULT_MAX_INVITATIONS, problems)
+    people = []
+    org_expired, org_expiring = [], []
+
+    def persons(value, where, allow_email):
+        found, trouble = parse_people(value, where, validate_login, allow_email)
+        problems.extend(trouble)
+        if found is None:
+            return None, [], []
+        current, expired, expiring = split_by_time(found, now, within)
+        people.extend(current)
+        return [p.name for p in current], expired, expiring
+
+    owners, expired, expiring = persons(params.get('owners'), 'owners', True)
+    org_expired.extend(expired)
+    org_expiring.extend(expiring)
+    members, expired, expiring = persons(params.get('members'), 'members', True)
+    org_expired.extend(expired)
+    org_expiring.extend(expiring)
+    gone = set(p.key for p in org_expired)
     wanted = None
     if owners is not None or members is not None:
         wanted, dup = collect_wanted([('admin', owners or []), ('member', members or [])])
         problems.extend(dup)
+        gone.difference_update(wanted)
     teams = []
     seen = {}
     for index, entry in enumerate(params.get('teams') or []):
@@ -701,10 +1114,16 @@ def roster_from_params(params, validate_login=None):
             problems.append('team %s is listed twice (teams[%d] and teams[%d])' % (slug, seen[slug], index))
             continue
         seen[slug] = index
-        maint = _logins(entry.get('maintainers'), where + '.maintainers', problems, validate_login) or []
-        mem = _logins(entry.get('members'), where + '.members', problems, validate_login) or []
-        team_wanted, dup = collect_wanted([('maintainer', maint), ('member', mem)])
+        maint, m_expired, m_expiring = persons(entry.get('maintainers'), where + '.maintainers', False)
+        mem, e_expired, e_expiring = persons(entry.get('members'), where + '.members', False)
+        team_wanted, dup = collect_wanted([('maintainer', maint or []), ('member', mem or [])])
         problems.extend('%s: %s' % (where, p) for p in dup)
+        t_expired = m_expired + e_expired
+        t_expiring = m_expiring + e_expiring
+        for key in [k for k in team_wanted if k in gone]:
+            # Their organization membership expired: so did every team membership.
+            t_expired.extend(p for p in org_expired if p.key == key)
+            del team_wanted[key]
         if wanted is not None:
             for key, (login, _role) in team_wanted.items():
                 if key not in wanted:
@@ -712,9 +1131,13 @@ def roster_from_params(params, validate_login=None):
         team_removals = entry.get('max_removals')
         team_removals = DEFAULT_MAX_REMOVALS if team_removals is None else team_removals
         check_removals(team_removals, where + '.max_removals')
-        settings = dict((k, entry.get(k)) for k in ('name', 'description', 'privacy', 'parent') if entry.get(k) is not None)
+        settings = dict((k, entry.get(k)) for k in SETTING_KEYS if entry.get(k) is not None)
         teams.append(TeamWanted(slug, team_wanted, bool(entry.get('exclusive')), team_removals,
-                                bool(entry.get('managed_externally')), settings))
+                                bool(entry.get('managed_externally')), settings, t_expired, t_expiring,
+                                entry.get('previously') or ()))
+    reinvite = params.get('reinvite_failed')
     roster = Roster(params.get('org'), wanted, bool(params.get('exclusive')), max_removals, min_owners,
-                    bool(params.get('allow_self')), params.get('public_membership'), teams)
+                    bool(params.get('allow_self')), params.get('public_membership'), teams, people,
+                    org_expired, org_expiring, True if reinvite is None else bool(reinvite), max_invitations, now,
+                    bool(params.get('delete_unlisted_teams')))
     return roster, problems

@@ -34,19 +34,53 @@ options:
     required: true
   owners:
     description:
-      - Logins that must be organization owners (role C(admin)). Each must be a string.
+      - People who must be organization owners (role C(admin)). Each is a login string or a
+        person mapping with the keys C(login), C(id), C(expires) and C(email) (see the notes).
       - Leave out both O(owners) and O(members) to manage only the teams of the organization.
       - Users who are not members yet are invited; a pending invitation counts as present.
     type: list
     elements: raw
   members:
     description:
-      - Logins that must be plain organization members. Each must be a string.
+      - People who must be plain organization members (login strings or person mappings, as
+        O(owners)).
       - A login may appear once in O(owners) and O(members) together, whatever its case.
       - When O(owners) or O(members) is given, every team maintainer and member must be one of
         them, so a team never silently invites someone to the organization.
     type: list
     elements: raw
+  delete_unlisted_teams:
+    description:
+      - Delete the teams of the organization that O(teams) does not list (nor renames through
+        O(teams[].previously)); GitHub deletes a team's child teams with it, so an unlisted team
+        above a listed one fails the task before any write. The deletions count against
+        O(max_removals), as a share of the organization's teams.
+      - V(false) only reports them, in RV(org.unlisted_teams) and a warning.
+    type: bool
+    default: false
+  reinvite_failed:
+    description:
+      - Send again the invitations of listed people that expired or failed (GitHub lets an
+        invitation expire after 7 days and lists it in C(GET /orgs/{org}/failed_invitations)).
+        They are reported in RV(org.reinvited).
+      - V(false) leaves them alone and lists them in RV(org.not_reinvited).
+    type: bool
+    default: true
+  max_invitations:
+    description:
+      - The most invitations one run sends (organization additions on github.com, and team
+        additions of people who are not members yet). GitHub allows an organization 50
+        invitations a day, 500 when it is older than a month or on a paid plan.
+      - The writes past the limit are left for the next run and counted in
+        RV(org.invitations_left); the task warns.
+    type: int
+    default: 50
+  expiring_within_days:
+    description:
+      - Access whose C(expires) falls within this many days is listed in RV(org.expiring) and
+        RV(teams.expiring), so someone can renew it.
+    type: int
+    default: 14
   exclusive:
     description:
       - O(owners) and O(members) together are the whole organization; anyone else is removed and
@@ -78,8 +112,10 @@ options:
     type: bool
   teams:
     description:
-      - Teams of the organization, which must exist, and who is in them. Teams not listed are
-        read (their members count as members of their parents) but not changed.
+      - Teams of the organization and who is in them. A listed team that does not exist is
+        created (C(POST /orgs/{org}/teams)); with a user token GitHub makes that user its
+        maintainer, which the task undoes unless the user is listed. Teams not listed are read
+        (their members count as members of their parents) but not changed.
     type: list
     elements: dict
     default: []
@@ -91,14 +127,15 @@ options:
         required: true
       maintainers:
         description:
-          - Logins that must be immediate maintainers of the team. Organization owners always read
+          - People who must be immediate maintainers of the team, as login strings or person
+            mappings (C(login), C(id), C(expires); not C(email)). Organization owners always read
             back as maintainers, so list them here.
         type: list
         elements: raw
         default: []
       members:
         description:
-          - Logins that must be immediate members of the team.
+          - People who must be immediate members of the team, as O(teams[].maintainers).
           - A login listed here that is a member only through a child team is added to this team
             directly.
         type: list
@@ -126,26 +163,37 @@ options:
         default: false
       name:
         description:
-          - The team's display name. Compared and reported in RV(teams.problems) when different;
-            team settings are not changed by this version.
+          - The team's display name; GitHub derives the slug from it, so its slug must be
+            O(teams[].team) (checked before any request). A team that does not exist is created
+            with this name (default the slug).
         type: str
       description:
         description:
-          - The team's description. Compared and reported, not changed by this version.
+          - The team's description, set when created and converged (C(PATCH)) when different.
         type: str
       privacy:
         description:
-          - The team's visibility. Compared and reported, not changed by this version.
+          - The team's visibility, set when created and converged when different. GitHub
+            refuses V(secret) for a team with a parent or children. Left out, GitHub's default
+            applies to a new team (V(secret), V(closed) for a child).
         type: str
         choices: [closed, secret]
       parent:
         description:
-          - Slug of the parent team. Compared and reported, not changed by this version.
+          - Slug of the parent team, which must exist or be listed; listed parents are created
+            before their children. A cycle of parents fails before any request.
         type: str
+      notification_setting:
+        description:
+          - Set when the team is created (GitHub's default is C(notifications_enabled)). Not read
+            back, so not converged on an existing team.
+        type: str
+        choices: [notifications_enabled, notifications_disabled]
       previously:
         description:
-          - Former slugs of the team. Checked as slugs; renaming is not done by this version (a
-            team that does not exist fails the task before any write).
+          - Former slugs of the team. When the team does not exist but one of these does, that
+            team is renamed (C(PATCH) with the new name), keeping its members, instead of a new
+            team being created and the old one left behind.
         type: list
         elements: str
         default: []
@@ -153,6 +201,21 @@ extends_documentation_fragment:
   - gitops.github.github
   - gitops.github.github.ATTRIBUTES
 notes:
+  - "A person mapping: C(login) (GitHub's login); C(id) (GitHub's immutable user id, as the
+    export writes it: when the organization shows that id under another login the user was
+    renamed, the entry means the new login everywhere in the file, nobody is removed or
+    re-invited, and RV(org.renamed) and a warning say C(login changed from X to Y));
+    C(expires) (an ISO 8601 date such as C(2026-12-31), meaning through the end of that day UTC,
+    or a timestamp with its offset such as C(2026-12-31T18:00:00Z)); C(email) (invite this
+    address with C(POST /orgs/{org}/invitations); then C(login) may be absent)."
+  - Once an entry's C(expires) has passed it counts as not listed. In an exclusive scope (the
+    organization with O(exclusive), a team with O(teams[].exclusive)) the person is removed,
+    through the removal guards; elsewhere the task only reports it in RV(org.expired) or
+    RV(teams.expired) and warns. An expired organization entry expires that person's team
+    entries too. Bad C(expires) values fail the task before any request.
+  - A pending e-mail invitation is kept while its address is listed; an exclusive organization
+    cancels it (C(DELETE /orgs/{org}/invitations/{invitation_id})) when it no longer is. Once the
+    invitee accepts, GitHub shows them by login only, so list the login then (the export does).
   - Reads C(GET /orgs/{org}/members?role=admin) and C(?role=member), C(GET /orgs/{org}/invitations)
     and C(GET /orgs/{org}/failed_invitations) (not on GHES, which has no invitations), and
     C(GET /orgs/{org}/invitations/{id}/teams) for each invitation that carries teams, every C(Link)
@@ -195,6 +258,19 @@ EXAMPLES = r'''
       - team: platform-oncall
         members: [carol]
 
+- name: People by id (renames follow), time-bound access and an invitation by e-mail
+  gitops.github.github_org_roster:
+    org: acme
+    exclusive: true
+    owners: [{login: octo-admin, id: 583231}]
+    members:
+      - {login: alice, id: 1001}
+      - {login: contractor, expires: "2026-12-31"}
+      - {email: new.colleague@example.com}
+    teams:
+      - team: platform
+        members: [alice, {login: contractor, expires: "2026-10-01T18:00:00Z"}]
+
 - name: Only the teams (the organization's members are left alone)
   gitops.github.github_org_roster:
     org: acme
@@ -220,7 +296,8 @@ changes:
   elements: dict
   contains:
     scope:
-      description: V(org), V(team) or V(public) (the token owner's public membership).
+      description: V(org), V(team), V(team_settings) (the team itself) or V(public) (the token
+        owner's public membership).
       type: str
       sample: team
     team:
@@ -239,6 +316,16 @@ changes:
       description: The role written, V(null) for a removal.
       type: str
       sample: member
+    settings:
+      description: For V(team_settings) (a team created, renamed or updated, RV(changes[].action)
+        V(create), V(rename) or V(update)), the settings written.
+      type: dict
+      returned: for team_settings writes
+      sample: {"description": "The web people"}
+    new_slug:
+      description: For a rename, the team's new slug.
+      type: str
+      returned: for renames
 org:
   description: What happened to the organization's own membership.
   returned: always
@@ -272,8 +359,48 @@ org:
       description: Logins (or e-mail addresses) of failed invitations, as read.
       type: list
       elements: str
+    unlisted_teams:
+      description: Slugs of the organization's teams the file does not list (when it lists any team).
+      type: list
+      elements: str
+    deleted_teams:
+      description: Slugs of the teams deleted (O(delete_unlisted_teams)).
+      type: list
+      elements: str
+    reinvited:
+      description: Logins whose expired or failed invitation was (would be) sent again.
+      type: list
+      elements: str
+    not_reinvited:
+      description: Listed logins whose invitation expired or failed and is not sent again
+        (O(reinvite_failed=false)).
+      type: list
+      elements: str
+    invitations_left:
+      description: Invitations left for the next run because of O(max_invitations).
+      type: int
+    deferred:
+      description: The writes left for the next run because of O(max_invitations), as in RV(changes).
+      type: list
+      elements: dict
+    renamed:
+      description: People of the file whose C(id) GitHub shows under another login, as
+        C({id, from, to}).
+      type: list
+      elements: dict
+    expired:
+      description: Owners and members whose C(expires) has passed, as C({login, expires}).
+      type: list
+      elements: dict
+    expiring:
+      description: Owners and members whose access ends within O(expiring_within_days), as
+        C({login, expires, days_left}).
+      type: list
+      elements: dict
   sample: {"added": ["new-hire"], "removed": [], "role_changed": [], "pending": ["new-hire"],
-           "inherited": [], "problems": [], "failed_invitations": []}
+           "inherited": [], "problems": [], "failed_invitations": [], "reinvited": [], "not_reinvited": [],
+           "invitations_left": 0, "deferred": [], "renamed": [], "expired": [],
+           "expiring": [{"login": "contractor", "expires": "2026-12-31", "days_left": 9}]}
 teams:
   description: One entry per team of O(teams), by slug.
   returned: always
@@ -311,6 +438,24 @@ teams:
     managed_externally:
       description: Whether the team was only read.
       type: bool
+    created:
+      description: Whether the team is (would be) created by this task.
+      type: bool
+    renamed_from:
+      description: The former slug the team is renamed from, else V(null).
+      type: str
+    settings_changed:
+      description: The team settings written (created, renamed or updated).
+      type: dict
+    expired:
+      description: Team entries whose C(expires) has passed (or whose organization entry has), as
+        C({login, expires}).
+      type: list
+      elements: dict
+    expiring:
+      description: Team entries whose access ends within O(expiring_within_days).
+      type: list
+      elements: dict
   sample: {"platform": {"added": ["bob"], "removed": [], "role_changed": [], "pending": [],
            "inherited": ["carol"], "left_with_org": [], "problems": [], "managed_externally": false}}
 current:
@@ -362,10 +507,12 @@ from ansible_collections.gitops.github.plugins.module_utils._graphql import Grap
 from ansible_collections.gitops.github.plugins.module_utils._listing import impossible_additions
 from ansible_collections.gitops.github.plugins.module_utils._lists import ADD, REMOVE, Change
 from ansible_collections.gitops.github.plugins.module_utils._orgstate import read_org
+from ansible_collections.gitops.github.plugins.module_utils._people import utc_now
 from ansible_collections.gitops.github.plugins.module_utils._roster import (
     ORG,
     PUBLIC,
     TEAM,
+    TEAM_SETTINGS,
     Incomplete,
     RosterPlan,
     additions_to_look_up,
@@ -396,6 +543,7 @@ def argument_spec():
         privacy=dict(type='str', choices=['closed', 'secret']),
         parent=dict(type='str'),
         previously=dict(type='list', elements='str', default=[]),
+        notification_setting=dict(type='str', choices=['notifications_enabled', 'notifications_disabled']),
     )
     return dict(
         org=dict(type='str', required=True),
@@ -407,6 +555,10 @@ def argument_spec():
         allow_self=dict(type='bool', default=False),
         public_membership=dict(type='bool'),
         teams=dict(type='list', elements='dict', default=[], options=team),
+        reinvite_failed=dict(type='bool', default=True),
+        delete_unlisted_teams=dict(type='bool', default=False),
+        max_invitations=dict(type='int', default=50),
+        expiring_within_days=dict(type='int', default=14),
     )
 
 
@@ -414,6 +566,10 @@ def describe(write, org):
     change = write.change
     if write.scope == PUBLIC:
         return '%s the membership of the token owner in %s' % ('publicize' if change.action == ADD else 'conceal', org)
+    if write.scope == TEAM_SETTINGS:
+        verb = {'create': 'create team %s in %s', 'rename': 'rename team %s in %s', 'update': 'update team %s in %s',
+                'delete': 'delete team %s in %s'}
+        return verb[change.action] % (write.team, org)
     where = org if write.scope == ORG else 'team %s in %s' % (write.team, org)
     if change.action == ADD:
         return 'add %s to %s as %s' % (change.login, where, change.role)
@@ -422,11 +578,84 @@ def describe(write, org):
     return 'change the role of %s in %s to %s' % (change.login, where, change.role)
 
 
-def make_writer(client, org, own):
+def make_writer(client, org, own, state):
     base = '/orgs/%s' % quote_segment(org)
+    invitations = '%s/invitations' % base
+
+    def invitation_of(address):
+        for inv in client.paginate(invitations):
+            if (inv.get('email') or '').lower() == address.lower():
+                return inv
+        return None
+
+    def invite(address, role):
+        # POST /orgs/{org}/invitations with an e-mail address answers 201 with the invitation
+        # (GitHub's REST reference, "Create an organization invitation").
+        body = {'email': address, 'role': 'admin' if role == 'admin' else 'direct_member'}
+        data = client.request('POST', invitations, json=body, expected=(201,),
+                              verify=lambda: invitation_of(address)).data or {}
+        if data.get('id') is not None:
+            state.invitation_ids[address.lower()] = data['id']
+        return 'pending'
+
+    def cancel(address):
+        iid = state.invitation_ids.get(address.lower())
+        if iid is None:
+            inv = invitation_of(address)
+            if inv is None:
+                return None
+            iid = inv['id']
+        # DELETE /orgs/{org}/invitations/{invitation_id} answers 204 (same reference, "Cancel an
+        # organization invitation").
+        client.request('DELETE', '%s/%s' % (invitations, quote_segment(str(iid))), expected=(204,),
+                       verify=lambda: {} if invitation_of(address) is None else None)
+        state.invitation_ids.pop(address.lower(), None)
+        return None
+
+    team_ids = dict((k, t.team_id) for k, t in state.teams.items() if t.team_id is not None)
+
+    def team_body(settings):
+        body = {}
+        for key in ('name', 'description', 'privacy', 'notification_setting'):
+            if key in settings:
+                body[key] = settings[key]
+        if 'parent' in settings:
+            parent = settings['parent']
+            body['parent_team_id'] = team_ids[parent.lower()] if parent else None
+        return body
+
+    def define(item):
+        change = item.change
+        if change.action == 'delete':
+            path = '%s/teams/%s' % (base, quote_segment(item.team))
+            # DELETE /orgs/{org}/teams/{team_slug} answers 204 ("Delete a team"); its child teams go too.
+            client.request('DELETE', path, expected=(204,), verify=lambda: {} if client.get_or_none(path) is None else None)
+            return None
+        if change.action == 'create':
+            path = '%s/teams/%s' % (base, quote_segment(change.slug))
+            # POST /orgs/{org}/teams answers 201 with the team (GitHub's REST reference, "Create a team").
+            data = client.request('POST', '%s/teams' % base, json=team_body(change.settings), expected=(201,),
+                                  verify=lambda: client.get_or_none(path)).data or {}
+        else:
+            # PATCH /orgs/{org}/teams/{team_slug} answers 200 or 201 with the team ("Update a team");
+            # a new name gives the team a new slug.
+            path = '%s/teams/%s' % (base, quote_segment(item.team))
+            data = client.request('PATCH', path, json=team_body(change.settings), expected=(200, 201)).data or {}
+        if data.get('id') is not None:
+            team_ids[(data.get('slug') or change.slug).lower()] = data['id']
+        return data
 
     def write(item):
         change = item.change
+        if item.scope == TEAM_SETTINGS:
+            return define(item)
+        if item.scope == ORG and change.login and '@' in change.login:
+            if change.action == ADD:
+                return invite(change.login, change.role)
+            cancel(change.login)
+            if change.action == REMOVE:
+                return None
+            return invite(change.login, change.role)  # an invitation's role cannot be changed: send it anew
         if item.scope == PUBLIC:
             path = '%s/public_members/%s' % (base, quote_segment(own))
             public = change.action == ADD
@@ -450,7 +679,7 @@ def main():
     gh = GitHubModule(argument_spec=argument_spec(), logins=('org',))
     params = gh.params
     org = params['org']
-    roster, problems = roster_from_params(params, validate_login=login_problem)
+    roster, problems = roster_from_params(params, validate_login=login_problem, now=utc_now())
     for index, entry in enumerate(params['teams']):
         for key in ('team', 'parent'):
             if entry.get(key) is not None:
@@ -494,7 +723,10 @@ def main():
     if guards:
         gh.fail('; '.join(guards), would_change=[w.as_dict() for w in plan.writes],
                 **_result(gh, gql, plan, [], state))
-    for section in report(plan, [], state)['teams'].values():
+    planned = report(plan, [], state)
+    for problem in planned['org']['problems']:
+        gh.warn(problem)
+    for section in planned['teams'].values():
         for problem in section['problems']:
             gh.warn(problem)
 
@@ -511,7 +743,7 @@ def main():
         plan = without_additions(plan, [p['login'].lower() for p in impossible])
         done, after = execute(plan, lambda item: None)
     else:
-        done, after = apply_plan(gh, gql, plan, make_writer(client, org, own), org)
+        done, after = apply_plan(gh, gql, plan, make_writer(client, org, own, state.copy()), org)
     gh.exit(changed=bool(done), current=export_view(after), impossible=impossible,
             **_result(gh, gql, plan, done, after))
 

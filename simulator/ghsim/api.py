@@ -238,7 +238,7 @@ class Api:
             "id": t.id, "node_id": node_id("Team", t.id), "url": base,
             "html_url": f"{self.web}/orgs/{o.login}/teams/{t.slug}",
             "name": t.name, "slug": t.slug, "description": t.description, "privacy": t.privacy,
-            "notification_setting": "notifications_enabled", "permission": "pull",
+            "notification_setting": t.notification_setting, "permission": "pull",
             "members_url": f"{base}/members{{/member}}", "repositories_url": f"{base}/repos",
             "type": "organization", "organization_id": o.id,
         }
@@ -731,6 +731,125 @@ def list_teams(s: State, req: Request, org: str = "", org_id: str = "") -> Respo
 @team_routes("GET", "")
 def get_team(s: State, req: Request, o: Org, t: Team) -> Response:
     return Response(200, Api(s, req).team_full(t))
+
+
+CREATE_TEAM_DOC = "/teams/teams#create-a-team"
+UPDATE_TEAM_DOC = "/teams/teams#update-a-team"
+DELETE_TEAM_DOC = "/teams/teams#delete-a-team"
+NOTIFICATION_SETTINGS = ("notifications_enabled", "notifications_disabled")
+
+
+def slugify(name: str) -> str:
+    """The slug GitHub derives from a team name: lower case, runs of other characters as one dash."""
+    return re.sub(r"[^a-z0-9_]+", "-", name.lower()).strip("-")
+
+
+def _team_failed(field_: str, code: str, message: str, doc: str) -> ApiError:
+    return ApiError(422, "Validation Failed", doc, errors=[{"resource": "Team", "field": field_, "code": code,
+                                                           "message": message}])
+
+
+def _team_fields(s: State, o: Org, body: dict, doc: str, team: Team | None) -> dict:
+    """Validate a create/update body the way the reference describes it (enums, types, the
+    parent's privacy); returns the fields to set."""
+    out: dict[str, Any] = {}
+    if "name" in body:
+        name = body["name"]
+        if not isinstance(name, str) or not name.strip():
+            raise _team_failed("name", "missing_field" if team is None else "invalid", "Name can't be blank", doc)
+        slug = slugify(name)
+        clash = o.teams.get(slug.lower())
+        if clash is not None and clash is not team:
+            raise _team_failed("name", "already_exists", "Name must be unique for this org", doc)
+        out["name"], out["slug"] = name, slug
+    if "description" in body:
+        if body["description"] is not None and not isinstance(body["description"], str):
+            raise invalid("description", body["description"], (), doc)
+        out["description"] = body["description"]
+    if "privacy" in body:
+        if body["privacy"] not in ("secret", "closed"):
+            raise invalid("privacy", body["privacy"], ("secret", "closed"), doc)
+        out["privacy"] = body["privacy"]
+    if "notification_setting" in body:
+        if body["notification_setting"] not in NOTIFICATION_SETTINGS:
+            raise invalid("notification_setting", body["notification_setting"], NOTIFICATION_SETTINGS, doc)
+        out["notification_setting"] = body["notification_setting"]
+    if "parent_team_id" in body:
+        pid = body["parent_team_id"]
+        if pid is None:
+            out["parent_id"] = None
+        else:
+            parent = _team_by_id(s, str(pid)) if isinstance(pid, int) and not isinstance(pid, bool) else None
+            if parent is None or parent.org_key != o.key:
+                raise _team_failed("parent_team_id", "invalid", "Parent team must be a team in this organization", doc)
+            seen = parent
+            while seen is not None:
+                if team is not None and seen.id == team.id:
+                    raise _team_failed("parent_team_id", "invalid", "A team cannot be its own ancestor", doc)
+                seen = s.teams_by_id.get(seen.parent_id) if seen.parent_id else None
+            out["parent_id"] = parent.id
+    return out
+
+
+@route("POST", "/orgs/{org}/teams")
+def create_team(s: State, req: Request, org: str) -> Response:
+    o = _org(s, org)
+    doc = CREATE_TEAM_DOC
+    if not _is_owner(o, req.caller.key):
+        raise ApiError(403, "You must be an organization owner to create a team.", doc)
+    body = req.json()
+    if "name" not in body:
+        raise _team_failed("name", "missing_field", "Name can't be blank", doc)
+    fields = _team_fields(s, o, body, doc, None)
+    # The reference: privacy defaults to secret for a team without a parent, closed for a child;
+    # a nested team (parent or child) cannot be secret.
+    privacy = fields.get("privacy") or ("closed" if fields.get("parent_id") else "secret")
+    if privacy == "secret" and fields.get("parent_id"):
+        raise _team_failed("privacy", "invalid", "A nested team cannot be secret", doc)
+    if fields.get("parent_id") and s.teams_by_id[fields["parent_id"]].privacy == "secret":
+        raise _team_failed("parent_team_id", "invalid", "A secret team cannot be a parent team", doc)
+    team = s.create_team(o, fields["name"], fields["slug"], fields.get("description"), privacy, fields.get("parent_id"),
+                         fields.get("notification_setting", "notifications_enabled"))
+    for login in body.get("maintainers") or []:
+        u = s.user(str(login))
+        if u is not None and _is_member(o, u.key):
+            s.set_team_member(team, u.key, "maintainer")
+    if req.caller.type == "User" and req.caller.key in o.members:
+        # A team created with a user's token gets that user as maintainer (GitHub's behaviour,
+        # which Terraform's provider documents and undoes).
+        s.set_team_member(team, req.caller.key, "maintainer")
+    return Response(201, Api(s, req).team_full(team))
+
+
+@team_routes("PATCH", "")
+def update_team(s: State, req: Request, o: Org, t: Team) -> Response:
+    doc = UPDATE_TEAM_DOC
+    if not _can_manage_team(o, t, req.caller.key):
+        raise ApiError(403, "You must be an organization owner or team maintainer to update a team.", doc)
+    fields = _team_fields(s, o, req.json(), doc, t)
+    privacy = fields.get("privacy", t.privacy)
+    parent_id = fields.get("parent_id", t.parent_id)
+    nested = parent_id is not None or bool(s.children(t))
+    if privacy == "secret" and nested:
+        raise _team_failed("privacy", "invalid", "A nested team cannot be secret", doc)
+    with s.lock:
+        if "name" in fields:
+            s.rename_team(t, fields["name"], fields["slug"])
+        for key in ("description", "privacy", "notification_setting"):
+            if key in fields:
+                setattr(t, key, fields[key])
+        if "parent_id" in fields:
+            t.parent_id = fields["parent_id"]
+        s.touch()
+    return Response(200, Api(s, req).team_full(t))
+
+
+@team_routes("DELETE", "")
+def delete_team(s: State, req: Request, o: Org, t: Team) -> Response:
+    if not _can_manage_team(o, t, req.caller.key):
+        raise ApiError(403, "You must be an organization owner or team maintainer to delete a team.", DELETE_TEAM_DOC)
+    s.delete_team(t)
+    return Response(204)
 
 
 @team_routes("GET", "/members")

@@ -62,6 +62,7 @@ class Team:
     external_group: str | None = None  # Enterprise Managed Users: the connected external group
     idp: str | None = None  # the IdP GitHub names in its 403 ("... managed by Okta")
     members: dict[str, str] = field(default_factory=dict)  # login key -> member|maintainer (direct)
+    notification_setting: str = "notifications_enabled"
     created_at: str = SEED_TIME
 
     @property
@@ -589,6 +590,90 @@ class State:
                 org.public.add(key)
             else:
                 org.public.discard(key)
+            self.touch()
+
+    def rename_user(self, old: str, new: str) -> User:
+        """A user changes their login (GitHub allows it; the numeric ``id`` stays): every
+        membership, invitation and token follows them under the new login."""
+        with self.lock:
+            user = self.users.get(old.lower())
+            if user is None:
+                raise KeyError(f"no user {old}")
+            if new.lower() != user.key and new.lower() in self.users:
+                raise ValueError(f"login {new} is taken")
+            was, now = user.key, new.lower()
+            del self.users[was]
+            user.login = new
+            self.users[now] = user
+
+            def rekey(mapping: dict) -> None:
+                if was in mapping:
+                    mapping[now] = mapping.pop(was)
+
+            for org in self.orgs.values():
+                rekey(org.members)
+                for group in (org.public, org.two_factor_disabled, org.two_factor_insecure):
+                    if was in group:
+                        group.discard(was)
+                        group.add(now)
+                for inv in list(org.invitations.values()) + org.failed_invitations:
+                    if inv.login_key == was:
+                        inv.login_key = now
+                    if inv.inviter_key == was:
+                        inv.inviter_key = now
+                for team in org.teams.values():
+                    rekey(team.members)
+            for token, key in list(self.tokens.items()):
+                if key == was:
+                    self.tokens[token] = now
+            self.touch()
+            return user
+
+    def expire_invitation(self, org: str, login_or_email: str) -> Invitation:
+        """A pending invitation runs out (GitHub: after 7 days): it leaves the pending list and
+        shows in ``GET /orgs/{org}/failed_invitations`` with ``failed_reason`` set."""
+        with self.lock:
+            o = self._org_or_raise(org)
+            wanted = login_or_email.lower()
+            for iid, inv in sorted(o.invitations.items()):
+                if inv.login_key == wanted or (inv.email or "").lower() == wanted:
+                    del o.invitations[iid]
+                    inv.failed_at = now_iso()
+                    # GitHub's reference documents the field, not its text; the engine never reads it.
+                    inv.failed_reason = "expired"
+                    o.failed_invitations.append(inv)
+                    self.touch()
+                    return inv
+            raise KeyError(f"no pending invitation for {login_or_email} in {org}")
+
+    def create_team(self, org: Org, name: str, slug: str, description: str | None, privacy: str,
+                    parent_id: int | None, notification_setting: str) -> Team:
+        with self.lock:
+            tid = self._alloc("_next_team_id", "_taken_team_ids")
+            team = Team(id=tid, slug=slug, name=name, org_key=org.key, parent_id=parent_id, description=description,
+                        privacy=privacy, notification_setting=notification_setting, created_at=now_iso())
+            org.teams[team.key] = team
+            self.teams_by_id[tid] = team
+            self.touch()
+            return team
+
+    def rename_team(self, team: Team, name: str, slug: str) -> None:
+        with self.lock:
+            org = self.orgs[team.org_key]
+            del org.teams[team.key]
+            team.name, team.slug = name, slug
+            org.teams[team.key] = team
+            self.touch()
+
+    def delete_team(self, team: Team) -> None:
+        """GitHub deletes the team and every team below it."""
+        with self.lock:
+            org = self.orgs[team.org_key]
+            for gone in [team] + self.descendants(team):
+                org.teams.pop(gone.key, None)
+                self.teams_by_id.pop(gone.id, None)
+                for inv in org.invitations.values():
+                    inv.teams.pop(gone.id, None)
             self.touch()
 
     # ------------------------------------------------------------------ snapshot

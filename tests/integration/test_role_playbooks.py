@@ -91,7 +91,8 @@ def test_drift_report_contents_and_exit_status(collections_path, tmp_path, sim):
     assert data['drift'] is True
     assert data['summary'] == {'targets': 3, 'targets_with_drift': 2, 'added': 2, 'removed': 1, 'role_changed': 1,
                                'public_changed': 0, 'pending': 3, 'managed_externally': 0,
-                               'problems': 0}
+                               'problems': 0, 'reinvited': 0, 'expired': 0, 'expiring': 0,
+                               'renamed': 0, 'invitations_left': 0}
     org, platform, oncall = data['targets']
     assert (org['name'], org['kind']) == ('acme', 'org')
     assert org['added'] == [{'login': 'new-hire', 'role': 'member', 'pending': True}]
@@ -176,13 +177,20 @@ def test_export_then_apply_changes_nothing(collections_path, tmp_path, sim):
         data = yaml.safe_load(handle)
     acme, = data['membership_orgs']
     assert acme['org'] == 'acme' and acme['exclusive'] is True
-    assert acme['owners'] == ['erin', 'octo-admin']
-    assert acme['members'] == ['alice', 'bob', 'carol', 'dave', 'Mixed-Case']  # dave: pending invitation
+    # Members carry GitHub's immutable id (renames are followed); dave's pending invitation has none.
+    ids = dict((login, sim.state.user(login).id) for login in ['erin', 'octo-admin', 'alice', 'bob', 'carol', 'Mixed-Case'])
+    assert acme['owners'] == [{'login': 'erin', 'id': ids['erin']}, {'login': 'octo-admin', 'id': ids['octo-admin']}]
+    assert acme['members'] == [{'login': 'alice', 'id': ids['alice']}, {'login': 'bob', 'id': ids['bob']},
+                               {'login': 'carol', 'id': ids['carol']}, 'dave',
+                               {'login': 'Mixed-Case', 'id': ids['Mixed-Case']}]
     teams = dict((t['team'], t) for t in acme['teams'])
     assert sorted(teams) == ['platform', 'platform-oncall', 'sso-synced']
     # carol shows on platform only through platform-oncall: she is exported with the child team.
     assert (teams['platform']['maintainers'], teams['platform']['members']) == (['alice'], ['bob'])
     assert teams['platform-oncall']['members'] == ['carol']
+    # Each team's own settings are exported too, so applying them back changes nothing.
+    assert (teams['platform']['name'], teams['platform']['privacy']) == ('Platform', 'closed')
+    assert teams['platform-oncall']['parent'] == 'platform'
     assert writes(sim) == []
 
     applied = run(collections_path, tmp_path, sim, by_path(collections_path, 'apply'), {'membership_file': out})
@@ -259,3 +267,50 @@ def test_one_org_per_inventory_host_in_parallel(collections_path, tmp_path, sim)
     assert other_report['drift'] is False
     roster_reads = [e for e in sim.log if e.route == '/graphql']
     assert len(roster_reads) == 2  # one query per organization
+
+
+def test_drift_reports_expiring_expired_renamed_and_reinvited_people(collections_path, tmp_path, sim):
+    """The drift playbook on a file with time-bound access (an unquoted YAML date, as people
+    write it), a renamed user matched by id and an expired invitation: JSON for CI, Markdown for
+    a pull-request comment, and the scheduled run fails red."""
+    import datetime
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    bob_id = sim.state.user('bob').id
+    sim.state.rename_user('bob', 'robert')
+    sim.state.expire_invitation('acme', 'dave')
+    soon = (today + datetime.timedelta(days=3)).isoformat()
+    gone = (today - datetime.timedelta(days=1)).isoformat()
+    text = '\n'.join([
+        'membership_orgs:',
+        '  - org: acme',
+        '    owners: [octo-admin, erin]',
+        '    members:',
+        '      - alice',
+        '      - {login: bob, id: %d}' % bob_id,
+        '      - {login: carol, expires: %s}' % soon,
+        '      - {login: Mixed-Case, expires: %s}' % gone,
+        '      - dave',
+        '    teams:',
+        '      - team: platform',
+        '        maintainers: [alice]',
+        '        members: [bob]',
+        '',
+    ])
+    path = tmp_path / 'membership.yml'
+    path.write_text(text)
+    report_json, report_md = tmp_path / 'd.json', tmp_path / 'd.md'
+    drift = run(collections_path, tmp_path, sim, by_path(collections_path, 'drift'),
+                {'membership_file': str(path), 'fail_on_drift': True, 'drift_report_json': str(report_json),
+                 'drift_report_markdown': str(report_md)})
+    assert drift.rc != 0, drift.output  # drift: dave's invitation is sent again, bob's login changed
+    assert writes(sim) == []
+    report = json.loads(report_json.read_text())
+    assert report['drift'] is True
+    summary = report['summary']
+    assert (summary['reinvited'], summary['renamed'], summary['expired'], summary['expiring']) == (1, 1, 1, 1)
+    markdown = report_md.read_text()
+    assert '| re-invite | `dave` |' in markdown
+    assert 'Login changed from `bob` to `robert` (user id %d): update the file.' % bob_id in markdown
+    assert 'Access expired: `Mixed-Case` (%s)' % gone in markdown
+    assert 'Access expiring soon, renew or let it end: `carol` (%s, ' % soon in markdown
+    assert len(markdown) < 65536  # a GitHub comment body holds at most 65,536 characters

@@ -131,7 +131,8 @@ def test_results_and_report():
     assert report['drift'] is True
     assert report['summary'] == {'targets': 3, 'targets_with_drift': 2, 'added': 1, 'removed': 2,
                                  'role_changed': 1, 'public_changed': 1, 'pending': 1, 'problems': 0,
-                                 'managed_externally': 0}
+                                 'managed_externally': 0, 'reinvited': 0,
+                                 'expired': 0, 'expiring': 0, 'renamed': 0, 'invitations_left': 0}
     markdown = membership_drift_markdown(report)
     assert markdown.splitlines() == [
         '# GitHub membership drift',

@@ -39,6 +39,14 @@ def read(state, org, own=None, ghes=False):
     for inv in o.invitations.values():
         if inv.login_key and inv.login_key not in members:
             members[inv.login_key] = Entry(state.login_of(inv.login_key), invitation_role(inv.role), PENDING)
+        elif not inv.login_key and inv.email:
+            # An invitation sent to an address: the address is its key (logins have no @).
+            members.setdefault(inv.email.lower(), Entry(inv.email, invitation_role(inv.role), PENDING))
+    ids = dict((state.users[k].id, state.login_of(k)) for k in o.members)
+    invitation_ids = dict(((state.login_of(inv.login_key) if inv.login_key else inv.email).lower(), inv.id)
+                          for inv in o.invitations.values())
+    emails = dict((inv.email.lower(), (inv.login_key or inv.email.lower())) for inv in o.invitations.values()
+                  if inv.email)
     teams = {}
     for team in o.teams.values():
         direct = {}
@@ -51,7 +59,9 @@ def read(state, org, own=None, ghes=False):
         parent = state.teams_by_id[team.parent_id].slug if team.parent_id else None
         teams[team.key] = TeamState(team.slug, team.id, parent, team.name, team.description, team.privacy, direct)
     public = (own.lower() in o.public) if own else None
-    return OrgState(o.login, members, teams, public=public, ghes=ghes)
+    return OrgState(o.login, members, teams, public=public, ghes=ghes,
+                    failed=[state.login_of(i.login_key) if i.login_key else i.email for i in o.failed_invitations],
+                    ids=ids, invitation_ids=invitation_ids, emails=emails)
 
 
 def writer(state, org, caller, sent, ghes=False):

@@ -183,20 +183,27 @@ def test_managed_externally_is_read_and_reported_never_written():
                                           'team sso is managed externally: not removing alice']
 
 
-def test_missing_team_is_a_problem_before_any_write():
+def test_missing_team_is_created_and_a_parent_cycle_is_a_problem_before_any_write():
     _state, plan = plan_for(seed_of([], [], [], []), {'teams': [{'team': 'nope'}]})
-    assert plan.problems and 'team nope does not exist in acme' in plan.problems[0]
+    assert plan.problems == []
+    assert [(w.scope, w.action, w.team) for w in plan.writes] == [('team_settings', 'create', 'nope'),
+                                                                   ('team', 'remove', 'nope')]  # the creator
+    assert guard_problems(plan, ROOT) == []  # taking the creator out is not a self-removal
+    _state, plan = plan_for(seed_of([], [], [], [{'slug': 'a'}, {'slug': 'b', 'parent': 'a'}]),
+                            {'teams': [{'team': 'a', 'parent': 'b'}]})
+    assert plan.problems == ['teams of acme would form a cycle of parents: a -> b -> a']
 
 
 def test_input_is_checked_by_type():
     from ansible_collections.gitops.github.plugins.module_utils._common import login_problem
-    _r, problems = roster_from_params({'org': 'acme', 'owners': [123, {'login': 'x'}], 'members': ['ok', 'Ok'],
+    _r, problems = roster_from_params({'org': 'acme', 'owners': [123, {'login': 'x', 'role': 'admin'}],
+                                       'members': ['ok', 'Ok'],
                                        'min_owners': True, 'max_removals': 'lots',
                                        'teams': [{'team': 't', 'members': ['zed']}, {'team': 't'}]},
                                       validate_login=login_problem)
     text = '\n'.join(problems)
     assert 'owners entry must be a non-empty string' in text
-    assert 'owners: person mappings (login) are not supported' in text
+    assert 'owners entry: unknown key(s) role (a person has login, id, expires, email)' in text
     assert 'Ok is listed twice' in text
     assert 'min_owners must be a whole number' in text
     assert 'max_removals: max_removals must be a number' in text

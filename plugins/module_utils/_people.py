@@ -1,0 +1,208 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Person entries of a membership file, pure: no I/O and no clock of its own.
+
+A person is a plain login string or a mapping ``{login, id, expires, email}``:
+
+- ``id`` is GitHub's immutable user id. When the organization shows that id under another login,
+  the user was renamed: the entry means the new login (see :func:`renames`).
+- ``expires`` is an ISO 8601 date (``2026-12-31``: the access lasts through that day, UTC) or a
+  full timestamp with its offset (``2026-12-31T18:00:00Z``, ``...+02:00``). From that moment on
+  the entry counts as not listed (see :func:`split_by_time`); ``now`` is always passed in, so
+  tests choose the clock.
+- ``email`` invites an address (``POST /orgs/{org}/invitations``); then ``login`` may be absent.
+  E-mail addresses contain ``@`` and logins never do, so an address is its own key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+PERSON_KEYS = ('login', 'id', 'expires', 'email')
+DEFAULT_EXPIRING_WITHIN_DAYS = 14
+
+_DATE_RE = re.compile(r'^(\d{4})-(\d{2})-(\d{2})\Z')
+_STAMP_RE = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?'
+                       r'(?:([Zz])|([+-])(\d{2}):?(\d{2}))\Z')
+# Deliberately loose (GitHub decides what it accepts), but one @, no spaces, a dot in the domain.
+_EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+\Z')
+_UTC = datetime.timezone.utc
+
+
+class Person(object):
+    """One entry: ``login`` and/or ``email``, ``id`` (int or ``None``), ``expires`` (an aware UTC
+    ``datetime`` or ``None``) and ``expires_text`` (as written, for reports)."""
+
+    __slots__ = ('login', 'id', 'expires', 'expires_text', 'email')
+
+    def __init__(self, login=None, id=None, expires=None, expires_text=None, email=None):
+        self.login = login
+        self.id = id
+        self.expires = expires
+        self.expires_text = expires_text
+        self.email = email
+
+    @property
+    def name(self):
+        """What the plan calls this person: the login, else the e-mail address."""
+        return self.login if self.login else self.email
+
+    @property
+    def key(self):
+        return self.name.lower()
+
+    def is_expired(self, now):
+        return self.expires is not None and now >= self.expires
+
+    def __repr__(self):
+        return '<Person %s%s%s>' % (self.name, ' id=%s' % self.id if self.id is not None else '',
+                                   ' expires=%s' % self.expires_text if self.expires_text else '')
+
+
+def utc_now():
+    """The real clock (callers pass it to the pure functions, tests pass their own)."""
+    return datetime.datetime.now(_UTC)
+
+
+def parse_expires(value):
+    """``(aware UTC datetime, None)`` or ``(None, problem)`` for one ``expires`` value: a date
+    (through that day, UTC) or a timestamp with an offset. YAML may already have turned an
+    unquoted date into a ``date`` or ``datetime`` object; those are taken as they are (a
+    ``datetime`` without an offset is refused, as a string would be)."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return None, 'must carry its UTC offset (such as 2026-12-31T18:00:00Z), got %s' % value.isoformat()
+        return value.astimezone(_UTC), None
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day, tzinfo=_UTC) + datetime.timedelta(days=1), None
+    if not isinstance(value, str):
+        return None, 'must be an ISO 8601 date or timestamp string, got %s' % type(value).__name__
+    text = value.strip()
+    match = _DATE_RE.match(text)
+    try:
+        if match:
+            day = datetime.datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)), tzinfo=_UTC)
+            return day + datetime.timedelta(days=1), None
+        match = _STAMP_RE.match(text)
+        if match:
+            (year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m) = match.groups()
+            offset = datetime.timedelta(0)
+            if not zulu:
+                offset = datetime.timedelta(hours=int(off_h), minutes=int(off_m))
+                if sign == '-':
+                    offset = -offset
+            stamp = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+                                      int((fraction or '0').ljust(6, '0')), tzinfo=datetime.timezone(offset))
+            return stamp.astimezone(_UTC), None
+    except ValueError as exc:
+        return None, 'is not a real date or time (%s), got %r' % (exc, value)
+    return None, ('must be an ISO 8601 date (2026-12-31) or a timestamp with its offset (2026-12-31T18:00:00Z), '
+                  'got %r' % (value,))
+
+
+def parse_person(item, where, validate_login=None, allow_email=True):
+    """``(Person or None, problems)`` for one list item. A login must be a string (a number is
+    refused, never converted); ``id`` a positive whole number; ``email`` an address."""
+    problems = []
+    if isinstance(item, str):
+        problem = validate_login(item, '%s entry' % where) if validate_login else None
+        if problem:
+            return None, [problem]
+        return Person(login=item), []
+    if not isinstance(item, dict):
+        problem = validate_login(item, '%s entry' % where) if validate_login else None
+        return None, [problem or '%s entry must be a login or a mapping, got %s' % (where, type(item).__name__)]
+    unknown = sorted(str(k) for k in item if k not in PERSON_KEYS)
+    if unknown:
+        problems.append('%s entry: unknown key(s) %s (a person has %s)' % (where, ', '.join(unknown),
+                                                                        ', '.join(PERSON_KEYS)))
+    login = item.get('login')
+    email = item.get('email')
+    uid = item.get('id')
+    if login is None and email is None:
+        problems.append('%s entry needs login or email, got %s' % (where, ', '.join(sorted(str(k) for k in item))
+                                                                    or 'an empty mapping'))
+    if login is not None:
+        problem = validate_login(login, '%s entry login' % where) if validate_login else None
+        if problem:
+            problems.append(problem)
+        elif not isinstance(login, str):
+            problems.append('%s entry login must be a string, got %s' % (where, type(login).__name__))
+    if email is not None:
+        if not allow_email:
+            problems.append('%s entry %s: e-mail invitations are for the organization\'s owners and members; '
+                            'list the login here' % (where, email))
+        elif not isinstance(email, str) or not _EMAIL_RE.match(email):
+            problems.append('%s entry email must be an e-mail address, got %r' % (where, email))
+    if uid is not None and (isinstance(uid, bool) or not isinstance(uid, int) or uid <= 0):
+        problems.append('%s entry id must be GitHub\'s numeric user id (a positive whole number), got %r'
+                        % (where, uid))
+    if uid is not None and login is None:
+        problems.append('%s entry: id %r needs the login it belongs to' % (where, uid))
+    expires, expires_text = None, None
+    if item.get('expires') is not None:
+        expires, problem = parse_expires(item['expires'])
+        if problem:
+            problems.append('%s entry %s: expires %s' % (where, login or email, problem))
+        raw = item['expires']
+        expires_text = raw.isoformat() if isinstance(raw, (datetime.date, datetime.datetime)) else str(raw)
+    if problems:
+        return None, problems
+    return Person(login=login, id=uid, expires=expires, expires_text=expires_text,
+                  email=email if login is None else email), []
+
+
+def parse_people(value, where, validate_login=None, allow_email=True):
+    """``(persons, problems)`` for one list option (``None`` stays ``None``)."""
+    if value is None:
+        return None, []
+    if not isinstance(value, (list, tuple)):
+        return [], ['%s must be a list of logins or person mappings, got %s' % (where, type(value).__name__)]
+    persons = []
+    problems = []
+    for item in value:
+        person, found = parse_person(item, where, validate_login, allow_email)
+        problems.extend(found)
+        if person is not None:
+            persons.append(person)
+    return persons, problems
+
+
+def split_by_time(persons, now, within_days=DEFAULT_EXPIRING_WITHIN_DAYS):
+    """``(current, expired, expiring)``: ``expired`` are the entries whose moment has come (they
+    count as not listed); ``expiring`` the current ones that end within ``within_days`` days."""
+    current, expired, expiring = [], [], []
+    horizon = now + datetime.timedelta(days=within_days)
+    for person in persons or ():
+        if person.is_expired(now):
+            expired.append(person)
+            continue
+        current.append(person)
+        if person.expires is not None and person.expires <= horizon:
+            expiring.append(person)
+    return current, expired, expiring
+
+
+def expiry_view(person, now):
+    """``{login, expires}`` plus ``days_left`` (whole days, rounded down) for a report."""
+    view = {'login': person.name, 'expires': person.expires_text}
+    if person.expires is not None and person.expires > now:
+        view['days_left'] = (person.expires - now).days
+    return view
+
+
+def renames(persons, ids):
+    """``{lower login in the file: login GitHub shows now}`` for every person whose ``id`` the
+    organization shows under another login. ``ids`` is ``{user id: login}`` as read."""
+    out = {}
+    for person in persons:
+        if person.id is None or not person.login:
+            continue
+        now_login = ids.get(person.id)
+        if now_login is not None and now_login.lower() != person.login.lower():
+            out[person.login.lower()] = now_login
+    return out

@@ -1,0 +1,195 @@
+"""Person entries of github_org_roster through real ansible-playbook runs on the simulator:
+time-bound access (``expires``), renamed users (``id``), failed invitations sent again,
+``max_invitations``, and invitations by e-mail.
+
+The base seed's acme: owners octo-admin (the token) and erin; members alice, bob, carol,
+Mixed-Case; a pending invitation for dave; teams platform (alice maintainer, bob member),
+platform-oncall (child of platform: carol) and sso-synced (IdP synchronized).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from harness import writes
+
+EVERYONE = ['alice', 'bob', 'carol', 'Mixed-Case', 'dave']
+
+
+def day(offset):
+    """A date ``offset`` days from today (UTC), as a file would write it."""
+    return (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=offset)).isoformat()
+
+
+def roster_task(name='roster', **args):
+    return {'name': name, 'gitops.github.github_org_roster': dict({'org': 'acme'}, **args)}
+
+
+def test_expired_access_is_removed_in_an_exclusive_org_and_expiring_access_is_reported(sim, play):
+    members = ['alice', {'login': 'bob', 'expires': day(-1)}, {'login': 'carol', 'expires': day(5)}, 'Mixed-Case',
+               'dave']
+    task = roster_task(owners=['octo-admin', 'erin'], members=members, exclusive=True, max_removals=1,
+                       teams=[{'team': 'platform', 'maintainers': ['alice'], 'members': ['bob']}])
+    checked = play(sim, [task], check=True)
+    assert checked.rc == 0, checked.output
+    predicted = checked.task('roster')
+    assert predicted['changes'] == [{'scope': 'org', 'team': None, 'action': 'remove', 'login': 'bob', 'role': None}]
+    assert writes(sim) == []
+    assert predicted['org']['expired'] == [{'login': 'bob', 'expires': day(-1)}]
+    assert [e['login'] for e in predicted['org']['expiring']] == ['carol']
+    assert predicted['org']['expiring'][0]['days_left'] in (5, 4)  # through the end of that day, UTC
+    # bob's team entry expired with his organization membership; the org removal takes him out.
+    assert predicted['teams']['platform']['expired'] == [{'login': 'bob', 'expires': day(-1)}]
+    assert predicted['teams']['platform']['left_with_org'] == []
+
+    applied = play(sim, [task])
+    assert applied.rc == 0, applied.output
+    assert applied.task('roster')['changes'] == predicted['changes']
+    assert writes(sim) == [('DELETE', '/orgs/acme/memberships/bob')]
+    assert sim.state.org_role('acme', 'bob') is None
+
+    rerun = play(sim, [task]).task('roster')
+    assert rerun['changed'] is False
+
+
+def test_expired_access_in_a_scope_that_is_not_exclusive_is_reported_not_removed(sim, play):
+    task = roster_task(teams=[{'team': 'platform', 'maintainers': ['alice'],
+                               'members': [{'login': 'bob', 'expires': day(-3) + 'T12:00:00Z'}]}])
+    run = play(sim, [task])
+    assert run.rc == 0, run.output
+    result = run.task('roster')
+    assert result['changed'] is False and writes(sim) == []
+    section = result['teams']['platform']
+    assert section['expired'] == [{'login': 'bob', 'expires': day(-3) + 'T12:00:00Z'}]
+    assert any('access of bob expired' in p and 'not exclusive' in p for p in section['problems'])
+    assert 'access of bob expired' in run.output  # a warning a person sees
+
+    exclusive = roster_task(teams=[{'team': 'platform', 'maintainers': ['alice'], 'exclusive': True, 'max_removals': 1,
+                                    'members': [{'login': 'bob', 'expires': day(-3) + 'T12:00:00Z'}]}])
+    applied = play(sim, [exclusive])
+    assert applied.rc == 0, applied.output
+    assert writes(sim) == [('DELETE', '/orgs/acme/teams/platform/memberships/bob')]
+
+
+def test_expiry_removals_go_through_the_removal_guard(sim, play):
+    members = [{'login': m, 'expires': day(-1)} for m in ['alice', 'bob', 'carol']] + ['Mixed-Case', 'dave']
+    run = play(sim, [roster_task(owners=['octo-admin', 'erin'], members=members, exclusive=True, max_removals=2)])
+    assert run.rc != 0
+    assert 'Refusing to remove 3 of the 7 members and invitations of acme: max_removals=2' in run.task('roster')['msg']
+    assert writes(sim) == []
+
+
+def test_bad_person_entries_fail_before_any_request(sim, play):
+    task = roster_task(members=[{'login': 'bob', 'expires': '2026-13-01'}, {'login': 'carol', 'expires': 'soon'},
+                                {'login': 'alice', 'id': 'x1'}, {'email': 'not-an-address'}, {'id': 5},
+                                {'login': 'erin', 'expires': '2026-01-01T10:00:00'}, {'login': 'dave', 'role': 'x'}])
+    run = play(sim, [task])
+    assert run.rc != 0
+    msg = run.task('roster')['msg']
+    assert 'members entry bob: expires is not a real date or time' in msg
+    assert "members entry carol: expires must be an ISO 8601 date" in msg
+    assert "members entry id must be GitHub's numeric user id" in msg
+    assert "members entry email must be an e-mail address, got 'not-an-address'" in msg
+    assert 'members entry needs login or email' in msg
+    assert 'members entry erin: expires must be an ISO 8601 date (2026-12-31) or a timestamp with its offset' in msg
+    assert 'members entry: unknown key(s) role' in msg
+    assert sim.log == []
+
+
+def test_a_renamed_user_is_neither_removed_nor_reinvited(sim, play):
+    bob_id = sim.state.user('bob').id
+    task = roster_task(owners=['octo-admin', 'erin'], members=['alice', {'login': 'bob', 'id': bob_id}, 'carol',
+                                                                'Mixed-Case', 'dave'],
+                       exclusive=True,
+                       teams=[{'team': 'platform', 'maintainers': ['alice'], 'members': ['bob'], 'exclusive': True}])
+    sim.state.rename_user('bob', 'robert')
+    checked = play(sim, [task], check=True)
+    assert checked.rc == 0, checked.output
+    result = checked.task('roster')
+    assert result['changes'] == [] and result['changed'] is False
+    assert result['org']['renamed'] == [{'id': bob_id, 'from': 'bob', 'to': 'robert'}]
+    assert 'login changed from bob to robert' in checked.output
+
+    applied = play(sim, [task])
+    assert applied.rc == 0, applied.output
+    assert applied.task('roster')['changed'] is False
+    assert writes(sim) == []
+    assert sim.state.org_role('acme', 'robert') == 'member'
+    assert sim.state.team_role('acme', 'platform', 'robert') == 'member'
+
+    # Without the id the same file removes robert and invites bob: that is what the id prevents.
+    without = roster_task(owners=['octo-admin', 'erin'], members=['alice', 'bob', 'carol', 'Mixed-Case', 'dave'],
+                          exclusive=True)
+    naive = play(sim, [without], check=True).task('roster')
+    assert {(c['action'], c['login']) for c in naive['changes']} == {('add', 'bob'), ('remove', 'robert')}
+
+
+def test_a_failed_invitation_is_sent_again_and_reported_as_a_reinvitation(sim, play):
+    sim.state.expire_invitation('acme', 'dave')
+    task = roster_task(owners=['octo-admin', 'erin'], members=EVERYONE)
+    checked = play(sim, [task], check=True).task('roster')
+    assert checked['changes'] == [{'scope': 'org', 'team': None, 'action': 'add', 'login': 'dave', 'role': 'member'}]
+    assert checked['org']['reinvited'] == ['dave']
+    assert checked['org']['failed_invitations'] == ['dave']
+
+    off = play(sim, [roster_task(owners=['octo-admin', 'erin'], members=EVERYONE, reinvite_failed=False)])
+    assert off.rc == 0, off.output
+    left = off.task('roster')
+    assert left['changed'] is False and left['org']['not_reinvited'] == ['dave']
+    assert writes(sim) == []
+
+    applied = play(sim, [task])
+    assert applied.rc == 0, applied.output
+    result = applied.task('roster')
+    assert result['org']['reinvited'] == ['dave'] and result['org']['added'] == ['dave']
+    assert writes(sim) == [('PUT', '/orgs/acme/memberships/dave')]
+    assert sim.state.org_invitation('acme', 'dave') is not None
+    assert play(sim, [task]).task('roster')['changed'] is False
+
+
+def test_max_invitations_stops_before_the_rest_and_says_how_many_are_left(sim, play):
+    task = roster_task(owners=['octo-admin', 'erin'], members=EVERYONE + ['new-hire', 'frank', 'zoe'], max_invitations=1,
+                       teams=[{'team': 'platform', 'maintainers': ['alice'], 'members': ['bob', 'frank']}])
+    sim.state.ensure_user('zoe')
+    checked = play(sim, [task], check=True)
+    assert checked.rc == 0, checked.output
+    result = checked.task('roster')
+    # frank's team addition rides on his invitation (no second one); new-hire and zoe wait.
+    assert result['changes'] == [{'scope': 'org', 'team': None, 'action': 'add', 'login': 'frank', 'role': 'member'},
+                                 {'scope': 'team', 'team': 'platform', 'action': 'add', 'login': 'frank',
+                                  'role': 'member'}]
+    assert result['org']['invitations_left'] == 2
+    assert 'max_invitations=1 reached: 2 invitation(s) left for the next run' in checked.output
+
+    first = play(sim, [task]).task('roster')
+    assert first['changes'] == result['changes']
+    assert writes(sim) == [('PUT', '/orgs/acme/memberships/frank'), ('PUT', '/orgs/acme/teams/platform/memberships/frank')]
+    assert len(sim.state.snapshot()['orgs'][0]['invitations']) == 2  # dave's and frank's
+    second = play(sim, [task]).task('roster')
+    assert [(c['scope'], c['login']) for c in second['changes']] == [('org', 'new-hire')]
+    assert second['org']['invitations_left'] == 1
+
+
+def test_an_invitation_by_email_is_sent_kept_while_pending_and_cancelled_when_unlisted(sim, play):
+    listed = roster_task(owners=['octo-admin', 'erin'], members=EVERYONE + [{'email': 'pat@example.com'}],
+                         exclusive=True)
+    checked = play(sim, [listed], check=True).task('roster')
+    assert checked['changes'] == [{'scope': 'org', 'team': None, 'action': 'add', 'login': 'pat@example.com',
+                                   'role': 'member'}]
+    applied = play(sim, [listed])
+    assert applied.rc == 0, applied.output
+    assert writes(sim) == [('POST', '/orgs/acme/invitations')]
+    invitation = [e for e in sim.log if e.method == 'POST' and e.path == '/orgs/acme/invitations'][0]
+    assert json.loads(invitation.request_body) == {'email': 'pat@example.com', 'role': 'direct_member'}
+    assert applied.task('roster')['org']['pending'] == ['dave', 'pat@example.com']
+
+    again = play(sim, [listed]).task('roster')
+    assert again['changed'] is False, again['changes']
+
+    unlisted = roster_task(owners=['octo-admin', 'erin'], members=EVERYONE, exclusive=True)
+    removed = play(sim, [unlisted])
+    assert removed.rc == 0, removed.output
+    assert [i for i in sim.state.snapshot()['orgs'][0]['invitations'] if i.get('email')] == []
+    assert writes(sim)[-1][0] == 'DELETE' and writes(sim)[-1][1].startswith('/orgs/acme/invitations/')
+    assert removed.task('roster')['org']['removed'] == ['pat@example.com']
