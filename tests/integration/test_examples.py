@@ -56,7 +56,9 @@ def test_access_review_writes_the_report_and_changes_nothing(collections_path, t
     approved = tmp_path / 'approved.json'
     approved.write_text(json.dumps({'membership_orgs': [{
         'org': 'acme', 'exclusive': True, 'max_removals': 1,
-        'owners': ['octo-admin', 'erin'], 'members': ['alice', 'bob', 'dave'],
+        'owners': ['octo-admin', 'erin'],
+        # The seed's pending e-mail invitation is approved too: exclusive would cancel it otherwise.
+        'members': ['alice', 'bob', 'dave', {'email': 'someone@example.com'}],
     }]}))
     review = tmp_path / 'review'
     review.mkdir()
