@@ -25,7 +25,7 @@ description:
     membership, then demotions, then removals; the token's own user, if it is demoted or removed
     at all, comes last.
 author:
-  - gitops.github developers (!UNKNOWN)
+  - gitops.github developers (@gitops)
 options:
   org:
     description:

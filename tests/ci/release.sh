@@ -50,6 +50,10 @@ if grep -E '(^|/)(\.hypothesis|\.pytest_cache|\.ruff_cache|__pycache__|\.venv|\.
         "$WORK/files.txt" > "$WORK/unwanted.txt"; then
     log "FAIL: the tarball ships leftovers or test-only files:"; cat "$WORK/unwanted.txt" >&2; rc=1
 fi
+# Of the test tree only tests/config.yml (ansible-test's python_requires) belongs in the tarball.
+if grep -E '^tests/.' "$WORK/files.txt" | grep -vx 'tests/config.yml' > "$WORK/unwanted-tests.txt"; then
+    log "FAIL: the tarball ships test files:"; cat "$WORK/unwanted-tests.txt" >&2; rc=1
+fi
 
 log "--- galaxy-importer $GALAXY_IMPORTER_VERSION"
 set +e
