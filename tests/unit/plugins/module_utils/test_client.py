@@ -14,23 +14,10 @@ from ansible_collections.gitops.github.plugins.module_utils._client import (
     parse_rate_limit,
 )
 
+from fake_clock import FakeTime  # tests/ is on pytest's pythonpath
+
 API = 'https://api.github.com'
 TOKEN = 'ghp_unit_test_token_value_0123456789'
-
-
-class FakeTime(object):
-    """A clock that only moves when the client sleeps."""
-
-    def __init__(self, now=1_700_000_000.0):
-        self.now = now
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self):
-        return self.now
 
 
 def make(fake=None, **kwargs):

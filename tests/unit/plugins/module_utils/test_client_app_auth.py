@@ -34,6 +34,8 @@ from ansible_collections.gitops.github.plugins.module_utils._common import Crede
 
 from module_runner import CREDENTIAL_ENV, run_main
 
+from fake_clock import FakeTime  # tests/ is on pytest's pythonpath
+
 API = 'https://api.github.com'
 EXCHANGE = API + '/app/installations/456/access_tokens'
 MEMBERSHIP = API + '/orgs/acme/memberships/bob'
@@ -56,21 +58,6 @@ def private_pem(keypair):
 @pytest.fixture
 def public_pem(keypair):
     return keypair[1]
-
-
-class FakeTime(object):
-    """A clock that only moves when the client sleeps (or a test moves it)."""
-
-    def __init__(self, now=NOW):
-        self.now = now
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self):
-        return self.now
 
 
 def stamp(epoch):
