@@ -560,8 +560,8 @@ def membership_drift_markdown(report):
             lines += ['', 'Login changed from `%s` to `%s` (user id %s): update the file.'
                       % (entry['from'], entry['to'], entry['id'])]
         if target.get('expired'):
-            lines += ['', 'Access expired: %s' % ', '.join('`%s` (%s)' % (e['login'], e['expires'])
-                                                          for e in target['expired'])]
+            expired = ', '.join('`%s` (%s)' % (e['login'], e['expires']) for e in target['expired'])
+            lines += ['', 'Access expired: %s' % expired]
         if target.get('expiring'):
             lines += ['', 'Access expiring soon, renew or let it end: %s'
                       % ', '.join('`%s` (%s, %s day(s) left)' % (e['login'], e['expires'], e.get('days_left', 0))

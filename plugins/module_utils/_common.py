@@ -159,10 +159,18 @@ def slug_problem(value, what='team'):
 IDENTIFIER_OPTIONS = frozenset(('org', 'username', 'team', 'members', 'maintainers'))
 
 
+def _kind_of(value):
+    """``the boolean``, ``the number`` or ``a <type>``: what YAML made of a value, for messages."""
+    if isinstance(value, bool):
+        return 'the boolean'
+    if isinstance(value, (int, float)):
+        return 'the number'
+    return 'a %s' % type(value).__name__
+
+
 def _quote_hint(where, value):
     return ('%s must be a string, got %s %r: quote it in the YAML (YAML reads 0123 as the number 83 and '
-            'yes/no/on/off as booleans)' % (where, 'the boolean' if isinstance(value, bool) else 'the number'
-                                             if isinstance(value, (int, float)) else 'a %s' % type(value).__name__, value))
+            'yes/no/on/off as booleans)' % (where, _kind_of(value), value))
 
 
 def non_string_identifiers(spec, raw, prefix=''):

@@ -59,8 +59,9 @@ class Person(object):
         return self.expires is not None and now >= self.expires
 
     def __repr__(self):
-        return '<Person %s%s%s>' % (self.name, ' id=%s' % self.id if self.id is not None else '',
-                                   ' expires=%s' % self.expires_text if self.expires_text else '')
+        shown_id = ' id=%s' % self.id if self.id is not None else ''
+        shown_expiry = ' expires=%s' % self.expires_text if self.expires_text else ''
+        return '<Person %s%s%s>' % (self.name, shown_id, shown_expiry)
 
 
 def utc_now():
@@ -118,14 +119,14 @@ def parse_person(item, where, validate_login=None, allow_email=True):
         return None, [problem or '%s entry must be a login or a mapping, got %s' % (where, type(item).__name__)]
     unknown = sorted(str(k) for k in item if k not in PERSON_KEYS)
     if unknown:
-        problems.append('%s entry: unknown key(s) %s (a person has %s)' % (where, ', '.join(unknown),
-                                                                        ', '.join(PERSON_KEYS)))
+        problems.append('%s entry: unknown key(s) %s (a person has %s)'
+                        % (where, ', '.join(unknown), ', '.join(PERSON_KEYS)))
     login = item.get('login')
     email = item.get('email')
     uid = item.get('id')
     if login is None and email is None:
-        problems.append('%s entry needs login or email, got %s' % (where, ', '.join(sorted(str(k) for k in item))
-                                                                    or 'an empty mapping'))
+        keys = ', '.join(sorted(str(k) for k in item)) or 'an empty mapping'
+        problems.append('%s entry needs login or email, got %s' % (where, keys))
     if login is not None:
         problem = validate_login(login, '%s entry login' % where) if validate_login else None
         if problem:

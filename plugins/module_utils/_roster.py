@@ -987,8 +987,8 @@ def report(plan, done, after):
     for name in plan.not_reinvited:
         org_problems.append('the invitation of %s expired or failed; it is not sent again (reinvite_failed=false)' % name)
     for item in plan.renamed:
-        org_problems.append('login changed from %s to %s (user id %d): update the file' % (item['from'], item['to'],
-                                                                                         item['id']))
+        org_problems.append('login changed from %s to %s (user id %d): update the file'
+                            % (item['from'], item['to'], item['id']))
     # Reported (not warned: a file may well manage only some teams); deleted only when asked.
     unlisted = unlisted_teams(plan.before, roster) if roster.teams else []
     deleted = [w.team for w in done if w.scope == TEAM_SETTINGS and w.action == 'delete']

@@ -99,8 +99,8 @@ def test_bad_person_entries_fail_before_any_request(sim, play):
 
 def test_a_renamed_user_is_neither_removed_nor_reinvited(sim, play):
     bob_id = sim.state.user('bob').id
-    task = roster_task(owners=['octo-admin', 'erin'], members=['alice', {'login': 'bob', 'id': bob_id}, 'carol',
-                                                                'Mixed-Case', 'dave'],
+    task = roster_task(owners=['octo-admin', 'erin'],
+                       members=['alice', {'login': 'bob', 'id': bob_id}, 'carol', 'Mixed-Case', 'dave'],
                        exclusive=True,
                        teams=[{'team': 'platform', 'maintainers': ['alice'], 'members': ['bob'], 'exclusive': True}])
     sim.state.rename_user('bob', 'robert')

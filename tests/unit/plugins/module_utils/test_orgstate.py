@@ -81,8 +81,8 @@ def test_team_invitations_are_read_only_where_the_plan_needs_them(sim):
     invitation = next(i for i in sim.state.orgs['acme'].invitations.values() if i.login_key == 'invitee')
     assert state.teams['team-1'].members['invitee'].role == invitation.teams[sim.state.team('acme', 'team-1').id]
     # The list, then one membership read for the invitee's team role: no other team is read.
-    assert [e.path for e in sim.log if '/teams/' in e.path] == ['/orgs/acme/teams/team-1/invitations',
-                                                               '/orgs/acme/teams/team-1/memberships/invitee']
+    assert [e.path for e in sim.log if '/teams/' in e.path] == [
+        '/orgs/acme/teams/team-1/invitations', '/orgs/acme/teams/team-1/memberships/invitee']
 
 
 def test_direct_member_also_in_a_child_team_reads_as_direct():

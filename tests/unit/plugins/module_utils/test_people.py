@@ -35,7 +35,7 @@ ROOT = 'root'
 POOL = ['alice', 'bob', 'carol', 'dave', 'erin']
 
 
-def seed(members=POOL, invitations=(), failed=(), teams=()):
+def seed(members=tuple(POOL), invitations=(), failed=(), teams=()):
     return {'users': [ROOT] + POOL + ['zed'], 'tokens': {'tok': ROOT},
             'orgs': [{'login': 'acme', 'owners': [ROOT], 'members': list(members), 'invitations': list(invitations),
                       'failed_invitations': list(failed), 'teams': list(teams)}]}
@@ -56,8 +56,8 @@ def test_expires_forms():
     assert parse_expires(datetime.date(2026, 6, 30)) == (end_of_day, None)  # YAML's unquoted date
     assert parse_expires('2026-06-30T22:00:00Z')[0] == datetime.datetime(2026, 6, 30, 22, tzinfo=UTC)
     assert parse_expires('2026-06-30T22:00:00+02:00')[0] == datetime.datetime(2026, 6, 30, 20, tzinfo=UTC)
-    assert parse_expires('2026-06-30T22:00:00.5-01:30')[0] == datetime.datetime(2026, 6, 30, 23, 30, 0, 500000,
-                                                                                  tzinfo=UTC)
+    expected = datetime.datetime(2026, 6, 30, 23, 30, 0, 500000, tzinfo=UTC)
+    assert parse_expires('2026-06-30T22:00:00.5-01:30')[0] == expected
     for bad in ('2026-02-30', '2026-06-30T25:00:00Z', '2026-06-30T10:00:00', 'tomorrow', '', 20260630, True):
         value, problem = parse_expires(bad)
         assert value is None and problem, bad

@@ -186,8 +186,9 @@ def test_managed_externally_is_read_and_reported_never_written():
 def test_missing_team_is_created_and_a_parent_cycle_is_a_problem_before_any_write():
     _state, plan = plan_for(seed_of([], [], [], []), {'teams': [{'team': 'nope'}]})
     assert plan.problems == []
+    # The team is created, then its creator (the token's user, made maintainer by GitHub) removed.
     assert [(w.scope, w.action, w.team) for w in plan.writes] == [('team_settings', 'create', 'nope'),
-                                                                   ('team', 'remove', 'nope')]  # the creator
+                                                                  ('team', 'remove', 'nope')]
     assert guard_problems(plan, ROOT) == []  # taking the creator out is not a self-removal
     _state, plan = plan_for(seed_of([], [], [], [{'slug': 'a'}, {'slug': 'b', 'parent': 'a'}]),
                             {'teams': [{'team': 'a', 'parent': 'b'}]})
