@@ -262,20 +262,7 @@ def _list_target(result, team):
     diff = result.get('diff') or {}
     before = diff.get('before') or {}
     after = diff.get('after') or {}
-    before_ci = dict((login.lower(), label) for login, label in before.items())
-    after_ci = dict((login.lower(), label) for login, label in after.items())
-    added, removed, role_changed = [], [], []
-    for change in result.get('changes') or []:
-        login = change.get('login')
-        key = (login or '').lower()
-        if change.get('action') == 'add':
-            added.append({'login': login, 'role': change.get('role'), 'pending': _is_pending(after_ci.get(key))})
-        elif change.get('action') == 'remove':
-            was = before_ci.get(key)
-            removed.append({'login': login, 'role': _role_of(was), 'pending': _is_pending(was)})
-        else:
-            role_changed.append({'login': login, 'from': _role_of(before_ci.get(key)), 'to': change.get('role'),
-                                 'pending': _is_pending(before_ci.get(key))})
+    added, removed, role_changed = _changes_as_entries(result.get('changes') or [], before, after)
     org = item.get('org')
     target = {
         'kind': 'team' if team else 'org',
@@ -329,7 +316,9 @@ def membership_results(registered):
             + [_public_target(r) for r in _results(public)])
 
 
-def _roster_entries(changes, before, after):
+def _changes_as_entries(changes, before, after):
+    """``(added, removed, role_changed)`` entries of the written (or planned) ``changes``, with the roles
+    and pending states the diff's ``before``/``after`` labels show."""
     before_ci = dict((login.lower(), label) for login, label in (before or {}).items())
     after_ci = dict((login.lower(), label) for login, label in (after or {}).items())
     added, removed, role_changed = [], [], []
@@ -359,7 +348,7 @@ def membership_roster_results(registered):
         diff = result.get('diff') or {}
         before, after = diff.get('before') or {}, diff.get('after') or {}
         org_changes = [c for c in changes if c.get('scope') == 'org']
-        added, removed, role_changed = _roster_entries(org_changes, before.get('org'), after.get('org'))
+        added, removed, role_changed = _changes_as_entries(org_changes, before.get('org'), after.get('org'))
         section = result.get('org') or {}
         reinvited = set(login.lower() for login in section.get('reinvited') or [])
         for entry in added:
@@ -383,7 +372,7 @@ def membership_roster_results(registered):
                             'problems': list(result.get('impossible') or [])})
         for slug, section in sorted((result.get('teams') or {}).items()):
             team_changes = [c for c in changes if c.get('scope') == 'team' and (c.get('team') or '').lower() == slug.lower()]
-            added, removed, role_changed = _roster_entries(team_changes, (before.get('teams') or {}).get(slug),
+            added, removed, role_changed = _changes_as_entries(team_changes, (before.get('teams') or {}).get(slug),
                                                            (after.get('teams') or {}).get(slug))
             definition = [c for c in changes if c.get('scope') == 'team_settings'
                           and (c.get('new_slug') or c.get('team') or '').lower() == slug.lower()]
@@ -401,7 +390,7 @@ def membership_roster_results(registered):
                 # Read and never written: what the lists call for is drift, but nothing changed.
                 withheld = section.get('withheld') or []
                 members = (before.get('teams') or {}).get(slug)
-                target['added'], target['removed'], target['role_changed'] = _roster_entries(withheld, members, members)
+                target['added'], target['removed'], target['role_changed'] = _changes_as_entries(withheld, members, members)
                 target['differs'] = bool(withheld)
             targets.append(target)
         if item.get('public_membership') is not None:
