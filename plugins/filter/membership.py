@@ -372,8 +372,8 @@ def membership_roster_results(registered):
                             'problems': list(result.get('impossible') or [])})
         for slug, section in sorted((result.get('teams') or {}).items()):
             team_changes = [c for c in changes if c.get('scope') == 'team' and (c.get('team') or '').lower() == slug.lower()]
-            added, removed, role_changed = _changes_as_entries(team_changes, (before.get('teams') or {}).get(slug),
-                                                           (after.get('teams') or {}).get(slug))
+            added, removed, role_changed = _changes_as_entries(
+                team_changes, (before.get('teams') or {}).get(slug), (after.get('teams') or {}).get(slug))
             definition = [c for c in changes if c.get('scope') == 'team_settings'
                           and (c.get('new_slug') or c.get('team') or '').lower() == slug.lower()]
             target = {'kind': 'team', 'org': org, 'team': slug, 'name': '%s/%s' % (org, slug),
