@@ -14,9 +14,9 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
-from ansible_collections.gitops.github.plugins.module_utils._common import login_problem, slug_problem
-from ansible_collections.gitops.github.plugins.module_utils._lists import parse_max_removals, parse_min_owners
-from ansible_collections.gitops.github.plugins.module_utils._people import parse_person
+from ansible_collections.gitops.github.plugins.module_utils._module import login_problem, slug_problem
+from ansible_collections.gitops.github.plugins.module_utils._plan import parse_max_removals, parse_min_owners
+from ansible_collections.gitops.github.plugins.module_utils._plan_people import parse_person
 
 ORG_ROLES = (('owners', 'owner', 'admin'), ('members', 'member', 'member'))
 TEAM_ROLES = (('maintainers', 'maintainer', 'maintainer'), ('members', 'member', 'member'))
@@ -43,7 +43,7 @@ def _collect(problems, where, groups):
             continue
         for item in logins:
             if isinstance(item, dict):
-                # A person mapping {login, id, expires, email} (see _people).
+                # A person mapping {login, id, expires, email} (see _plan_people).
                 person, found = parse_person(item, '%s of %s' % (role, where), login_problem,
                                              allow_email=not where.startswith('team '))
                 if found:

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""GitHub's GraphQL API on top of :class:`._client.GitHubClient`: queries only, no writes.
+"""GitHub's GraphQL API on top of :class:`._http.GitHubClient`: queries only, no writes.
 
 - The endpoint is ``POST {api_url}/graphql`` on github.com and ``POST https://HOST/api/graphql`` on
   GitHub Enterprise Server (whose REST base is ``https://HOST/api/v3``).
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ansible_collections.gitops.github.plugins.module_utils._client import (
+from ansible_collections.gitops.github.plugins.module_utils._http import (
     MAX_RATE_LIMIT_RETRIES,
     SECONDARY_FALLBACK_WAIT,
     GitHubError,

@@ -3,14 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The I/O around :mod:`._lists`, shared by the list and info modules of orgs and teams: reading
+"""The I/O around :mod:`._plan`, shared by the list and info modules of orgs and teams: reading
 whole member lists, guarding a plan before any write, making its writes, and reporting."""
 
 from __future__ import annotations
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import write_membership
-from ansible_collections.gitops.github.plugins.module_utils._lists import (
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._module import write_membership
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
     ORG_ROLES,
@@ -25,7 +25,7 @@ from ansible_collections.gitops.github.plugins.module_utils._lists import (
     removal_budget_problem,
     summary,
 )
-from ansible_collections.gitops.github.plugins.module_utils._teams import state_after_adding
+from ansible_collections.gitops.github.plugins.module_utils._resources import state_after_adding
 
 
 def logins_of(items, path):
@@ -116,7 +116,7 @@ def states_after_adding(client, org, logins):
 
 
 def membership_writer(client, path_for):
-    """A ``write(change)`` for :func:`._lists.execute`: one PUT or DELETE on ``path_for(login)``,
+    """A ``write(change)`` for :func:`._plan.execute`: one PUT or DELETE on ``path_for(login)``,
     returning the state GitHub answered."""
     def write(change):
         role = None if change.action == REMOVE else change.role
@@ -145,7 +145,7 @@ def unchanged_result(plan, extra=None):
 def guard(gh, plan, current_count, max_removals, where, extra=None, min_owners=None):
     """Fail before any write when ``plan`` removes more than ``max_removals`` allows, removes or
     demotes the token's own user without ``allow_self``, or leaves fewer than ``min_owners``
-    active owners (organizations only; ``None`` skips it): :func:`._lists.plan_refusal`. May read
+    active owners (organizations only; ``None`` skips it): :func:`._plan.plan_refusal`. May read
     ``GET /user`` once, only when the plan removes or demotes someone."""
     problem = removal_budget_problem(plan, current_count, max_removals, where)
     if problem:

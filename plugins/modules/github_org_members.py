@@ -208,8 +208,8 @@ api_requests:
   sample: 12
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, login_problem
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, login_problem
 from ansible_collections.gitops.github.plugins.module_utils._listing import (
     apply,
     drop_impossible,
@@ -219,7 +219,7 @@ from ansible_collections.gitops.github.plugins.module_utils._listing import (
     read_invitations,
     read_members,
 )
-from ansible_collections.gitops.github.plugins.module_utils._lists import (
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ORG_ROLES,
     PENDING,

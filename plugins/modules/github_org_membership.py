@@ -127,8 +127,8 @@ api_requests:
   sample: 2
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, write_membership
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, write_membership
 from ansible_collections.gitops.github.plugins.module_utils._membership import (
     is_self_demotion,
     membership_view,

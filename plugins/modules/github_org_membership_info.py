@@ -136,10 +136,10 @@ api_requests:
   sample: 3
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 from ansible_collections.gitops.github.plugins.module_utils._listing import read_members
-from ansible_collections.gitops.github.plugins.module_utils._lists import invitation_role
+from ansible_collections.gitops.github.plugins.module_utils._plan import invitation_role
 
 
 def main():

@@ -501,14 +501,14 @@ graphql_cost:
   sample: 1
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, login_problem, slug_problem, write_membership
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, login_problem, slug_problem, write_membership
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
 from ansible_collections.gitops.github.plugins.module_utils._listing import impossible_additions
-from ansible_collections.gitops.github.plugins.module_utils._lists import ADD, REMOVE, Change
-from ansible_collections.gitops.github.plugins.module_utils._orgstate import read_org
-from ansible_collections.gitops.github.plugins.module_utils._people import utc_now
-from ansible_collections.gitops.github.plugins.module_utils._roster import (
+from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, REMOVE, Change
+from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org
+from ansible_collections.gitops.github.plugins.module_utils._plan_people import utc_now
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     ORG,
     PUBLIC,
     TEAM,
@@ -525,7 +525,7 @@ from ansible_collections.gitops.github.plugins.module_utils._roster import (
     roster_from_params,
     without_additions,
 )
-from ansible_collections.gitops.github.plugins.module_utils._teams import TeamRef, idp_hint
+from ansible_collections.gitops.github.plugins.module_utils._resources import TeamRef, idp_hint
 
 PERSON = dict(type='list', elements='raw')
 

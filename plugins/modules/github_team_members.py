@@ -204,8 +204,8 @@ skipped_writes:
   sample: ["add bob to team platform in acme as member"]
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, login_problem
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, login_problem
 from ansible_collections.gitops.github.plugins.module_utils._listing import (
     apply,
     finish,
@@ -217,7 +217,7 @@ from ansible_collections.gitops.github.plugins.module_utils._listing import (
     read_members,
     states_after_adding,
 )
-from ansible_collections.gitops.github.plugins.module_utils._lists import (
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
     PENDING,
@@ -230,7 +230,7 @@ from ansible_collections.gitops.github.plugins.module_utils._lists import (
     removal_candidates,
     removal_limit,
 )
-from ansible_collections.gitops.github.plugins.module_utils._teams import (
+from ansible_collections.gitops.github.plugins.module_utils._resources import (
     TeamNotFound,
     descendants,
     idp_hint,

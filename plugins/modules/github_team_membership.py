@@ -123,10 +123,10 @@ managed_externally:
   sample: true
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule, write_membership
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, write_membership
 from ansible_collections.gitops.github.plugins.module_utils._membership import membership_view, plan_membership
-from ansible_collections.gitops.github.plugins.module_utils._teams import (
+from ansible_collections.gitops.github.plugins.module_utils._resources import (
     TeamNotFound,
     idp_hint,
     inherited_from,

@@ -99,10 +99,10 @@ api_requests:
   sample: 5
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 from ansible_collections.gitops.github.plugins.module_utils._listing import mark_child_members, read_members
-from ansible_collections.gitops.github.plugins.module_utils._teams import TeamNotFound, descendants, team_ref
+from ansible_collections.gitops.github.plugins.module_utils._resources import TeamNotFound, descendants, team_ref
 
 
 def main():

@@ -83,8 +83,8 @@ api_requests:
   sample: 2
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 
 
 def view(org, data):

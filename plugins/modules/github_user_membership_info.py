@@ -76,8 +76,8 @@ api_requests:
   sample: 1
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._common import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 
 
 def main():

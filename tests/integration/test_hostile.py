@@ -13,7 +13,7 @@ import time
 import pytest
 import yaml
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubClient, GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient, GitHubError
 
 from harness import OWNER_TOKEN, ansible_playbook, fake_token, writes
 from hostile import Answer, HostileServer, org_routes, users

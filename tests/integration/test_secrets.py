@@ -19,7 +19,7 @@ import threading
 import pytest
 from ghsim import Fault
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubClient, GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient, GitHubError
 
 from harness import BASE_SEED, OWNER_TOKEN, fake_token
 

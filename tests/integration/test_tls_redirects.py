@@ -20,7 +20,7 @@ import pytest
 import requests
 import yaml
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubClient, GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient, GitHubError
 
 from harness import fake_token, writes
 

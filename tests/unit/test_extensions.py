@@ -15,12 +15,12 @@ import pytest
 import yaml
 from jinja2 import meta, sandbox
 
-from ansible_collections.gitops.github.plugins.module_utils._client import DEFAULT_API_URL
-from ansible_collections.gitops.github.plugins.module_utils._common import choose_credentials
+from ansible_collections.gitops.github.plugins.module_utils._http import DEFAULT_API_URL
+from ansible_collections.gitops.github.plugins.module_utils._module import choose_credentials
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CREDENTIAL_TYPE = os.path.join(REPO, 'extensions', 'awx', 'credential_type.yml')
-COMMON = os.path.join(REPO, 'plugins', 'module_utils', '_common.py')
+COMMON = os.path.join(REPO, 'plugins', 'module_utils', '_module.py')
 ENV_NAME = re.compile(r'^(?:GITHUB|GH)_[A-Z0-9_]+\Z')
 # A private key's shape only: it is never parsed here.
 # Assembled at run time so no private-key armour sits in the repository for scanners to flag.
@@ -39,7 +39,7 @@ def fields(credential_type):
 
 
 def env_names_the_modules_read():
-    """Every GITHUB_*/GH_* string in _common.py: the env_fallback lists and the credential tables."""
+    """Every GITHUB_*/GH_* string in _module.py: the env_fallback lists and the credential tables."""
     with open(COMMON) as handle:
         tree = ast.parse(handle.read())
     return {node.value for node in ast.walk(tree)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import responses
 
-from ansible_collections.gitops.github.plugins.module_utils._client import (
+from ansible_collections.gitops.github.plugins.module_utils._http import (
     GitHubClient,
     GitHubError,
     RateLimitError,

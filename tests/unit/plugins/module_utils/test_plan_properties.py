@@ -18,7 +18,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.gitops.github.plugins.module_utils._lists import (
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
     ORG_ROLES,

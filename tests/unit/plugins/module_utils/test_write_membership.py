@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import responses
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubClient
-from ansible_collections.gitops.github.plugins.module_utils._common import write_membership
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient
+from ansible_collections.gitops.github.plugins.module_utils._module import write_membership
 
 API = 'https://api.github.com'
 PATH = '/orgs/acme/teams/platform/memberships/octo'

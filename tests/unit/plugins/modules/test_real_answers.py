@@ -11,7 +11,7 @@ import functools
 
 import pytest
 
-from ansible_collections.gitops.github.plugins.module_utils import _client, _common
+from ansible_collections.gitops.github.plugins.module_utils import _http, _module
 from ansible_collections.gitops.github.plugins.modules import github_org_membership as org
 from ansible_collections.gitops.github.plugins.modules import github_org_membership_info as org_info
 from ansible_collections.gitops.github.plugins.modules import github_team_membership as team
@@ -44,7 +44,7 @@ def real_users(*logins):
 def sleeps(monkeypatch):
     """Record the client's waits instead of sleeping them."""
     waited = []
-    monkeypatch.setattr(_common, 'GitHubClient', functools.partial(_client.GitHubClient, sleep=waited.append))
+    monkeypatch.setattr(_module, 'GitHubClient', functools.partial(_http.GitHubClient, sleep=waited.append))
     return waited
 
 

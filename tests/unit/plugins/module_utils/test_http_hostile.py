@@ -10,7 +10,7 @@ import requests
 import responses
 import urllib3.exceptions
 
-from ansible_collections.gitops.github.plugins.module_utils._client import (
+from ansible_collections.gitops.github.plugins.module_utils._http import (
     MAX_RATE_LIMIT_WAIT,
     GitHubClient,
     GitHubError,
@@ -78,7 +78,7 @@ def test_scrub_removes_known_secrets_bearer_values_and_jwts():
 
 @responses.activate
 def test_installation_token_that_is_not_one_printable_word_is_refused_without_showing_it():
-    from ansible_collections.gitops.github.plugins.module_utils._client import AppAuthError
+    from ansible_collections.gitops.github.plugins.module_utils._http import AppAuthError
 
     class App(object):
         app_id = '12'
@@ -220,9 +220,9 @@ def test_an_endless_link_chain_stops_at_max_pages():
 
 @responses.activate
 def test_an_oversized_answer_is_refused(monkeypatch):
-    from ansible_collections.gitops.github.plugins.module_utils import _client
-    monkeypatch.setattr(_client, 'MAX_BODY_BYTES', 1024)
-    monkeypatch.setattr(_client._read_body, '__defaults__', (1024,))
+    from ansible_collections.gitops.github.plugins.module_utils import _http
+    monkeypatch.setattr(_http, 'MAX_BODY_BYTES', 1024)
+    monkeypatch.setattr(_http._read_body, '__defaults__', (1024,))
     responses.get(API + '/orgs/acme/members', status=200, json=[{'login': 'x' * 100}] * 50)
     client, _fake = make()
     with pytest.raises(GitHubError) as info:

@@ -1,4 +1,4 @@
-"""_people and the person entries of the roster planner: parsing, time-bound access with an
+"""_plan_people and the person entries of the roster planner: parsing, time-bound access with an
 injected clock, renames by id, failed invitations and the invitation cap. Property tests
 (hypothesis) prove that expired entries never count as listed, that a scope which is not
 exclusive never removes anyone for expiring, and that the cap never lets more invitations
@@ -11,12 +11,12 @@ import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.gitops.github.plugins.module_utils._common import login_problem
-from ansible_collections.gitops.github.plugins.module_utils._people import (
+from ansible_collections.gitops.github.plugins.module_utils._module import login_problem
+from ansible_collections.gitops.github.plugins.module_utils._plan_people import (
     parse_expires,
     parse_person,
 )
-from ansible_collections.gitops.github.plugins.module_utils._roster import (
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     ORG,
     TEAM,
     cap_invitations,

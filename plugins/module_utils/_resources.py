@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._github_forms import (
     EXTERNAL_GROUPS_PATH,
     TEAM_SYNC_GROUPS_PATH,

@@ -1,10 +1,10 @@
-"""_lists: table-driven tests of the pure plan/diff logic for authoritative member lists."""
+"""_plan: table-driven tests of the pure plan/diff logic for authoritative member lists."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.gitops.github.plugins.module_utils._lists import (
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
     ORG_ROLES,

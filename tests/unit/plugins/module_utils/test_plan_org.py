@@ -1,4 +1,4 @@
-"""_roster: the whole-org planner. Table tests of the cases that per-team tasks got wrong, and
+"""_plan_org: the whole-org planner. Table tests of the cases that per-team tasks got wrong, and
 property tests (hypothesis) over random org states and random files, run against the simulator's
 GitHub model in-process: check mode's writes are the real run's writes, the prediction is what
 GitHub ends up with, a second run writes nothing, and the guards hold on every plan they pass."""
@@ -10,8 +10,8 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.gitops.github.plugins.module_utils._lists import removal_limit
-from ansible_collections.gitops.github.plugins.module_utils._roster import (
+from ansible_collections.gitops.github.plugins.module_utils._plan import removal_limit
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     execute,
     guard_problems,
     needs_own_login,
@@ -196,7 +196,7 @@ def test_missing_team_is_created_and_a_parent_cycle_is_a_problem_before_any_writ
 
 
 def test_input_is_checked_by_type():
-    from ansible_collections.gitops.github.plugins.module_utils._common import login_problem
+    from ansible_collections.gitops.github.plugins.module_utils._module import login_problem
     _r, problems = roster_from_params({'org': 'acme', 'owners': [123, {'login': 'x', 'role': 'admin'}],
                                        'members': ['ok', 'Ok'],
                                        'min_owners': True, 'max_removals': 'lots',

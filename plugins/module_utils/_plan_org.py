@@ -5,7 +5,7 @@
 
 """Pure planning for the whole membership of one organization: no I/O.
 
-:class:`OrgState` is what the bulk reader (:mod:`._orgstate`) found: the org's members and pending
+:class:`OrgState` is what the bulk reader (:mod:`._org_reader`) found: the org's members and pending
 invitations, and each team's *immediate* members and pending invitations (its members through child
 teams apart). :class:`Roster` is what the user asked for (one ``membership_orgs`` entry).
 :func:`plan_roster` turns both into one :class:`RosterPlan`: the ordered writes for the whole org,
@@ -24,14 +24,14 @@ organization).
 
 from __future__ import annotations
 
-from ansible_collections.gitops.github.plugins.module_utils._people import (
+from ansible_collections.gitops.github.plugins.module_utils._plan_people import (
     DEFAULT_EXPIRING_WITHIN_DAYS,
     expiry_view,
     parse_people,
     split_by_time,
     utc_now,
 )
-from ansible_collections.gitops.github.plugins.module_utils._lists import (
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
     ORG_ROLES,
@@ -138,7 +138,7 @@ class OrgState(object):
 
 
 class TeamWanted(object):
-    """One ``teams`` entry: ``wanted`` comes from :func:`._lists.collect_wanted` with the team roles."""
+    """One ``teams`` entry: ``wanted`` comes from :func:`._plan.collect_wanted` with the team roles."""
 
     def __init__(self, slug, wanted, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, managed_externally=False,
                  settings=None, expired=(), expiring=(), previously=()):
@@ -183,7 +183,7 @@ class Roster(object):
 
 class Write(object):
     """One write of the plan: ``scope`` is ``org``, ``team`` (with ``team`` the slug) or ``public``;
-    ``change`` is a :class:`._lists.Change` (for ``public``: ``action`` is ``add`` or ``remove``)."""
+    ``change`` is a :class:`._plan.Change` (for ``public``: ``action`` is ``add`` or ``remove``)."""
 
     __slots__ = ('scope', 'team', 'change', 'phase')
 
@@ -1064,7 +1064,7 @@ def roster_from_params(params, validate_login=None, now=None):
     converted by Ansible's argument spec (booleans follow Ansible's rules there). Pure:
     ``validate_login(value, what)`` returns a problem text or ``None``; ``now`` (an aware
     ``datetime``, default the real clock) decides which ``expires`` have passed."""
-    from ansible_collections.gitops.github.plugins.module_utils._lists import collect_wanted, parse_max_removals
+    from ansible_collections.gitops.github.plugins.module_utils._plan import collect_wanted, parse_max_removals
 
     now = utc_now() if now is None else now
     problems = []

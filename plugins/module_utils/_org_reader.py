@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The bulk reader: the whole membership of one organization in as few requests as GitHub allows,
-as an :class:`._roster.OrgState`.
+as an :class:`._plan_org.OrgState`.
 
 - REST, 100 a page: the org's owners and members (``GET /orgs/{org}/members?role=admin|member``),
   its pending invitations and failed invitations (github.com only; GHES has no invitations API),
@@ -22,9 +22,9 @@ a count that does not add up raises :class:`ReadError` before anything is planne
 
 from __future__ import annotations
 
-from ansible_collections.gitops.github.plugins.module_utils._client import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL
-from ansible_collections.gitops.github.plugins.module_utils._lists import (
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ORG_ROLES,
     PENDING,
@@ -34,7 +34,7 @@ from ansible_collections.gitops.github.plugins.module_utils._lists import (
     merge_lists,
 )
 from ansible_collections.gitops.github.plugins.module_utils._listing import read_invitations
-from ansible_collections.gitops.github.plugins.module_utils._roster import OrgState, TeamState
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import OrgState, TeamState
 
 TEAMS_PER_QUERY = 50
 MEMBERS_PER_PAGE = 100

@@ -7,7 +7,7 @@ import requests
 import responses
 from responses import matchers
 
-from ansible_collections.gitops.github.plugins.module_utils._client import (
+from ansible_collections.gitops.github.plugins.module_utils._http import (
     GitHubClient,
     GitHubError,
     RateLimitError,

@@ -14,7 +14,7 @@ import re
 from ansible.module_utils import basic as _basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.gitops.github.plugins.module_utils._client import (
+from ansible_collections.gitops.github.plugins.module_utils._http import (
     DEFAULT_API_URL,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
