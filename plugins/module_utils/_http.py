@@ -5,8 +5,8 @@
 
 """One small HTTP client for the GitHub REST API, shared by every module.
 
-It knows GitHub's rules and nothing about memberships: authentication (a token, or a GitHub App
-installation whose token it fetches), the API version header, ``Link`` pagination, bounded retries
+It knows GitHub's rules and nothing about memberships: authentication (a token, or the token of a
+GitHub App installation, which :mod:`._app_auth` fetches through it), the API version header, ``Link`` pagination, bounded retries
 of transient failures, primary and secondary rate limits (403 *or* 429), spacing of mutating
 requests, and errors that carry what failed but never a token, a JWT or a private key.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json as _json
 import math
-import os
 import re
 import signal
 import threading
@@ -46,9 +45,6 @@ except ImportError as exc:  # pragma: no cover - exercised through missing_requi
     AuthBase = object
     NewConnectionError = None
 
-# PyJWT and cryptography are needed for GitHub App authentication only; they are imported when an
-# app key is loaded (see load_app_private_key), so token users do not pay for them at start-up.
-
 DEFAULT_API_URL = 'https://api.github.com'
 API_VERSION = '2022-11-28'
 USER_AGENT = 'gitops.github-ansible-collection'
@@ -61,15 +57,6 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 MAX_RATE_LIMIT_RETRIES = 10
 WRITE_METHODS = frozenset(('POST', 'PUT', 'PATCH', 'DELETE'))
-
-# GitHub App authentication. GitHub rejects a JWT that lives longer than 10 minutes; it is
-# back-dated a minute against clock drift. An installation token lives an hour: it is fetched once
-# per client (one module run) and fetched again only if a run outlasts it.
-APP_TOKEN_PATH = '/app/installations/%d/access_tokens'
-JWT_BACKDATE = 60
-JWT_LIFETIME = 9 * 60
-INSTALLATION_TOKEN_MARGIN = 5 * 60
-_MAX_KEY_FILE = 64 * 1024
 
 # The longest rate-limit wait we believe: GitHub's primary limits are per hour ("The primary rate
 # limit ... resets every hour", docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api),
@@ -140,116 +127,6 @@ class RateLimitError(GitHubError):
         if message:
             text += '. GitHub said: %s' % message
         super().__init__(method, path, status, text, documentation_url)
-
-
-class AppAuthError(GitHubError):
-    """The exchange of a GitHub App's JWT for an installation token failed."""
-
-    def __init__(self, app, error):
-        self.app_id = app.app_id
-        self.installation_id = app.installation_id
-        super().__init__(error.method, error.path, error.status, error.message, error.documentation_url)
-
-    def describe(self):
-        text = 'could not authenticate as GitHub App %s, installation %s: %s' % (
-            self.app_id, self.installation_id, super().describe())
-        if self.status == 401:
-            text += ' (check app_id and app_private_key: the key must be a current private key of that app)'
-        elif self.status == 404:
-            text += ' (check app_installation_id: the app must be installed on the organization)'
-        return text
-
-
-class AppKeyError(ValueError):
-    """An app private key that cannot be used. The message never holds the key."""
-
-
-class MissingLibraryError(ImportError):
-    """A Python library that GitHub App authentication needs is not installed."""
-
-    def __init__(self, library, error):
-        self.library = library
-        self.error = error
-        super().__init__('%s is needed for GitHub App authentication: %s' % (library, error))
-
-
-def _import_jwt():
-    """PyJWT, imported on first use."""
-    try:
-        import jwt
-    except ImportError as exc:
-        raise MissingLibraryError('PyJWT', exc) from None
-    return jwt
-
-
-def read_app_private_key(value):
-    """The PEM bytes of ``value``: PEM text (also with ``\\n`` escapes, as some secret stores keep
-    it), or the path of a PEM file. Raises :class:`AppKeyError`, whose message never holds
-    ``value``: a mistyped key would otherwise be printed as a "path"."""
-    text = (value or '').strip()
-    if any((ord(c) < 0x20 and c not in '\n\r\t') or ord(c) == 0x7f for c in text):
-        raise AppKeyError('app_private_key contains control characters; give the PEM text or file path as GitHub '
-                          'generated it (the value is not shown)')
-    if '-----BEGIN' in text:
-        if '\n' not in text and '\\n' in text:
-            text = text.replace('\\n', '\n')
-        return text.encode('utf-8')
-    if not text or '\n' in text:
-        raise AppKeyError('app_private_key is neither PEM text (-----BEGIN ... PRIVATE KEY-----) nor the path of a PEM file')
-    try:
-        with open(os.path.expanduser(text), 'rb') as handle:
-            data = handle.read(_MAX_KEY_FILE + 1)
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, 'strerror', None) or type(exc).__name__
-        raise AppKeyError('app_private_key is neither PEM text (-----BEGIN ... PRIVATE KEY-----) nor the path '
-                          'of a readable PEM file (%s)' % reason) from None
-    if len(data) > _MAX_KEY_FILE or b'-----BEGIN' not in data:
-        raise AppKeyError('app_private_key names a file that holds no PEM private key')
-    return data
-
-
-def load_app_private_key(value):
-    """Parse an app's RSA private key (PEM text or path); raises :class:`AppKeyError` or
-    :class:`MissingLibraryError`."""
-    data = read_app_private_key(value)
-    _import_jwt()
-    try:
-        from cryptography.exceptions import UnsupportedAlgorithm
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-    except ImportError as exc:  # PyJWT signs RS256 with cryptography
-        raise MissingLibraryError('cryptography', exc) from None
-    if b'ENCRYPTED PRIVATE KEY-----' in data or b'Proc-Type: 4,ENCRYPTED' in data:
-        raise AppKeyError('app_private_key is encrypted with a passphrase; give the key as GitHub generated it (unencrypted)')
-    try:
-        key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        # Only the kind of failure: the message must never carry key material.
-        raise AppKeyError('app_private_key is not a valid PEM private key (%s)' % type(exc).__name__) from None
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise AppKeyError('app_private_key is not an RSA key; GitHub App private keys are RSA keys')
-    return key
-
-
-class GitHubApp(object):
-    """A GitHub App installation to act as: the app id (or client id), the installation id and
-    the app's private key (parsed; never shown)."""
-
-    def __init__(self, app_id, installation_id, private_key):
-        self.app_id = str(app_id)
-        self.installation_id = int(installation_id)
-        self._key = load_app_private_key(private_key) if isinstance(private_key, str) else private_key
-
-    def make_jwt(self, now):
-        """The JWT that authenticates as the app: RS256, issued a minute ago, valid nine minutes."""
-        jwt = _import_jwt()
-        now = int(now)
-        token = jwt.encode({'iat': now - JWT_BACKDATE, 'exp': now + JWT_LIFETIME, 'iss': self.app_id},
-                           self._key, algorithm='RS256')
-        return token.decode('ascii') if isinstance(token, bytes) else token
-
-    def __repr__(self):
-        return '<GitHubApp %s installation %s, key redacted>' % (self.app_id, self.installation_id)
 
 
 class Response(object):
@@ -413,8 +290,8 @@ class _BearerAuth(AuthBase):
 
 class GitHubClient(object):
     """Talks to one GitHub (github.com or GHES) API with one token, or as one GitHub App
-    installation (``app``, a :class:`GitHubApp`): then the first request exchanges the app's JWT
-    for an installation token, and every request uses that token.
+    installation (``app``, a :class:`._app_auth.GitHubApp`): then the first request exchanges the
+    app's JWT for an installation token, and every request uses that token.
 
     ``sleep`` and ``clock`` are injectable so unit tests run without waiting.
     """
@@ -446,7 +323,7 @@ class GitHubClient(object):
         self._last_write = None
         self._login = None
         self.app = app
-        self._token_expires = None
+        self._app_token = None
         self._secrets = [token] if token else []
         self._last_url = None  # the URL (with its query) of the last answer received
         if session is None:
@@ -619,27 +496,12 @@ class GitHubClient(object):
             self._ensure_installation_token()
 
     def _ensure_installation_token(self):
-        if self._token_expires is not None and self._clock() < self._token_expires - INSTALLATION_TOKEN_MARGIN:
-            return
-        app = self.app
-        path = APP_TOKEN_PATH % app.installation_id
-        try:
-            resp = self.request('POST', path, expected=(201,), _auth=_BearerAuth(app.make_jwt(self._clock())))
-        except GitHubError as exc:
-            raise AppAuthError(app, exc) from None
-        data = resp.data if isinstance(resp.data, dict) else {}
-        token = data.get('token')
-        if not isinstance(token, str) or not token:
-            raise AppAuthError(app, GitHubError('POST', path, resp.status, 'the answer holds no token'))
-        if secret_problem(token, 'token'):
-            raise AppAuthError(app, GitHubError('POST', path, resp.status, 'the answer holds a token that is not one '
-                                                'printable word (not shown)'))
-        self._secrets.append(token)
-        self.session.auth = _BearerAuth(token)
-        # Without a readable expiry, assume GitHub's documented hour; with a skewed clock, still
-        # never ask again within the next five minutes.
-        now = self._clock()
-        self._token_expires = max(_epoch(data.get('expires_at')) or now + 3600, now + 2 * INSTALLATION_TOKEN_MARGIN)
+        """Use the app installation's token (:mod:`._app_auth` fetches it, again only near its expiry)."""
+        token = self.app.installation_token(self)
+        if token != self._app_token:
+            self._secrets.append(token)
+            self.session.auth = _BearerAuth(token)
+            self._app_token = token
 
     def _may_resend(self, is_write, verify):
         return not is_write or verify is not None

@@ -18,13 +18,11 @@ from ansible_collections.gitops.github.plugins.module_utils._http import (
     DEFAULT_API_URL,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
-    AppKeyError,
-    GitHubApp,
     GitHubClient,
     GitHubError,
-    MissingLibraryError,
     secret_problem,
 )
+from ansible_collections.gitops.github.plugins.module_utils._app_auth import AppKeyError, GitHubApp, MissingLibraryError
 
 # Credentials come from the options, else from these environment variables. They are read here
 # rather than through ``env_fallback`` because the rule between a token and an app needs to know

@@ -21,15 +21,14 @@ from ghsim import generate_app_key
 from responses import matchers
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
-from ansible_collections.gitops.github.plugins.module_utils import _http
-from ansible_collections.gitops.github.plugins.module_utils._http import (
+from ansible_collections.gitops.github.plugins.module_utils import _app_auth
+from ansible_collections.gitops.github.plugins.module_utils._app_auth import (
     AppAuthError,
     AppKeyError,
     GitHubApp,
-    GitHubClient,
-    GitHubError,
     load_app_private_key,
 )
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient, GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import CredentialsError, choose_credentials
 
 from module_runner import CREDENTIAL_ENV, run_main
@@ -319,7 +318,7 @@ def test_missing_pyjwt_is_reported(private_pem, monkeypatch):
 
     monkeypatch.delitem(sys.modules, 'jwt')
     monkeypatch.setattr(builtins, '__import__', no_jwt)
-    with pytest.raises(_http.MissingLibraryError) as info:
+    with pytest.raises(_app_auth.MissingLibraryError) as info:
         load_app_private_key(private_pem)
     assert info.value.library == 'PyJWT'
 
@@ -472,9 +471,9 @@ def test_modules_of_the_token_user_refuse_an_app(run, private_pem, module_name, 
 
 def test_module_without_pyjwt_asks_for_it(run, private_pem, monkeypatch):
     def missing(_value):
-        raise _http.MissingLibraryError('PyJWT', ImportError('No module named jwt'))
+        raise _app_auth.MissingLibraryError('PyJWT', ImportError('No module named jwt'))
 
-    monkeypatch.setattr(_http, 'load_app_private_key', missing)
+    monkeypatch.setattr(_app_auth, 'load_app_private_key', missing)
     result, _out = run('github_org_membership', app_args(private_pem, org='acme', username='bob'))
     assert result['failed'] is True
     assert 'Failed to import the required Python library (PyJWT)' in result['msg']

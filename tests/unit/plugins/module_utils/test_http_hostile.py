@@ -78,11 +78,11 @@ def test_scrub_removes_known_secrets_bearer_values_and_jwts():
 
 @responses.activate
 def test_installation_token_that_is_not_one_printable_word_is_refused_without_showing_it():
-    from ansible_collections.gitops.github.plugins.module_utils._http import AppAuthError
+    from ansible_collections.gitops.github.plugins.module_utils._app_auth import AppAuthError, GitHubApp
 
-    class App(object):
-        app_id = '12'
-        installation_id = 34
+    class App(GitHubApp):
+        def __init__(self):
+            super().__init__('12', 34, None)  # no key: the JWT below stands in for a signed one
 
         def make_jwt(self, now):
             return 'jwt'
