@@ -4,7 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """What every module shares: the connection options, input checks made before any request, and
-the glue between :class:`AnsibleModule` and the client."""
+the glue between :class:`AnsibleModule` and the client, and for the list modules the steps around
+a pure plan: refuse it before any write (:func:`guard`), make its writes (:func:`apply`), report
+(:func:`finish`)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,17 @@ from ansible_collections.gitops.github.plugins.module_utils._http import (
     secret_problem,
 )
 from ansible_collections.gitops.github.plugins.module_utils._app_auth import AppKeyError, GitHubApp, MissingLibraryError
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
+    ADD,
+    REMOVE,
+    Incomplete,
+    diff_view,
+    execute,
+    plan_refusal,
+    removal_budget_problem,
+    summary,
+)
+from ansible_collections.gitops.github.plugins.module_utils._resources import impossible_additions
 
 # Credentials come from the options, else from these environment variables. They are read here
 # rather than through ``env_fallback`` because the rule between a token and an app needs to know
@@ -204,27 +217,6 @@ def _raw_params():
         return {}
 
 
-def write_membership(client, path, role=None, adding=False):
-    """``PUT {"role": role}`` on an org or team membership ``path``, or ``DELETE`` when ``role`` is
-    ``None``; returns the membership body GitHub answered (``None`` for a removal).
-
-    If the write fails in transit, one read tells whether it landed anyway, so the same change is
-    never sent twice: a removal landed when the membership is gone, an addition when it exists (an
-    org owner added to a team reads back as maintainer, whatever role was asked), a role change
-    when the role reads back.
-    """
-    if role is None:
-        # 404: someone else removed them meanwhile; the membership is gone, which is what was asked.
-        client.request('DELETE', path, expected=(204, 404), verify=lambda: {} if client.get_or_none(path) is None else None)
-        return None
-
-    def landed():
-        data = client.get_or_none(path)
-        return data if data is not None and (adding or data.get('role') == role) else None
-
-    return client.request('PUT', path, json={'role': role}, expected=(200,), verify=landed).data
-
-
 class GitHubModule(object):
     """An AnsibleModule with the shared options, input checks and a ready client."""
 
@@ -334,3 +326,89 @@ class GitHubModule(object):
     def exit(self, **result):
         result.setdefault('api_requests', self.client.request_count)
         self.module.exit_json(**result)
+
+
+# ---------------------------------------------------------------------------------------------
+# the list modules: guard a plan before any write, make its writes, report
+
+
+def drop_impossible(gh, plan, where, extra, changes=None):
+    """Check mode: take the additions that cannot be made out of ``plan`` and report them in
+    ``extra['problems']`` (and as warnings), so check mode promises only what can be done.
+    ``changes`` limits the lookups to those changes (default: every addition of the plan)."""
+    try:
+        problems = impossible_additions(gh.client, plan.changes if changes is None else changes)
+    except GitHubError as exc:
+        gh.fail_request('look up the users to add to %s' % where, exc, **unchanged_result(plan, extra))
+    for problem in problems:
+        gh.warn('%s: cannot add %s: %s' % (where, problem['login'], problem['problem']))
+    extra['problems'] = problems
+    return plan.without(p['login'].lower() for p in problems)
+
+
+def describe(change, where):
+    """The operation a change is, for messages: ``add bob to acme as member``."""
+    if change.action == ADD:
+        return 'add %s to %s as %s' % (change.login, where, change.role)
+    if change.action == REMOVE:
+        return 'remove %s from %s' % (change.login, where)
+    return 'change the role of %s in %s to %s' % (change.login, where, change.role)
+
+
+def unchanged_result(plan, extra=None):
+    """The result fields of a run that writes nothing (used when a guard fails)."""
+    before = diff_view(plan.before)
+    result = dict(summary([], plan.before), diff=dict(before=before, after=before), changed=False)
+    result.update(extra or {})
+    return result
+
+
+def guard(gh, plan, current_count, max_removals, where, extra=None, min_owners=None):
+    """Fail before any write when ``plan`` removes more than ``max_removals`` allows, removes or
+    demotes the token's own user without ``allow_self``, or leaves fewer than ``min_owners``
+    active owners (organizations only; ``None`` skips it): :func:`._plan.plan_refusal`. May read
+    ``GET /user`` once, only when the plan removes or demotes someone."""
+    problem = removal_budget_problem(plan, current_count, max_removals, where)
+    if problem:
+        gh.fail(problem, would_remove=[c.login for c in plan.removals], **unchanged_result(plan, extra))
+    allow_self = gh.params['allow_self']
+    own = None
+    if plan.demotions() and not allow_self:
+        try:
+            own = gh.client.current_login()  # None for a GitHub App: it has no user
+        except GitHubError as exc:
+            gh.fail_request('read the token owner (GET /user)', exc, **unchanged_result(plan, extra))
+    problem = plan_refusal(plan, current_count, max_removals, own, allow_self, min_owners, where)
+    if problem:
+        gh.fail(problem, **unchanged_result(plan, extra))
+
+
+def apply(gh, plan, write, new_state, where, errors, extra=None, explain=None):
+    """Make the writes of ``plan`` in order; returns ``(done, state)``. When one fails, the task
+    fails with what was already done (``added``, ``removed``, ``role_changed`` so far) so that a
+    rerun finishes the job. ``explain(error)`` may add a hint to the message."""
+    # Whatever a write raises, the result must say what was already done: every exception type.
+    try:
+        return execute(plan, write, new_state, errors=(Exception,))
+    except Incomplete as exc:
+        result = summary(exc.done, exc.state)
+        result.update(diff=dict(before=diff_view(plan.before), after=diff_view(exc.state)), changed=bool(exc.done),
+                      api_requests=gh.client.request_count)
+        result.update(extra or {})
+        operation = describe(exc.change, where)
+        hint = explain(exc.error) if explain and isinstance(exc.error, GitHubError) else None
+        if hint:
+            operation += ': ' + hint
+            # Externally managed: the remaining writes would fail the same way; report them.
+            left = plan.changes[plan.changes.index(exc.change):] if exc.change in plan.changes else [exc.change]
+            result.update(managed_externally=True, skipped_writes=[describe(c, where) for c in left])
+        error = exc.error if isinstance(exc.error, GitHubError) else gh.client._scrub(
+            '%s: %s' % (type(exc.error).__name__, exc.error))
+        gh.fail_request(operation, error, **result)
+
+
+def finish(gh, plan, done, after, extra=None):
+    """Exit with the summary lists, ``changed`` and ``diff``."""
+    result = summary(done, after)
+    result.update(extra or {})
+    gh.exit(changed=bool(done), diff=dict(before=diff_view(plan.before), after=diff_view(after)), **result)

@@ -22,7 +22,7 @@ a count that does not add up raises :class:`ReadError` before anything is planne
 
 from __future__ import annotations
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
@@ -33,8 +33,8 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     invitation_role,
     merge_lists,
 )
-from ansible_collections.gitops.github.plugins.module_utils._listing import read_invitations
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import OrgState, TeamState
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, pending_team_role, read_invitations
 
 TEAMS_PER_QUERY = 50
 MEMBERS_PER_PAGE = 100
@@ -198,22 +198,11 @@ def _add_team_invitations(client, org, teams, slugs):
         team = teams.get(slug.lower())
         if team is None:
             continue
-        base = '/orgs/%s/teams/%s' % (quote_segment(org), quote_segment(team.slug))
-        for inv in read_invitations(client, base + '/invitations'):
+        ref = OrgRef(org).team(team.slug)
+        for inv in read_invitations(client, ref.invitations_path):
             login = inv.get('login')
             if login and login.lower() not in team.members:
-                team.members[login.lower()] = Entry(login, _pending_team_role(client, base, login), PENDING)
-
-
-def _pending_team_role(client, base, login):
-    """The team role a pending invitee will have. The invitation list gives only the organization
-    role; GitHub documents that ``GET .../memberships/{username}`` "contains the state of the
-    membership and the member's role" (REST API, "Get team membership for a user"), and it answers
-    ``state: pending`` for an invitee. ``None`` when it does not say."""
-    data = client.get_or_none('%s/memberships/%s' % (base, quote_segment(login)))
-    if isinstance(data, dict) and data.get('state') == PENDING and data.get('role') in ('maintainer', 'member'):
-        return data['role']
-    return None
+                team.members[login.lower()] = Entry(login, pending_team_role(client, ref, login), PENDING)
 
 
 def read_org(client, org, own_login=None, with_public=False, gql=None, roster_teams=None):
@@ -223,15 +212,15 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
     their pending invitations are read only where the plan depends on them; ``None`` reads those
     of every team (for an export), when any invitation carries teams."""
     gql = gql or GraphQL(client)
-    base = '/orgs/%s' % quote_segment(org)
+    ref = OrgRef(org)
     ids = {}
-    members = _read_org_members(client, base, ids)
+    members = _read_org_members(client, ref, ids)
     invitations = []
     failed = []
     invitation_ids = {}
     emails = {}
     if not client.is_ghes:
-        invitations = read_invitations(client, base + '/invitations')
+        invitations = read_invitations(client, ref.invitations_path)
         add_invitations(members, invitations)
         for inv in invitations:
             login, email = inv.get('login'), inv.get('email')
@@ -243,24 +232,24 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
                 invitation_ids[key] = inv['id']
             if email and key:
                 emails[email.lower()] = key
-        failed = [inv.get('login') or inv.get('email') for inv in client.paginate(base + '/failed_invitations')]
+        failed = [inv.get('login') or inv.get('email') for inv in client.paginate(ref.failed_invitations_path)]
     teams = read_teams(gql, org)
     _add_team_invitations(client, org, teams, _teams_to_check(members, invitations, roster_teams))
     public = None
     if with_public and own_login:
-        resp = client.request('GET', '%s/public_members/%s' % (base, quote_segment(own_login)), expected=(204, 404))
+        resp = client.request('GET', ref.public_member_path(own_login), expected=(204, 404))
         public = resp.status == 204
     return OrgState(org, members, teams, public=public, ghes=client.is_ghes, failed=[f for f in failed if f], ids=ids,
                     invitation_ids=invitation_ids, emails=emails)
 
 
-def _read_org_members(client, base, ids):
+def _read_org_members(client, ref, ids):
     """``{lower login: Entry}`` of the active owners (first) and members, and each one's
     immutable user ``id`` into ``ids`` (``{id: login}``): the list objects carry it."""
     lists = []
     for role in ORG_ROLES:
         logins = []
-        for user in client.paginate(base + '/members', {'role': role}):
+        for user in client.paginate(ref.members_path, {'role': role}):
             login = _need(user.get('login'), str, 'organization member login')
             uid = user.get('id')
             if isinstance(uid, int) and not isinstance(uid, bool):

@@ -3,7 +3,22 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Finding a team by slug or id, and its child teams (whose members GitHub shows on the parent)."""
+"""The GitHub resources the modules act on, and the one way each is read and written.
+
+* References: :class:`OrgRef` and :class:`TeamRef` own every REST path (the modules build none);
+  :func:`team_ref` finds a team by slug or id.
+* Reads: whole member lists (:func:`read_members`), invitations (:func:`read_invitations`), child
+  teams (:func:`descendants`), what adding someone would make of them, and the check-mode lookups
+  of logins GitHub would refuse (:func:`impossible_additions`). Each read is checked for shape, so
+  a plan is never built on a malformed answer. The whole-org bulk reader is :mod:`._org_reader`.
+* Writes: :func:`write_membership` is the one path for every org and team membership write (a
+  write that fails in transit is checked by one read, never sent twice); :func:`org_writer` makes
+  the writes of a whole-org plan (memberships, e-mail invitations, team definitions, the public
+  membership) through it.
+
+All I/O goes through a :class:`._http.GitHubClient`; the planning it serves is pure
+(:mod:`._plan`, :mod:`._plan_org`).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +30,72 @@ from ansible_collections.gitops.github.plugins.module_utils._github_forms import
     idp_message_names_team,
     idp_name_from_message,
 )
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
+    ACTIVE,
+    ADD,
+    ORG_ROLES,
+    PENDING,
+    REMOVE,
+    TEAM_ROLES,
+    mark_inherited,
+    merge_lists,
+)
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import ORG, PUBLIC, TEAM_SETTINGS
+
+# The token's own user and its organization memberships.
+USER_PATH = '/user'
+OWN_ORG_MEMBERSHIPS_PATH = '/user/memberships/orgs'
+
+
+def user_path(login):
+    """``GET /users/{login}``: a user (or an organization: the route answers for both)."""
+    return '/users/%s' % quote_segment(login)
+
+
+class OrgRef(object):
+    """An organization, ``/orgs/{org}``, and the paths of what it holds."""
+
+    def __init__(self, org):
+        self.org = org
+        self.base = '/orgs/%s' % quote_segment(org)
+
+    @property
+    def label(self):
+        return 'organization %s' % self.org
+
+    @property
+    def members_path(self):
+        return self.base + '/members'
+
+    def membership_path(self, login):
+        return '%s/memberships/%s' % (self.base, quote_segment(login))
+
+    @property
+    def invitations_path(self):
+        return self.base + '/invitations'
+
+    def invitation_path(self, invitation_id):
+        return '%s/%s' % (self.invitations_path, quote_segment(str(invitation_id)))
+
+    @property
+    def failed_invitations_path(self):
+        return self.base + '/failed_invitations'
+
+    @property
+    def teams_path(self):
+        return self.base + '/teams'
+
+    def team(self, slug):
+        """The :class:`TeamRef` of the team ``slug`` of this organization."""
+        return TeamRef(self.org, slug=slug)
+
+    def public_member_path(self, login):
+        return '%s/public_members/%s' % (self.base, quote_segment(login))
+
+    @property
+    def own_membership_path(self):
+        """``/user/memberships/orgs/{org}``: the token's user's own membership."""
+        return '%s/%s' % (OWN_ORG_MEMBERSHIPS_PATH, quote_segment(self.org))
 
 
 def external_groups(client, ref):
@@ -79,6 +160,14 @@ class TeamRef(object):
         return '%s/memberships/%s' % (self.base, quote_segment(username))
 
     @property
+    def members_path(self):
+        return self.base + '/members'
+
+    @property
+    def invitations_path(self):
+        return self.base + '/invitations'
+
+    @property
     def label(self):
         if self.slug is not None:
             return 'team %s in %s' % (self.slug, self.org)
@@ -95,7 +184,7 @@ def team_ref(client, org, team=None, team_id=None):
     """A :class:`TeamRef`; the id route needs the organization's id, read with ``GET /orgs/{org}``."""
     if team is not None:
         return TeamRef(org, slug=team)
-    data = client.get_or_none('/orgs/%s' % quote_segment(org))
+    data = client.get_or_none(OrgRef(org).base)
     if data is None:
         raise TeamNotFound('Organization %s was not found, or the token cannot see it' % org)
     return TeamRef(org, team_id=int(team_id), org_id=int(data['id']))
@@ -106,7 +195,7 @@ def descendants(client, ref):
 
     One paginated ``GET /orgs/{org}/teams``; the parent links give the tree.
     """
-    teams = list(client.paginate('/orgs/%s/teams' % quote_segment(ref.org)))
+    teams = list(client.paginate(OrgRef(ref.org).teams_path))
     own = [t for t in teams if ref.matches(t)]
     if not own:
         return []
@@ -132,7 +221,7 @@ def state_after_adding(client, org, username):
     GHES, which has no invitations), else ``pending`` (GitHub invites them to the org)."""
     if client.is_ghes:
         return 'active'
-    data = client.get_or_none('/orgs/%s/memberships/%s' % (quote_segment(org), quote_segment(username)))
+    data = client.get_or_none(OrgRef(org).membership_path(username))
     return 'active' if data and data.get('state') == 'active' else 'pending'
 
 
@@ -144,3 +233,231 @@ def inherited_from(client, ref, username):
         if data is not None and data.get('state') == 'active':
             return child
     return None
+
+
+def logins_of(items, path):
+    """The ``login`` of each user object of a list read from ``path``; a user without a string
+    login fails the read (:class:`GitHubError`), so a plan is never built on a malformed answer."""
+    logins = []
+    for item in items:
+        login = item.get('login')
+        if not isinstance(login, str) or not login:
+            raise GitHubError('GET', path, 200, 'the list holds a user without a login; refusing to plan on it')
+        logins.append(login)
+    return logins
+
+
+def read_members(client, ref, roles, query=None):
+    """``{lower login: Entry}`` of the active members of an org or team (``ref``, an :class:`OrgRef`
+    or :class:`TeamRef`),
+    one role-filtered list per role in ``roles`` (top role first), every ``Link`` page followed."""
+    lists = []
+    for role in roles:
+        params = dict(query or {}, role=role)
+        lists.append((role, ACTIVE, logins_of(client.paginate(ref.members_path, params), ref.members_path)))
+    return merge_lists(*lists)
+
+
+def read_invitations(client, path):
+    """The pending invitations at ``path``, each checked: a ``login`` is a string or null (an
+    invitation by e-mail)."""
+    invitations = list(client.paginate(path))
+    for inv in invitations:
+        login = inv.get('login')
+        if login is not None and not (isinstance(login, str) and login):
+            raise GitHubError('GET', path, 200, 'the list holds an invitation with a malformed login; refusing to plan on it')
+    return invitations
+
+def pending_team_role(client, ref, login):
+    """The team role a pending invitee of team ``ref`` will have. The invitation list gives only the
+    organization role; GitHub documents that ``GET .../memberships/{username}`` "contains the state
+    of the membership and the member's role" (REST API, "Get team membership for a user", in
+    ../shared/github-openapi), and it answers ``state: pending`` for an invitee. ``None`` when it
+    does not say."""
+    data = client.get_or_none(ref.membership_path(login))
+    if isinstance(data, dict) and data.get('state') == PENDING and data.get('role') in TEAM_ROLES:
+        return data['role']
+    return None
+
+
+def read_pending_team_roles(client, ref, current):
+    """Fill in the team role of each pending invitee of ``current`` (``{key: Entry}`` of team
+    ``ref``) whose role is unknown, with :func:`pending_team_role`."""
+    for key, entry in list(current.items()):
+        if entry.state == PENDING and entry.role is None:
+            role = pending_team_role(client, ref, entry.login)
+            if role is not None:
+                current[key] = entry.copy(role=role)
+    return current
+
+
+
+def mark_child_members(client, children, current):
+    """Mark in ``current`` the members that child teams (``TeamRef`` objects) also list: GitHub
+    shows them on the parent, and the parent cannot remove them."""
+    for child in children:
+        mark_inherited(current, logins_of(client.paginate(child.members_path), child.members_path))
+    return current
+
+
+def impossible_additions(client, changes):
+    """``[{login, problem}]`` for the planned additions GitHub would refuse, found with one
+    ``GET /users/{login}`` each (and none when nothing is added): a login no user has (404), or an
+    organization (GitHub answers that route for organizations too, with ``type: Organization``;
+    see the ``type`` of "Get a user", docs.github.com/en/rest/users/users#get-a-user)."""
+    problems = []
+    for change in changes:
+        if change.action != ADD:
+            continue
+        data = client.get_or_none(user_path(change.login))
+        if data is None:
+            problems.append({'login': change.login, 'problem': 'no GitHub user has the login %s' % change.login})
+        elif data.get('type') == 'Organization':
+            problems.append({'login': change.login, 'problem': '%s is an organization, not a user' % change.login})
+    return problems
+
+
+# Check mode asks this many org memberships one by one; for more additions one read of the org's
+# member list is cheaper than a GET per user.
+PER_USER_LOOKUPS = 3
+
+
+def states_after_adding(client, org, logins):
+    """``{lower login: 'active' | 'pending'}``: what adding each login to a team of ``org`` makes
+    of them (an org member joins at once, anyone else is invited). A GET per login for a few
+    logins, else the org's member lists."""
+    if client.is_ghes or len(logins) <= PER_USER_LOOKUPS:
+        return dict((login.lower(), state_after_adding(client, org, login)) for login in logins)
+    members = read_members(client, OrgRef(org), ORG_ROLES)
+    return dict((login.lower(), ACTIVE if login.lower() in members else PENDING) for login in logins)
+
+
+def membership_writer(client, path_for):
+    """A ``write(change)`` for :func:`._plan.execute`: one PUT or DELETE on ``path_for(login)``,
+    returning the state GitHub answered."""
+    def write(change):
+        role = None if change.action == REMOVE else change.role
+        data = write_membership(client, path_for(change.login), role, adding=change.action == ADD)
+        return (data or {}).get('state')
+    return write
+
+
+def write_membership(client, path, role=None, adding=False):
+    """``PUT {"role": role}`` on an org or team membership ``path``, or ``DELETE`` when ``role`` is
+    ``None``; returns the membership body GitHub answered (``None`` for a removal).
+
+    If the write fails in transit, one read tells whether it landed anyway, so the same change is
+    never sent twice: a removal landed when the membership is gone, an addition when it exists (an
+    org owner added to a team reads back as maintainer, whatever role was asked), a role change
+    when the role reads back.
+    """
+    if role is None:
+        # 404: someone else removed them meanwhile; the membership is gone, which is what was asked.
+        client.request('DELETE', path, expected=(204, 404), verify=lambda: {} if client.get_or_none(path) is None else None)
+        return None
+
+    def landed():
+        data = client.get_or_none(path)
+        return data if data is not None and (adding or data.get('role') == role) else None
+
+    return client.request('PUT', path, json={'role': role}, expected=(200,), verify=landed).data
+
+
+def org_writer(client, org, own, state):
+    """A ``write(Write)`` for :func:`._plan_org.execute`: each write of a whole-org plan, on a copy
+    of its :class:`._plan_org.OrgState` ``state`` (invitation and team ids learnt on the way).
+    ``own`` is the token's user (for the public membership)."""
+    ref = OrgRef(org)
+    invitations = ref.invitations_path
+
+    def invitation_of(address):
+        for inv in client.paginate(invitations):
+            if (inv.get('email') or '').lower() == address.lower():
+                return inv
+        return None
+
+    def invite(address, role):
+        # POST /orgs/{org}/invitations with an e-mail address answers 201 with the invitation
+        # (GitHub's REST reference, "Create an organization invitation").
+        body = {'email': address, 'role': 'admin' if role == 'admin' else 'direct_member'}
+        data = client.request('POST', invitations, json=body, expected=(201,),
+                              verify=lambda: invitation_of(address)).data or {}
+        if data.get('id') is not None:
+            state.invitation_ids[address.lower()] = data['id']
+        return 'pending'
+
+    def cancel(address):
+        iid = state.invitation_ids.get(address.lower())
+        if iid is None:
+            inv = invitation_of(address)
+            if inv is None:
+                return None
+            iid = inv['id']
+        # DELETE /orgs/{org}/invitations/{invitation_id} answers 204 (same reference, "Cancel an
+        # organization invitation").
+        client.request('DELETE', ref.invitation_path(iid), expected=(204,),
+                       verify=lambda: {} if invitation_of(address) is None else None)
+        state.invitation_ids.pop(address.lower(), None)
+        return None
+
+    team_ids = dict((k, t.team_id) for k, t in state.teams.items() if t.team_id is not None)
+
+    def team_body(settings):
+        body = {}
+        for key in ('name', 'description', 'privacy', 'notification_setting'):
+            if key in settings:
+                body[key] = settings[key]
+        if 'parent' in settings:
+            parent = settings['parent']
+            body['parent_team_id'] = team_ids[parent.lower()] if parent else None
+        return body
+
+    def define(item):
+        change = item.change
+        if change.action == 'delete':
+            path = ref.team(item.team).base
+            # DELETE /orgs/{org}/teams/{team_slug} answers 204 ("Delete a team"); its child teams go too.
+            client.request('DELETE', path, expected=(204,), verify=lambda: {} if client.get_or_none(path) is None else None)
+            return None
+        if change.action == 'create':
+            path = ref.team(change.slug).base
+            # POST /orgs/{org}/teams answers 201 with the team (GitHub's REST reference, "Create a team").
+            data = client.request('POST', ref.teams_path, json=team_body(change.settings), expected=(201,),
+                                  verify=lambda: client.get_or_none(path)).data or {}
+        else:
+            # PATCH /orgs/{org}/teams/{team_slug} answers 200 or 201 with the team ("Update a team");
+            # a new name gives the team a new slug.
+            path = ref.team(item.team).base
+            data = client.request('PATCH', path, json=team_body(change.settings), expected=(200, 201)).data or {}
+        if data.get('id') is not None:
+            team_ids[(data.get('slug') or change.slug).lower()] = data['id']
+        return data
+
+    def write(item):
+        change = item.change
+        if item.scope == TEAM_SETTINGS:
+            return define(item)
+        if item.scope == ORG and change.login and '@' in change.login:
+            if change.action == ADD:
+                return invite(change.login, change.role)
+            cancel(change.login)
+            if change.action == REMOVE:
+                return None
+            return invite(change.login, change.role)  # an invitation's role cannot be changed: send it anew
+        if item.scope == PUBLIC:
+            path = ref.public_member_path(own)
+            public = change.action == ADD
+
+            def landed():
+                status = client.request('GET', path, expected=(204, 404)).status
+                return {} if (status == 204) == public else None
+            client.request('PUT' if public else 'DELETE', path, expected=(204,), verify=landed)
+            return None
+        if item.scope == ORG:
+            path = ref.membership_path(change.login)
+        else:
+            path = ref.team(item.team).membership_path(change.login)
+        role = None if change.action == REMOVE else change.role
+        data = write_membership(client, path, role, adding=change.action == ADD)
+        return (data or {}).get('state')
+    return write

@@ -208,16 +208,14 @@ api_requests:
   sample: 12
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, login_problem
-from ansible_collections.gitops.github.plugins.module_utils._listing import (
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._module import (
+    GitHubModule,
     apply,
     drop_impossible,
     finish,
     guard,
-    membership_writer,
-    read_invitations,
-    read_members,
+    login_problem,
 )
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
@@ -228,6 +226,12 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     parse_min_owners,
     plan_members,
     removal_limit,
+)
+from ansible_collections.gitops.github.plugins.module_utils._resources import (
+    OrgRef,
+    membership_writer,
+    read_invitations,
+    read_members,
 )
 
 
@@ -263,15 +267,15 @@ def main():
         gh.fail('Invalid members for %s: %s' % (org, '; '.join(problems)))
 
     client = gh.client
-    base = '/orgs/%s' % quote_segment(org)
+    ref = OrgRef(org)
     new_state = ACTIVE if client.is_ghes else PENDING
     operation = 'read the members of %s' % org
     try:
-        current = read_members(client, base, ORG_ROLES)
+        current = read_members(client, ref, ORG_ROLES)
         by_email = 0
         if not client.is_ghes:
             operation = 'read the pending invitations of %s' % org
-            by_email = add_invitations(current, read_invitations(client, base + '/invitations'))
+            by_email = add_invitations(current, read_invitations(client, ref.invitations_path))
     except GitHubError as exc:
         gh.fail_request(operation, exc)
 
@@ -286,7 +290,7 @@ def main():
         plan = drop_impossible(gh, plan, org, extra)
         done, after = plan.changes, plan.after(new_state)
     else:
-        write = membership_writer(client, lambda login: '%s/memberships/%s' % (base, quote_segment(login)))
+        write = membership_writer(client, ref.membership_path)
         done, after = apply(gh, plan, write, new_state, org, errors=(GitHubError,), extra=extra)
     finish(gh, plan, done, after, extra)
 

@@ -127,14 +127,15 @@ api_requests:
   sample: 2
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, write_membership
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 from ansible_collections.gitops.github.plugins.module_utils._membership import (
     is_self_demotion,
     membership_view,
     plan_membership,
     removes_or_demotes,
 )
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, write_membership
 
 
 def main():
@@ -151,14 +152,15 @@ def main():
     params = gh.params
     org, username = params['org'], params['username']
     client = gh.client
-    path = '/orgs/%s/memberships/%s' % (quote_segment(org), quote_segment(username))
+    ref = OrgRef(org)
+    path = ref.membership_path(username)
     operation = 'read membership of %s in %s' % (username, org)
     try:
         data = client.get_or_none(path)
         if data is None:
             # 404 means absent, but also that the org is missing or hidden from this token: tell them apart.
             operation = 'read organization %s' % org
-            if client.get_or_none('/orgs/%s' % quote_segment(org)) is None:
+            if client.get_or_none(ref.base) is None:
                 gh.fail('Organization %s was not found, or the token cannot see it (GET /orgs/%s returned HTTP 404)' % (org, org),
                         membership=membership_view(username))
         before = membership_view(username, data)

@@ -136,10 +136,10 @@ api_requests:
   sample: 3
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
-from ansible_collections.gitops.github.plugins.module_utils._listing import read_members
 from ansible_collections.gitops.github.plugins.module_utils._plan import invitation_role
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, read_members
 
 
 def main():
@@ -155,12 +155,12 @@ def main():
     params = gh.params
     org = params['org']
     client = gh.client
-    base = '/orgs/%s' % quote_segment(org)
+    ref = OrgRef(org)
     roles = ['admin', 'member'] if params['role'] == 'all' else [params['role']]
     result = {}
     operation = 'read the members of %s' % org
     try:
-        current = read_members(client, base, roles, {'filter': params['filter']} if params['filter'] != 'all' else None)
+        current = read_members(client, ref, roles, {'filter': params['filter']} if params['filter'] != 'all' else None)
         result['members'] = [{'login': e.login, 'role': e.role}
                              for e in sorted(current.values(), key=lambda e: e.login.lower())]
         if params['include_invitations']:
@@ -169,9 +169,9 @@ def main():
                 result['invitations'] = []
             else:
                 operation = 'read the pending invitations of %s' % org
-                invitations = [_invitation(inv, False) for inv in client.paginate(base + '/invitations')]
+                invitations = [_invitation(inv, False) for inv in client.paginate(ref.invitations_path)]
                 operation = 'read the failed invitations of %s' % org
-                invitations += [_invitation(inv, True) for inv in client.paginate(base + '/failed_invitations')]
+                invitations += [_invitation(inv, True) for inv in client.paginate(ref.failed_invitations_path)]
                 result['invitations'] = [inv for inv in invitations if params['role'] == 'all' or inv['role'] == params['role']]
     except GitHubError as exc:
         gh.fail_request(operation, exc)

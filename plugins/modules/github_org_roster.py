@@ -501,10 +501,9 @@ graphql_cost:
   sample: 1
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, login_problem, slug_problem, write_membership
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
-from ansible_collections.gitops.github.plugins.module_utils._listing import impossible_additions
 from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, REMOVE, Change
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import utc_now
@@ -525,7 +524,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     roster_from_params,
     without_additions,
 )
-from ansible_collections.gitops.github.plugins.module_utils._resources import TeamRef, idp_hint
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, idp_hint, impossible_additions, org_writer
 
 PERSON = dict(type='list', elements='raw')
 
@@ -576,103 +575,6 @@ def describe(write, org):
     if change.action == REMOVE:
         return 'remove %s from %s' % (change.login, where)
     return 'change the role of %s in %s to %s' % (change.login, where, change.role)
-
-
-def make_writer(client, org, own, state):
-    base = '/orgs/%s' % quote_segment(org)
-    invitations = '%s/invitations' % base
-
-    def invitation_of(address):
-        for inv in client.paginate(invitations):
-            if (inv.get('email') or '').lower() == address.lower():
-                return inv
-        return None
-
-    def invite(address, role):
-        # POST /orgs/{org}/invitations with an e-mail address answers 201 with the invitation
-        # (GitHub's REST reference, "Create an organization invitation").
-        body = {'email': address, 'role': 'admin' if role == 'admin' else 'direct_member'}
-        data = client.request('POST', invitations, json=body, expected=(201,),
-                              verify=lambda: invitation_of(address)).data or {}
-        if data.get('id') is not None:
-            state.invitation_ids[address.lower()] = data['id']
-        return 'pending'
-
-    def cancel(address):
-        iid = state.invitation_ids.get(address.lower())
-        if iid is None:
-            inv = invitation_of(address)
-            if inv is None:
-                return None
-            iid = inv['id']
-        # DELETE /orgs/{org}/invitations/{invitation_id} answers 204 (same reference, "Cancel an
-        # organization invitation").
-        client.request('DELETE', '%s/%s' % (invitations, quote_segment(str(iid))), expected=(204,),
-                       verify=lambda: {} if invitation_of(address) is None else None)
-        state.invitation_ids.pop(address.lower(), None)
-        return None
-
-    team_ids = dict((k, t.team_id) for k, t in state.teams.items() if t.team_id is not None)
-
-    def team_body(settings):
-        body = {}
-        for key in ('name', 'description', 'privacy', 'notification_setting'):
-            if key in settings:
-                body[key] = settings[key]
-        if 'parent' in settings:
-            parent = settings['parent']
-            body['parent_team_id'] = team_ids[parent.lower()] if parent else None
-        return body
-
-    def define(item):
-        change = item.change
-        if change.action == 'delete':
-            path = '%s/teams/%s' % (base, quote_segment(item.team))
-            # DELETE /orgs/{org}/teams/{team_slug} answers 204 ("Delete a team"); its child teams go too.
-            client.request('DELETE', path, expected=(204,), verify=lambda: {} if client.get_or_none(path) is None else None)
-            return None
-        if change.action == 'create':
-            path = '%s/teams/%s' % (base, quote_segment(change.slug))
-            # POST /orgs/{org}/teams answers 201 with the team (GitHub's REST reference, "Create a team").
-            data = client.request('POST', '%s/teams' % base, json=team_body(change.settings), expected=(201,),
-                                  verify=lambda: client.get_or_none(path)).data or {}
-        else:
-            # PATCH /orgs/{org}/teams/{team_slug} answers 200 or 201 with the team ("Update a team");
-            # a new name gives the team a new slug.
-            path = '%s/teams/%s' % (base, quote_segment(item.team))
-            data = client.request('PATCH', path, json=team_body(change.settings), expected=(200, 201)).data or {}
-        if data.get('id') is not None:
-            team_ids[(data.get('slug') or change.slug).lower()] = data['id']
-        return data
-
-    def write(item):
-        change = item.change
-        if item.scope == TEAM_SETTINGS:
-            return define(item)
-        if item.scope == ORG and change.login and '@' in change.login:
-            if change.action == ADD:
-                return invite(change.login, change.role)
-            cancel(change.login)
-            if change.action == REMOVE:
-                return None
-            return invite(change.login, change.role)  # an invitation's role cannot be changed: send it anew
-        if item.scope == PUBLIC:
-            path = '%s/public_members/%s' % (base, quote_segment(own))
-            public = change.action == ADD
-
-            def landed():
-                status = client.request('GET', path, expected=(204, 404)).status
-                return {} if (status == 204) == public else None
-            client.request('PUT' if public else 'DELETE', path, expected=(204,), verify=landed)
-            return None
-        if item.scope == ORG:
-            path = '%s/memberships/%s' % (base, quote_segment(change.login))
-        else:
-            path = '%s/teams/%s/memberships/%s' % (base, quote_segment(item.team), quote_segment(change.login))
-        role = None if change.action == REMOVE else change.role
-        data = write_membership(client, path, role, adding=change.action == ADD)
-        return (data or {}).get('state')
-    return write
 
 
 def main():
@@ -743,7 +645,7 @@ def main():
         plan = without_additions(plan, [p['login'].lower() for p in impossible])
         done, after = execute(plan, lambda item: None)
     else:
-        done, after = apply_plan(gh, gql, plan, make_writer(client, org, own, state.copy()), org)
+        done, after = apply_plan(gh, gql, plan, org_writer(client, org, own, state.copy()), org)
     gh.exit(changed=bool(done), current=export_view(after), impossible=impossible,
             **_result(gh, gql, plan, done, after))
 
@@ -768,7 +670,7 @@ def apply_plan(gh, gql, plan, writer, org):
             operation = describe(exc.write, org)
             hint = None
             if exc.write.scope == TEAM and isinstance(exc.error, GitHubError):
-                hint = idp_hint(exc.error, client, TeamRef(org, slug=exc.write.team))
+                hint = idp_hint(exc.error, client, OrgRef(org).team(exc.write.team))
             rest = todo[todo.index(exc.write) + 1:]
             if hint:
                 team = exc.write.team.lower()

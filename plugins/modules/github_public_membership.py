@@ -85,8 +85,9 @@ api_requests:
   sample: 3
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef
 
 
 def main():
@@ -107,7 +108,7 @@ def main():
     try:
         own = client.current_login()
         login = params['username'] or own
-        path = '/orgs/%s/public_members/%s' % (quote_segment(org), quote_segment(login))
+        path = OrgRef(org).public_member_path(login)
         operation = 'read public membership of %s in %s' % (login, org)
         public = client.request('GET', path, expected=(204, 404)).status == 204
         before = {'login': login, 'public': public}
@@ -119,7 +120,7 @@ def main():
                     diff=dict(before=before, after=before))
         if changed and want:
             operation = 'read own membership of %s in %s' % (own, org)
-            data = client.get_or_none('/user/memberships/orgs/%s' % quote_segment(org))
+            data = client.get_or_none(OrgRef(org).own_membership_path)
             state = data.get('state') if data else 'absent'
             if state != 'active':
                 gh.fail('Cannot publicize the membership of %s in %s: it is %s, not active%s' % (

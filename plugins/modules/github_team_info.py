@@ -77,8 +77,9 @@ api_requests:
   sample: 1
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef
 
 
 def team_view(team):
@@ -96,7 +97,7 @@ def main():
     gh = GitHubModule(argument_spec=dict(org=dict(type='str', required=True)), logins=('org',))
     org = gh.params['org']
     try:
-        teams = [team_view(t) for t in gh.client.paginate('/orgs/%s/teams' % quote_segment(org))]
+        teams = [team_view(t) for t in gh.client.paginate(OrgRef(org).teams_path)]
     except GitHubError as exc:
         gh.fail_request('list the teams of %s' % org, exc)
     gh.exit(changed=False, teams=sorted(teams, key=lambda t: (t['slug'] or '').lower()))

@@ -204,18 +204,14 @@ skipped_writes:
   sample: ["add bob to team platform in acme as member"]
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, login_problem
-from ansible_collections.gitops.github.plugins.module_utils._listing import (
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._module import (
+    GitHubModule,
     apply,
+    drop_impossible,
     finish,
     guard,
-    mark_child_members,
-    drop_impossible,
-    membership_writer,
-    read_invitations,
-    read_members,
-    states_after_adding,
+    login_problem,
 )
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
@@ -231,24 +227,18 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     removal_limit,
 )
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
+    OrgRef,
     TeamNotFound,
     descendants,
     idp_hint,
+    mark_child_members,
+    membership_writer,
+    read_invitations,
+    read_members,
+    read_pending_team_roles,
+    states_after_adding,
     team_ref,
 )
-
-
-def read_pending_roles(client, ref, current):
-    """Fill in the team role of each pending invitee. The team invitation list gives only the
-    organization role of an invitation; GitHub documents that C(GET .../memberships/{username})
-    "contains the state of the membership and the member's role" (REST API, "Get team membership
-    for a user", in ../shared/github-openapi), and answers C(state: pending) for an invitee."""
-    for key, entry in list(current.items()):
-        if entry.state != PENDING or entry.role is not None:
-            continue
-        data = client.get_or_none(ref.membership_path(entry.login))
-        if isinstance(data, dict) and data.get('state') == 'pending' and data.get('role') in TEAM_ROLES:
-            current[key] = entry.copy(role=data['role'])
 
 
 def main():
@@ -279,17 +269,17 @@ def main():
     try:
         ref = team_ref(client, org, params['team'], params['team_id'])
         operation = 'read the members of %s' % ref.label
-        current = read_members(client, ref.base, TEAM_ROLES)
+        current = read_members(client, ref, TEAM_ROLES)
         if not client.is_ghes:
             operation = 'read the pending invitations of %s' % ref.label
-            add_invitations(current, read_invitations(client, ref.base + '/invitations'), with_role=False)
+            add_invitations(current, read_invitations(client, ref.invitations_path), with_role=False)
             operation = 'read the team role of the pending invitations of %s' % ref.label
-            read_pending_roles(client, ref, current)
+            read_pending_team_roles(client, ref, current)
         owners = []
         if demotion_candidates(current, wanted, TEAM_ROLES):
             # Only then: GitHub shows org owners as maintainers, so a listed member may be one.
             operation = 'read the owners of %s' % org
-            owners = list(read_members(client, '/orgs/%s' % quote_segment(org), ('admin',)))
+            owners = list(read_members(client, OrgRef(org), ('admin',)))
         if params['exclusive'] and removal_candidates(current, wanted):
             operation = 'look for child teams of %s' % ref.label
             mark_child_members(client, descendants(client, ref), current)

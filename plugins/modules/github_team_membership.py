@@ -123,15 +123,17 @@ managed_externally:
   sample: true
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, write_membership
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 from ansible_collections.gitops.github.plugins.module_utils._membership import membership_view, plan_membership
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
+    OrgRef,
     TeamNotFound,
     idp_hint,
     inherited_from,
     state_after_adding,
     team_ref,
+    write_membership,
 )
 
 
@@ -168,7 +170,7 @@ def main():
                 and before['role'] == 'maintainer'):
             # Owners always read back as maintainer: decide from the org role, not by guessing.
             operation = 'read organization role of %s in %s' % (username, org)
-            org_data = client.get_or_none('/orgs/%s/memberships/%s' % (quote_segment(org), quote_segment(username)))
+            org_data = client.get_or_none(OrgRef(org).membership_path(username))
             owner = bool(org_data and org_data.get('state') == 'active' and org_data.get('role') == 'admin')
             if owner:
                 gh.warn('%s is an owner of %s, and GitHub always reports owners as team maintainers: '

@@ -101,8 +101,13 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
-from ansible_collections.gitops.github.plugins.module_utils._listing import mark_child_members, read_members
-from ansible_collections.gitops.github.plugins.module_utils._resources import TeamNotFound, descendants, team_ref
+from ansible_collections.gitops.github.plugins.module_utils._resources import (
+    TeamNotFound,
+    descendants,
+    mark_child_members,
+    read_members,
+    team_ref,
+)
 
 
 def main():
@@ -120,12 +125,12 @@ def main():
     try:
         ref = team_ref(client, params['org'], params['team'], params['team_id'])
         operation = 'read the members of %s' % ref.label
-        current = read_members(client, ref.base, roles)
+        current = read_members(client, ref, roles)
         pending = []
         if not client.is_ghes:
             operation = 'read the pending invitations of %s' % ref.label
             pending = [{'login': inv.get('login'), 'email': inv.get('email'), 'created_at': inv.get('created_at')}
-                       for inv in client.paginate(ref.base + '/invitations')]
+                       for inv in client.paginate(ref.invitations_path)]
         if current:
             operation = 'look for child teams of %s' % ref.label
             mark_child_members(client, descendants(client, ref), current)

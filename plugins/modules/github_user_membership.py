@@ -83,8 +83,9 @@ api_requests:
   sample: 2
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef
 
 
 def view(org, data):
@@ -103,7 +104,7 @@ def main():
     )
     org = gh.params['org']
     client = gh.client
-    path = '/user/memberships/orgs/%s' % quote_segment(org)
+    path = OrgRef(org).own_membership_path
     operation = 'read own membership of %s' % org
     try:
         data = client.get_or_none(path)

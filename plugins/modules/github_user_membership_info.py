@@ -78,6 +78,7 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._resources import OWN_ORG_MEMBERSHIPS_PATH
 
 
 def main():
@@ -90,7 +91,7 @@ def main():
     query = {'state': gh.params['state']} if gh.params['state'] else None
     try:
         memberships = [{'org': (m.get('organization') or {}).get('login'), 'state': m.get('state'), 'role': m.get('role')}
-                       for m in gh.client.paginate('/user/memberships/orgs', query)]
+                       for m in gh.client.paginate(OWN_ORG_MEMBERSHIPS_PATH, query)]
     except GitHubError as exc:
         gh.fail_request('read the organization memberships of the token owner', exc)
     memberships.sort(key=lambda m: (m['org'] or '').lower())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import responses
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient
-from ansible_collections.gitops.github.plugins.module_utils._module import write_membership
+from ansible_collections.gitops.github.plugins.module_utils._resources import write_membership
 
 API = 'https://api.github.com'
 PATH = '/orgs/acme/teams/platform/memberships/octo'

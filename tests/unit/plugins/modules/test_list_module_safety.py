@@ -83,8 +83,8 @@ def test_min_owners_must_be_a_whole_number(run_module, value):
 # -- class 7 ---------------------------------------------------------------------------------------
 
 def test_any_error_type_after_a_write_reports_every_write_made(run_module, monkeypatch):
-    from ansible_collections.gitops.github.plugins.module_utils import _listing
-    original = _listing.write_membership
+    from ansible_collections.gitops.github.plugins.module_utils import _resources
+    original = _resources.write_membership
     calls = []
 
     def flaky(client, path, role=None, adding=False):
@@ -93,7 +93,7 @@ def test_any_error_type_after_a_write_reports_every_write_made(run_module, monke
             raise OverflowError('timestamp out of range for platform time_t')
         return original(client, path, role, adding)
 
-    monkeypatch.setattr(_listing, 'write_membership', flaky)
+    monkeypatch.setattr(_resources, 'write_membership', flaky)
     with exact_calls(reads() + [call('DELETE', '/orgs/acme/memberships/alice', 204)]):
         result = run_module(org_module.main, {'org': 'acme', 'members': [m('octo-admin', 'admin')], 'exclusive': True,
                                               'max_removals': '100%', 'allow_self': True})
