@@ -3,11 +3,13 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Pure logic for authoritative member lists (a whole org, a whole team): no I/O.
+"""Pure planning of memberships: whole member lists (an org, a team) and single memberships. No I/O.
 
 The modules read the current state through GitHub's list endpoints into :class:`Entry` objects,
 :func:`plan_members` turns current + wanted into an ordered list of :class:`Change` objects, and
 :func:`apply_change` folds each change into the state. Check mode and the real run share all of it.
+A single membership is a list of one (:func:`plan_membership`), and the whole-org engine
+(:mod:`._plan_org`) plans the org's list and each team's with :func:`plan_members` too: one planner.
 """
 
 from __future__ import annotations
@@ -394,6 +396,54 @@ def execute(plan, write, new_state=PENDING, errors=(Exception,)):
         apply_change(state, change, new_state, server_state)
         done.append(change)
     return done, state
+
+
+# ---------------------------------------------------------------------------------------------
+# one membership (the single-membership modules): a list of one, planned by plan_members
+
+ABSENT = 'absent'
+
+
+def membership_view(login, data=None):
+    """``{login, state, role}`` from a GitHub membership body (or ``None`` for absent)."""
+    if not data:
+        return {'login': login, 'state': ABSENT, 'role': None}
+    user = data.get('user') or {}
+    return {'login': user.get('login') or login, 'state': data.get('state'), 'role': data.get('role')}
+
+
+def plan_membership(before, state, role=None, roles=ORG_ROLES, owner=False, inherited=False):
+    """The :class:`Plan` (at most one change) from ``before`` (a :func:`membership_view`) to
+    ``state`` (``present`` or ``absent``) with ``role``, made by :func:`plan_members` on a list of
+    one, so the single-membership modules, the list modules and the whole-org engine decide alike.
+
+    ``role`` ``None`` keeps the current role (a new membership is a ``member``). ``owner``: the
+    user is an org owner, whom GitHub always shows as team maintainer, so ``member`` is converged.
+    ``inherited``: the membership is only through a child team, which the parent cannot remove.
+    """
+    login = before['login']
+    key = login.lower()
+    current = {}
+    if before['state'] != ABSENT:
+        current[key] = Entry(login, before['role'], before['state'], inherited=inherited)
+    if state == ABSENT:
+        return plan_members(current, {}, roles, exclusive=True)
+    if role is None:
+        # Keep whatever role there is (also one this collection does not manage, such as
+        # billing_manager: a wanted role outside ``roles`` is never written).
+        role = before['role'] if key in current else 'member'
+    return plan_members(current, {key: (login, role)}, roles, owners=(key,) if owner else ())
+
+
+def membership_after(plan, login, new_state=PENDING, data=None):
+    """The :func:`membership_view` of ``login`` once ``plan`` is made: from GitHub's answer
+    ``data`` when there is one, else predicted (a new membership is ``new_state``)."""
+    if data:
+        return membership_view(login, data)
+    entry = plan.after(new_state).get(login.lower())
+    if entry is None:
+        return membership_view(login)
+    return {'login': entry.login, 'state': entry.state, 'role': entry.role}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -129,11 +129,12 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
-from ansible_collections.gitops.github.plugins.module_utils._membership import (
-    is_self_demotion,
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
+    ORG_ROLES,
+    REMOVE,
+    membership_after,
     membership_view,
     plan_membership,
-    removes_or_demotes,
 )
 from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, write_membership
 
@@ -164,23 +165,26 @@ def main():
                 gh.fail('Organization %s was not found, or the token cannot see it (GET /orgs/%s returned HTTP 404)' % (org, org),
                         membership=membership_view(username))
         before = membership_view(username, data)
-        plan = plan_membership(before, params['state'], params['role'], new_state='active' if client.is_ghes else 'pending')
+        new_state = 'active' if client.is_ghes else 'pending'
+        plan = plan_membership(before, params['state'], params['role'], ORG_ROLES)
 
-        if not params['allow_self'] and removes_or_demotes(plan):
+        if not params['allow_self'] and plan.demotions():
             operation = 'read the token owner (GET /user)'
-            if is_self_demotion(plan, client.current_login()):
+            own = client.current_login()
+            if own and own.lower() == before['login'].lower():
                 gh.fail('Refusing to %s %s, the user this token belongs to, in %s: set allow_self=true if you mean it'
-                        % ('remove' if plan.action == 'delete' else 'demote', before['login'], org),
+                        % ('remove' if plan.removals else 'demote', before['login'], org),
                         membership=before, diff=dict(before=before, after=before))
 
-        after = plan.after
+        after = membership_after(plan, before['login'], new_state)
         if plan.changed and not gh.check_mode:
-            role = plan.body['role'] if plan.action == 'put' else None
+            change = plan.changes[0]
+            role = None if change.action == REMOVE else change.role
             operation = ('set membership of %s in %s to %s' % (username, org, role) if role
                          else 'remove %s from %s' % (username, org))
             data = write_membership(client, path, role, adding=before['state'] == 'absent')
             if role:
-                after = membership_view(username, data)
+                after = membership_after(plan, username, new_state, data)
     except GitHubError as exc:
         gh.fail_request(operation, exc)
 

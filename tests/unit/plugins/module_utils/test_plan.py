@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
@@ -23,9 +25,12 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     invitation_role,
     label,
     mark_inherited,
+    membership_after,
+    membership_view,
     merge_lists,
     parse_max_removals,
     plan_members,
+    plan_membership,
     removal_candidates,
     removal_limit,
     summary,
@@ -277,3 +282,62 @@ def test_execute_uses_server_state():
     done, state = execute(plan, lambda change: 'active')
     assert done == [Change(ADD, 'x', 'member')]
     assert state['x'].state == 'active'
+
+
+# -- one membership: a list of one, planned by plan_members ------------------------------------
+
+def _expected_single(before, state, role, roles, owner, inherited):
+    """The rules of the single-membership modules, spelled out (the oracle): ``(action, role)``
+    with action ``None``, ``add``, ``role`` or ``remove``."""
+    present = before['state'] != 'absent'
+    if state == 'absent':
+        return ('remove', None) if present and not inherited else (None, None)
+    if not present:
+        return ADD, role or 'member'
+    if role is None or before['role'] is None or before['role'] == role:
+        return None, None
+    if role not in roles:
+        return None, None
+    if owner and role != roles[0] and before['role'] == roles[0] and before['state'] == ACTIVE:
+        return None, None  # an owner shows as maintainer: member is converged
+    return ROLE, role
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    roles=st.sampled_from([ORG_ROLES, TEAM_ROLES]),
+    before_state=st.sampled_from(['absent', ACTIVE, PENDING]),
+    before_role=st.sampled_from([None, 'admin', 'member', 'maintainer', 'billing_manager']),
+    state=st.sampled_from(['present', 'absent']),
+    role_index=st.sampled_from([None, 0, 1]),
+    owner=st.booleans(),
+    inherited=st.booleans(),
+    login=st.sampled_from(['Alice', 'bob']),
+)
+def test_plan_membership_follows_the_single_membership_rules(roles, before_state, before_role, state, role_index,
+                                                             owner, inherited, login):
+    before = membership_view(login) if before_state == 'absent' else {'login': login, 'state': before_state,
+                                                                       'role': before_role}
+    role = None if role_index is None else roles[role_index]
+    plan = plan_membership(before, state, role, roles, owner=owner, inherited=inherited)
+    action, new_role = _expected_single(before, state, role, roles, owner, inherited)
+    if action is None:
+        assert plan.changes == [] and not plan.changed
+    else:
+        assert [c.as_dict() for c in plan.changes] == [{'action': action, 'login': login, 'role': new_role}]
+    after = membership_after(plan, login, PENDING)
+    if action == 'remove':
+        assert after == membership_view(login)
+    elif action == ADD:
+        assert after == {'login': login, 'state': PENDING, 'role': new_role}
+    elif action == ROLE:
+        assert after == dict(before, role=new_role)
+    else:
+        assert after == before
+
+
+def test_membership_after_prefers_githubs_answer():
+    before = membership_view('bob')
+    plan = plan_membership(before, 'present', 'member', TEAM_ROLES)
+    answer = {'state': 'active', 'role': 'maintainer', 'user': {'login': 'Bob'}}
+    assert membership_after(plan, 'bob', PENDING, answer) == {'login': 'Bob', 'state': 'active', 'role': 'maintainer'}
