@@ -31,6 +31,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     Entry,
     add_invitations,
     invitation_role,
+    mark_inherited,
     merge_lists,
 )
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import OrgState, TeamState
@@ -203,6 +204,40 @@ def _add_team_invitations(client, org, teams, slugs):
             login = inv.get('login')
             if login and login.lower() not in team.members:
                 team.members[login.lower()] = Entry(login, pending_team_role(client, ref, login), PENDING)
+
+
+def read_immediate_members(gql, org, slug):
+    """``{lower login: Entry}`` of the *immediate* members of team ``slug`` (GraphQL
+    ``members(membership: IMMEDIATE)``, every page): REST lists a team's members through its child
+    teams too and cannot tell a direct member who is also in a child team from one who is only
+    there, so whoever must know (an exclusive list, a removal) asks this."""
+    where = 'team %s' % slug
+    members = {}
+    cursor = None
+    total = None
+    while True:
+        data = gql.query(follow_up_query(1), {'org': org, 's0': slug, 'c0': cursor})
+        organization = data.get('organization')
+        if organization is None:
+            raise ReadError('organization', 'organization %s was not found, or the token cannot see it' % org)
+        node = organization.get('t0')
+        if node is None:
+            raise ReadError(where, 'team %s was not found through GraphQL, or the token cannot see it' % slug)
+        has_next, cursor, count = _members_page(node.get('members'), where, members)
+        if total is not None and count != total:
+            raise ReadError(where, 'the members of team %s changed while they were read; run again' % slug)
+        total = count
+        if not has_next:
+            break
+    if len(members) != total:
+        raise ReadError(where, 'the GraphQL answer lists %d of %d immediate members' % (len(members), total))
+    return members
+
+
+def mark_not_immediate(current, immediate):
+    """Mark as inherited the active members of ``current`` (a team's REST list) that are not in
+    ``immediate`` (:func:`read_immediate_members`): they are there only through a child team."""
+    return mark_inherited(current, [e.login for k, e in current.items() if e.state == ACTIVE and k not in immediate])
 
 
 def read_org(client, org, own_login=None, with_public=False, gql=None, roster_teams=None):

@@ -189,6 +189,20 @@ def team_ref(client, org, team=None, team_id=None):
         raise TeamNotFound('Organization %s was not found, or the token cannot see it' % org)
     return TeamRef(org, team_id=int(team_id), org_id=int(data['id']))
 
+def team_slug(client, ref):
+    """The slug of team ``ref``: its own, or for the id route the one ``GET`` of the team says."""
+    if ref.slug is not None:
+        return ref.slug
+    data = client.get_or_none(ref.base)
+    slug = (data or {}).get('slug') if isinstance(data, dict) else None
+    if data is None:
+        raise TeamNotFound('%s was not found, or the token cannot see it (GET %s returned HTTP 404)' % (
+            ref.label[0].upper() + ref.label[1:], ref.base))
+    if not isinstance(slug, str) or not slug:
+        raise GitHubError('GET', ref.base, 200, 'the team has no slug; refusing to go on')
+    return slug
+
+
 
 def descendants(client, ref):
     """Every team below ``ref`` (children, grandchildren, ...), as slug :class:`TeamRef` objects.

@@ -39,7 +39,8 @@ options:
     description:
       - Also remove team members who are in neither list, and cancel their pending team invitations.
       - Members GitHub shows only because they belong to a child team cannot be removed from the
-        parent; they are left alone and reported in RV(inherited).
+        parent; they are left alone and reported in RV(inherited). A direct member who is also in a
+        child team is a direct member, and is removed (GitHub then still shows them through the child).
     type: bool
     default: false
   max_removals:
@@ -63,8 +64,11 @@ extends_documentation_fragment:
 notes:
   - Reads C(GET .../members?role=maintainer), C(GET .../members?role=member) and
     C(GET .../invitations) of the team, following every C(Link) page. Only when needed it also reads
-    the organization's owners (when a listed member shows as maintainer) and, with O(exclusive=true),
-    the organization's teams and the members of the child teams (to recognise inherited members).
+    the organization's owners (when a listed member shows as maintainer) and, with O(exclusive=true)
+    and someone unlisted, the team's immediate members through GitHub's GraphQL API
+    (C(members(membership: IMMEDIATE)), C(POST /graphql), on GHES C(POST /api/graphql)): REST lists
+    the members of child teams on the parent and cannot tell a direct member who is also in a child
+    team from one who is only there.
   - Writes C(PUT) and C(DELETE) on C(.../memberships/{username}), maintainers first, then members,
     additions before removals.
   - Adding someone who is not an organization member invites them to the organization with this
@@ -229,16 +233,17 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     OrgRef,
     TeamNotFound,
-    descendants,
     idp_hint,
-    mark_child_members,
     membership_writer,
     read_invitations,
     read_members,
     read_pending_team_roles,
     states_after_adding,
     team_ref,
+    team_slug,
 )
+from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
+from ansible_collections.gitops.github.plugins.module_utils._org_reader import mark_not_immediate, read_immediate_members
 
 
 def main():
@@ -281,8 +286,10 @@ def main():
             operation = 'read the owners of %s' % org
             owners = list(read_members(client, OrgRef(org), ('admin',)))
         if params['exclusive'] and removal_candidates(current, wanted):
-            operation = 'look for child teams of %s' % ref.label
-            mark_child_members(client, descendants(client, ref), current)
+            # REST lists members through child teams too: only GraphQL tells who is a direct member
+            # (also when they are in a child team as well) and who is there only through a child.
+            operation = 'read the immediate members of %s (GraphQL)' % ref.label
+            mark_not_immediate(current, read_immediate_members(GraphQL(client), org, team_slug(client, ref)))
     except TeamNotFound as exc:
         gh.fail(str(exc))
     except GitHubError as exc:

@@ -46,8 +46,10 @@ extends_documentation_fragment:
 notes:
   - GitHub shows members of child teams as members of the parent team, and they cannot be
     removed from the parent. With O(state=absent) such a user is reported (unchanged, with a
-    warning naming the child team) instead of being "removed" on every run. GitHub does not say
-    whether such a user is I(also) a direct member of the parent; remove them from the child team.
+    warning naming the child team) instead of being "removed" on every run. REST does not say whether
+    such a user is I(also) a direct member of the parent, so the module then asks GitHub's GraphQL
+    API for the team's immediate members (C(POST /graphql), on GHES C(POST /api/graphql)); a direct
+    member is removed.
   - Teams whose members come from an identity provider (team synchronization, or an external group
     with Enterprise Managed Users) refuse changes through the API with HTTP 403. After a 403 on the
     write the module reads the team's IdP group mappings and external groups; when either shows the
@@ -139,8 +141,11 @@ from ansible_collections.gitops.github.plugins.module_utils._resources import (
     inherited_from,
     state_after_adding,
     team_ref,
+    team_slug,
     write_membership,
 )
+from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
+from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_immediate_members
 
 
 def main():
@@ -186,6 +191,11 @@ def main():
         if params['state'] == 'absent' and before['state'] == 'active':
             operation = 'look for child teams of %s' % ref.label
             child = inherited_from(client, ref, username)
+            if child is not None:
+                # Also a direct member? REST cannot tell; GraphQL's immediate members can.
+                operation = 'read the immediate members of %s (GraphQL)' % ref.label
+                if username.lower() in read_immediate_members(GraphQL(client), org, team_slug(client, ref)):
+                    child = None
             if child is not None:
                 result['inherited_from'] = child.slug
                 gh.warn('%s is a member of %s only through its child team %s; GitHub cannot remove an '

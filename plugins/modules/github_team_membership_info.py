@@ -30,10 +30,11 @@ extends_documentation_fragment:
   - gitops.github.github.INFO_ATTRIBUTES
 notes:
   - Reads C(GET .../members) of the team once per role, C(GET .../invitations), and, to tell
-    inherited members apart, C(GET /orgs/{org}/teams) and the member list of each child team.
+    inherited members apart, the team's immediate members through GitHub's GraphQL API
+    (C(members(membership: IMMEDIATE)), C(POST /graphql), on GHES C(POST /api/graphql)).
   - Organization owners always read back as V(maintainer).
-  - GitHub does not say whether a member of a child team is I(also) a direct member of the parent;
-    such a member is reported with RV(members[].inherited=true).
+  - A direct member who is also in a child team is reported with RV(members[].inherited=false);
+    V(true) means the user is there only through a child team.
 seealso:
   - module: gitops.github.github_team_members
   - module: gitops.github.github_team_membership
@@ -101,12 +102,13 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
+from ansible_collections.gitops.github.plugins.module_utils._org_reader import mark_not_immediate, read_immediate_members
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     TeamNotFound,
-    descendants,
-    mark_child_members,
     read_members,
     team_ref,
+    team_slug,
 )
 
 
@@ -132,8 +134,9 @@ def main():
             pending = [{'login': inv.get('login'), 'email': inv.get('email'), 'created_at': inv.get('created_at')}
                        for inv in client.paginate(ref.invitations_path)]
         if current:
-            operation = 'look for child teams of %s' % ref.label
-            mark_child_members(client, descendants(client, ref), current)
+            # REST lists members through child teams too; GraphQL's immediate members tell them apart.
+            operation = 'read the immediate members of %s (GraphQL)' % ref.label
+            mark_not_immediate(current, read_immediate_members(GraphQL(client), params['org'], team_slug(client, ref)))
         result['members'] = [{'login': e.login, 'role': e.role, 'inherited': e.inherited}
                              for e in sorted(current.values(), key=lambda e: e.login.lower())]
         result['pending'] = pending

@@ -70,6 +70,15 @@ def test_team_info_marks_inherited_and_filters_roles(sim, play):
     assert run.task('info')['pending'] == []
 
 
+def test_team_info_shows_a_direct_member_also_in_a_child_team_as_direct(sim, play):
+    # bob is a direct member of platform and also in its child team platform-oncall.
+    sim.state.set_team_member(sim.state.team('acme', 'platform-oncall'), 'bob', 'member')
+    run = play(sim, [info('github_team_membership_info', org='acme', team='platform')])
+    assert run.rc == 0, run.output
+    assert [(m['login'], m['inherited']) for m in run.task('info')['members']] == [
+        ('alice', False), ('bob', False), ('carol', True)]
+
+
 def test_user_info_lists_the_token_owners_memberships(sim, play):
     dave = play(sim, [info('github_user_membership_info')], token='sim-token-dave')
     assert dave.task('info')['memberships'] == [{'org': 'acme', 'state': 'pending', 'role': 'member'}]

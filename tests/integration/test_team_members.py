@@ -131,3 +131,32 @@ def test_external_group_team_with_githubs_real_text(sim_factory, seed, play):
     assert 'managed by your identity provider (Okta) through the IdP group Octocat admins' in result['msg']
     assert 'You cannot create or update members for an external group backed team' in result['msg']
     assert result['skipped_writes'] == ['add bob to team emu-admins in acme as member']
+
+
+def test_direct_member_also_in_a_child_team_is_removed_from_the_parent_only(sim, play):
+    """Issue 11: bob is a direct member of platform and also in its child team platform-oncall.
+    REST shows him on platform either way; GraphQL's immediate members say he is direct, so an
+    exclusive list without him removes his direct membership (he stays through the child), and
+    the rerun reports him as inherited without a write."""
+    sim.state.set_team_member(sim.state.team('acme', 'platform-oncall'), 'bob', 'member')
+    task = team_task(maintainers=['alice'], exclusive=True, max_removals=1)
+
+    checked = play(sim, [task], check=True)
+    assert checked.rc == 0, checked.output
+    assert checked.task('team')['changes'] == [{'action': 'remove', 'login': 'bob', 'role': None}]
+    assert checked.task('team')['inherited'] == ['carol']
+    assert writes(sim) == []
+
+    applied = play(sim, [task])
+    assert applied.rc == 0, applied.output
+    assert applied.task('team')['removed'] == ['bob']
+    assert writes(sim) == [('DELETE', T + 'bob')]
+    assert sim.state.team_members('acme', 'platform') == {'alice': 'maintainer'}
+    assert sim.state.team_members('acme', 'platform-oncall') == {'bob': 'member', 'carol': 'member'}
+
+    again = play(sim, [task])
+    assert again.rc == 0, again.output
+    assert again.task('team')['changed'] is False
+    assert again.task('team')['inherited'] == ['bob', 'carol']
+    assert not any('bob' in w for w in warning_texts(again.task('team')))
+    assert writes(sim) == [('DELETE', T + 'bob')]

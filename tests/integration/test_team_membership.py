@@ -191,3 +191,27 @@ def test_end_to_end_invite_accept_publicize(sim, play):
     assert after.changed_tasks == []
     assert play(sim, user_tasks, token='sim-token-new-hire').changed_tasks == []
     assert len(writes(sim)) == count
+
+
+def test_direct_member_also_in_a_child_team_is_removed_without_a_false_warning(sim, play):
+    """Issue 11: bob is a direct member of platform and in its child team too. state=absent removes
+    the direct membership (GraphQL says it is one); then he is inherited only, reported, not removed."""
+    sim.state.set_team_member(sim.state.team('acme', 'platform-oncall'), 'bob', 'member')
+    task = team_task(username='bob', state='absent')
+
+    checked = play(sim, [task], check=True)
+    assert checked.rc == 0, checked.output
+    assert checked.task('team')['changed'] is True
+    assert 'inherited_from' not in checked.task('team')
+    assert not checked.task('team').get('warnings')
+
+    applied = play(sim, [task])
+    assert applied.rc == 0, applied.output
+    assert applied.task('team')['changed'] is True
+    assert writes(sim) == [('DELETE', '/orgs/acme/teams/platform/memberships/bob')]
+    assert sim.state.team_members('acme', 'platform') == {'alice': 'maintainer'}
+
+    again = play(sim, [task])
+    assert again.task('team')['changed'] is False
+    assert again.task('team')['inherited_from'] == 'platform-oncall'
+    assert writes(sim) == [('DELETE', '/orgs/acme/teams/platform/memberships/bob')]

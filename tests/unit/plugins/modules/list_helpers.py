@@ -50,3 +50,19 @@ def spy_warnings(monkeypatch):
 
     monkeypatch.setattr(AnsibleModule, 'warn', warn)
     return seen
+
+
+def immediate_read(slug, maintainers=(), members=(), org='acme'):
+    """The one GraphQL call that reads the immediate members of team ``slug`` (one page), and
+    GitHub's answer (``members(membership: IMMEDIATE)``: edges with the team role)."""
+    from ansible_collections.gitops.github.plugins.module_utils._org_reader import follow_up_query
+
+    from exact_http import call
+
+    edges = [{'role': 'MAINTAINER', 'node': {'login': login}} for login in maintainers]
+    edges += [{'role': 'MEMBER', 'node': {'login': login}} for login in members]
+    answer = {'data': {'organization': {'t0': {'members': {
+        'totalCount': len(edges), 'pageInfo': {'hasNextPage': False, 'endCursor': None}, 'edges': edges}}},
+        'rateLimit': {'cost': 1, 'remaining': 4999, 'resetAt': '2026-12-01T00:00:00Z'}}}
+    return call('POST', '/graphql', 200, answer,
+                request_json={'query': follow_up_query(1), 'variables': {'org': org, 's0': slug, 'c0': None}})

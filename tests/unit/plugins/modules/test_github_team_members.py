@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.gitops.github.plugins.modules import github_team_members as module
 
 from exact_http import NOT_FOUND, call, exact_calls, org_membership
-from list_helpers import invitation, paged, spy_warnings, users
+from list_helpers import immediate_read, invitation, paged, spy_warnings, users
 from recordings import exchange, message
 
 T = '/orgs/acme/teams/platform'
@@ -23,21 +23,6 @@ def reads(maintainers=('alice',), members=('bob',), invitations=(), base=T, ghes
     if not ghes:
         calls += paged(base + '/invitations', {}, [list(invitations)])
     return calls
-
-
-def teams_list():
-    return [
-        {'id': 7001, 'slug': 'platform', 'parent': None},
-        {'id': 7002, 'slug': 'platform-oncall', 'parent': {'id': 7001, 'slug': 'platform'}},
-        {'id': 7004, 'slug': 'oncall-nights', 'parent': {'id': 7002, 'slug': 'platform-oncall'}},
-        {'id': 7003, 'slug': 'other', 'parent': None},
-    ]
-
-
-def child_reads(oncall=('carol',), nights=()):
-    return (paged('/orgs/acme/teams', {}, [teams_list()])
-            + paged('/orgs/acme/teams/platform-oncall/members', {}, [users(*oncall)])
-            + paged('/orgs/acme/teams/oncall-nights/members', {}, [users(*nights)]))
 
 
 def args(**extra):
@@ -70,7 +55,8 @@ def test_pending_invitee_shows_and_converges_to_the_role_the_invitation_carries(
 
 
 def test_changes_maintainers_first_then_members_then_removals(run_module):
-    with exact_calls(reads(maintainers=['alice'], members=['bob', 'carol', 'gone']) + child_reads() + [
+    with exact_calls(reads(maintainers=['alice'], members=['bob', 'carol', 'gone']) + [
+        immediate_read('platform', ['alice'], ['bob', 'gone']),  # carol is there only through a child team
         call('GET', '/user', 200, {'login': 'octo-admin'}),
         call('PUT', T + '/memberships/bob', 200, team_membership('active', 'maintainer'), request_json={'role': 'maintainer'}),
         call('PUT', T + '/memberships/zoe', 200, team_membership('active', 'maintainer'), request_json={'role': 'maintainer'}),
@@ -89,7 +75,8 @@ def test_changes_maintainers_first_then_members_then_removals(run_module):
 
 
 def test_check_mode_predicts_invitations_with_one_read_per_addition(run_module):
-    with exact_calls(reads(maintainers=['alice'], members=['bob', 'carol', 'gone']) + child_reads() + [
+    with exact_calls(reads(maintainers=['alice'], members=['bob', 'carol', 'gone']) + [
+        immediate_read('platform', ['alice'], ['bob', 'gone']),  # carol is there only through a child team
         call('GET', '/user', 200, {'login': 'octo-admin'}),
         call('GET', '/orgs/acme/memberships/zoe', 200, org_membership('zoe')),
         call('GET', '/orgs/acme/memberships/new-hire', 404, NOT_FOUND),
@@ -135,7 +122,8 @@ def test_exclusive_without_unlisted_members_skips_the_child_team_reads(run_modul
 
 @pytest.mark.parametrize('check_mode', [False, True])
 def test_max_removals_fails_before_any_write(run_module, check_mode):
-    with exact_calls(reads(maintainers=['alice'], members=['bob', 'x', 'y']) + child_reads(oncall=[])):
+    with exact_calls(reads(maintainers=['alice'], members=['bob', 'x', 'y'])
+                     + [immediate_read('platform', ['alice'], ['bob', 'x', 'y'])]):
         result = run_module(module.main, args(maintainers=['alice'], exclusive=True), check_mode=check_mode)
     assert result['failed'] is True
     assert 'Refusing to remove 3 of the 4 members and invitations of team platform in acme' in result['msg']
@@ -143,7 +131,8 @@ def test_max_removals_fails_before_any_write(run_module, check_mode):
 
 
 def test_refuses_to_remove_the_token_owner(run_module):
-    with exact_calls(reads(maintainers=['octo-admin'], members=['bob']) + child_reads(oncall=[]) + [
+    with exact_calls(reads(maintainers=['octo-admin'], members=['bob']) + [
+        immediate_read('platform', ['octo-admin'], ['bob']),
         call('GET', '/user', 200, {'login': 'octo-admin'}),
     ]):
         result = run_module(module.main, args(members=['bob'], exclusive=True, max_removals=5))
@@ -168,7 +157,8 @@ def test_team_id_route_and_pending_cancelled(run_module):
 def test_idp_managed_team_failure_says_so_skips_the_rest_and_reports_progress(run_module):
     """Issue 12, first failure: GitHub's real 403 text for an external-group backed team."""
     text = message('idp-external-group-team-403', idp='Okta')
-    with exact_calls(reads(maintainers=['alice'], members=['gone']) + child_reads(oncall=()) + [
+    with exact_calls(reads(maintainers=['alice'], members=['gone']) + [
+        immediate_read('platform', ['alice'], ['gone']),
         call('GET', '/user', 200, {'login': 'octo-admin'}),
         call('PUT', T + '/memberships/bob', 403, {'message': text}, request_json={'role': 'member'}),
         call('GET', T + '/team-sync/group-mappings', 404, NOT_FOUND),
@@ -228,3 +218,28 @@ def test_check_mode_with_many_additions_reads_the_org_lists_not_one_get_each(run
         result = run_module(module.main, args(maintainers=['alice'], members=['bob'] + new), check_mode=True)
     assert result['added'] == new
     assert result['pending'] == ['n2', 'n4']
+
+
+def test_a_direct_member_also_in_a_child_team_is_removed_by_an_exclusive_list(run_module):
+    """Issue 11: REST lists carol on the parent (she is in a child team too), GraphQL says she is
+    also a direct member: the exclusive list removes her direct membership, no false "inherited"."""
+    with exact_calls(reads(maintainers=['alice'], members=['carol']) + [
+        immediate_read('platform', ['alice'], ['carol']),
+        call('GET', '/user', 200, {'login': 'octo-admin'}),
+        call('DELETE', T + '/memberships/carol', 204),
+    ]):
+        result = run_module(module.main, args(maintainers=['alice'], exclusive=True, max_removals=1))
+    assert result['removed'] == ['carol']
+    assert result['inherited'] == []
+
+
+def test_team_id_route_reads_the_slug_for_graphql(run_module):
+    base = '/organizations/9001/team/7001'
+    with exact_calls([call('GET', '/orgs/acme', 200, {'login': 'acme', 'id': 9001})]
+                     + reads(maintainers=['alice'], members=['carol'], base=base) + [
+        call('GET', base, 200, {'id': 7001, 'slug': 'platform', 'name': 'Platform'}),
+        immediate_read('platform', ['alice'], []),
+    ]):
+        result = run_module(module.main, {'org': 'acme', 'team_id': 7001, 'maintainers': ['alice'], 'exclusive': True})
+    assert result['changed'] is False
+    assert result['inherited'] == ['carol']

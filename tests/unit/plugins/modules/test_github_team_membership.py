@@ -9,6 +9,7 @@ from ansible_collections.gitops.github.plugins.modules import github_team_member
 from ansible_collections.gitops.github.plugins.modules import github_user_membership as user
 
 from exact_http import NOT_FOUND, call, exact_calls, org_membership, warning_texts
+from list_helpers import immediate_read
 from recordings import exchange, message
 
 T = '/orgs/acme/teams/platform/memberships/bob'
@@ -98,10 +99,29 @@ def test_absent_inherited_member_is_reported_not_deleted(run_module, check_mode)
         call('GET', '/orgs/acme/teams', 200, teams_list(), query={'per_page': '100'}),
         call('GET', '/orgs/acme/teams/platform-oncall/memberships/bob', 404, NOT_FOUND),
         call('GET', '/orgs/acme/teams/oncall-nights/memberships/bob', 200, team_membership()),
+        immediate_read('platform', ['alice'], []),
     ]):
         result = run_module(team.main, dict(ARGS, state='absent'), check_mode=check_mode)
     assert result['changed'] is False
     assert result['inherited_from'] == 'oncall-nights'
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_absent_direct_member_also_in_a_child_team_is_removed(run_module, check_mode):
+    """Issue 11: bob is in the child team and a direct member: GraphQL says so, the DELETE goes."""
+    expected = [
+        call('GET', T, 200, team_membership()),
+        call('GET', '/orgs/acme/teams', 200, teams_list(), query={'per_page': '100'}),
+        call('GET', '/orgs/acme/teams/platform-oncall/memberships/bob', 200, team_membership()),
+        immediate_read('platform', [], ['bob']),
+    ]
+    if not check_mode:
+        expected.append(call('DELETE', T, 204))
+    with exact_calls(expected):
+        result = run_module(team.main, dict(ARGS, state='absent'), check_mode=check_mode)
+    assert result['changed'] is True
+    assert 'inherited_from' not in result
+    assert result['membership']['state'] == 'absent'
 
 
 def test_team_id_route_reads_org_id_first(run_module):

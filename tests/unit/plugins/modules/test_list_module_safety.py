@@ -11,6 +11,7 @@ from ansible_collections.gitops.github.plugins.modules import github_org_members
 from ansible_collections.gitops.github.plugins.modules import github_team_members as team_module
 
 from exact_http import call, exact_calls
+from list_helpers import immediate_read
 
 MEMBERS = '/orgs/acme/members'
 
@@ -120,7 +121,7 @@ def test_a_team_delete_answering_404_counts_as_done(run_module):
         call('GET', base + '/members', 200, users('alice'), query={'role': 'maintainer', 'per_page': '100'}),
         call('GET', base + '/members', 200, users('bob'), query={'role': 'member', 'per_page': '100'}),
         call('GET', base + '/invitations', 200, [], query={'per_page': '100'}),
-        call('GET', '/orgs/acme/teams', 200, [{'id': 7001, 'slug': 'platform', 'parent': None}], query={'per_page': '100'}),
+        immediate_read('platform', ['alice'], ['bob']),
         call('DELETE', base + '/memberships/bob', 404, {'message': 'Not Found'}),
     ]):
         result = run_module(team_module.main, {'org': 'acme', 'team': 'platform', 'maintainers': ['alice'],
