@@ -41,8 +41,11 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     TEAM_ROLES,
     Change,
     Entry,
+    Plan,
     label,
+    min_owners_problem,
     plan_members,
+    removal_budget_problem,
     removal_limit,
 )
 
@@ -694,22 +697,21 @@ def guard_problems(plan, own_login=None):
     roster = plan.roster
     state = plan.before
     problems = []
-    org_removals = plan.of(ORG, REMOVE)
-    limit = removal_limit(roster.max_removals, len(state.members))
-    if len(org_removals) > limit:
-        problems.append('Refusing to remove %d of the %d members and invitations of %s: max_removals=%s allows %d. '
-                        'Check the lists, or raise max_removals if you mean it'
-                        % (len(org_removals), len(state.members), state.org, roster.max_removals, limit))
+    # The same pure guards as the list modules (._plan), on the cascaded whole-org plan.
+    org_changes = [w.change for w in plan.of(ORG)]
+    org_plan = Plan(state.members, org_changes, roles=ORG_ROLES)
+    problem = removal_budget_problem(org_plan, len(state.members), roster.max_removals, state.org)
+    if problem:
+        problems.append(problem)
     for wanted in roster.teams:
         tplan = plan.teams.get(wanted.key)
         if tplan is None:
             continue
-        removals = [w for w in tplan.writes if w.action == REMOVE]
-        limit = removal_limit(wanted.max_removals, tplan.current_count)
-        if len(removals) > limit:
-            problems.append('Refusing to remove %d of the %d members and invitations of team %s in %s: max_removals=%s '
-                            'allows %d. Check the lists, or raise max_removals if you mean it'
-                            % (len(removals), tplan.current_count, tplan.slug, state.org, wanted.max_removals, limit))
+        team_plan = Plan({}, [w.change for w in tplan.writes], roles=TEAM_ROLES)
+        problem = removal_budget_problem(team_plan, tplan.current_count, wanted.max_removals,
+                                         'team %s in %s' % (tplan.slug, state.org))
+        if problem:
+            problems.append(problem)
     deletions = [w for w in plan.writes if w.scope == TEAM_SETTINGS and w.action == 'delete']
     if deletions:
         gone = set()
@@ -721,13 +723,10 @@ def guard_problems(plan, own_login=None):
             problems.append('Refusing to delete %d of the %d teams of %s (delete_unlisted_teams): max_removals=%s allows '
                             '%d. List the teams to keep, or raise max_removals if you mean it'
                             % (len(gone), len(state.teams), state.org, roster.max_removals, limit))
-    org_changes = [w.change for w in plan.of(ORG)]
-    before_owners = state.active_owners()
-    after_owners = owners_after(state, org_changes)
-    if len(after_owners) < roster.min_owners and len(after_owners) < len(before_owners):
-        problems.append('Refusing a plan that leaves %s with %d active owner(s): min_owners=%d (pending owners do '
-                        'not count). List more owners, or lower min_owners if you mean it'
-                        % (state.org, len(after_owners), roster.min_owners))
+    # Owners added in this run do not count (an invitation may never be accepted), also on GHES.
+    problem = min_owners_problem(state.members, org_changes, roster.min_owners, 'admin', state.org)
+    if problem:
+        problems.append(problem)
     own = (own_login or '').lower()
     if own and not roster.allow_self:
         for write in plan.writes:

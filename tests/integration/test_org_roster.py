@@ -128,7 +128,7 @@ def test_guards_fail_before_any_write(sim, play):
     demote_all = roster_task(owners=[], members=['octo-admin', 'erin', 'alice', 'bob', 'carol', 'Mixed-Case', 'dave'],
                              allow_self=True)
     result = play(sim, [demote_all]).task('roster')
-    assert 'leaves acme with 0 active owner(s): min_owners=1' in result['msg']
+    assert 'acme would be left with 0 active owner(s), fewer than min_owners=1' in result['msg']
     assert writes(sim) == []
 
     self_removal = roster_task(teams=[{'team': 'platform', 'maintainers': ['alice'], 'exclusive': True}])

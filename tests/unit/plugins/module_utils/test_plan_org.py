@@ -148,7 +148,7 @@ def test_min_owners_counts_active_owners_only():
     seed = seed_of(['alice'], [], [{'login': 'bob', 'role': 'admin'}], [])
     _state, plan = plan_for(seed, {'owners': [ROOT, 'bob'], 'exclusive': True, 'min_owners': 2, 'max_removals': 5})
     problems = guard_problems(plan, ROOT)
-    assert len(problems) == 1 and 'leaves acme with 1 active owner(s): min_owners=2' in problems[0]
+    assert len(problems) == 1 and 'acme would be left with 1 active owner(s), fewer than min_owners=2' in problems[0]
     _state, plan = plan_for(seed, {'owners': [ROOT, 'bob', 'alice'], 'exclusive': True, 'min_owners': 2})
     assert guard_problems(plan, ROOT) == []
 
@@ -311,3 +311,12 @@ def test_guards_hold_on_every_plan_they_pass(world):
         for wanted in r.teams:
             if 'root' in before.teams[wanted.key].members:
                 assert 'root' in after.teams[wanted.key].members
+
+
+def test_min_owners_refuses_swapping_an_owner_when_below_the_minimum():
+    """The roster's min_owners is the list modules' (_plan.min_owners_problem): bob becomes owner
+    and alice is demoted: still two owners where min_owners asks for three, and an owner is lost."""
+    seed = seed_of(['alice'], ['bob'], [], [])
+    _state, plan = plan_for(seed, {'owners': [ROOT, 'bob'], 'members': ['alice'], 'min_owners': 3})
+    problems = guard_problems(plan, ROOT)
+    assert len(problems) == 1 and 'Refusing to remove or demote alice' in problems[0]
