@@ -47,6 +47,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     plan_members,
     removal_budget_problem,
     removal_limit,
+    self_problem,
 )
 
 ORG = 'org'
@@ -727,19 +728,20 @@ def guard_problems(plan, own_login=None):
     problem = min_owners_problem(state.members, org_changes, roster.min_owners, 'admin', state.org)
     if problem:
         problems.append(problem)
-    own = (own_login or '').lower()
-    if own and not roster.allow_self:
-        for write in plan.writes:
-            change = write.change
-            if write.scope in (PUBLIC, TEAM_SETTINGS) or write.phase == 'creator' or change.key != own:
-                continue
-            if change.action == REMOVE or write.phase in ('org-demote', 'team-demote') or (
-                    write.phase == 'self' and _is_demotion(change, 'admin' if write.scope == ORG else 'maintainer')):
-                where = state.org if write.scope == ORG else 'team %s in %s' % (write.team, state.org)
-                problems.append('Refusing to %s %s, the user this token belongs to, in %s: list them as %s, or set '
-                                'allow_self=true if you mean it'
-                                % ('remove' if change.action == REMOVE else 'demote', change.login, where,
-                                   'admin' if write.scope == ORG else 'maintainer'))
+    if not roster.allow_self:
+        # The token's own user: the same rule as the list modules (_plan.self_problem), per scope.
+        # GitHub's own making of the token's user maintainer of a created team, undone in the
+        # 'creator' phase, is not in any team's writes.
+        problem = self_problem(org_plan, own_login, state.org)
+        if problem:
+            problems.append(problem)
+        for wanted in roster.teams:
+            tplan = plan.teams.get(wanted.key)
+            if tplan is not None:
+                problem = self_problem(Plan({}, [w.change for w in tplan.writes], roles=TEAM_ROLES), own_login,
+                                       'team %s in %s' % (tplan.slug, state.org))
+                if problem:
+                    problems.append(problem)
     return problems
 
 
