@@ -372,30 +372,49 @@ def plan_refusal(plan, current_count, max_removals, own_login=None, allow_self=F
 
 
 class Incomplete(Exception):
-    """A write failed after ``done`` (the changes already made); ``state`` includes them."""
+    """A write failed after ``done`` (the writes already made); ``state`` includes them. ``item``
+    is the write that failed: a :class:`Change` here (also as ``change``), a whole-org
+    :class:`._plan_org.Write` there (also as ``write``)."""
 
-    def __init__(self, error, change, done, state):
+    def __init__(self, error, item, done, state):
         super().__init__(str(error))
         self.error = error
-        self.change = change
+        self.item = item
         self.done = done
         self.state = state
 
+    @property
+    def change(self):
+        return self.item
+
+    @property
+    def write(self):
+        return self.item
+
+
+def run_in_order(items, write, state, fold, errors=(Exception,)):
+    """Make the writes ``items`` in order with ``write(item)`` (which returns the state GitHub
+    answered, or ``None``), folding each done one into ``state`` with ``fold(state, item,
+    server_state)``. Returns ``(done, state)``; raises :class:`Incomplete` on the first failure of
+    a type in ``errors``, so the caller can report what was done. Check mode passes a ``write``
+    that sends nothing: the same steps, the same fold."""
+    done = []
+    for item in items:
+        try:
+            server_state = write(item)
+        except errors as exc:
+            raise Incomplete(exc, item, done, state) from exc
+        fold(state, item, server_state)
+        done.append(item)
+    return done, state
+
 
 def execute(plan, write, new_state=PENDING, errors=(Exception,)):
-    """Make ``plan``'s writes in order with ``write(change)`` (which returns the state GitHub
-    answered, or ``None``). Returns ``(done, state)``; raises :class:`Incomplete` on the first
-    failure of a type in ``errors``, so the caller can report what was done."""
-    state = dict(plan.before)
-    done = []
-    for change in plan.changes:
-        try:
-            server_state = write(change)
-        except errors as exc:
-            raise Incomplete(exc, change, done, state) from exc
-        apply_change(state, change, new_state, server_state)
-        done.append(change)
-    return done, state
+    """Make ``plan``'s writes in order with ``write(change)``: :func:`run_in_order` with
+    :func:`apply_change`."""
+    return run_in_order(plan.changes, write, dict(plan.before),
+                        lambda state, change, server_state: apply_change(state, change, new_state, server_state),
+                        errors)
 
 
 # ---------------------------------------------------------------------------------------------

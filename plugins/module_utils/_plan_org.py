@@ -47,6 +47,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     plan_members,
     removal_budget_problem,
     removal_limit,
+    run_in_order,
     self_problem,
 )
 
@@ -874,31 +875,11 @@ def _predict_definition(state, write, answer=None):
     return state
 
 
-class Incomplete(Exception):
-    """A write failed after ``done`` (the writes already made); ``state`` includes them."""
-
-    def __init__(self, error, write, done, state):
-        super().__init__(str(error))
-        self.error = error
-        self.write = write
-        self.done = done
-        self.state = state
-
-
 def execute(plan, write, errors=(Exception,)):
     """Make ``plan``'s writes in order with ``write(Write)`` (returns the state GitHub answered, or
-    ``None``; in check mode the caller passes a ``write`` that sends nothing). Returns ``(done,
-    state)``; raises :class:`Incomplete` on the first failure of a type in ``errors``."""
-    state = plan.before.copy()
-    done = []
-    for item in plan.writes:
-        try:
-            server_state = write(item)
-        except errors as exc:
-            raise Incomplete(exc, item, done, state) from exc
-        predict(state, item, server_state)
-        done.append(item)
-    return done, state
+    ``None``; in check mode the caller passes a ``write`` that sends nothing): the list modules'
+    :func:`._plan.run_in_order`, folding with :func:`predict`. Raises :class:`._plan.Incomplete`."""
+    return run_in_order(plan.writes, write, plan.before.copy(), predict, errors)
 
 
 # ---------------------------------------------------------------------------------------------

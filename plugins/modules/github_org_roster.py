@@ -504,7 +504,7 @@ graphql_cost:
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
-from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, REMOVE, Change
+from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, REMOVE, Change, Incomplete
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import utc_now
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
@@ -512,7 +512,6 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     PUBLIC,
     TEAM,
     TEAM_SETTINGS,
-    Incomplete,
     RosterPlan,
     additions_to_look_up,
     execute,
