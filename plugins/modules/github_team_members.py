@@ -65,10 +65,10 @@ notes:
   - Reads C(GET .../members?role=maintainer), C(GET .../members?role=member) and
     C(GET .../invitations) of the team, following every C(Link) page. Only when needed it also reads
     the organization's owners (when a listed member shows as maintainer) and, with O(exclusive=true)
-    and someone unlisted, the team's immediate members through GitHub's GraphQL API
-    (C(members(membership: IMMEDIATE)), C(POST /graphql), on GHES C(POST /api/graphql)): REST lists
-    the members of child teams on the parent and cannot tell a direct member who is also in a child
-    team from one who is only there.
+    and someone unlisted, the team's immediate members through GitHub's GraphQL API (C(Team.members)
+    with C(membership=IMMEDIATE), C(POST /graphql), on GHES C(POST /api/graphql)). REST lists the
+    members of child teams on the parent and cannot tell a direct member who is also in a child team
+    from one who is only there.
   - Writes C(PUT) and C(DELETE) on C(.../memberships/{username}), maintainers first, then members,
     additions before removals.
   - Adding someone who is not an organization member invites them to the organization with this

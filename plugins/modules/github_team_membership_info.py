@@ -31,7 +31,7 @@ extends_documentation_fragment:
 notes:
   - Reads C(GET .../members) of the team once per role, C(GET .../invitations), and, to tell
     inherited members apart, the team's immediate members through GitHub's GraphQL API
-    (C(members(membership: IMMEDIATE)), C(POST /graphql), on GHES C(POST /api/graphql)).
+    (C(Team.members) with C(membership=IMMEDIATE), C(POST /graphql), on GHES C(POST /api/graphql)).
   - Organization owners always read back as V(maintainer).
   - A direct member who is also in a child team is reported with RV(members[].inherited=false);
     V(true) means the user is there only through a child team.
