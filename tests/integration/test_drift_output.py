@@ -118,8 +118,8 @@ def test_report_action_writes_both_files_in_check_mode_and_sets_membership_drift
     assert (tmp_path / 'out' / 'd.json').stat().st_mode & 0o777 == 0o644
     markdown = (tmp_path / 'out' / 'd.md').read_text()
     assert markdown.startswith('# GitHub membership drift\n') and '`zed`' in markdown
-    assert run.task('Read the fact back')['result']['msg'] == report['summary']
-    shown = run.task('Show the drift report')['result']['msg']
+    assert run.task('Read the fact back')['msg'] == report['summary']
+    shown = run.task('gitops.github.membership : Show the drift report')['msg']
     assert shown == markdown.splitlines()
     assert run.stdout.count('GitHub membership drift') == 1, run.output
     assert sorted(os.listdir(tmp_path / 'out')) == ['d.json', 'd.md']
@@ -129,7 +129,7 @@ def test_report_action_fails_on_drift_after_writing_and_showing(collections_path
     run = report_play(collections_path, tmp_path, DRIFTED, str(tmp_path / 'd.json'), '', fail=True)
     assert run.rc != 0
     failed = [r for r in run.results if r['status'] == 'failed']
-    assert [r['task'] for r in failed] == ['Fail because GitHub has drifted from the membership data']
+    assert [r['task'] for r in failed] == ['gitops.github.membership : Fail because GitHub has drifted from the membership data']
     assert 'Drift found in 1 of 1 places: 1 to add, 0 to remove' in failed[0]['result']['msg']
     assert json.loads((tmp_path / 'd.json').read_text())['drift'] is True
     assert not (tmp_path / 'membership-drift.md').exists()  # an empty path skips that file
