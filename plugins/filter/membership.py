@@ -27,6 +27,7 @@ from ansible_collections.gitops.github.plugins.plugin_utils._drift import (
     membership_roster_results,
 )
 
+
 def _name_checks():
     """``(login_problem, slug_problem)``. Imported on first use: their module also holds the HTTP
     client (and imports requests), which every other filter here, run in its own worker process,

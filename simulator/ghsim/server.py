@@ -182,7 +182,7 @@ class Simulator:
         # Seconds the server waits before each answer to an API request (not /_sim control requests),
         # as a network round trip to a distant server would: 127.0.0.1 answers in well under 1 ms.
         latency = float(latency)
-        if latency < 0 or latency != latency:
+        if not latency >= 0:  # negative or NaN
             raise ValueError(f"latency must be 0 or more seconds, got {latency!r}")
         self.latency = latency
         self._tmpdir: str | None = None

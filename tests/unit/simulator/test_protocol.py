@@ -249,7 +249,7 @@ def test_latency_delays_every_api_answer_but_not_control_requests(make_sim):
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {ADMIN}"
     timings = []
-    for _ in range(3):
+    for _attempt in range(3):
         start = time.perf_counter()
         r = session.get(sim.api_url + "/orgs/acme/members", timeout=5)
         timings.append(time.perf_counter() - start)
@@ -262,7 +262,7 @@ def test_latency_delays_every_api_answer_but_not_control_requests(make_sim):
     import concurrent.futures
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         start = time.perf_counter()
-        codes = list(pool.map(lambda _: requests.get(sim.api_url + "/user", headers=session.headers, timeout=5).status_code,
+        codes = list(pool.map(lambda _index: requests.get(sim.api_url + "/user", headers=session.headers, timeout=5).status_code,
                               range(4)))
         overlapped = time.perf_counter() - start
     assert codes == [200] * 4 and 0.2 <= overlapped < 0.6, overlapped
