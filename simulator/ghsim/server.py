@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import random
 import re
@@ -182,7 +183,7 @@ class Simulator:
         # Seconds the server waits before each answer to an API request (not /_sim control requests),
         # as a network round trip to a distant server would: 127.0.0.1 answers in well under 1 ms.
         latency = float(latency)
-        if not latency >= 0:  # negative or NaN
+        if latency < 0 or math.isnan(latency):
             raise ValueError(f"latency must be 0 or more seconds, got {latency!r}")
         self.latency = latency
         self._tmpdir: str | None = None
