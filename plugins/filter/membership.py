@@ -6,6 +6,8 @@
 """Filters behind the ``gitops.github.membership`` role and the apply / drift / export playbooks:
 checking the membership data, turning it into list-module calls, and turning the modules' results
 into a drift report (JSON and Markdown) or back into membership data. Pure functions, no I/O.
+The drift report itself is built in ``plugins/plugin_utils/_drift.py`` (shared with the role's
+``membership_report`` action); its filters are re-exported here.
 
 The documentation of each filter is in the ``.yml`` file of the same name next to this one."""
 
@@ -14,9 +16,17 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
-from ansible_collections.gitops.github.plugins.module_utils._module import login_problem, slug_problem
+from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._plan import parse_max_removals, parse_min_owners
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import parse_person
+from ansible_collections.gitops.github.plugins.plugin_utils._drift import (
+    _declared,
+    _results,
+    membership_drift_markdown,
+    membership_drift_report,
+    membership_results,
+    membership_roster_results,
+)
 
 ORG_ROLES = (('owners', 'owner', 'admin'), ('members', 'member', 'member'))
 TEAM_ROLES = (('maintainers', 'maintainer', 'maintainer'), ('members', 'member', 'member'))
@@ -24,11 +34,6 @@ TEAM_ROLES = (('maintainers', 'maintainer', 'maintainer'), ('members', 'member',
 
 def _sorted(logins):
     return sorted(logins, key=lambda login: (login.lower(), login))
-
-
-def _declared(spec):
-    """Whether an org entry manages the org's own membership (it lists owners or members)."""
-    return spec.get('owners') is not None or spec.get('members') is not None
 
 
 def _collect(problems, where, groups):
@@ -241,169 +246,6 @@ def membership_normalize(orgs):
     return plan
 
 
-def _role_of(label):
-    """``member`` from a diff label such as ``member (pending)``."""
-    return (label or '').split(' (', 1)[0] or None
-
-
-def _is_pending(label):
-    return (label or '').endswith('(pending)')
-
-
-def _results(registered):
-    """The per-item results of a registered loop (or a list of them)."""
-    if isinstance(registered, dict):
-        registered = registered.get('results', [])
-    return [r for r in registered or [] if isinstance(r, dict) and not r.get('skipped')]
-
-
-def _list_target(result, team):
-    item = result.get('item') or {}
-    diff = result.get('diff') or {}
-    before = diff.get('before') or {}
-    after = diff.get('after') or {}
-    added, removed, role_changed = _changes_as_entries(result.get('changes') or [], before, after)
-    org = item.get('org')
-    target = {
-        'kind': 'team' if team else 'org',
-        'org': org,
-        'team': item.get('team') if team else None,
-        'name': '%s/%s' % (org, item.get('team')) if team else org,
-        'changed': bool(result.get('changed')),
-        'added': added,
-        'removed': removed,
-        'role_changed': role_changed,
-        'pending': list(result.get('pending') or []),
-        'problems': [dict(p) for p in result.get('problems') or [] if isinstance(p, dict)],
-        'public': None,
-    }
-    if team:
-        target['inherited'] = list(result.get('inherited') or [])
-        target['managed_externally'] = bool(item.get('managed_externally'))
-        if target['managed_externally']:
-            # Read in check mode and never written: what differs is drift, but nothing changed.
-            target['differs'] = bool(added or removed or role_changed)
-            target['changed'] = False
-    return target
-
-
-def _public_target(result):
-    item = result.get('item') or {}
-    diff = result.get('diff') or {}
-    before = (diff.get('before') or {}).get('public')
-    return {
-        'kind': 'public',
-        'org': item.get('org'),
-        'team': None,
-        'name': '%s (public membership of %s)' % (item.get('org'), result.get('login')),
-        'changed': bool(result.get('changed')),
-        'added': [],
-        'removed': [],
-        'role_changed': [],
-        'pending': [],
-        'problems': [],
-        'public': {'login': result.get('login'), 'from': before, 'to': result.get('public')},
-    }
-
-
-def membership_results(registered):
-    """One entry per org, team and public membership the role reconciled, from the registered
-    results of its three loops ``[orgs, teams, public]``."""
-    if not isinstance(registered, (list, tuple)) or len(registered) != 3:
-        raise AnsibleFilterError('membership_results expects [org results, team results, public results]')
-    orgs, teams, public = registered
-    return ([_list_target(r, False) for r in _results(orgs)] + [_list_target(r, True) for r in _results(teams)]
-            + [_public_target(r) for r in _results(public)])
-
-
-def _changes_as_entries(changes, before, after):
-    """``(added, removed, role_changed)`` entries of the written (or planned) ``changes``, with the roles
-    and pending states the diff's ``before``/``after`` labels show."""
-    before_ci = dict((login.lower(), label) for login, label in (before or {}).items())
-    after_ci = dict((login.lower(), label) for login, label in (after or {}).items())
-    added, removed, role_changed = [], [], []
-    for change in changes:
-        login = change.get('login')
-        key = (login or '').lower()
-        if change.get('action') == 'add':
-            added.append({'login': login, 'role': change.get('role'), 'pending': _is_pending(after_ci.get(key))})
-        elif change.get('action') == 'remove':
-            was = before_ci.get(key)
-            removed.append({'login': login, 'role': _role_of(was), 'pending': _is_pending(was)})
-        else:
-            role_changed.append({'login': login, 'from': _role_of(before_ci.get(key)), 'to': change.get('role'),
-                                 'pending': _is_pending(before_ci.get(key))})
-    return added, removed, role_changed
-
-
-def membership_roster_results(registered):
-    """One entry per org, team and public membership from the registered results of the role's
-    one github_org_roster loop. A team removal that an organization removal makes is listed only
-    under the organization (``left_with_org`` on the team), so nothing is counted twice."""
-    targets = []
-    for result in _results(registered):
-        item = result.get('item') or {}
-        org = item.get('org')
-        changes = result.get('changes') or []
-        diff = result.get('diff') or {}
-        before, after = diff.get('before') or {}, diff.get('after') or {}
-        org_changes = [c for c in changes if c.get('scope') == 'org']
-        added, removed, role_changed = _changes_as_entries(org_changes, before.get('org'), after.get('org'))
-        section = result.get('org') or {}
-        reinvited = set(login.lower() for login in section.get('reinvited') or [])
-        for entry in added:
-            if entry['login'].lower() in reinvited:
-                entry['reinvited'] = True
-        deletions = [c.get('team') for c in changes if c.get('scope') == 'team_settings' and c.get('action') == 'delete']
-        for team in deletions:
-            targets.append({'kind': 'team', 'org': org, 'team': team, 'name': '%s/%s' % (org, team), 'changed': True,
-                            'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None,
-                            'definition': [{'action': 'delete', 'from': team, 'settings': {}}]})
-        if _declared(item) or section.get('renamed'):
-            targets.append({'kind': 'org', 'org': org, 'team': None, 'name': org, 'changed': bool(org_changes),
-                            'added': added, 'removed': removed, 'role_changed': role_changed,
-                            'pending': list(section.get('pending') or []), 'public': None,
-                            'expired': list(section.get('expired') or []),
-                            'expiring': list(section.get('expiring') or []),
-                            'renamed': list(section.get('renamed') or []),
-                            'not_reinvited': list(section.get('not_reinvited') or []),
-                            'invitations_left': section.get('invitations_left') or 0,
-                            # Additions no apply can make (check mode looked them up): listed apart.
-                            'problems': list(result.get('impossible') or [])})
-        for slug, section in sorted((result.get('teams') or {}).items()):
-            team_changes = [c for c in changes if c.get('scope') == 'team' and (c.get('team') or '').lower() == slug.lower()]
-            added, removed, role_changed = _changes_as_entries(
-                team_changes, (before.get('teams') or {}).get(slug), (after.get('teams') or {}).get(slug))
-            definition = [c for c in changes if c.get('scope') == 'team_settings'
-                          and (c.get('new_slug') or c.get('team') or '').lower() == slug.lower()]
-            target = {'kind': 'team', 'org': org, 'team': slug, 'name': '%s/%s' % (org, slug),
-                      'changed': bool(team_changes or definition), 'added': added, 'removed': removed,
-                      'definition': [{'action': c.get('action'), 'from': c.get('team'),
-                                      'settings': c.get('settings') or {}} for c in definition],
-                      'role_changed': role_changed, 'pending': list(section.get('pending') or []),
-                      'public': None, 'inherited': list(section.get('inherited') or []),
-                      'left_with_org': list(section.get('left_with_org') or []),
-                      'expired': list(section.get('expired') or []),
-                      'expiring': list(section.get('expiring') or []),
-                      'managed_externally': bool(section.get('managed_externally'))}
-            if target['managed_externally']:
-                # Read and never written: what the lists call for is drift, but nothing changed.
-                withheld = section.get('withheld') or []
-                members = (before.get('teams') or {}).get(slug)
-                target['added'], target['removed'], target['role_changed'] = _changes_as_entries(withheld, members, members)
-                target['differs'] = bool(withheld)
-            targets.append(target)
-        if item.get('public_membership') is not None:
-            public_changes = [c for c in changes if c.get('scope') == 'public']
-            targets.append({'kind': 'public', 'org': org, 'team': None,
-                            'name': '%s (public membership of the token owner)' % org,
-                            'changed': bool(public_changes), 'added': [], 'removed': [], 'role_changed': [],
-                            'pending': [],
-                            'public': {'login': 'the token owner', 'from': before.get('public'),
-                                       'to': result.get('public')}})
-    return targets
-
-
 def membership_export_roster(registered, exclusive=True):
     """``membership_orgs`` data from the registered results of github_org_roster tasks that were
     given only ``org`` (their ``current``)."""
@@ -421,146 +263,6 @@ def membership_export_roster(registered, exclusive=True):
             entry['teams'].append(team)
         exported.append(entry)
     return exported
-
-
-def _mark_removed_with_org(results):
-    """Copies of the results where each team removal of a user that the team's organization also
-    removes carries ``with_org: true``."""
-    by_org = {}
-    for target in results:
-        if target.get('kind') == 'org':
-            by_org[target['name'].lower()] = set(entry['login'].lower() for entry in target['removed']
-                                                 if not entry.get('pending'))
-    marked = []
-    for target in results:
-        if target.get('kind') == 'team' and '/' in target['name']:
-            gone = by_org.get(target['name'].split('/', 1)[0].lower(), set())
-            target = dict(target, removed=[dict(entry, with_org=entry['login'].lower() in gone and not entry.get('pending'))
-                                           for entry in target['removed']])
-        marked.append(target)
-    return marked
-
-
-def _only_removed_with_org(target):
-    return (target['removed'] and all(entry.get('with_org') for entry in target['removed'])
-            and not target['added'] and not target['role_changed'])
-
-
-def membership_drift_report(results):
-    """The drift report: whether anything would change, counts, and the targets with their changes."""
-    results = _mark_removed_with_org(list(results or []))
-    # A renamed login is drift too: the file must follow GitHub, even though nothing is written.
-    drifted = [t for t in results if (t['changed'] and not _only_removed_with_org(t)) or t.get('differs')
-               or t.get('renamed')]
-    summary = {
-        'targets': len(results),
-        'targets_with_drift': len(drifted),
-        'added': sum(len(t['added']) for t in results),
-        # Removing someone from an organization removes them from its teams (one write): a team
-        # removal of a user the organization also removes is shown, but counted once.
-        'removed': sum(1 for t in results for entry in t['removed'] if not entry.get('with_org')),
-        'role_changed': sum(len(t['role_changed']) for t in results),
-        'public_changed': sum(1 for t in results if t['kind'] == 'public' and t['changed']),
-        'pending': sum(len(t['pending']) for t in results),
-        # Listed apart: additions no apply can make (no such user, an organization). They are
-        # not drift, so a scheduled drift job does not stay red on them for ever.
-        'problems': sum(len(t.get('problems') or []) for t in results),
-        'managed_externally': sum(1 for t in results if t.get('managed_externally')),
-        'reinvited': sum(1 for t in results for e in t['added'] if e.get('reinvited')),
-        'expired': sum(len(t.get('expired') or []) for t in results),
-        'expiring': sum(len(t.get('expiring') or []) for t in results),
-        'renamed': sum(len(t.get('renamed') or []) for t in results),
-        'invitations_left': sum(t.get('invitations_left') or 0 for t in results),
-    }
-    problems = [dict(p, target=t['name']) for t in results for p in t.get('problems') or []]
-    return {'drift': bool(drifted), 'summary': summary, 'targets': results, 'problems': problems}
-
-
-def _who(entry):
-    return '`%s`' % entry['login']
-
-
-def membership_drift_markdown(report):
-    """The drift report as Markdown for people."""
-    summary = report['summary']
-    lines = ['# GitHub membership drift', '']
-    if report['drift']:
-        parts = []
-        for key, word in (('added', 'to add'), ('removed', 'to remove'), ('role_changed', 'role changes'),
-                          ('public_changed', 'public membership changes')):
-            if summary[key]:
-                parts.append('%d %s' % (summary[key], word))
-        lines.append('**Drift found** in %d of %d places: %s.' % (summary['targets_with_drift'], summary['targets'],
-                                                                  ', '.join(parts)))
-    else:
-        lines.append('**No drift**: GitHub matches the membership data (%d places checked).' % summary['targets'])
-    problems = report.get('problems') or []
-    if problems:
-        lines += ['', '## Cannot be applied (not drift: fix the membership data)', '',
-                  '| where | user | problem |', '|---|---|---|']
-        lines += ['| %s | `%s` | %s |' % (p.get('target'), p.get('login'), p.get('problem')) for p in problems]
-    for target in report['targets']:
-        title = {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s'}[target['kind']] % target['name']
-        lines += ['', '## %s' % title, '']
-        if target.get('managed_externally'):
-            lines += ['Managed by the identity provider (`managed_externally`): read and reported, never '
-                      'written; change the IdP group to fix what differs.', '']
-        rows = []
-        for entry in target.get('definition') or []:
-            detail = ', '.join('%s: %s' % (k, v) for k, v in sorted(entry['settings'].items())) or 'no settings'
-            if entry['action'] == 'rename':
-                detail = 'from `%s`; %s' % (entry['from'], detail)
-            rows.append(('%s team' % entry['action'], '', detail))
-        for entry in target['added']:
-            note = ' (invitation, pending until accepted)' if entry['pending'] else ''
-            if entry.get('reinvited'):
-                rows.append(('re-invite', _who(entry), 'as %s (the last invitation expired or failed)' % entry['role']))
-                continue
-            rows.append(('add', _who(entry), 'as %s%s' % (entry['role'], note)))
-        for entry in target['role_changed']:
-            note = ' (pending invitation)' if entry['pending'] else ''
-            rows.append(('change role', _who(entry), '%s → %s%s' % (entry['from'], entry['to'], note)))
-        for entry in target['removed']:
-            if entry['pending']:
-                detail = 'cancel the pending invitation as %s' % entry['role']
-            elif entry.get('with_org'):
-                detail = 'was %s (goes with the organization membership, no separate write)' % entry['role']
-            else:
-                detail = 'was %s' % entry['role']
-            rows.append(('remove', _who(entry), detail))
-        if target['kind'] == 'public' and target['changed']:
-            public = target['public']
-            rows.append(('publicize' if public['to'] else 'conceal', '`%s`' % public['login'],
-                         'membership becomes %s' % ('public' if public['to'] else 'private')))
-        if rows:
-            lines += ['| change | user | detail |', '|---|---|---|']
-            lines += ['| %s | %s | %s |' % row for row in rows]
-        else:
-            lines.append('No changes.')
-        if target['pending']:
-            lines += ['', 'Pending invitations: %s' % ', '.join('`%s`' % login for login in target['pending'])]
-        if target.get('left_with_org'):
-            lines += ['', 'Leave with the organization (no team change of their own): %s'
-                      % ', '.join('`%s`' % login for login in target['left_with_org'])]
-        if target.get('inherited'):
-            lines += ['', 'Left alone (members only through a child team): %s'
-                      % ', '.join('`%s`' % login for login in target['inherited'])]
-        for entry in target.get('renamed') or []:
-            lines += ['', 'Login changed from `%s` to `%s` (user id %s): update the file.'
-                      % (entry['from'], entry['to'], entry['id'])]
-        if target.get('expired'):
-            expired = ', '.join('`%s` (%s)' % (e['login'], e['expires']) for e in target['expired'])
-            lines += ['', 'Access expired: %s' % expired]
-        if target.get('expiring'):
-            lines += ['', 'Access expiring soon, renew or let it end: %s'
-                      % ', '.join('`%s` (%s, %s day(s) left)' % (e['login'], e['expires'], e.get('days_left', 0))
-                                  for e in target['expiring'])]
-        if target.get('not_reinvited'):
-            lines += ['', 'Invitations that expired or failed, not sent again (reinvite_failed is false): %s'
-                      % ', '.join('`%s`' % login for login in target['not_reinvited'])]
-        if target.get('invitations_left'):
-            lines += ['', '%d invitation(s) wait for the next run (max_invitations).' % target['invitations_left']]
-    return '\n'.join(lines) + '\n'
 
 
 def membership_export(org_infos, team_infos=None, exclusive=True):

@@ -25,6 +25,7 @@ from ansible_collections.gitops.github.plugins.module_utils._http import (
     secret_problem,
 )
 from ansible_collections.gitops.github.plugins.module_utils._app_auth import AppKeyError, GitHubApp, MissingLibraryError
+from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ADD,
     REMOVE,
@@ -130,38 +131,6 @@ def _app_values(values, from_env):
         raise CredentialsError('app_installation_id (GITHUB_APP_INSTALLATION_ID) must be a positive number: the id of the '
                                'app\'s installation on the organization, got %r' % values['app_installation_id'])
     return app_id, installation_id, values['app_private_key']
-
-
-# GitHub's rules for user and organization logins: letters, digits and single inner hyphens, at
-# most 39 characters. Enterprise Managed Users add an ``_shortcode`` suffix.
-_LOGIN_RE = re.compile(r'^[A-Za-z0-9](?:-?[A-Za-z0-9])*(?:_[A-Za-z0-9]+)?\Z')
-LOGIN_MAX = 39
-# Team slugs are made from team names: letters, digits, ``-``, ``_`` and ``.``, never ``/`` or spaces.
-_SLUG_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]*\Z')
-SLUG_MAX = 255
-
-
-def login_problem(value, what='username'):
-    """Why ``value`` cannot be a GitHub login, or ``None`` when it can."""
-    if not isinstance(value, str) or not value:
-        return '%s must be a non-empty string' % what
-    handle = value.split('_', 1)[0]
-    if len(handle) > LOGIN_MAX:
-        return '%s %r is longer than GitHub allows (%d characters)' % (what, value, LOGIN_MAX)
-    if not _LOGIN_RE.match(value):
-        return ('%s %r is not a valid GitHub login: use letters, digits and single hyphens, '
-                'not starting or ending with a hyphen' % (what, value))
-    return None
-
-
-def slug_problem(value, what='team'):
-    """Why ``value`` cannot be a team slug, or ``None`` when it can."""
-    if not isinstance(value, str) or not value:
-        return '%s must be a non-empty string' % what
-    if len(value) > SLUG_MAX or not _SLUG_RE.match(value) or value in ('.', '..'):
-        return ('%s %r is not a valid team slug: use the slug from the team URL (letters, digits, '
-                '"-", "_" and ".")' % (what, value))
-    return None
 
 
 # Options that name a GitHub user, organization or team. Ansible's ``type: str`` turns any scalar

@@ -215,8 +215,8 @@ from ansible_collections.gitops.github.plugins.module_utils._module import (
     drop_impossible,
     finish,
     guard,
-    login_problem,
 )
+from ansible_collections.gitops.github.plugins.module_utils._names import login_problem
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ORG_ROLES,

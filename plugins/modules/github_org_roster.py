@@ -502,7 +502,8 @@ graphql_cost:
 '''
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule, login_problem, slug_problem
+from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
 from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, REMOVE, Change, Incomplete
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org

@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ready-file", help="create this file (containing the API URL) once listening")
     p.add_argument("--ca-file", help="where to write the CA PEM with --https "
                    f"(default: {CA_FILENAME} next to --port-file, else a temp dir)")
+    p.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long before each API answer, as a distant server would (default 0)")
     args = p.parse_args(argv)
 
     source = args.seed_from_export or args.seed or str(DEMO_SEED)
@@ -42,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.https and not ca_file and args.port_file:
         ca_file = os.path.join(os.path.dirname(os.path.abspath(args.port_file)), CA_FILENAME)
     try:
-        sim = Simulator(seed, ghes=args.ghes, https=args.https, host=args.host, port=args.port, ca_file=ca_file)
+        sim = Simulator(seed, ghes=args.ghes, https=args.https, host=args.host, port=args.port, ca_file=ca_file,
+                        latency=args.latency)
         sim.start()
     except (OSError, ValueError) as e:
         print(f"ghsim: cannot start: {e}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import random
 import re
@@ -167,7 +168,8 @@ class Simulator:
     """A stateful GitHub REST API server for membership endpoints.  See simulator/README.md."""
 
     def __init__(self, seed: dict | str | os.PathLike | None = None, ghes: bool = False, https: bool = False,
-                 host: str = "127.0.0.1", port: int = 0, ca_file: str | os.PathLike | None = None) -> None:
+                 host: str = "127.0.0.1", port: int = 0, ca_file: str | os.PathLike | None = None,
+                 latency: float = 0.0) -> None:
         if isinstance(seed, (str, os.PathLike)):
             from .seeds import load_seed
             seed = load_seed(seed)
@@ -178,6 +180,12 @@ class Simulator:
         self.port = port
         self.ca_path: str | None = None
         self._ca_file = os.fspath(ca_file) if ca_file else None
+        # Seconds the server waits before each answer to an API request (not /_sim control requests),
+        # as a network round trip to a distant server would: 127.0.0.1 answers in well under 1 ms.
+        latency = float(latency)
+        if latency < 0 or math.isnan(latency):
+            raise ValueError(f"latency must be 0 or more seconds, got {latency!r}")
+        self.latency = latency
         self._tmpdir: str | None = None
         self.api_url = ""
         self.root_url = ""
@@ -704,6 +712,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, {"Content-Type": "application/json; charset=utf-8"} if payload else {}, payload)
             return
         out = sim.handle(self.command, self.path, dict(self.headers.items()), body)
+        if sim.latency:
+            time.sleep(sim.latency)  # each request waits on its own thread, as on a real network
         if out.drop:
             self.close_connection = True
             with contextlib.suppress(OSError):

@@ -111,6 +111,17 @@ def test_cli_serves_and_stops_on_sigterm(tmp_path):
         assert proc.wait(timeout=10) == 0
 
 
+def test_cli_latency(tmp_path):
+    proc, url = _start_cli(tmp_path, "--latency", "0.25")
+    try:
+        start = time.perf_counter()
+        r = requests.get(url + "/user", headers={"Authorization": f"token {ADMIN}"}, timeout=5)
+        assert r.status_code == 200 and time.perf_counter() - start >= 0.25
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+
+
 def test_cli_https_ghes(tmp_path):
     proc, url = _start_cli(tmp_path, "--https", "--ghes")
     try:

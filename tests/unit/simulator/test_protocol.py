@@ -8,7 +8,7 @@ import time
 
 import pytest
 import requests
-from ghsim import generate
+from ghsim import Simulator, generate
 from simhelpers import ADMIN, Client
 
 
@@ -235,3 +235,33 @@ def test_concurrent_clients_keep_state_consistent(make_sim):
     members = sim.state.team_members("bigorg", "team-001")
     assert len(members) == 200 and set(members.values()) == {"member"}
     assert [e.seq for e in sim.log] == list(range(1, len(sim.log) + 1))
+
+
+def test_latency_delays_every_api_answer_but_not_control_requests(make_sim):
+    sim = make_sim(latency=0.2)
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {ADMIN}"
+    timings = []
+    for _attempt in range(3):
+        start = time.perf_counter()
+        r = session.get(sim.api_url + "/orgs/acme/members", timeout=5)
+        timings.append(time.perf_counter() - start)
+        assert r.status_code == 200
+    assert min(timings) >= 0.2, timings
+    start = time.perf_counter()
+    assert requests.get(sim.root_url + "/_sim/health", timeout=5).status_code == 200
+    assert time.perf_counter() - start < 0.2
+    # Requests on separate connections wait side by side, as on a network, not one after another.
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        start = time.perf_counter()
+        codes = list(pool.map(lambda _index: requests.get(sim.api_url + "/user", headers=session.headers, timeout=5).status_code,
+                              range(4)))
+        overlapped = time.perf_counter() - start
+    assert codes == [200] * 4 and 0.2 <= overlapped < 0.6, overlapped
+
+
+def test_latency_defaults_to_zero_and_refuses_negative_values(make_sim):
+    assert make_sim().latency == 0.0
+    with pytest.raises(ValueError, match="latency"):
+        Simulator(latency=-1)

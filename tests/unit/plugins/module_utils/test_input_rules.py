@@ -13,7 +13,7 @@ import string
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.gitops.github.plugins.module_utils._module import (
+from ansible_collections.gitops.github.plugins.module_utils._names import (
     LOGIN_MAX,
     SLUG_MAX,
     login_problem,

@@ -196,7 +196,7 @@ def test_missing_team_is_created_and_a_parent_cycle_is_a_problem_before_any_writ
 
 
 def test_input_is_checked_by_type():
-    from ansible_collections.gitops.github.plugins.module_utils._module import login_problem
+    from ansible_collections.gitops.github.plugins.module_utils._names import login_problem
     _r, problems = roster_from_params({'org': 'acme', 'owners': [123, {'login': 'x', 'role': 'admin'}],
                                        'members': ['ok', 'Ok'],
                                        'min_owners': True, 'max_removals': 'lots',

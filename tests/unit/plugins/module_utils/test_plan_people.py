@@ -11,7 +11,7 @@ import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.gitops.github.plugins.module_utils._module import login_problem
+from ansible_collections.gitops.github.plugins.module_utils._names import login_problem
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import (
     parse_expires,
     parse_person,
