@@ -37,7 +37,6 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     PENDING,
     REMOVE,
     TEAM_ROLES,
-    mark_inherited,
     merge_lists,
 )
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import ORG, PUBLIC, TEAM_SETTINGS
@@ -189,6 +188,7 @@ def team_ref(client, org, team=None, team_id=None):
         raise TeamNotFound('Organization %s was not found, or the token cannot see it' % org)
     return TeamRef(org, team_id=int(team_id), org_id=int(data['id']))
 
+
 def team_slug(client, ref):
     """The slug of team ``ref``: its own, or for the id route the one ``GET`` of the team says."""
     if ref.slug is not None:
@@ -201,7 +201,6 @@ def team_slug(client, ref):
     if not isinstance(slug, str) or not slug:
         raise GitHubError('GET', ref.base, 200, 'the team has no slug; refusing to go on')
     return slug
-
 
 
 def descendants(client, ref):
@@ -282,6 +281,7 @@ def read_invitations(client, path):
             raise GitHubError('GET', path, 200, 'the list holds an invitation with a malformed login; refusing to plan on it')
     return invitations
 
+
 def pending_team_role(client, ref, login):
     """The team role a pending invitee of team ``ref`` will have. The invitation list gives only the
     organization role; GitHub documents that ``GET .../memberships/{username}`` "contains the state
@@ -302,15 +302,6 @@ def read_pending_team_roles(client, ref, current):
             role = pending_team_role(client, ref, entry.login)
             if role is not None:
                 current[key] = entry.copy(role=role)
-    return current
-
-
-
-def mark_child_members(client, children, current):
-    """Mark in ``current`` the members that child teams (``TeamRef`` objects) also list: GitHub
-    shows them on the parent, and the parent cannot remove them."""
-    for child in children:
-        mark_inherited(current, logins_of(client.paginate(child.members_path), child.members_path))
     return current
 
 

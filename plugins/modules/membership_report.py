@@ -45,9 +45,6 @@ attributes:
   diff_mode:
     description: Returns details on what has changed.
     support: none
-  action:
-    description: Runs on the controller as an action plugin.
-    support: full
 notes:
   - Each file is replaced atomically (a temporary file in the same directory, then a rename) with
     mode C(0644). The task never reports a change.

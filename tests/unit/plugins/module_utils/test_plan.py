@@ -316,8 +316,10 @@ def _expected_single(before, state, role, roles, owner, inherited):
 )
 def test_plan_membership_follows_the_single_membership_rules(roles, before_state, before_role, state, role_index,
                                                              owner, inherited, login):
-    before = membership_view(login) if before_state == 'absent' else {'login': login, 'state': before_state,
-                                                                       'role': before_role}
+    if before_state == 'absent':
+        before = membership_view(login)
+    else:
+        before = {'login': login, 'state': before_state, 'role': before_role}
     role = None if role_index is None else roles[role_index]
     plan = plan_membership(before, state, role, roles, owner=owner, inherited=inherited)
     action, new_role = _expected_single(before, state, role, roles, owner, inherited)
