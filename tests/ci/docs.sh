@@ -85,6 +85,17 @@ create_context() {
         && (cd "$ROOT" && "$VENV/bin/python" "$HERE/check_ee.py" context "$WORK/ee-context")
 }
 
+# A fresh machine has only Python and pip: as root with apt-get (Debian), install Chromium once.
+ensure_chromium() {
+    command -v chromium >/dev/null && return 0
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+        log "installing chromium (Debian package) for the headless check"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } \
+            > "$WORK/apt.log" 2>&1 || { tail -20 "$WORK/apt.log" >&2; return 1; }
+    fi
+    command -v chromium >/dev/null || { log "no chromium: apt-get install chromium"; return 1; }
+}
+
 docsite() {
     local site="$WORK/docsite"
     mkdir -m 700 "$site"
@@ -100,7 +111,7 @@ docsite() {
     fi
     if grep -i 'warning' "$WORK/docsite.log" >&2; then log "the docsite build gave warnings"; return 1; fi
     log "built $(find "$site/build/html" -name '*.html' | wc -l) HTML pages"
-    command -v chromium >/dev/null || { log "no chromium: apt-get install chromium"; return 1; }
+    ensure_chromium || return 1
     # shellcheck disable=SC2046  # one argument per module
     ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ansible-doc --json \
         $(find "$STAGE/plugins/modules" -name '*.py' -printf 'gitops.github.%f\n' | sed 's|\.py$||' | sort) \
