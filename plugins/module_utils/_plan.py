@@ -25,6 +25,13 @@ ADD = 'add'
 ROLE = 'role'
 REMOVE = 'remove'
 
+# The scopes of a whole-org plan's writes (:mod:`._plan_org`); here so that the write path in
+# ._resources needs no more of the planner than these names.
+ORG = 'org'
+TEAM = 'team'
+PUBLIC = 'public'
+TEAM_SETTINGS = 'team_settings'
+
 # GitHub's invitation roles, as the membership role they become.
 _INVITATION_ROLES = {'admin': 'admin', 'direct_member': 'member', 'reinstate': 'member'}
 

@@ -34,14 +34,19 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_people import 
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
+    ORG,
     ORG_ROLES,
     PENDING,
+    PUBLIC,
     REMOVE,
     ROLE,
+    TEAM,
     TEAM_ROLES,
+    TEAM_SETTINGS,
     Change,
     Entry,
     Plan,
+    active_owners_after,
     label,
     min_owners_problem,
     plan_members,
@@ -51,10 +56,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     self_problem,
 )
 
-ORG = 'org'
 HIDDEN_ROLE = 'hidden by the owner role'
-TEAM = 'team'
-PUBLIC = 'public'
 DEFAULT_MAX_REMOVALS = '25%'
 DEFAULT_MAX_INVITATIONS = 50
 
@@ -62,7 +64,6 @@ DEFAULT_MAX_INVITATIONS = 50
 # The token's own user is demoted or removed last ('self'), so the writes before it keep its rights.
 _PHASES = ('org-promote', 'org-add', 'team-define', 'team-add', 'creator', 'public', 'org-demote', 'team-demote',
            'team-remove', 'team-delete', 'org-remove', 'self')
-TEAM_SETTINGS = 'team_settings'
 SETTING_KEYS = ('name', 'description', 'privacy', 'parent', 'notification_setting')
 
 
@@ -290,15 +291,11 @@ def _phase(scope, change):
 
 
 def owners_after(state, org_changes):
-    """Lower-case logins of the active owners once ``org_changes`` are made."""
-    owners = set(state.active_owners())
-    for change in org_changes:
-        if change.action == REMOVE or (change.action == ROLE and change.role != 'admin'):
-            owners.discard(change.key)
-        elif change.action == ROLE and change.role == 'admin' and change.before.state == ACTIVE:
-            owners.add(change.key)
-        elif change.action == ADD and change.role == 'admin' and state.ghes:
-            owners.add(change.key)
+    """Lower-case logins of the active owners once ``org_changes`` are made: the list modules'
+    :func:`._plan.active_owners_after`, and on GHES (no invitations) an owner added is one at once."""
+    owners = active_owners_after(state.members, org_changes, 'admin')
+    if state.ghes:
+        owners.update(c.key for c in org_changes if c.action == ADD and c.role == 'admin')
     return owners
 
 

@@ -33,13 +33,15 @@ from ansible_collections.gitops.github.plugins.module_utils._github_forms import
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
+    ORG,
     ORG_ROLES,
     PENDING,
+    PUBLIC,
     REMOVE,
     TEAM_ROLES,
+    TEAM_SETTINGS,
     merge_lists,
 )
-from ansible_collections.gitops.github.plugins.module_utils._plan_org import ORG, PUBLIC, TEAM_SETTINGS
 
 # The token's own user and its organization memberships.
 USER_PATH = '/user'
