@@ -14,6 +14,7 @@ of this file ever holds the key, the JWT or the token.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 from ansible_collections.gitops.github.plugins.module_utils._http import (
     GitHubError,
@@ -21,6 +22,11 @@ from ansible_collections.gitops.github.plugins.module_utils._http import (
     _epoch,
     secret_problem,
 )
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient
 
 # GitHub App authentication. GitHub rejects a JWT that lives longer than 10 minutes; it is
 # back-dated a minute against clock drift. An installation token lives an hour: it is fetched once
@@ -35,12 +41,12 @@ _MAX_KEY_FILE = 64 * 1024
 class AppAuthError(GitHubError):
     """The exchange of a GitHub App's JWT for an installation token failed."""
 
-    def __init__(self, app, error):
+    def __init__(self, app: GitHubApp, error: GitHubError) -> None:
         self.app_id = app.app_id
         self.installation_id = app.installation_id
         super().__init__(error.method, error.path, error.status, error.message, error.documentation_url)
 
-    def describe(self):
+    def describe(self) -> str:
         text = 'could not authenticate as GitHub App %s, installation %s: %s' % (
             self.app_id, self.installation_id, super().describe())
         if self.status == 401:
@@ -57,13 +63,13 @@ class AppKeyError(ValueError):
 class MissingLibraryError(ImportError):
     """A Python library that GitHub App authentication needs is not installed."""
 
-    def __init__(self, library, error):
+    def __init__(self, library: str, error: ImportError) -> None:
         self.library = library
         self.error = error
         super().__init__('%s is needed for GitHub App authentication: %s' % (library, error))
 
 
-def _import_jwt():
+def _import_jwt() -> Any:
     """PyJWT, imported on first use."""
     try:
         import jwt
@@ -72,7 +78,7 @@ def _import_jwt():
     return jwt
 
 
-def read_app_private_key(value):
+def read_app_private_key(value: str | None) -> bytes:
     """The PEM bytes of ``value``: PEM text (also with ``\\n`` escapes, as some secret stores keep
     it), or the path of a PEM file. Raises :class:`AppKeyError`, whose message never holds
     ``value``: a mistyped key would otherwise be printed as a "path"."""
@@ -98,7 +104,7 @@ def read_app_private_key(value):
     return data
 
 
-def load_app_private_key(value):
+def load_app_private_key(value: str | None) -> RSAPrivateKey:
     """Parse an app's RSA private key (PEM text or path); raises :class:`AppKeyError` or
     :class:`MissingLibraryError`."""
     data = read_app_private_key(value)
@@ -125,14 +131,15 @@ class GitHubApp(object):
     """A GitHub App installation to act as: the app id (or client id), the installation id and
     the app's private key (parsed; never shown)."""
 
-    def __init__(self, app_id, installation_id, private_key):
+    def __init__(self, app_id: str | int, installation_id: int | str,
+                 private_key: str | RSAPrivateKey) -> None:
         self.app_id = str(app_id)
         self.installation_id = int(installation_id)
         self._key = load_app_private_key(private_key) if isinstance(private_key, str) else private_key
-        self._token = None
-        self._token_expires = None
+        self._token: str | None = None
+        self._token_expires = 0.0  # epoch time; read only once a token is held
 
-    def make_jwt(self, now):
+    def make_jwt(self, now: float) -> str:
         """The JWT that authenticates as the app: RS256, issued a minute ago, valid nine minutes."""
         jwt = _import_jwt()
         now = int(now)
@@ -140,11 +147,11 @@ class GitHubApp(object):
                            self._key, algorithm='RS256')
         return token.decode('ascii') if isinstance(token, bytes) else token
 
-    def installation_token(self, client):
+    def installation_token(self, client: GitHubClient) -> str:
         """The installation token, exchanged for the app's JWT through ``client`` (a
         :class:`._http.GitHubClient`) on first use and again only when it expires within
         ``INSTALLATION_TOKEN_MARGIN``. Raises :class:`AppAuthError`; never shows the token."""
-        now = client._clock()
+        now = client.clock()
         if self._token is not None and now < self._token_expires - INSTALLATION_TOKEN_MARGIN:
             return self._token
         path = APP_TOKEN_PATH % self.installation_id
@@ -161,10 +168,10 @@ class GitHubApp(object):
                                                  'printable word (not shown)'))
         # Without a readable expiry, assume GitHub's documented hour; with a skewed clock, still
         # never ask again within the next five minutes.
-        now = client._clock()
+        now = client.clock()
         self._token = token
         self._token_expires = max(_epoch(data.get('expires_at')) or now + 3600, now + 2 * INSTALLATION_TOKEN_MARGIN)
         return token
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<GitHubApp %s installation %s, key redacted>' % (self.app_id, self.installation_id)

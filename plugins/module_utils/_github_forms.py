@@ -59,7 +59,7 @@ PRIMARY_RATE_LIMIT_MESSAGE_PREFIX = 'API rate limit exceeded for'
 SECONDARY_FALLBACK_WAIT = 60
 
 
-def is_secondary_rate_limit_message(message):
+def is_secondary_rate_limit_message(message: str | None) -> bool:
     """Whether GitHub's ``message`` is one of the real secondary-limit wordings above."""
     return bool(_SECONDARY_RE.search(message or ''))
 
@@ -97,12 +97,12 @@ TEAM_SYNC_GROUPS_PATH = '/team-sync/group-mappings'
 EXTERNAL_GROUPS_PATH = '/external-groups'
 
 
-def idp_message_names_team(message):
+def idp_message_names_team(message: str | None) -> bool:
     """Whether a 403 message is one of the real "this team is managed by your IdP" wordings."""
     return bool(_IDP_RE.search(message or ''))
 
 
-def idp_name_from_message(message):
+def idp_name_from_message(message: str | None) -> str | None:
     """The IdP GitHub names in "... managed by <name>", or ``None``."""
     if not idp_message_names_team(message):
         return None
@@ -110,10 +110,10 @@ def idp_name_from_message(message):
     return match.group(1) if match else None
 
 
-def group_names(data):
+def group_names(data: object) -> list[str]:
     """The IdP group names in a team-sync or external-groups answer (``{"groups": [...]}``)."""
     groups = data.get('groups') if isinstance(data, dict) else None
-    names = []
+    names: list[str] = []
     for group in groups if isinstance(groups, list) else []:
         if isinstance(group, dict) and isinstance(group.get('group_name'), str) and group['group_name']:
             names.append(group['group_name'])

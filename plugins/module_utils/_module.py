@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NoReturn, Sequence
 
 from ansible.module_utils import basic as _basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -38,6 +39,9 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
 )
 from ansible_collections.gitops.github.plugins.module_utils._resources import impossible_additions
 
+if TYPE_CHECKING:
+    from ansible_collections.gitops.github.plugins.module_utils._plan import Change, Entry, Plan
+
 # Credentials come from the options, else from these environment variables. They are read here
 # rather than through ``env_fallback`` because the rule between a token and an app needs to know
 # whether a value was set as an option or came from the environment (see choose_credentials).
@@ -54,7 +58,7 @@ NO_CREDENTIALS = ('No GitHub credentials: set the token option (or GITHUB_TOKEN 
 _APP_ID_RE = re.compile(r'^(?:[1-9][0-9]{0,19}|Iv[A-Za-z0-9._-]{1,98})\Z')
 
 
-def github_argument_spec():
+def github_argument_spec() -> dict[str, dict[str, Any]]:
     """The options every module takes (documented in the ``gitops.github.github`` doc fragment)."""
     return dict(
         api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['GITHUB_API_URL'])),
@@ -74,11 +78,11 @@ class CredentialsError(ValueError):
     """Credentials that cannot work, found before any request. The message holds no secret."""
 
 
-def _given(value):
+def _given(value: object) -> bool:
     return value is not None and value != ''
 
 
-def choose_credentials(params, environ=None):
+def choose_credentials(params: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> tuple[str, Any]:
     """Which credentials a module uses: ``('token', token)`` or ``('app', (app_id, installation_id,
     private_key))``. The rule, in order:
 
@@ -111,7 +115,7 @@ def choose_credentials(params, environ=None):
     raise CredentialsError(NO_CREDENTIALS)
 
 
-def _app_values(values, from_env):
+def _app_values(values: Mapping[str, Any], from_env: bool) -> tuple[str, int, str]:
     env_of = dict(APP_OPTIONS)
     missing = [name for name, _env in APP_OPTIONS if not _given(values.get(name))]
     if missing:
@@ -139,7 +143,7 @@ def _app_values(values, from_env):
 IDENTIFIER_OPTIONS = frozenset(('org', 'username', 'team', 'members', 'maintainers'))
 
 
-def _kind_of(value):
+def _kind_of(value: object) -> str:
     """``the boolean``, ``the number`` or ``a <type>``: what YAML made of a value, for messages."""
     if isinstance(value, bool):
         return 'the boolean'
@@ -148,16 +152,16 @@ def _kind_of(value):
     return 'a %s' % type(value).__name__
 
 
-def _quote_hint(where, value):
+def _quote_hint(where: str, value: object) -> str:
     return ('%s must be a string, got %s %r: quote it in the YAML (YAML reads 0123 as the number 83 and '
             'yes/no/on/off as booleans)' % (where, _kind_of(value), value))
 
 
-def non_string_identifiers(spec, raw, prefix=''):
+def non_string_identifiers(spec: Mapping[str, Mapping[str, Any]], raw: object, prefix: str = '') -> list[str]:
     """Problems for every identifier option (see IDENTIFIER_OPTIONS) whose value in ``raw`` (the
     parameters as the module received them, before Ansible converted any type) is not a string,
     also inside lists and lists of dicts. Pure."""
-    problems = []
+    problems: list[str] = []
     if not isinstance(raw, dict):
         return problems
     for name, option in spec.items():
@@ -178,7 +182,7 @@ def non_string_identifiers(spec, raw, prefix=''):
     return problems
 
 
-def _raw_params():
+def _raw_params() -> dict[str, Any]:
     """The module's parameters as received, before type conversion (``{}`` if unreadable)."""
     try:
         return _basic._load_params()
@@ -189,8 +193,9 @@ def _raw_params():
 class GitHubModule(object):
     """An AnsibleModule with the shared options, input checks and a ready client."""
 
-    def __init__(self, argument_spec, mutually_exclusive=None, required_one_of=None, required_if=None,
-                 logins=(), slugs=(), team=False, needs_user=False):
+    def __init__(self, argument_spec: Mapping[str, dict[str, Any]], mutually_exclusive: Iterable[Sequence[str]] | None = None,
+                 required_one_of: Iterable[Sequence[str]] | None = None, required_if: Sequence[Sequence[Any]] | None = None,
+                 logins: Sequence[str] = (), slugs: Sequence[str] = (), team: bool = False, needs_user: bool = False) -> None:
         """``team=True`` adds the ``org``, ``team`` and ``team_id`` options (doc fragment
         ``gitops.github.github.TEAM``) with their checks. ``needs_user=True`` marks a module that
         acts as the token's own user, which a GitHub App installation does not have."""
@@ -251,7 +256,7 @@ class GitHubModule(object):
         except ValueError as exc:
             self.fail(str(exc))
 
-    def _credentials(self, needs_user):
+    def _credentials(self, needs_user: bool) -> tuple[str | None, GitHubApp | None]:
         """``(token, None)`` or ``(None, GitHubApp)``, by the rule of :func:`choose_credentials`;
         fails before any request when they cannot work."""
         try:
@@ -277,31 +282,35 @@ class GitHubModule(object):
             self.fail(str(exc))
 
     @property
-    def check_mode(self):
+    def check_mode(self) -> bool:
         return self.module.check_mode
 
-    def warn(self, text):
+    def warn(self, text: str) -> None:
         self.module.warn(text)
 
-    def fail(self, msg, **result):
+    def fail(self, msg: str, **result: Any) -> NoReturn:
         self.module.fail_json(msg=msg, **result)
+        raise AssertionError('fail_json returned')  # it exits; this tells the type checker so
 
-    def fail_request(self, operation, error, **result):
+    def fail_request(self, operation: str, error: object, **result: Any) -> NoReturn:
         """Fail with one line naming the operation, the object, the status and GitHub's message."""
         if isinstance(error, GitHubError):
             result.setdefault('error', error.as_dict())
         self.module.fail_json(msg='%s: %s' % (operation, error), **result)
+        raise AssertionError('fail_json returned')
 
-    def exit(self, **result):
+    def exit(self, **result: Any) -> NoReturn:
         result.setdefault('api_requests', self.client.request_count)
         self.module.exit_json(**result)
+        raise AssertionError('exit_json returned')
 
 
 # ---------------------------------------------------------------------------------------------
 # the list modules: guard a plan before any write, make its writes, report
 
 
-def drop_impossible(gh, plan, where, extra, changes=None):
+def drop_impossible(gh: GitHubModule, plan: Plan, where: str, extra: dict[str, Any],
+                    changes: Iterable[Change] | None = None) -> Plan:
     """Check mode: take the additions that cannot be made out of ``plan`` and report them in
     ``extra['problems']`` (and as warnings), so check mode promises only what can be done.
     ``changes`` limits the lookups to those changes (default: every addition of the plan)."""
@@ -315,7 +324,7 @@ def drop_impossible(gh, plan, where, extra, changes=None):
     return plan.without(p['login'].lower() for p in problems)
 
 
-def describe(change, where):
+def describe(change: Change, where: str) -> str:
     """The operation a change is, for messages: ``add bob to acme as member``."""
     if change.action == ADD:
         return 'add %s to %s as %s' % (change.login, where, change.role)
@@ -324,7 +333,7 @@ def describe(change, where):
     return 'change the role of %s in %s to %s' % (change.login, where, change.role)
 
 
-def unchanged_result(plan, extra=None):
+def unchanged_result(plan: Plan, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The result fields of a run that writes nothing (used when a guard fails)."""
     before = diff_view(plan.before)
     result = dict(summary([], plan.before), diff=dict(before=before, after=before), changed=False)
@@ -332,7 +341,8 @@ def unchanged_result(plan, extra=None):
     return result
 
 
-def guard(gh, plan, current_count, max_removals, where, extra=None, min_owners=None):
+def guard(gh: GitHubModule, plan: Plan, current_count: int, max_removals: Any, where: str,
+          extra: Mapping[str, Any] | None = None, min_owners: int | None = None) -> None:
     """Fail before any write when ``plan`` removes more than ``max_removals`` allows, removes or
     demotes the token's own user without ``allow_self``, or leaves fewer than ``min_owners``
     active owners (organizations only; ``None`` skips it): :func:`._plan.plan_refusal`. May read
@@ -352,7 +362,9 @@ def guard(gh, plan, current_count, max_removals, where, extra=None, min_owners=N
         gh.fail(problem, **unchanged_result(plan, extra))
 
 
-def apply(gh, plan, write, new_state, where, errors, extra=None, explain=None):
+def apply(gh: GitHubModule, plan: Plan, write: Callable[[Change], Any], new_state: Any, where: str, errors: Any,
+          extra: Mapping[str, Any] | None = None,
+          explain: Callable[[GitHubError], str | None] | None = None) -> tuple[list[Change], dict[str, Entry]]:
     """Make the writes of ``plan`` in order; returns ``(done, state)``. When one fails, the task
     fails with what was already done (``added``, ``removed``, ``role_changed`` so far) so that a
     rerun finishes the job. ``explain(error)`` may add a hint to the message."""
@@ -371,12 +383,13 @@ def apply(gh, plan, write, new_state, where, errors, extra=None, explain=None):
             # Externally managed: the remaining writes would fail the same way; report them.
             left = plan.changes[plan.changes.index(exc.change):] if exc.change in plan.changes else [exc.change]
             result.update(managed_externally=True, skipped_writes=[describe(c, where) for c in left])
-        error = exc.error if isinstance(exc.error, GitHubError) else gh.client._scrub(
+        error = exc.error if isinstance(exc.error, GitHubError) else gh.client.scrub(
             '%s: %s' % (type(exc.error).__name__, exc.error))
         gh.fail_request(operation, error, **result)
 
 
-def finish(gh, plan, done, after, extra=None):
+def finish(gh: GitHubModule, plan: Plan, done: list[Change], after: dict[str, Entry],
+           extra: Mapping[str, Any] | None = None) -> NoReturn:
     """Exit with the summary lists, ``changed`` and ``diff``."""
     result = summary(done, after)
     result.update(extra or {})

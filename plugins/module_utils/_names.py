@@ -19,7 +19,7 @@ _SLUG_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]*\Z')
 SLUG_MAX = 255
 
 
-def login_problem(value, what='username'):
+def login_problem(value: object, what: str = 'username') -> str | None:
     """Why ``value`` cannot be a GitHub login, or ``None`` when it can."""
     if not isinstance(value, str) or not value:
         return '%s must be a non-empty string' % what
@@ -32,7 +32,7 @@ def login_problem(value, what='username'):
     return None
 
 
-def slug_problem(value, what='team'):
+def slug_problem(value: object, what: str = 'team') -> str | None:
     """Why ``value`` cannot be a team slug, or ``None`` when it can."""
     if not isinstance(value, str) or not value:
         return '%s must be a non-empty string' % what

@@ -7,6 +7,10 @@
 
 * References: :class:`OrgRef` and :class:`TeamRef` own every REST path (the modules build none);
   :func:`team_ref` finds a team by slug or id.
+* Named endpoints, the only way a module reaches GitHub (tests/unit/test_layout.py holds them to
+  it): :func:`get_membership`, :func:`exists`, :func:`list_teams`, :func:`list_invitations`,
+  :func:`list_failed_invitations`, the token owner's :func:`get_own_membership`, :func:`accept_invitation`,
+  :func:`list_own_memberships`, and :func:`is_public` / :func:`set_public`.
 * Reads: whole member lists (:func:`read_members`), invitations (:func:`read_invitations`), child
   teams (:func:`descendants`), what adding someone would make of them, and the check-mode lookups
   of logins GitHub would refuse (:func:`impossible_additions`). Each read is checked for shape, so
@@ -21,6 +25,8 @@ All I/O goes through a :class:`._http.GitHubClient`; the planning it serves is p
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._github_forms import (
@@ -43,12 +49,17 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     merge_lists,
 )
 
+if TYPE_CHECKING:
+    from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient
+    from ansible_collections.gitops.github.plugins.module_utils._plan import Change, Entry
+    from ansible_collections.gitops.github.plugins.module_utils._plan_org import OrgState, Write
+
 # The token's own user and its organization memberships.
 USER_PATH = '/user'
 OWN_ORG_MEMBERSHIPS_PATH = '/user/memberships/orgs'
 
 
-def user_path(login):
+def user_path(login: str) -> str:
     """``GET /users/{login}``: a user (or an organization: the route answers for both)."""
     return '/users/%s' % quote_segment(login)
 
@@ -56,50 +67,50 @@ def user_path(login):
 class OrgRef(object):
     """An organization, ``/orgs/{org}``, and the paths of what it holds."""
 
-    def __init__(self, org):
+    def __init__(self, org: str) -> None:
         self.org = org
         self.base = '/orgs/%s' % quote_segment(org)
 
     @property
-    def label(self):
+    def label(self) -> str:
         return 'organization %s' % self.org
 
     @property
-    def members_path(self):
+    def members_path(self) -> str:
         return self.base + '/members'
 
-    def membership_path(self, login):
+    def membership_path(self, login: str) -> str:
         return '%s/memberships/%s' % (self.base, quote_segment(login))
 
     @property
-    def invitations_path(self):
+    def invitations_path(self) -> str:
         return self.base + '/invitations'
 
-    def invitation_path(self, invitation_id):
+    def invitation_path(self, invitation_id: int | str) -> str:
         return '%s/%s' % (self.invitations_path, quote_segment(str(invitation_id)))
 
     @property
-    def failed_invitations_path(self):
+    def failed_invitations_path(self) -> str:
         return self.base + '/failed_invitations'
 
     @property
-    def teams_path(self):
+    def teams_path(self) -> str:
         return self.base + '/teams'
 
-    def team(self, slug):
+    def team(self, slug: str) -> TeamRef:
         """The :class:`TeamRef` of the team ``slug`` of this organization."""
         return TeamRef(self.org, slug=slug)
 
-    def public_member_path(self, login):
+    def public_member_path(self, login: str) -> str:
         return '%s/public_members/%s' % (self.base, quote_segment(login))
 
     @property
-    def own_membership_path(self):
+    def own_membership_path(self) -> str:
         """``/user/memberships/orgs/{org}``: the token's user's own membership."""
         return '%s/%s' % (OWN_ORG_MEMBERSHIPS_PATH, quote_segment(self.org))
 
 
-def external_groups(client, ref):
+def external_groups(client: GitHubClient, ref: TeamRef) -> list[str]:
     """The IdP groups that manage the members of team ``ref`` (a :class:`TeamRef`): names from
     its team-sync group mappings, else from its external-group connection; an empty list when
     GitHub shows neither (no such feature in the organization: 403/404 there mean "not managed")."""
@@ -115,7 +126,7 @@ def external_groups(client, ref):
     return []
 
 
-def idp_hint(error, client=None, ref=None):
+def idp_hint(error: GitHubError, client: GitHubClient | None = None, ref: TeamRef | None = None) -> str | None:
     """What to tell the user when a failed write (a :class:`GitHubError`) is GitHub refusing to
     change a team whose members come from an identity provider; ``None`` for any other error.
 
@@ -145,53 +156,61 @@ class TeamRef(object):
     """A team addressed by slug (``/orgs/{org}/teams/{slug}``) or by id
     (``/organizations/{org_id}/team/{team_id}``), GitHub's two routes for the same thing."""
 
-    def __init__(self, org, slug=None, team_id=None, org_id=None):
+    def __init__(self, org: str, slug: str | None = None, team_id: int | None = None, org_id: int | None = None) -> None:
         self.org = org
         self.slug = slug
         self.team_id = team_id
         self.org_id = org_id
 
     @property
-    def base(self):
+    def base(self) -> str:
         if self.slug is not None:
             return '/orgs/%s/teams/%s' % (quote_segment(self.org), quote_segment(self.slug))
+        if self.org_id is None or self.team_id is None:
+            raise ValueError('a team is addressed by its slug, or by its id and its organization\'s id')
         return '/organizations/%d/team/%d' % (self.org_id, self.team_id)
 
-    def membership_path(self, username):
+    def membership_path(self, username: str) -> str:
         return '%s/memberships/%s' % (self.base, quote_segment(username))
 
     @property
-    def members_path(self):
+    def members_path(self) -> str:
         return self.base + '/members'
 
     @property
-    def invitations_path(self):
+    def invitations_path(self) -> str:
         return self.base + '/invitations'
 
     @property
-    def label(self):
+    def label(self) -> str:
         if self.slug is not None:
             return 'team %s in %s' % (self.slug, self.org)
-        return 'team id %d in %s' % (self.team_id, self.org)
+        return 'team id %s in %s' % (self.team_id, self.org)
 
-    def matches(self, team):
+    def matches(self, team: Mapping[str, Any]) -> bool:
         """Whether a team object from a list is this team."""
         if self.team_id is not None:
             return team.get('id') == self.team_id
-        return (team.get('slug') or '').lower() == self.slug.lower()
+        return (team.get('slug') or '').lower() == (self.slug or '').lower()
 
 
-def team_ref(client, org, team=None, team_id=None):
+# Either kind of reference: what the reads and writes shared by organizations and teams take.
+Ref = Union[OrgRef, TeamRef]
+
+
+def team_ref(client: GitHubClient, org: str, team: str | None = None, team_id: int | None = None) -> TeamRef:
     """A :class:`TeamRef`; the id route needs the organization's id, read with ``GET /orgs/{org}``."""
     if team is not None:
         return TeamRef(org, slug=team)
+    if team_id is None:
+        raise ValueError('give a team slug or a team id')
     data = client.get_or_none(OrgRef(org).base)
     if data is None:
         raise TeamNotFound('Organization %s was not found, or the token cannot see it' % org)
     return TeamRef(org, team_id=int(team_id), org_id=int(data['id']))
 
 
-def team_slug(client, ref):
+def team_slug(client: GitHubClient, ref: TeamRef) -> str:
     """The slug of team ``ref``: its own, or for the id route the one ``GET`` of the team says."""
     if ref.slug is not None:
         return ref.slug
@@ -205,16 +224,84 @@ def team_slug(client, ref):
     return slug
 
 
-def descendants(client, ref):
+# -- named endpoints: what the modules ask of GitHub, one function each -------------------------
+
+def get_membership(client: GitHubClient, ref: Ref, login: str) -> dict[str, Any] | None:
+    """``GET .../memberships/{login}`` of an organization (:class:`OrgRef`) or a team
+    (:class:`TeamRef`): the membership object, or ``None`` when GitHub answers 404."""
+    return client.get_or_none(ref.membership_path(login))
+
+
+def exists(client: GitHubClient, ref: Ref) -> bool:
+    """Whether the organization or team ``ref`` exists for this token (``GET`` of it: 404 is ``False``)."""
+    return client.get_or_none(ref.base) is not None
+
+
+def list_teams(client: GitHubClient, org: str) -> list[dict[str, Any]]:
+    """Every team of ``org`` the token can see (``GET /orgs/{org}/teams``, every page)."""
+    return list(client.paginate(OrgRef(org).teams_path))
+
+
+def list_invitations(client: GitHubClient, ref: Ref) -> list[dict[str, Any]]:
+    """The pending invitations of an organization or team ``ref`` as GitHub lists them, every page.
+    For reports; a plan reads :func:`read_invitations`, which checks each one."""
+    return list(client.paginate(ref.invitations_path))
+
+
+def list_failed_invitations(client: GitHubClient, ref: OrgRef) -> list[dict[str, Any]]:
+    """The failed invitations of the organization ``ref`` (``GET /orgs/{org}/failed_invitations``), every page."""
+    return list(client.paginate(ref.failed_invitations_path))
+
+
+def get_own_membership(client: GitHubClient, org: str) -> dict[str, Any] | None:
+    """The token owner's own membership of ``org`` (``GET /user/memberships/orgs/{org}``), or ``None`` (404)."""
+    return client.get_or_none(OrgRef(org).own_membership_path)
+
+
+def accept_invitation(client: GitHubClient, org: str) -> Any:
+    """Accept the token owner's pending invitation to ``org``: ``PATCH /user/memberships/orgs/{org}``
+    with ``{"state": "active"}`` (GitHub answers 200, or 202 while it finishes). Returns the
+    membership GitHub answered. A write that fails in transit is checked by one read, never sent twice."""
+    path = OrgRef(org).own_membership_path
+
+    def accepted():
+        data = client.get_or_none(path)
+        return data if data and data.get('state') == ACTIVE else None
+
+    return client.request('PATCH', path, json={'state': ACTIVE}, expected=(200, 202), verify=accepted).data
+
+
+def list_own_memberships(client: GitHubClient, state: str | None = None) -> list[dict[str, Any]]:
+    """The token owner's organization memberships (``GET /user/memberships/orgs``, every page),
+    only those in ``state`` (``active`` or ``pending``) when given."""
+    return list(client.paginate(OWN_ORG_MEMBERSHIPS_PATH, {'state': state} if state else None))
+
+
+def is_public(client: GitHubClient, org: str, login: str) -> bool:
+    """Whether ``login``'s membership of ``org`` is public: ``GET /orgs/{org}/public_members/{login}``
+    answers 204 when it is and 404 when it is not (GitHub's REST reference, "Check public
+    organization membership for a user")."""
+    return client.request('GET', OrgRef(org).public_member_path(login), expected=(204, 404)).status == 204
+
+
+def set_public(client: GitHubClient, org: str, login: str, public: bool) -> None:
+    """Publicize (``PUT``) or conceal (``DELETE``) ``login``'s membership of ``org``; GitHub answers
+    204 and lets users change only their own. A write that fails in transit is checked by one
+    :func:`is_public`, never sent twice."""
+    client.request('PUT' if public else 'DELETE', OrgRef(org).public_member_path(login), expected=(204,),
+                   verify=lambda: {} if is_public(client, org, login) == public else None)
+
+
+def descendants(client: GitHubClient, ref: TeamRef) -> list[TeamRef]:
     """Every team below ``ref`` (children, grandchildren, ...), as slug :class:`TeamRef` objects.
 
     One paginated ``GET /orgs/{org}/teams``; the parent links give the tree.
     """
-    teams = list(client.paginate(OrgRef(ref.org).teams_path))
+    teams = list_teams(client, ref.org)
     own = [t for t in teams if ref.matches(t)]
     if not own:
         return []
-    children = {}
+    children: dict[int, list[dict[str, Any]]] = {}
     for team in teams:
         parent = team.get('parent') or {}
         if parent.get('id') is not None:
@@ -231,26 +318,26 @@ def descendants(client, ref):
     return found
 
 
-def state_after_adding(client, org, username):
+def state_after_adding(client: GitHubClient, org: str, username: str) -> str:
     """What adding ``username`` to a team makes of them: ``active`` for an org member (and on
     GHES, which has no invitations), else ``pending`` (GitHub invites them to the org)."""
     if client.is_ghes:
         return 'active'
-    data = client.get_or_none(OrgRef(org).membership_path(username))
+    data = get_membership(client, OrgRef(org), username)
     return 'active' if data and data.get('state') == 'active' else 'pending'
 
 
-def inherited_from(client, ref, username):
+def inherited_from(client: GitHubClient, ref: TeamRef, username: str) -> TeamRef | None:
     """The first child team (a :class:`TeamRef`) through which ``username`` is an active member
     of ``ref``, or ``None`` when the membership is not inherited."""
     for child in descendants(client, ref):
-        data = client.get_or_none(child.membership_path(username))
+        data = get_membership(client, child, username)
         if data is not None and data.get('state') == 'active':
             return child
     return None
 
 
-def logins_of(items, path):
+def logins_of(items: Iterable[Mapping[str, Any]], path: str) -> list[str]:
     """The ``login`` of each user object of a list read from ``path``; a user without a string
     login fails the read (:class:`GitHubError`), so a plan is never built on a malformed answer."""
     logins = []
@@ -262,7 +349,7 @@ def logins_of(items, path):
     return logins
 
 
-def read_members(client, ref, roles, query=None):
+def read_members(client: GitHubClient, ref: Ref, roles: Iterable[str], query: Mapping[str, Any] | None = None) -> dict[str, Entry]:
     """``{lower login: Entry}`` of the active members of an org or team (``ref``, an :class:`OrgRef`
     or :class:`TeamRef`),
     one role-filtered list per role in ``roles`` (top role first), every ``Link`` page followed."""
@@ -273,7 +360,7 @@ def read_members(client, ref, roles, query=None):
     return merge_lists(*lists)
 
 
-def read_invitations(client, path):
+def read_invitations(client: GitHubClient, path: str) -> list[dict[str, Any]]:
     """The pending invitations at ``path``, each checked: a ``login`` is a string or null (an
     invitation by e-mail)."""
     invitations = list(client.paginate(path))
@@ -284,19 +371,19 @@ def read_invitations(client, path):
     return invitations
 
 
-def pending_team_role(client, ref, login):
+def pending_team_role(client: GitHubClient, ref: TeamRef, login: str) -> str | None:
     """The team role a pending invitee of team ``ref`` will have. The invitation list gives only the
     organization role; GitHub documents that ``GET .../memberships/{username}`` "contains the state
     of the membership and the member's role" (REST API, "Get team membership for a user", in
     tests/data/github-openapi), and it answers ``state: pending`` for an invitee. ``None`` when it
     does not say."""
-    data = client.get_or_none(ref.membership_path(login))
+    data = get_membership(client, ref, login)
     if isinstance(data, dict) and data.get('state') == PENDING and data.get('role') in TEAM_ROLES:
         return data['role']
     return None
 
 
-def read_pending_team_roles(client, ref, current):
+def read_pending_team_roles(client: GitHubClient, ref: TeamRef, current: dict[str, Entry]) -> dict[str, Entry]:
     """Fill in the team role of each pending invitee of ``current`` (``{key: Entry}`` of team
     ``ref``) whose role is unknown, with :func:`pending_team_role`."""
     for key, entry in list(current.items()):
@@ -307,7 +394,7 @@ def read_pending_team_roles(client, ref, current):
     return current
 
 
-def impossible_additions(client, changes):
+def impossible_additions(client: GitHubClient, changes: Iterable[Change]) -> list[dict[str, str]]:
     """``[{login, problem}]`` for the planned additions GitHub would refuse, found with one
     ``GET /users/{login}`` each (and none when nothing is added): a login no user has (404), or an
     organization (GitHub answers that route for organizations too, with ``type: Organization``;
@@ -329,7 +416,7 @@ def impossible_additions(client, changes):
 PER_USER_LOOKUPS = 3
 
 
-def states_after_adding(client, org, logins):
+def states_after_adding(client: GitHubClient, org: str, logins: Sequence[str]) -> dict[str, str]:
     """``{lower login: 'active' | 'pending'}``: what adding each login to a team of ``org`` makes
     of them (an org member joins at once, anyone else is invited). A GET per login for a few
     logins, else the org's member lists."""
@@ -339,7 +426,7 @@ def states_after_adding(client, org, logins):
     return dict((login.lower(), ACTIVE if login.lower() in members else PENDING) for login in logins)
 
 
-def membership_writer(client, path_for):
+def membership_writer(client: GitHubClient, path_for: Callable[[str], str]) -> Callable[[Change], str | None]:
     """A ``write(change)`` for :func:`._plan.execute`: one PUT or DELETE on ``path_for(login)``,
     returning the state GitHub answered."""
     def write(change):
@@ -349,7 +436,7 @@ def membership_writer(client, path_for):
     return write
 
 
-def write_membership(client, path, role=None, adding=False):
+def write_membership(client: GitHubClient, path: str, role: str | None = None, adding: bool = False) -> dict[str, Any] | None:
     """``PUT {"role": role}`` on an org or team membership ``path``, or ``DELETE`` when ``role`` is
     ``None``; returns the membership body GitHub answered (``None`` for a removal).
 
@@ -370,7 +457,7 @@ def write_membership(client, path, role=None, adding=False):
     return client.request('PUT', path, json={'role': role}, expected=(200,), verify=landed).data
 
 
-def org_writer(client, org, own, state):
+def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState) -> Callable[[Write], Any]:
     """A ``write(Write)`` for :func:`._plan_org.execute`: each write of a whole-org plan, on a copy
     of its :class:`._plan_org.OrgState` ``state`` (invitation and team ids learnt on the way).
     ``own`` is the token's user (for the public membership)."""
@@ -452,13 +539,9 @@ def org_writer(client, org, own, state):
                 return None
             return invite(change.login, change.role)  # an invitation's role cannot be changed: send it anew
         if item.scope == PUBLIC:
-            path = ref.public_member_path(own)
-            public = change.action == ADD
-
-            def landed():
-                status = client.request('GET', path, expected=(204, 404)).status
-                return {} if (status == 204) == public else None
-            client.request('PUT' if public else 'DELETE', path, expected=(204,), verify=landed)
+            if own is None:
+                raise ValueError('the public membership is the token owner\'s: it needs their login')
+            set_public(client, org, own, change.action == ADD)
             return None
         if item.scope == ORG:
             path = ref.membership_path(change.login)

@@ -139,7 +139,7 @@ api_requests:
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 from ansible_collections.gitops.github.plugins.module_utils._plan import invitation_role
-from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, read_members
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, list_failed_invitations, list_invitations, read_members
 
 
 def main():
@@ -169,9 +169,9 @@ def main():
                 result['invitations'] = []
             else:
                 operation = 'read the pending invitations of %s' % org
-                invitations = [_invitation(inv, False) for inv in client.paginate(ref.invitations_path)]
+                invitations = [_invitation(inv, False) for inv in list_invitations(client, ref)]
                 operation = 'read the failed invitations of %s' % org
-                invitations += [_invitation(inv, True) for inv in client.paginate(ref.failed_invitations_path)]
+                invitations += [_invitation(inv, True) for inv in list_failed_invitations(client, ref)]
                 result['invitations'] = [inv for inv in invitations if params['role'] == 'all' or inv['role'] == params['role']]
     except GitHubError as exc:
         gh.fail_request(operation, exc)

@@ -87,7 +87,7 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
-from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef
+from ansible_collections.gitops.github.plugins.module_utils._resources import get_own_membership, is_public, set_public
 
 
 def main():
@@ -108,9 +108,8 @@ def main():
     try:
         own = client.current_login()
         login = params['username'] or own
-        path = OrgRef(org).public_member_path(login)
         operation = 'read public membership of %s in %s' % (login, org)
-        public = client.request('GET', path, expected=(204, 404)).status == 204
+        public = is_public(client, org, login)
         before = {'login': login, 'public': public}
         after = {'login': login, 'public': want}
         changed = public != want
@@ -120,7 +119,7 @@ def main():
                     diff=dict(before=before, after=before))
         if changed and want:
             operation = 'read own membership of %s in %s' % (own, org)
-            data = client.get_or_none(OrgRef(org).own_membership_path)
+            data = get_own_membership(client, org)
             state = data.get('state') if data else 'absent'
             if state != 'active':
                 gh.fail('Cannot publicize the membership of %s in %s: it is %s, not active%s' % (
@@ -128,17 +127,11 @@ def main():
                     diff=dict(before=before, after=before))
         if changed and not gh.check_mode:
             operation = '%s membership of %s in %s' % ('publicize' if want else 'conceal', login, org)
-            client.request('PUT' if want else 'DELETE', path, expected=(204,),
-                           verify=lambda: _landed(client, path, want))
+            set_public(client, org, login, want)
     except GitHubError as exc:
         gh.fail_request(operation, exc)
 
     gh.exit(changed=changed, public=after['public'], login=login, diff=dict(before=before, after=after))
-
-
-def _landed(client, path, want):
-    public = client.request('GET', path, expected=(204, 404)).status == 204
-    return {} if public == want else None
 
 
 if __name__ == '__main__':

@@ -79,7 +79,7 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
-from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef
+from ansible_collections.gitops.github.plugins.module_utils._resources import list_teams
 
 
 def team_view(team):
@@ -97,7 +97,7 @@ def main():
     gh = GitHubModule(argument_spec=dict(org=dict(type='str', required=True)), logins=('org',))
     org = gh.params['org']
     try:
-        teams = [team_view(t) for t in gh.client.paginate(OrgRef(org).teams_path)]
+        teams = [team_view(t) for t in list_teams(gh.client, org)]
     except GitHubError as exc:
         gh.fail_request('list the teams of %s' % org, exc)
     gh.exit(changed=False, teams=sorted(teams, key=lambda t: (t['slug'] or '').lower()))

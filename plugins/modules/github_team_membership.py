@@ -137,6 +137,8 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     OrgRef,
     TeamNotFound,
+    exists,
+    get_membership,
     idp_hint,
     inherited_from,
     state_after_adding,
@@ -168,10 +170,10 @@ def main():
         ref = team_ref(client, org, params['team'], params['team_id'])
         path = ref.membership_path(username)
         operation = 'read membership of %s in %s' % (username, ref.label)
-        data = client.get_or_none(path)
+        data = get_membership(client, ref, username)
         if data is None:
             operation = 'read %s' % ref.label
-            if client.get_or_none(ref.base) is None:
+            if not exists(client, ref):
                 raise TeamNotFound('%s was not found, or the token cannot see it (GET %s returned HTTP 404)' % (
                     ref.label[0].upper() + ref.label[1:], ref.base))
         before = membership_view(username, data)
@@ -181,7 +183,7 @@ def main():
                 and before['role'] == 'maintainer'):
             # Owners always read back as maintainer: decide from the org role, not by guessing.
             operation = 'read organization role of %s in %s' % (username, org)
-            org_data = client.get_or_none(OrgRef(org).membership_path(username))
+            org_data = get_membership(client, OrgRef(org), username)
             owner = bool(org_data and org_data.get('state') == 'active' and org_data.get('role') == 'admin')
             if owner:
                 gh.warn('%s is an owner of %s, and GitHub always reports owners as team maintainers: '

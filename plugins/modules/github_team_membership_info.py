@@ -106,6 +106,7 @@ from ansible_collections.gitops.github.plugins.module_utils._graphql import Grap
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import mark_not_immediate, read_immediate_members
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     TeamNotFound,
+    list_invitations,
     read_members,
     team_ref,
     team_slug,
@@ -132,7 +133,7 @@ def main():
         if not client.is_ghes:
             operation = 'read the pending invitations of %s' % ref.label
             pending = [{'login': inv.get('login'), 'email': inv.get('email'), 'created_at': inv.get('created_at')}
-                       for inv in client.paginate(ref.invitations_path)]
+                       for inv in list_invitations(client, ref)]
         if current:
             # REST lists members through child teams too; GraphQL's immediate members tell them apart.
             operation = 'read the immediate members of %s (GraphQL)' % ref.label

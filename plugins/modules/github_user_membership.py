@@ -85,7 +85,7 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
-from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, accept_invitation, get_own_membership
 
 
 def view(org, data):
@@ -104,31 +104,24 @@ def main():
     )
     org = gh.params['org']
     client = gh.client
-    path = OrgRef(org).own_membership_path
     operation = 'read own membership of %s' % org
     try:
-        data = client.get_or_none(path)
+        data = get_own_membership(client, org)
         if data is None:
             gh.fail('The token owner has no membership of, and no invitation to, %s (GET %s returned HTTP 404); '
-                    'an owner must invite them first' % (org, path))
+                    'an owner must invite them first' % (org, OrgRef(org).own_membership_path))
         before = view(org, data)
         after = dict(before, state='active')
         changed = before['state'] != 'active'
         if changed and not gh.check_mode:
             operation = 'accept the invitation to %s' % org
-            resp = client.request('PATCH', path, json={'state': 'active'}, expected=(200, 202),
-                                  verify=lambda: _accepted(client, path))
-            if resp.data:
-                after = view(org, resp.data)
+            answer = accept_invitation(client, org)
+            if answer:
+                after = view(org, answer)
     except GitHubError as exc:
         gh.fail_request(operation, exc)
 
     gh.exit(changed=changed, membership=after, diff=dict(before=before, after=after))
-
-
-def _accepted(client, path):
-    data = client.get_or_none(path)
-    return data if data and data.get('state') == 'active' else None
 
 
 if __name__ == '__main__':

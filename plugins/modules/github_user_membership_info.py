@@ -78,7 +78,7 @@ api_requests:
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
-from ansible_collections.gitops.github.plugins.module_utils._resources import OWN_ORG_MEMBERSHIPS_PATH
+from ansible_collections.gitops.github.plugins.module_utils._resources import list_own_memberships
 
 
 def main():
@@ -88,10 +88,9 @@ def main():
         ),
         needs_user=True,
     )
-    query = {'state': gh.params['state']} if gh.params['state'] else None
     try:
         memberships = [{'org': (m.get('organization') or {}).get('login'), 'state': m.get('state'), 'role': m.get('role')}
-                       for m in gh.client.paginate(OWN_ORG_MEMBERSHIPS_PATH, query)]
+                       for m in list_own_memberships(gh.client, gh.params['state'])]
     except GitHubError as exc:
         gh.fail_request('read the organization memberships of the token owner', exc)
     memberships.sort(key=lambda m: (m['org'] or '').lower())

@@ -156,7 +156,7 @@ def test_rate_limited_answer_is_waited_out_until_the_reset(sim, form):
     sim.graphql_limit = 0
     client = client_for(sim, sleep=sleep, rate_limit_max_wait=7200)
     sim.graphql_limit = 5000
-    sim._buckets['graphql:root'] = [int(client._clock()) + 600, 5000]  # spent, resets in 10 minutes
+    sim._buckets['graphql:root'] = [int(client.clock()) + 600, 5000]  # spent, resets in 10 minutes
     state = read_org(client, 'acme')
     assert 'team-0' in state.teams
     assert len(waits) == 1 and 595 <= waits[0] <= 602
