@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint the repository: ruff (configured by ruff.toml), ansible-lint, and antsibull-nox's extra checks.
+# Lint the repository: ruff (configured by ruff.toml), mypy over the typed module_utils (mypy.ini),
+# ansible-lint, and antsibull-nox's extra checks.
 #   bash tests/ci/lint.sh            # check
 #   bash tests/ci/lint.sh --fix      # extra arguments go to `ruff check`
 set -euo pipefail
@@ -13,6 +14,8 @@ source "$HERE/lib.sh"
 RUFF_VERSION="${RUFF_VERSION:-0.17.6}"
 ANSIBLE_LINT_VERSION="${ANSIBLE_LINT_VERSION:-26.10.1}"
 ANTSIBULL_NOX_VERSION="${ANTSIBULL_NOX_VERSION:-1.10.0}"
+MYPY_VERSION="${MYPY_VERSION:-2.4.1}"
+TYPES_REQUESTS_VERSION="${TYPES_REQUESTS_VERSION:-2.33.0.20261030}"
 VENV="$CI_CACHE_DIR/venv-lint"
 
 python="$(command -v python3 || command -v python)" || die "no python3 on PATH"
@@ -22,6 +25,14 @@ cd "$ROOT"
 rc=0
 log "--- ruff $("$VENV/bin/ruff" --version | cut -d' ' -f2): ruff check . $*"
 "$VENV/bin/ruff" check . --output-format concise "$@" || rc=1
+log "--- mypy $MYPY_VERSION over the files mypy.ini lists"
+ensure_venv "$CI_CACHE_DIR/venv-mypy" "$python" "mypy==$MYPY_VERSION" "types-requests==$TYPES_REQUESTS_VERSION"
+# The code imports itself as ansible_collections.gitops.github: mypy finds it through that layout.
+layout="$(mktemp -d)"
+mkdir -p "$layout/ansible_collections/gitops"
+ln -s "$ROOT" "$layout/ansible_collections/gitops/github"
+MYPYPATH="$layout" "$CI_CACHE_DIR/venv-mypy/bin/mypy" --config-file mypy.ini --cache-dir "$layout/.mypy_cache" || rc=1
+rm -rf "$layout"
 log "--- ansible-lint $ANSIBLE_LINT_VERSION --profile production roles/ playbooks/ examples/"
 ensure_venv "$CI_CACHE_DIR/venv-ansible-lint" "$python" "ansible-lint==$ANSIBLE_LINT_VERSION" "ansible-core>=2.16,<2.20"
 # Not --offline: ansible-lint must install this collection locally (in .ansible/) to resolve
