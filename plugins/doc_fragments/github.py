@@ -113,14 +113,19 @@ requirements:
   - PyJWT >= 2.4.0 and cryptography (GitHub App authentication only)
 '''
 
-    # How the team modules address a team.
-    TEAM = r'''
+    # The organization a module acts on (the team modules use it with TEAM).
+    ORG = r'''
 options:
   org:
     description:
       - Login of the organization (case-insensitive).
     type: str
     required: true
+'''
+
+    # How the team modules address a team in O(org).
+    TEAM = r'''
+options:
   team:
     description:
       - Slug of the team (as in its URL), case-insensitive.

@@ -197,7 +197,7 @@ class GitHubModule(object):
                  required_one_of: Iterable[Sequence[str]] | None = None, required_if: Sequence[Sequence[Any]] | None = None,
                  logins: Sequence[str] = (), slugs: Sequence[str] = (), team: bool = False, needs_user: bool = False) -> None:
         """``team=True`` adds the ``org``, ``team`` and ``team_id`` options (doc fragment
-        ``gitops.github.github.TEAM``) with their checks. ``needs_user=True`` marks a module that
+        ``gitops.github.github.ORG`` and ``gitops.github.github.TEAM``) with their checks. ``needs_user=True`` marks a module that
         acts as the token's own user, which a GitHub App installation does not have."""
         spec = github_argument_spec()
         mutually_exclusive = list(mutually_exclusive or [])

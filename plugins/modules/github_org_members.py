@@ -22,11 +22,6 @@ description:
 author:
   - gitops.github developers (@gitops)
 options:
-  org:
-    description:
-      - Login of the organization (case-insensitive).
-    type: str
-    required: true
   members:
     description:
       - The users that must be in the organization, each with its role.
@@ -81,6 +76,7 @@ options:
     default: false
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.ORG
   - gitops.github.github.ATTRIBUTES
 notes:
   - Reads C(GET /orgs/{org}/members?role=admin), C(GET /orgs/{org}/members?role=member) and

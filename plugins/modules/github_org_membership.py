@@ -18,11 +18,6 @@ description:
 author:
   - gitops.github developers (@gitops)
 options:
-  org:
-    description:
-      - Login of the organization (case-insensitive).
-    type: str
-    required: true
   username:
     description:
       - Login of the user (case-insensitive).
@@ -51,6 +46,7 @@ options:
     default: false
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.ORG
   - gitops.github.github.ATTRIBUTES
 notes:
   - Uses C(GET), C(PUT) and C(DELETE) on C(/orgs/{org}/memberships/{username}). It never uses

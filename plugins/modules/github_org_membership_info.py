@@ -17,11 +17,6 @@ description:
 author:
   - gitops.github developers (@gitops)
 options:
-  org:
-    description:
-      - Login of the organization (case-insensitive).
-    type: str
-    required: true
   role:
     description:
       - Only list owners (V(admin)), only plain members (V(member)), or everyone (V(all)).
@@ -44,6 +39,7 @@ options:
     default: false
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.ORG
   - gitops.github.github.INFO_ATTRIBUTES
 notes:
   - Reads C(GET /orgs/{org}/members) once per role (C(role=admin) and C(role=member)), so each

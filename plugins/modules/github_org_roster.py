@@ -27,11 +27,6 @@ description:
 author:
   - gitops.github developers (@gitops)
 options:
-  org:
-    description:
-      - Login of the organization (case-insensitive).
-    type: str
-    required: true
   owners:
     description:
       - People who must be organization owners (role C(admin)). Each is a login string or a
@@ -199,6 +194,7 @@ options:
         default: []
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.ORG
   - gitops.github.github.ATTRIBUTES
 notes:
   - "A person mapping: C(login) (GitHub's login); C(id) (GitHub's immutable user id, as the

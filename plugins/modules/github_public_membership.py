@@ -17,11 +17,6 @@ description:
 author:
   - gitops.github developers (@gitops)
 options:
-  org:
-    description:
-      - Login of the organization (case-insensitive).
-    type: str
-    required: true
   username:
     description:
       - Login of the user. Defaults to the token's own login.
@@ -36,6 +31,7 @@ options:
     default: present
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.ORG
   - gitops.github.github.ATTRIBUTES
 notes:
   - The user must be an active member of the organization; a pending invitation must be

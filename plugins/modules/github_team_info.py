@@ -15,14 +15,9 @@ description:
     every C(Link) page (100 teams a page).
 author:
   - gitops.github developers (@gitops)
-options:
-  org:
-    description:
-      - Login of the organization (case-insensitive).
-    type: str
-    required: true
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.ORG
   - gitops.github.github.INFO_ATTRIBUTES
 seealso:
   - module: gitops.github.github_team_membership_info

@@ -59,6 +59,7 @@ options:
     default: false
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.ORG
   - gitops.github.github.TEAM
   - gitops.github.github.ATTRIBUTES
 notes:

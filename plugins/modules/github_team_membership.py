@@ -41,6 +41,7 @@ options:
     default: present
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.ORG
   - gitops.github.github.TEAM
   - gitops.github.github.ATTRIBUTES
 notes:

@@ -26,6 +26,7 @@ options:
     default: all
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.ORG
   - gitops.github.github.TEAM
   - gitops.github.github.INFO_ATTRIBUTES
 notes:

@@ -16,11 +16,6 @@ description:
 author:
   - gitops.github developers (@gitops)
 options:
-  org:
-    description:
-      - Login of the organization (case-insensitive).
-    type: str
-    required: true
   state:
     description:
       - V(active) accepts a pending invitation.
@@ -29,6 +24,7 @@ options:
     default: active
 extends_documentation_fragment:
   - gitops.github.github
+  - gitops.github.github.ORG
   - gitops.github.github.ATTRIBUTES
 notes:
   - Fails when the user has neither a membership nor an invitation; an owner must invite them
