@@ -207,3 +207,42 @@ def renames(persons, ids):
         if now_login is not None and now_login.lower() != person.login.lower():
             out[person.login.lower()] = now_login
     return out
+
+
+def identity_problems(scopes):
+    """Problems with the identifiers of the file, before any request. ``scopes`` is
+    ``[(where, persons)]``: the organization's owners and members together (``where`` empty),
+    then each team's maintainers and members. Logins and e-mail addresses are compared as GitHub
+    compares them (case-insensitively); a login listed twice in one scope is
+    :func:`._plan.collect_wanted`'s to report. Found here: one id given to two logins (in one
+    scope or across them), one login given two ids, and one e-mail address claimed by two
+    entries (a ``{login, email}`` and another login or a bare ``{email}``)."""
+    problems = []
+    by_id = {}     # id -> login first given it
+    ids_of = {}    # lower login -> id first given to it
+    for where, persons in scopes:
+        prefix = '%s: ' % where if where else ''
+        claims = {}  # lower e-mail -> the name of the entry claiming it
+        for person in persons:
+            if person.id is not None and person.login:
+                first = by_id.setdefault(person.id, person.login)
+                if first.lower() != person.login.lower():
+                    problems.append('%sid %d is given to both %s and %s (one GitHub user has one id)'
+                                    % (prefix, person.id, first, person.login))
+                other = ids_of.setdefault(person.login.lower(), person.id)
+                if other != person.id:
+                    problems.append('%s%s is given two ids, %d and %d' % (prefix, person.login, other, person.id))
+            if person.email:
+                claimant = claims.setdefault(person.email.lower(), person.name)
+                if claimant.lower() != person.name.lower():
+                    problems.append('%se-mail address %s is claimed twice (%s and %s)'
+                                    % (prefix, person.email, claimant, person.name))
+    return _unique(problems)
+
+
+def _unique(items):
+    out = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out

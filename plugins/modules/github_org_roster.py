@@ -516,6 +516,8 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     RosterPlan,
     additions_to_look_up,
     execute,
+    ids_to_look_up,
+    sends_invitation,
     export_view,
     guard_problems,
     needs_own_login,
@@ -524,7 +526,14 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     roster_from_params,
     without_additions,
 )
-from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, idp_hint, impossible_additions, org_writer
+from ansible_collections.gitops.github.plugins.module_utils._github_forms import is_invitation_limit
+from ansible_collections.gitops.github.plugins.module_utils._resources import (
+    OrgRef,
+    idp_hint,
+    impossible_additions,
+    org_writer,
+    users_by_id,
+)
 
 PERSON = dict(type='list', elements='raw')
 
@@ -609,6 +618,8 @@ def main():
         manages = roster.wanted is not None or roster.teams or roster.public_membership is not None
         state = read_org(client, org, own_login=own, with_public=roster.public_membership is not None, gql=gql,
                          roster_teams=[(t.slug, t.exclusive, list(t.wanted)) for t in roster.teams] if manages else None)
+        operation = 'look up the listed user ids that are not among the members of %s (GET /user/{account_id})' % org
+        state.looked_up = users_by_id(client, ids_to_look_up(state, roster))
     except GitHubError as exc:
         gh.fail_request(operation, exc)
 
@@ -672,6 +683,10 @@ def apply_plan(gh, gql, plan, writer, org):
             if exc.write.scope == TEAM and isinstance(exc.error, GitHubError):
                 hint = idp_hint(exc.error, client, OrgRef(org).team(exc.write.team))
             rest = todo[todo.index(exc.write) + 1:]
+            if (isinstance(exc.error, GitHubError) and is_invitation_limit(exc.error.status, exc.error.message)
+                    and sends_invitation(state, exc.write, set())):
+                todo = _defer_invitations(gh, plan, state, exc.write, rest, org)
+                continue
             if hint:
                 team = exc.write.team.lower()
                 left = [exc.write] + [w for w in rest if w.scope == TEAM and w.team.lower() == team]
@@ -693,6 +708,28 @@ def apply_plan(gh, gql, plan, writer, org):
                 'managed_externally: true to read and report it only'
                 % ('; '.join(hints), ', '.join(describe(w, org) for w in skipped)), **result)
     return done, state
+
+
+def _defer_invitations(gh, plan, state, write, rest, org):
+    """GitHub answered "Over invitation rate limit" to ``write``: it and every later write that
+    would send an invitation (and the team additions of the people deferred) wait for the next
+    run; the other writes go on. Returns the writes still to make."""
+    deferred = [write]
+    keys = set([write.change.key])
+    todo = []
+    for item in rest:
+        key = item.change.key if item.scope in (ORG, TEAM) else None
+        if sends_invitation(state, item, set()) or (item.action == ADD and key in keys):
+            deferred.append(item)
+            keys.add(key)
+        else:
+            todo.append(item)
+    plan.deferred = deferred + plan.deferred
+    plan.invitations_left += len(keys)
+    gh.warn('%s: GitHub answered "Over invitation rate limit" (it allows 50 invitations in 24 hours, 500 for older '
+            'or paid organizations): %d invitation(s) left for the next run (%s)'
+            % (org, len(keys), ', '.join(describe(w, org) for w in deferred)))
+    return todo
 
 
 def _result(gh, gql, plan, done, after):

@@ -590,7 +590,7 @@ class State:
         with self.lock:
             o = self._org_or_raise(org)
             user = self.ensure_user(login)
-            for iid, inv in sorted(o.invitations.items()):
+            for _iid, inv in sorted(o.invitations.items()):
                 if inv.login_key is None and (inv.email or "").lower() == email.lower():
                     inv.login_key = user.key
                     self.accept_invitation(o, user.key)
