@@ -137,5 +137,7 @@ def test_check_mode_reports_a_login_no_user_has_as_a_problem_not_a_change(sim, p
     assert result['membership'] == {'login': 'no-such-user', 'state': 'absent', 'role': None}
     assert 'cannot add no-such-user: no GitHub user has the login no-such-user' in checked.output
     assert writes(sim) == []
-    applied = play(sim, [member_task(username='no-such-user')])
-    assert applied.rc != 0 and 'HTTP 404' in applied.task('membership')['msg']
+    assert ('GET', '/users/no-such-user') in [(e.method, e.path) for e in sim.log]
+    # A user who exists is looked up too, and reported as the change it is.
+    known = play(sim, [member_task(username='new-hire')], check=True).task('membership')
+    assert known['changed'] is True and known['impossible'] == []
