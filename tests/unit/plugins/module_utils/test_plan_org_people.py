@@ -71,8 +71,8 @@ def test_a_rename_is_followed_when_the_listed_login_has_left():
 
 def test_ids_not_among_the_active_members_are_looked_up_and_followed():
     org = state()
-    wanted = roster(owners=['root'], members=['alice', 'bob', {'login': 'dave', 'id': 4}, {'login': 'zoe', 'id': 5},
-                                                {'login': 'david', 'id': 6}], exclusive=True)
+    members = ['alice', 'bob', {'login': 'dave', 'id': 4}, {'login': 'zoe', 'id': 5}, {'login': 'david', 'id': 6}]
+    wanted = roster(owners=['root'], members=members, exclusive=True)
     # dave (4) is not in the org; david (6) is pending under the listed login: only 4 and 5 are asked.
     assert ids_to_look_up(org, wanted) == [4, 5]
     org.looked_up = {4: 'david', 5: None}
