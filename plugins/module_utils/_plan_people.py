@@ -7,8 +7,11 @@
 
 A person is a plain login string or a mapping ``{login, id, expires, email}``:
 
-- ``id`` is GitHub's immutable user id. When the organization shows that id under another login,
-  the user was renamed: the entry means the new login (see :func:`renames`).
+- ``id`` is GitHub's immutable user id. When GitHub shows that id under another login and the
+  entry's login has left the organization, the user was renamed: the entry means the new login
+  (see ``_plan_org._renames``, which also refuses an id of another current member and follows the
+  ids it had to look up with ``GET /user/{account_id}``). One id, one login and one e-mail address each belong to one
+  entry (:func:`identity_problems`).
 - ``expires`` is an ISO 8601 date (``2026-12-31``: the access lasts through that day, UTC) or a
   full timestamp with its offset (``2026-12-31T18:00:00Z``, ``...+02:00``). From that moment on
   the entry counts as not listed (see :func:`split_by_time`); ``now`` is always passed in, so
@@ -194,19 +197,6 @@ def expiry_view(person, now):
     if person.expires is not None and person.expires > now:
         view['days_left'] = (person.expires - now).days
     return view
-
-
-def renames(persons, ids):
-    """``{lower login in the file: login GitHub shows now}`` for every person whose ``id`` the
-    organization shows under another login. ``ids`` is ``{user id: login}`` as read."""
-    out = {}
-    for person in persons:
-        if person.id is None or not person.login:
-            continue
-        now_login = ids.get(person.id)
-        if now_login is not None and now_login.lower() != person.login.lower():
-            out[person.login.lower()] = now_login
-    return out
 
 
 def identity_problems(scopes):
