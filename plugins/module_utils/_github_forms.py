@@ -67,7 +67,7 @@ def is_secondary_rate_limit_message(message):
 # --------------------------------------------------------------------------- externally managed teams
 # A write of the members of a team whose members come from an identity provider fails with 403.
 # GitHub documents the status, not the text: "403 Forbidden if team synchronization is set up"
-# (OpenAPI, PUT /orgs/{org}/teams/{team_slug}/memberships/{username}; ../shared/github-openapi/).
+# (OpenAPI, PUT /orgs/{org}/teams/{team_slug}/memberships/{username}; tests/data/github-openapi/).
 # Real messages:
 IDP_TEAM_MESSAGES = (
     # Enterprise Managed Users, a team connected to an external group; quoted in
@@ -90,7 +90,7 @@ _MANAGED_BY_RE = re.compile(r'managed by\s+(.+?)\s*\.?\s*$', re.IGNORECASE)
 #   GET /orgs/{org}/teams/{team_slug}/external-groups
 #   (https://docs.github.com/rest/teams/external-groups#list-a-connection-between-an-external-group-and-a-team),
 #   answers {"groups": [{"group_id": 123, "group_name": "...", "updated_at": "..."}]}.
-# Neither endpoint is in the OpenAPI extract in ../shared/github-openapi/ (it holds membership
+# Neither endpoint is in the OpenAPI extract in tests/data/github-openapi/ (it holds membership
 # operations only); the shapes above are GitHub's documented examples. An organization without
 # the feature answers 403 or 404 there: that means "not shown as managed", never a failure.
 TEAM_SYNC_GROUPS_PATH = '/team-sync/group-mappings'

@@ -312,7 +312,7 @@ def pending_team_role(client, ref, login):
     """The team role a pending invitee of team ``ref`` will have. The invitation list gives only the
     organization role; GitHub documents that ``GET .../memberships/{username}`` "contains the state
     of the membership and the member's role" (REST API, "Get team membership for a user", in
-    ../shared/github-openapi), and it answers ``state: pending`` for an invitee. ``None`` when it
+    tests/data/github-openapi), and it answers ``state: pending`` for an invitee. ``None`` when it
     does not say."""
     data = client.get_or_none(ref.membership_path(login))
     if isinstance(data, dict) and data.get('state') == PENDING and data.get('role') in TEAM_ROLES:

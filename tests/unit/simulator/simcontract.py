@@ -1,8 +1,9 @@
-"""Validate logged simulator exchanges against GitHub's OpenAPI extract (shared/github-openapi)."""
+"""Validate logged simulator exchanges against GitHub's OpenAPI extract (tests/data/github-openapi)."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -17,11 +18,13 @@ HERE = Path(__file__).resolve()
 
 
 def _openapi_dir() -> Path:
-    for parent in HERE.parents:
-        for cand in (parent / "shared" / "github-openapi", parent.parent / "shared" / "github-openapi"):
-            if (cand / "api.github.com.membership.json").is_file():
-                return cand
-    raise FileNotFoundError("shared/github-openapi not found above the repository")
+    """GitHub's OpenAPI extract, vendored in the repository (tests/data/github-openapi); the
+    environment variable GITOPS_GITHUB_OPENAPI_DIR names another copy, as for the integration tests."""
+    chosen = os.environ.get("GITOPS_GITHUB_OPENAPI_DIR")
+    where = Path(chosen) if chosen else HERE.parents[2] / "data" / "github-openapi"
+    if not (where / "api.github.com.membership.json").is_file():
+        raise FileNotFoundError("no GitHub OpenAPI extract in %s" % where)
+    return where
 
 
 @cache
