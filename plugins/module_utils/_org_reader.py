@@ -252,6 +252,7 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
     members = _read_org_members(client, ref, ids)
     invitations = []
     failed = []
+    failed_invitations = []
     invitation_ids = {}
     emails = {}
     if not client.is_ghes:
@@ -267,15 +268,33 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
                 invitation_ids[key] = inv['id']
             if email and key:
                 emails[email.lower()] = key
-        failed = [inv.get('login') or inv.get('email') for inv in client.paginate(ref.failed_invitations_path)]
+        failed_invitations = list(client.paginate(ref.failed_invitations_path))
+        failed = [inv.get('login') or inv.get('email') for inv in failed_invitations]
     teams = read_teams(gql, org)
     _add_team_invitations(client, org, teams, _teams_to_check(members, invitations, roster_teams))
     public = None
     if with_public and own_login:
         resp = client.request('GET', ref.public_member_path(own_login), expected=(204, 404))
         public = resp.status == 204
-    return OrgState(org, members, teams, public=public, ghes=client.is_ghes, failed=[f for f in failed if f], ids=ids,
-                    invitation_ids=invitation_ids, emails=emails)
+    state = OrgState(org, members, teams, public=public, ghes=client.is_ghes, failed=[f for f in failed if f], ids=ids,
+                     invitation_ids=invitation_ids, emails=emails)
+    if not client.is_ghes:
+        _add_failed_records(state, invitations, failed_invitations)
+    return state
+
+
+def _add_failed_records(state, invitations, failed_invitations):
+    """Each failed invitation's ``id``, ``failed_reason`` and ``failed_at`` by the invitee's key
+    (the plan re-sends only what a retry can fix, deleting the record first), and the
+    ``created_at`` of every pending and failed invitation (GitHub's invitation limit counts the
+    last 24 hours)."""
+    for inv in failed_invitations:
+        key = (inv.get('login') or inv.get('email') or '').lower()
+        if key and inv.get('id') is not None:
+            state.failed_records.setdefault(key, []).append(
+                {'id': inv['id'], 'reason': inv.get('failed_reason'), 'failed_at': inv.get('failed_at')})
+    state.sent = [inv.get('created_at') for inv in list(invitations) + list(failed_invitations)
+                  if isinstance(inv.get('created_at'), str)]
 
 
 def _read_org_members(client, ref, ids):

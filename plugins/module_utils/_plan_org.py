@@ -24,9 +24,12 @@ organization).
 
 from __future__ import annotations
 
+import datetime
+
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import (
     DEFAULT_EXPIRING_WITHIN_DAYS,
     expiry_view,
+    identity_problems,
     parse_people,
     split_by_time,
     utc_now,
@@ -106,10 +109,20 @@ class OrgState(object):
         self.ids = dict(ids or {})                        # {user id: login} of the members as read
         self.invitation_ids = dict(invitation_ids or {})  # {key: invitation id} of pending invitations
         self.emails = dict(emails or {})                  # {lower e-mail: key} of pending invitations
+        # People (issue 18): {user id: login now, or None for no such account} from GET /user/{id};
+        # {key: [{id, reason, failed_at}]} of the failed invitations; the created_at of every
+        # pending and failed invitation (what counts against GitHub's 24-hour invitation limit).
+        self.looked_up = {}
+        self.failed_records = {}
+        self.sent = []
 
     def copy(self):
-        return OrgState(self.org, self.members, dict((k, t.copy()) for k, t in self.teams.items()),
-                        self.public, self.ghes, self.failed, self.ids, self.invitation_ids, self.emails)
+        state = OrgState(self.org, self.members, dict((k, t.copy()) for k, t in self.teams.items()),
+                         self.public, self.ghes, self.failed, self.ids, self.invitation_ids, self.emails)
+        state.looked_up = dict(self.looked_up)
+        state.failed_records = dict((k, list(v)) for k, v in self.failed_records.items())
+        state.sent = list(self.sent)
+        return state
 
     def active_owners(self):
         return sorted(k for k, e in self.members.items() if e.role == 'admin' and e.state == ACTIVE)
@@ -258,6 +271,8 @@ class RosterPlan(object):
         self.not_reinvited = list(not_reinvited)  # failed invitations left alone (reinvite_failed false)
         self.deferred = list(deferred)            # writes past max_invitations, left for the next run
         self.invitations_left = invitations_left  # how many invitations of those
+        self.not_retried = []                     # [{login, reason, failed_at}]: failed, not fixable by a retry
+        self.sent_recently = 0                    # invitations sent in the 24 hours before roster.now
 
     @property
     def changed(self):
@@ -481,12 +496,12 @@ def plan_roster(state, roster, own_login=None):
     Raises nothing; a team of the file that does not exist is a problem in ``plan.problems``
     (the caller fails before any write when there are problems).
     """
-    problems = []
     org_changes = []
-    renamed, mapping = _renames(state, roster)
+    renamed, mapping, problems = _renames(state, roster)
     org_wanted = _rewrite(roster.wanted, mapping) if roster.wanted is not None else None
     if org_wanted is not None:
         org_changes = plan_members(state.members, org_wanted, ORG_ROLES, roster.exclusive).changes
+    problems.extend(_accepted_addresses(state, org_changes))
     removed_from_org = set(c.key for c in org_changes if c.action == REMOVE)
     owners = owners_after(state, org_changes)
     # Owners demoted now: every team shows them as maintainer, their own team role is hidden.
@@ -557,32 +572,93 @@ def plan_roster(state, roster, own_login=None):
             write.phase = 'self'
     order = dict((name, i) for i, name in enumerate(_PHASES))
     writes.sort(key=lambda w: (order[w.phase], w.scope == ORG if w.phase == 'self' else False))  # stable: keeps the role and login order inside a phase
-    writes, reinvite, not_reinvited = _failed_invitations(state, roster, writes)
-    writes, deferred, left = cap_invitations(state, writes, roster.max_invitations)
-    return RosterPlan(state, roster, writes, team_plans, problems, renamed, reinvite, not_reinvited, deferred, left)
+    writes, reinvite, not_reinvited, not_retried = _failed_invitations(state, roster, writes)
+    sent = sent_within_a_day(state, roster.now)
+    limit = None if roster.max_invitations is None else max(roster.max_invitations - sent, 0)
+    writes, deferred, left = cap_invitations(state, writes, limit)
+    plan = RosterPlan(state, roster, writes, team_plans, problems, renamed, reinvite, not_reinvited, deferred, left)
+    plan.not_retried = not_retried
+    plan.sent_recently = sent
+    return plan
+
+
+def ids_to_look_up(state, roster):
+    """The listed user ids the plan cannot place from the member lists: an id that is not among
+    the active members, given with a login that is not in the organization either (a renamed
+    pending invitee, someone who left). :func:`._resources.users_by_id` reads each with
+    ``GET /user/{account_id}`` into ``state.looked_up``; then :func:`plan_roster` follows it. Pure."""
+    out = []
+    for person in roster.people:
+        if person.id is None or not person.login or person.id in state.ids or person.id in out:
+            continue
+        if person.login.lower() not in state.members:
+            out.append(person.id)
+    return out
 
 
 def _renames(state, roster):
-    """``([{id, from, to}], {lower file login: login now})``: the file's people whose ``id``
-    GitHub shows under another login (renamed users), and the pending e-mail invitations the file
-    names by address."""
+    """``([{id, from, to}], {lower file login: login now}, problems)``: the file's people whose
+    ``id`` GitHub shows under another login (renamed users), and the pending e-mail invitations
+    the file names by address. A rename is a rename only when the file's login is no longer in
+    the organization; an id that GitHub shows for another login while the file's login is still
+    there, or a login GitHub shows with another id, is a problem naming both."""
     mapping = {}
     renamed = []
+    problems = []
     seen = set()
+    id_of = dict((login.lower(), uid) for uid, login in state.ids.items())
     for person in roster.people:
         if person.id is not None and person.login:
-            now_login = state.ids.get(person.id)
-            if now_login is not None and now_login.lower() != person.login.lower():
-                mapping[person.login.lower()] = now_login
-                if person.id not in seen:
-                    seen.add(person.id)
-                    renamed.append({'id': person.id, 'from': person.login, 'to': now_login})
+            key = person.login.lower()
+            now_login = state.ids.get(person.id) or state.looked_up.get(person.id)
+            if now_login is not None and now_login.lower() != key and key in state.members:
+                problems.append('%s is listed with id %d, which GitHub shows for %s; %s is still in %s, so this is '
+                                'not a rename: correct the id or the login'
+                                % (person.login, person.id, now_login, state.members[key].login, state.org))
+                continue
+            shown = id_of.get(key)
+            if shown is not None and shown != person.id:
+                problems.append('%s is listed with id %d, but GitHub shows %s in %s with id %d: correct the id or '
+                                'the login' % (person.login, person.id, state.members[key].login, state.org, shown))
+                continue
+            if now_login is None and person.id in state.looked_up:
+                problems.append('%s is listed with id %d, which no GitHub account has (GET /user/%d answered 404): '
+                                'remove the entry or correct the id' % (person.login, person.id, person.id))
+                continue
+            if now_login is None or now_login.lower() == key:
+                continue
+            mapping[key] = now_login
+            if person.id not in seen:
+                seen.add(person.id)
+                renamed.append({'id': person.id, 'from': person.login, 'to': now_login})
         elif person.email and not person.login:
             key = state.emails.get(person.email.lower())
             if key is not None and key in state.members and key != person.email.lower():
                 # GitHub shows this e-mail invitation under the login it reached.
                 mapping[person.email.lower()] = state.members[key].login
-    return renamed, mapping
+    return renamed, mapping, _unique_texts(problems)
+
+
+def _unique_texts(items):
+    out = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _accepted_addresses(state, org_changes):
+    """An ``{email}`` entry with neither a pending nor a failed invitation may have been accepted:
+    GitHub then lists the invitee by login only, and the plan would invite the address again and
+    remove the member who accepted. Never both in one plan: a problem, when the plan removes anyone."""
+    removed = [c.login for c in org_changes if c.action == REMOVE]
+    if not removed:
+        return []
+    failed = set(f.lower() for f in state.failed)
+    return ['%s has neither a pending nor a failed invitation in %s: if the invitee accepted, list their login '
+            'instead of the address (this plan would remove %s); nothing is sent or removed'
+            % (c.login, state.org, ', '.join(removed))
+            for c in org_changes if c.action == ADD and '@' in c.login and c.key not in failed]
 
 
 def _rewrite(wanted, mapping):
@@ -598,22 +674,68 @@ def _rewrite(wanted, mapping):
     return out
 
 
+# GitHub's failed_reason values (issue 18 lists expired, no_more_seats, trade_controls,
+# already_accepted, invalid_generic; the OpenAPI documents the field as a free string). Only an
+# invitation that expired is fixed by sending it again; any other reason, or none, is reported.
+RETRYABLE_FAILURES = ('expired',)
+
+
+def _latest_failure(state, key):
+    records = state.failed_records.get(key) or []
+    if not records:
+        return {'reason': 'expired' if key in set(f.lower() for f in state.failed) else None, 'failed_at': None}
+    return sorted(records, key=lambda r: r.get('failed_at') or '')[-1]
+
+
 def _failed_invitations(state, roster, writes):
-    """Which additions send again an invitation that expired or failed (GitHub moves those to
-    ``GET /orgs/{org}/failed_invitations``; nothing re-sends them). With ``reinvite_failed``
-    false they are left out of the plan (and so are their team additions, which would invite
-    them too) and reported."""
+    """``(writes, reinvite, not_reinvited, not_retried)``: which additions send again an invitation
+    that failed (GitHub moves those to ``GET /orgs/{org}/failed_invitations``; nothing re-sends
+    them). Only a failure a retry can fix (:data:`RETRYABLE_FAILURES`) is sent again, and the
+    writer deletes the failed record first (kubernetes-sigs/prow #712: a failed record blocks a
+    new invitation); the others are left out of the plan, with their team additions, which would
+    invite them too, and reported with their reason. With ``reinvite_failed`` false none is sent."""
     failed = set(f.lower() for f in state.failed)
-    again = set(w.change.key for w in writes if w.scope == ORG and w.action == ADD and w.change.key in failed)
-    # A team addition of a user who is not a member re-invites them as well.
-    again.update(w.change.key for w in writes if w.scope == TEAM and w.action == ADD and w.change.key in failed
-                 and w.change.key not in state.members)
-    if roster.reinvite_failed or not again:
-        return writes, again, []
-    kept = [w for w in writes if not (w.scope in (ORG, TEAM) and w.action == ADD and w.change.key in again)]
-    names = sorted(set(w.change.login for w in writes if w.scope in (ORG, TEAM) and w.change.key in again
-                       and w.action == ADD), key=str.lower)
-    return kept, set(), names
+    again = []
+    for w in writes:
+        key = w.change.key if w.scope in (ORG, TEAM) else None
+        if (w.action == ADD and key in failed and key not in again
+                and (w.scope == ORG or key not in state.members)):
+            again.append(key)  # a team addition of a non-member invites them as well
+    fixable = set(k for k in again if _latest_failure(state, k).get('reason') in RETRYABLE_FAILURES)
+    dropped = set(again) - fixable if roster.reinvite_failed else set(again)
+    login_of = dict((w.change.key, w.change.login) for w in writes if w.scope in (ORG, TEAM) and w.action == ADD)
+    not_retried = []
+    for key in again:
+        if key not in fixable:
+            record = _latest_failure(state, key)
+            not_retried.append({'login': login_of[key], 'reason': record.get('reason'),
+                                'failed_at': record.get('failed_at')})
+    not_retried.sort(key=lambda item: item['login'].lower())
+    kept = [w for w in writes if not (w.scope in (ORG, TEAM) and w.action == ADD and w.change.key in dropped)]
+    if not roster.reinvite_failed:
+        names = sorted(set(login_of[k] for k in fixable), key=str.lower)
+        return kept, set(), names, not_retried
+    return kept, fixable, [], not_retried
+
+
+def _parse_stamp(text):
+    try:
+        return datetime.datetime.strptime(text, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc)
+    except (TypeError, ValueError):
+        return None
+
+
+def sent_within_a_day(state, now):
+    """How many invitations of ``state`` (pending and failed, by ``created_at``) were sent in the
+    24 hours before ``now``: GitHub's invitation limit counts a day, not a run."""
+    if now is None or state.ghes:
+        return 0
+    count = 0
+    for text in state.sent:
+        stamp = _parse_stamp(text)
+        if stamp is not None and datetime.timedelta(0) <= now - stamp < datetime.timedelta(hours=24):
+            count += 1
+    return count
 
 
 def sends_invitation(state, write, invited):
@@ -960,11 +1082,15 @@ def report(plan, done, after):
     org_problems = list(plan.problems) + _expired_problems(roster.expired, plan.before.members, roster.exclusive,
                                                            plan.before.org)
     if plan.invitations_left:
-        org_problems.append('max_invitations=%d reached: %d invitation(s) left for the next run (GitHub allows an '
-                            'organization 50 invitations a day, 500 when it is older than a month or on a paid plan)'
-                            % (roster.max_invitations, plan.invitations_left))
+        org_problems.append('max_invitations=%d in 24 hours reached (%d sent in the last 24 hours): %d invitation(s) '
+                            'left for the next run (GitHub allows an organization 50 invitations a day, 500 when it is '
+                            'older than a month or on a paid plan)'
+                            % (roster.max_invitations, plan.sent_recently, plan.invitations_left))
     for name in plan.not_reinvited:
         org_problems.append('the invitation of %s expired or failed; it is not sent again (reinvite_failed=false)' % name)
+    for item in plan.not_retried:
+        org_problems.append('the invitation of %s failed (%s at %s): not sent again, since a retry cannot fix that'
+                            % (item['login'], item['reason'], item['failed_at']))
     for item in plan.renamed:
         org_problems.append('login changed from %s to %s (user id %d): update the file'
                             % (item['from'], item['to'], item['id']))
@@ -974,7 +1100,8 @@ def report(plan, done, after):
     org.update(unlisted_teams=unlisted, deleted_teams=deleted)
     org.update(inherited=[], problems=org_problems, failed_invitations=list(after.failed),
                reinvited=[w.login for w in org_done if w.action == ADD and w.change.key in plan.reinvite],
-               not_reinvited=list(plan.not_reinvited), invitations_left=plan.invitations_left,
+               not_reinvited=list(plan.not_reinvited), not_retried=list(plan.not_retried),
+               invitations_left=plan.invitations_left,
                deferred=[w.as_dict() for w in plan.deferred], renamed=list(plan.renamed),
                expired=[expiry_view(p, now) for p in roster.expired],
                expiring=[expiry_view(p, now) for p in roster.expiring])
@@ -1062,20 +1189,22 @@ def roster_from_params(params, validate_login=None, now=None):
     max_invitations = _whole_number(params, 'max_invitations', DEFAULT_MAX_INVITATIONS, problems)
     people = []
     org_expired, org_expiring = [], []
+    scopes = [('', [])]  # the identifiers of each scope, checked together (identity_problems)
 
-    def persons(value, where, allow_email):
+    def persons(value, where, allow_email, scope):
         found, trouble = parse_people(value, where, validate_login, allow_email)
         problems.extend(trouble)
         if found is None:
             return None, [], []
         current, expired, expiring = split_by_time(found, now, within)
         people.extend(current)
+        scope.extend(found)
         return [p.name for p in current], expired, expiring
 
-    owners, expired, expiring = persons(params.get('owners'), 'owners', True)
+    owners, expired, expiring = persons(params.get('owners'), 'owners', True, scopes[0][1])
     org_expired.extend(expired)
     org_expiring.extend(expiring)
-    members, expired, expiring = persons(params.get('members'), 'members', True)
+    members, expired, expiring = persons(params.get('members'), 'members', True, scopes[0][1])
     org_expired.extend(expired)
     org_expiring.extend(expiring)
     gone = set(p.key for p in org_expired)
@@ -1093,8 +1222,9 @@ def roster_from_params(params, validate_login=None, now=None):
             problems.append('team %s is listed twice (teams[%d] and teams[%d])' % (slug, seen[slug], index))
             continue
         seen[slug] = index
-        maint, m_expired, m_expiring = persons(entry.get('maintainers'), where + '.maintainers', False)
-        mem, e_expired, e_expiring = persons(entry.get('members'), where + '.members', False)
+        scopes.append((where, []))
+        maint, m_expired, m_expiring = persons(entry.get('maintainers'), where + '.maintainers', False, scopes[-1][1])
+        mem, e_expired, e_expiring = persons(entry.get('members'), where + '.members', False, scopes[-1][1])
         team_wanted, dup = collect_wanted([('maintainer', maint or []), ('member', mem or [])])
         problems.extend('%s: %s' % (where, p) for p in dup)
         t_expired = m_expired + e_expired
@@ -1114,6 +1244,7 @@ def roster_from_params(params, validate_login=None, now=None):
         teams.append(TeamWanted(slug, team_wanted, bool(entry.get('exclusive')), team_removals,
                                 bool(entry.get('managed_externally')), settings, t_expired, t_expiring,
                                 entry.get('previously') or ()))
+    problems.extend(identity_problems(scopes))
     reinvite = params.get('reinvite_failed')
     roster = Roster(params.get('org'), wanted, bool(params.get('exclusive')), max_removals, min_owners,
                     bool(params.get('allow_self')), params.get('public_membership'), teams, people,

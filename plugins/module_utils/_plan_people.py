@@ -7,8 +7,11 @@
 
 A person is a plain login string or a mapping ``{login, id, expires, email}``:
 
-- ``id`` is GitHub's immutable user id. When the organization shows that id under another login,
-  the user was renamed: the entry means the new login (see :func:`renames`).
+- ``id`` is GitHub's immutable user id. When GitHub shows that id under another login and the
+  entry's login has left the organization, the user was renamed: the entry means the new login
+  (see ``_plan_org._renames``, which also refuses an id of another current member and follows the
+  ids it had to look up with ``GET /user/{account_id}``). One id, one login and one e-mail address each belong to one
+  entry (:func:`identity_problems`).
 - ``expires`` is an ISO 8601 date (``2026-12-31``: the access lasts through that day, UTC) or a
   full timestamp with its offset (``2026-12-31T18:00:00Z``, ``...+02:00``). From that moment on
   the entry counts as not listed (see :func:`split_by_time`); ``now`` is always passed in, so
@@ -196,14 +199,40 @@ def expiry_view(person, now):
     return view
 
 
-def renames(persons, ids):
-    """``{lower login in the file: login GitHub shows now}`` for every person whose ``id`` the
-    organization shows under another login. ``ids`` is ``{user id: login}`` as read."""
-    out = {}
-    for person in persons:
-        if person.id is None or not person.login:
-            continue
-        now_login = ids.get(person.id)
-        if now_login is not None and now_login.lower() != person.login.lower():
-            out[person.login.lower()] = now_login
+def identity_problems(scopes):
+    """Problems with the identifiers of the file, before any request. ``scopes`` is
+    ``[(where, persons)]``: the organization's owners and members together (``where`` empty),
+    then each team's maintainers and members. Logins and e-mail addresses are compared as GitHub
+    compares them (case-insensitively); a login listed twice in one scope is
+    :func:`._plan.collect_wanted`'s to report. Found here: one id given to two logins (in one
+    scope or across them), one login given two ids, and one e-mail address claimed by two
+    entries (a ``{login, email}`` and another login or a bare ``{email}``)."""
+    problems = []
+    by_id = {}     # id -> login first given it
+    ids_of = {}    # lower login -> id first given to it
+    for where, persons in scopes:
+        prefix = '%s: ' % where if where else ''
+        claims = {}  # lower e-mail -> the name of the entry claiming it
+        for person in persons:
+            if person.id is not None and person.login:
+                first = by_id.setdefault(person.id, person.login)
+                if first.lower() != person.login.lower():
+                    problems.append('%sid %d is given to both %s and %s (one GitHub user has one id)'
+                                    % (prefix, person.id, first, person.login))
+                other = ids_of.setdefault(person.login.lower(), person.id)
+                if other != person.id:
+                    problems.append('%s%s is given two ids, %d and %d' % (prefix, person.login, other, person.id))
+            if person.email:
+                claimant = claims.setdefault(person.email.lower(), person.name)
+                if claimant.lower() != person.name.lower():
+                    problems.append('%se-mail address %s is claimed twice (%s and %s)'
+                                    % (prefix, person.email, claimant, person.name))
+    return _unique(problems)
+
+
+def _unique(items):
+    out = []
+    for item in items:
+        if item not in out:
+            out.append(item)
     return out

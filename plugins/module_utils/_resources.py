@@ -44,6 +44,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     PENDING,
     PUBLIC,
     REMOVE,
+    TEAM,
     TEAM_ROLES,
     TEAM_SETTINGS,
     merge_lists,
@@ -62,6 +63,29 @@ OWN_ORG_MEMBERSHIPS_PATH = '/user/memberships/orgs'
 def user_path(login: str) -> str:
     """``GET /users/{login}``: a user (or an organization: the route answers for both)."""
     return '/users/%s' % quote_segment(login)
+
+
+def user_by_id_path(account_id):
+    """``GET /user/{account_id}``: the user whose durable id this is, whatever their login now
+    (OpenAPI ``users/get-by-id``, "Get a user using their ID")."""
+    return '/user/%d' % int(account_id)
+
+
+def users_by_id(client, ids):
+    """``{id: login now, or None}`` for each user id, one ``GET /user/{account_id}`` each (404: no
+    account has that id). An answer without a login fails the read, so no plan is built on it."""
+    found = {}
+    for account_id in ids:
+        path = user_by_id_path(account_id)
+        data = client.get_or_none(path)
+        if data is None:
+            found[account_id] = None
+            continue
+        login = data.get('login') if isinstance(data, dict) else None
+        if not isinstance(login, str) or not login or data.get('id') != account_id:
+            raise GitHubError('GET', path, 200, 'the answer is not the user with that id; refusing to plan on it')
+        found[account_id] = login
+    return found
 
 
 class OrgRef(object):
@@ -480,6 +504,14 @@ def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState)
             state.invitation_ids[address.lower()] = data['id']
         return 'pending'
 
+    def clear_failed(key):
+        # A failed invitation blocks a new one: delete its record first, as Peribolos does since
+        # kubernetes-sigs/prow #712 (DELETE /orgs/{org}/invitations/{invitation_id} deletes a
+        # failed invitation too; 404: already gone).
+        for record in state.failed_records.pop(key, []):
+            path = ref.invitation_path(record['id'])
+            client.request('DELETE', path, expected=(204, 404))
+
     def cancel(address):
         iid = state.invitation_ids.get(address.lower())
         if iid is None:
@@ -531,6 +563,9 @@ def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState)
         change = item.change
         if item.scope == TEAM_SETTINGS:
             return define(item)
+        if (change.action == ADD and item.scope in (ORG, TEAM) and change.key in state.failed_records
+                and (item.scope == ORG or change.key not in state.members)):
+            clear_failed(change.key)
         if item.scope == ORG and change.login and '@' in change.login:
             if change.action == ADD:
                 return invite(change.login, change.role)

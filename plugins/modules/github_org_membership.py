@@ -111,6 +111,16 @@ membership:
       description: V(admin) or V(member); V(null) when absent.
       type: str
       sample: member
+impossible:
+  description:
+    - Check mode only. The addition GitHub would refuse, found with one C(GET /users/{username}) when the user
+      is not a member yet (a login no user has, or an organization given as a user), as in
+      M(gitops.github.github_org_roster). It is warned about and not reported as a change, since no apply
+      could make it.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"login": "no-such-user", "problem": "no GitHub user has the login no-such-user"}]
 diff:
   description: The membership before and after, the same shape as RV(membership).
   returned: always
@@ -126,13 +136,14 @@ api_requests:
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
+    ADD,
     ORG_ROLES,
     REMOVE,
     membership_after,
     membership_view,
     plan_membership,
 )
-from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, write_membership
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, impossible_additions, write_membership
 
 
 def main():
@@ -172,6 +183,15 @@ def main():
                         % ('remove' if plan.removals else 'demote', before['login'], org),
                         membership=before, diff=dict(before=before, after=before))
 
+        impossible = []
+        if plan.changed and gh.check_mode and plan.changes[0].action == ADD:
+            # Check mode promises only what apply can do, as the list modules and the roster do.
+            operation = 'look up %s (GET /users/%s)' % (username, username)
+            impossible = impossible_additions(client, plan.changes)
+            for problem in impossible:
+                gh.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
+            if impossible:
+                plan = plan_membership(before, 'absent', None, ORG_ROLES)
         after = membership_after(plan, before['login'], new_state)
         if plan.changed and not gh.check_mode:
             change = plan.changes[0]
@@ -184,7 +204,10 @@ def main():
     except GitHubError as exc:
         gh.fail_request(operation, exc)
 
-    gh.exit(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
+    result = dict(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
+    if gh.check_mode:
+        result['impossible'] = impossible
+    gh.exit(**result)
 
 
 if __name__ == '__main__':

@@ -55,19 +55,28 @@ options:
     default: false
   reinvite_failed:
     description:
-      - Send again the invitations of listed people that expired or failed (GitHub lets an
-        invitation expire after 7 days and lists it in C(GET /orgs/{org}/failed_invitations)).
-        They are reported in RV(org.reinvited).
+      - Send again the invitations of listed people that expired (GitHub lets an invitation
+        expire after 7 days and lists it in C(GET /orgs/{org}/failed_invitations) with
+        C(failed_reason)). The failed record is deleted first
+        (C(DELETE /orgs/{org}/invitations/{invitation_id})), since it would block the new
+        invitation. They are reported in RV(org.reinvited).
+      - An invitation that failed for another reason (C(no_more_seats), C(trade_controls),
+        C(already_accepted), C(invalid_generic), ...) is never sent again, since a retry cannot
+        fix it; it is listed in RV(org.not_retried) with its reason, and the task warns.
       - V(false) leaves them alone and lists them in RV(org.not_reinvited).
     type: bool
     default: true
   max_invitations:
     description:
-      - The most invitations one run sends (organization additions on github.com, and team
-        additions of people who are not members yet). GitHub allows an organization 50
-        invitations a day, 500 when it is older than a month or on a paid plan.
-      - The writes past the limit are left for the next run and counted in
+      - The most invitations sent in 24 hours (organization additions on github.com, and team
+        additions of people who are not members yet). The pending and failed invitations created
+        in the 24 hours before the run count against it (their C(created_at)). GitHub allows an
+        organization 50 invitations a day, 500 when it is older than a month or on a paid plan.
+      - The writes past the limit are left for a later run and counted in
         RV(org.invitations_left); the task warns.
+      - When GitHub answers an invitation with 422 C(Over invitation rate limit), that
+        invitation and the later ones (with the team additions of those people) are deferred the
+        same way, with a warning; the other writes are still made and the task does not fail.
     type: int
     default: 50
   expiring_within_days:
@@ -198,9 +207,14 @@ extends_documentation_fragment:
   - gitops.github.github.ATTRIBUTES
 notes:
   - "A person mapping: C(login) (GitHub's login); C(id) (GitHub's immutable user id, as the
-    export writes it: when the organization shows that id under another login the user was
-    renamed, the entry means the new login everywhere in the file, nobody is removed or
-    re-invited, and RV(org.renamed) and a warning say C(login changed from X to Y));
+    export writes it: when GitHub shows that id under another login and the listed login is no
+    longer in the organization, the user was renamed, the entry means the new login everywhere
+    in the file, nobody is removed or re-invited, and RV(org.renamed) and a warning say
+    C(login changed from X to Y); an id GitHub shows for another current member, or a login it
+    shows with another id, fails before any write naming both; an id that is not among the active
+    members, such as a renamed pending invitee or someone who left, is looked up with
+    C(GET /user/{account_id}), so the old login, which someone else may have claimed, is never
+    invited);
     C(expires) (an ISO 8601 date such as C(2026-12-31), meaning through the end of that day UTC,
     or a timestamp with its offset such as C(2026-12-31T18:00:00Z)); C(email) (invite this
     address with C(POST /orgs/{org}/invitations); then C(login) may be absent)."
@@ -212,6 +226,13 @@ notes:
   - A pending e-mail invitation is kept while its address is listed; an exclusive organization
     cancels it (C(DELETE /orgs/{org}/invitations/{invitation_id})) when it no longer is. Once the
     invitee accepts, GitHub shows them by login only, so list the login then (the export does).
+    A listed address with neither a pending nor a failed invitation is never invited by a plan
+    that also removes someone (who may be the person who accepted); such a plan fails before any
+    write, naming the address and the people it would remove.
+  - Identifiers are compared as GitHub compares them, before any request. A login listed twice in
+    any case (also once plainly and once as a mapping), one id given to two logins or one login
+    given two ids, and one e-mail address claimed twice in any case fail the task, across
+    O(owners) and O(members) and within each team's maintainers and members.
   - Reads C(GET /orgs/{org}/members?role=admin) and C(?role=member), C(GET /orgs/{org}/invitations)
     and C(GET /orgs/{org}/failed_invitations) (not on GHES, which has no invitations), and
     C(GET /orgs/{org}/invitations/{id}/teams) for each invitation that carries teams, every C(Link)
@@ -222,6 +243,8 @@ notes:
   - GraphQL counts points, not requests (each query here costs 1 point on github.com); the module
     reads C(rateLimit) with every query and waits for the reset (within O(rate_limit_max_wait))
     when the points left are fewer than the last query cost.
+  - Reads C(GET /user/{account_id}) for each listed C(id) that is not among the active members and
+    whose login is not in the organization either (none otherwise).
   - Writes C(PUT)/C(DELETE) on C(/orgs/{org}/memberships/{username}) and
     C(/orgs/{org}/teams/{team}/memberships/{username}), and C(PUT)/C(DELETE) on
     C(/orgs/{org}/public_members/{username}), spaced by O(write_delay), each verified by one read
@@ -372,6 +395,11 @@ org:
         (O(reinvite_failed=false)).
       type: list
       elements: str
+    not_retried:
+      description: Listed people whose invitation failed for a reason a retry cannot fix, as
+        C({login, reason, failed_at}) (C(reason) is GitHub's C(failed_reason)); never sent again.
+      type: list
+      elements: dict
     invitations_left:
       description: Invitations left for the next run because of O(max_invitations).
       type: int
@@ -394,7 +422,7 @@ org:
       type: list
       elements: dict
   sample: {"added": ["new-hire"], "removed": [], "role_changed": [], "pending": ["new-hire"],
-           "inherited": [], "problems": [], "failed_invitations": [], "reinvited": [], "not_reinvited": [],
+           "inherited": [], "problems": [], "failed_invitations": [], "reinvited": [], "not_reinvited": [], "not_retried": [],
            "invitations_left": 0, "deferred": [], "renamed": [], "expired": [],
            "expiring": [{"login": "contractor", "expires": "2026-12-31", "days_left": 9}]}
 teams:
@@ -512,6 +540,8 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     RosterPlan,
     additions_to_look_up,
     execute,
+    ids_to_look_up,
+    sends_invitation,
     export_view,
     guard_problems,
     needs_own_login,
@@ -520,7 +550,14 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     roster_from_params,
     without_additions,
 )
-from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, idp_hint, impossible_additions, org_writer
+from ansible_collections.gitops.github.plugins.module_utils._github_forms import is_invitation_limit
+from ansible_collections.gitops.github.plugins.module_utils._resources import (
+    OrgRef,
+    idp_hint,
+    impossible_additions,
+    org_writer,
+    users_by_id,
+)
 
 PERSON = dict(type='list', elements='raw')
 
@@ -605,6 +642,8 @@ def main():
         manages = roster.wanted is not None or roster.teams or roster.public_membership is not None
         state = read_org(client, org, own_login=own, with_public=roster.public_membership is not None, gql=gql,
                          roster_teams=[(t.slug, t.exclusive, list(t.wanted)) for t in roster.teams] if manages else None)
+        operation = 'look up the listed user ids that are not among the members of %s (GET /user/{account_id})' % org
+        state.looked_up = users_by_id(client, ids_to_look_up(state, roster))
     except GitHubError as exc:
         gh.fail_request(operation, exc)
 
@@ -668,6 +707,10 @@ def apply_plan(gh, gql, plan, writer, org):
             if exc.write.scope == TEAM and isinstance(exc.error, GitHubError):
                 hint = idp_hint(exc.error, client, OrgRef(org).team(exc.write.team))
             rest = todo[todo.index(exc.write) + 1:]
+            if (isinstance(exc.error, GitHubError) and is_invitation_limit(exc.error.status, exc.error.message)
+                    and sends_invitation(state, exc.write, set())):
+                todo = _defer_invitations(gh, plan, state, exc.write, rest, org)
+                continue
             if hint:
                 team = exc.write.team.lower()
                 left = [exc.write] + [w for w in rest if w.scope == TEAM and w.team.lower() == team]
@@ -689,6 +732,28 @@ def apply_plan(gh, gql, plan, writer, org):
                 'managed_externally: true to read and report it only'
                 % ('; '.join(hints), ', '.join(describe(w, org) for w in skipped)), **result)
     return done, state
+
+
+def _defer_invitations(gh, plan, state, write, rest, org):
+    """GitHub answered "Over invitation rate limit" to ``write``: it and every later write that
+    would send an invitation (and the team additions of the people deferred) wait for the next
+    run; the other writes go on. Returns the writes still to make."""
+    deferred = [write]
+    keys = set([write.change.key])
+    todo = []
+    for item in rest:
+        key = item.change.key if item.scope in (ORG, TEAM) else None
+        if sends_invitation(state, item, set()) or (item.action == ADD and key in keys):
+            deferred.append(item)
+            keys.add(key)
+        else:
+            todo.append(item)
+    plan.deferred = deferred + plan.deferred
+    plan.invitations_left += len(keys)
+    gh.warn('%s: GitHub answered "Over invitation rate limit" (it allows 50 invitations in 24 hours, 500 for older '
+            'or paid organizations): %d invitation(s) left for the next run (%s)'
+            % (org, len(keys), ', '.join(describe(w, org) for w in deferred)))
+    return todo
 
 
 def _result(gh, gql, plan, done, after):

@@ -148,6 +148,7 @@ def membership_roster_results(registered):
                             'expiring': list(section.get('expiring') or []),
                             'renamed': list(section.get('renamed') or []),
                             'not_reinvited': list(section.get('not_reinvited') or []),
+                            'not_retried': list(section.get('not_retried') or []),
                             'invitations_left': section.get('invitations_left') or 0,
                             # Additions no apply can make (check mode looked them up): listed apart.
                             'problems': list(result.get('impossible') or [])})
@@ -320,6 +321,10 @@ def membership_drift_markdown(report):
         if target.get('not_reinvited'):
             lines += ['', 'Invitations that expired or failed, not sent again (reinvite_failed is false): %s'
                       % ', '.join('`%s`' % login for login in target['not_reinvited'])]
+        if target.get('not_retried'):
+            lines += ['', 'Invitations that failed for a reason a retry cannot fix, not sent again: %s'
+                      % ', '.join('`%s` (%s)' % (item['login'], item['reason']) for item in target['not_retried'])]
         if target.get('invitations_left'):
-            lines += ['', '%d invitation(s) wait for the next run (max_invitations).' % target['invitations_left']]
+            lines += ['', '%d invitation(s) wait for a later run (max_invitations in 24 hours, or GitHub\'s own '
+                      'invitation limit).' % target['invitations_left']]
     return '\n'.join(lines) + '\n'

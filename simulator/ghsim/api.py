@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
@@ -32,6 +33,12 @@ IDP_MESSAGE = EXTERNAL_GROUP_MESSAGE  # kept for callers of the old name
 # the wording below is not from a recording. The collection decides on the status only and
 # repeats GitHub's message.
 ORG_AS_MEMBER = "Cannot add an organization as a member."
+# GitHub allows an organization 50 invitations in 24 hours (500 when older than a month or on a
+# paid plan). Past it, creating an invitation answers 422 with this error item; the form is the one
+# public clients match on (errors[].message "Over invitation rate limit", resource
+# OrganizationInvitation, code unprocessable, field data). See _github_forms.py and
+# tests/data/recordings/README.md for its sources.
+OVER_INVITATION_LIMIT = "Over invitation rate limit"
 
 
 class ApiError(Exception):
@@ -332,6 +339,16 @@ def _user(s: State, login: str, doc: str = "/users/users#get-a-user") -> User:
     return u
 
 
+def _check_invitation_limit(o: Org, doc: str) -> None:
+    """422 "Over invitation rate limit" when the organization sent its limit in the last 24 hours."""
+    if o.invitation_limit is None:
+        return
+    if o.invitations_in_last_day(datetime.now(timezone.utc)) >= o.invitation_limit:
+        raise ApiError(422, "Validation Failed", doc, errors=[
+            {"resource": "OrganizationInvitation", "code": "unprocessable", "field": "data",
+             "message": OVER_INVITATION_LIMIT}])
+
+
 def _is_owner(o: Org, key: str) -> bool:
     return o.members.get(key) == "admin"
 
@@ -494,6 +511,7 @@ def put_org_membership(s: State, req: Request, org: str, username: str) -> Respo
         inv.role = inv_role
         s.touch()
     else:
+        _check_invitation_limit(o, SET_MEMBERSHIP_DOC)
         s.create_invitation(o, u.key, None, inv_role, {}, req.caller.key)
     return Response(200, api.org_membership(o, u, "pending", role))
 
@@ -702,6 +720,7 @@ def create_invitation(s: State, req: Request, org: str) -> Response:
         raise ApiError(422, "Validation Failed", doc, errors=[
             {"resource": "OrganizationInvitation", "field": "data", "code": "unprocessable",
              "message": "Invitee has already been invited"}])
+    _check_invitation_limit(o, doc)
     inv = s.create_invitation(o, key, None if key else str(email), str(role), teams, req.caller.key)
     return Response(201, Api(s, req).invitation(o, inv))
 
@@ -944,6 +963,7 @@ def put_team_membership(s: State, req: Request, o: Org, t: Team, username: str) 
         return Response(200, api.team_membership(t, u, *s.team_membership(t, u.key)))  # type: ignore[misc]
     inv = o.invitation_for(u.key)
     if inv is None:
+        _check_invitation_limit(o, doc)
         s.create_invitation(o, u.key, None, "direct_member", {t.id: role}, caller)
     else:
         inv.teams[t.id] = role
@@ -1031,3 +1051,17 @@ def list_user_teams(s: State, req: Request) -> Response:
 @route("GET", "/rate_limit")
 def rate_limit(s: State, req: Request) -> Response:  # body is filled in by the server (it owns the buckets)
     return Response(200, None)
+
+
+# Registered last: "/user/{account_id}" would otherwise also match /user/teams.
+@route("GET", "/user/{account_id}")
+def get_user_by_id(s: State, req: Request, account_id: str) -> Response:
+    """"Get a user using their ID" (OpenAPI ``users/get-by-id``): the user whose durable id this
+    is, whatever their login is now; 404 when no account has it (a deleted account)."""
+    doc = "/users/users#get-a-user-using-their-id"
+    if not account_id.isdigit():
+        raise not_found(doc)
+    u = s.users_by_id.get(int(account_id))
+    if u is None:
+        raise not_found(doc)
+    return Response(200, Api(s, req).user_full(u, private=False))

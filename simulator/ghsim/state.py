@@ -97,10 +97,24 @@ class Org:
     failed_invitations: list[Invitation] = field(default_factory=list)
     teams: dict[str, Team] = field(default_factory=dict)  # slug key -> Team
     created_at: str = SEED_TIME
+    # GitHub allows an organization 50 invitations in 24 hours (500 when it is older than a month
+    # or on a paid plan); None: no limit. ``invitations_sent`` holds the created_at of every
+    # invitation sent (accepted, cancelled and failed ones too), newest last.
+    invitation_limit: int | None = None
+    invitations_sent: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:
         return self.login.lower()
+
+    def invitations_in_last_day(self, now: datetime) -> int:
+        """How many invitations were sent in the 24 hours before ``now``."""
+        count = 0
+        for stamp in self.invitations_sent:
+            sent = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            if (now - sent).total_seconds() < 86400:
+                count += 1
+        return count
 
     def invitation_for(self, login_key: str) -> Invitation | None:
         for inv in self.invitations.values():
@@ -245,7 +259,9 @@ class State:
             raise SeedError(f"org {login}: id {spec['id']} differs from its user entry's id {existing.id}")
         ouser = existing or self._add_user(login, spec.get("id"), "Organization")
         org = Org(login=ouser.login, id=ouser.id, name=spec.get("name"),
-                  description=spec.get("description"))
+                  description=spec.get("description"),
+                  invitation_limit=(int(spec["invitation_limit"]) if spec.get("invitation_limit") is not None
+                                    else None))
         self.orgs[key] = org
         self.orgs_by_id[org.id] = org
 
@@ -319,9 +335,12 @@ class State:
         for inv in _as_list(spec.get("invitations"), "invitations"):
             invitation = self._seed_invitation(org, inv, default_inviter)
             org.invitations[invitation.id] = invitation
+            org.invitations_sent.append(invitation.created_at)
         for inv in _as_list(spec.get("failed_invitations"), "failed_invitations"):
             invitation = self._seed_invitation(org, inv, default_inviter, failed=True)
             org.failed_invitations.append(invitation)
+            org.invitations_sent.append(invitation.created_at)
+        org.invitations_sent.sort()
 
     def _member_user(self, login: Any) -> User:
         user = self.ensure_user(str(login))
@@ -548,15 +567,35 @@ class State:
             inv = Invitation(id=iid, login_key=login_key, email=email, role=role, teams=dict(teams or {}),
                              inviter_key=inviter_key, created_at=now_iso())
             org.invitations[iid] = inv
+            org.invitations_sent.append(inv.created_at)
             self.touch()
             return inv
 
     def cancel_invitation(self, org: Org, iid: int) -> bool:
+        """``DELETE /orgs/{org}/invitations/{invitation_id}`` cancels a pending invitation and
+        deletes a failed one (kubernetes-sigs/prow #712 clears failed records this way)."""
         with self.lock:
             if org.invitations.pop(iid, None) is None:
-                return False
+                failed = [inv for inv in org.failed_invitations if inv.id == iid]
+                if not failed:
+                    return False
+                org.failed_invitations.remove(failed[0])
             self.touch()
             return True
+
+    def accept_email_invitation(self, org: str, email: str, login: str) -> None:
+        """The user ``login`` accepts the invitation sent to ``email`` (GitHub lets them when the
+        address is one of their verified ones): the invitation leaves the pending list and they
+        are a member, listed by login only from then on."""
+        with self.lock:
+            o = self._org_or_raise(org)
+            user = self.ensure_user(login)
+            for _iid, inv in sorted(o.invitations.items()):
+                if inv.login_key is None and (inv.email or "").lower() == email.lower():
+                    inv.login_key = user.key
+                    self.accept_invitation(o, user.key)
+                    return
+            raise KeyError(f"no pending invitation for {email} in {org}")
 
     def accept_invitation(self, org: Org, key: str) -> bool:
         with self.lock:
@@ -712,6 +751,8 @@ class State:
                 o["members"] = logins(k for k, r in org.members.items() if r != "admin")
                 o["invitations"] = [inv_spec(org, i, False) for _dummy, i in sorted(org.invitations.items())]
                 o["failed_invitations"] = [inv_spec(org, i, True) for i in org.failed_invitations]
+                if org.invitation_limit is not None:
+                    o["invitation_limit"] = org.invitation_limit
                 o["public_members"] = logins(org.public)
                 o["two_factor_disabled"] = logins(org.two_factor_disabled)
                 if org.two_factor_insecure:

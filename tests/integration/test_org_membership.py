@@ -126,3 +126,18 @@ def test_token_from_module_defaults_and_gh_token_env(sim, play):
     assert via_defaults.rc == 0, via_defaults.output
     via_gh_token = play(sim, [member_task(username='bob')], token=None, extra_env={'GH_TOKEN': OWNER_TOKEN})
     assert via_gh_token.rc == 0, via_gh_token.output
+
+
+def test_check_mode_reports_a_login_no_user_has_as_a_problem_not_a_change(sim, play):
+    checked = play(sim, [member_task(username='no-such-user')], check=True)
+    assert checked.rc == 0, checked.output
+    result = checked.task('membership')
+    assert result['changed'] is False
+    assert result['impossible'] == [{'login': 'no-such-user', 'problem': 'no GitHub user has the login no-such-user'}]
+    assert result['membership'] == {'login': 'no-such-user', 'state': 'absent', 'role': None}
+    assert 'cannot add no-such-user: no GitHub user has the login no-such-user' in checked.output
+    assert writes(sim) == []
+    assert ('GET', '/users/no-such-user') in [(e.method, e.path) for e in sim.log]
+    # A user who exists is looked up too, and reported as the change it is.
+    known = play(sim, [member_task(username='new-hire')], check=True).task('membership')
+    assert known['changed'] is True and known['impossible'] == []

@@ -128,7 +128,7 @@ def test_a_renamed_user_is_neither_removed_nor_reinvited(sim, play):
 
 
 def test_a_failed_invitation_is_sent_again_and_reported_as_a_reinvitation(sim, play):
-    sim.state.expire_invitation('acme', 'dave')
+    failed_id = sim.state.expire_invitation('acme', 'dave').id
     task = roster_task(owners=['octo-admin', 'erin'], members=EVERYONE)
     checked = play(sim, [task], check=True).task('roster')
     assert checked['changes'] == [{'scope': 'org', 'team': None, 'action': 'add', 'login': 'dave', 'role': 'member'}]
@@ -145,7 +145,9 @@ def test_a_failed_invitation_is_sent_again_and_reported_as_a_reinvitation(sim, p
     assert applied.rc == 0, applied.output
     result = applied.task('roster')
     assert result['org']['reinvited'] == ['dave'] and result['org']['added'] == ['dave']
-    assert writes(sim) == [('PUT', '/orgs/acme/memberships/dave')]
+    # The failed record is deleted first (kubernetes-sigs/prow #712), then the invitation sent again.
+    assert writes(sim) == [('DELETE', '/orgs/acme/invitations/%d' % failed_id), ('PUT', '/orgs/acme/memberships/dave')]
+    assert sim.state.snapshot()['orgs'][0]['failed_invitations'] == []
     assert sim.state.org_invitation('acme', 'dave') is not None
     assert play(sim, [task]).task('roster')['changed'] is False
 
@@ -162,15 +164,18 @@ def test_max_invitations_stops_before_the_rest_and_says_how_many_are_left(sim, p
                                  {'scope': 'team', 'team': 'platform', 'action': 'add', 'login': 'frank',
                                   'role': 'member'}]
     assert result['org']['invitations_left'] == 2
-    assert 'max_invitations=1 reached: 2 invitation(s) left for the next run' in checked.output
+    assert ('max_invitations=1 in 24 hours reached (0 sent in the last 24 hours): 2 invitation(s) left for the next '
+            'run') in checked.output
 
     first = play(sim, [task]).task('roster')
     assert first['changes'] == result['changes']
     assert writes(sim) == [('PUT', '/orgs/acme/memberships/frank'), ('PUT', '/orgs/acme/teams/platform/memberships/frank')]
     assert len(sim.state.snapshot()['orgs'][0]['invitations']) == 2  # dave's and frank's
-    second = play(sim, [task]).task('roster')
-    assert [(c['scope'], c['login']) for c in second['changes']] == [('org', 'new-hire')]
-    assert second['org']['invitations_left'] == 1
+    # frank's invitation counts for 24 hours: the limit is per day, not per run.
+    second = play(sim, [task])
+    assert second.task('roster')['changes'] == []
+    assert second.task('roster')['org']['invitations_left'] == 2
+    assert 'max_invitations=1 in 24 hours reached (1 sent in the last 24 hours)' in second.output
 
 
 def test_an_invitation_by_email_is_sent_kept_while_pending_and_cancelled_when_unlisted(sim, play):
@@ -195,3 +200,168 @@ def test_an_invitation_by_email_is_sent_kept_while_pending_and_cancelled_when_un
     assert [i for i in sim.state.snapshot()['orgs'][0]['invitations'] if i.get('email')] == []
     assert writes(sim)[-1][0] == 'DELETE' and writes(sim)[-1][1].startswith('/orgs/acme/invitations/')
     assert removed.task('roster')['org']['removed'] == ['pat@example.com']
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 18: nothing the file keeps is deleted (people)
+
+
+def stamp(hours_ago):
+    """A GitHub timestamp ``hours_ago`` hours before now (UTC)."""
+    moment = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=hours_ago)
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def test_an_id_of_another_current_member_fails_naming_both_and_removes_nobody(sim, play):
+    bob_id = sim.state.user('bob').id
+    task = roster_task(owners=['octo-admin', 'erin'], exclusive=True,
+                       members=[{'login': 'alice', 'id': bob_id}, 'bob', 'carol', 'Mixed-Case', 'dave'])
+    run = play(sim, [task])
+    assert run.rc != 0
+    msg = run.task('roster')['msg']
+    assert 'alice' in msg and 'bob' in msg and str(bob_id) in msg
+    assert 'is not a rename' in msg
+    assert writes(sim) == []
+    assert sim.state.org_role('acme', 'alice') == 'member'
+
+
+def test_two_entries_with_the_same_id_fail_before_any_request(sim, play):
+    task = roster_task(members=[{'login': 'alice', 'id': 4242}, {'login': 'bob', 'id': 4242}])
+    run = play(sim, [task])
+    assert run.rc != 0
+    assert 'id 4242 is given to both alice and bob' in run.task('roster')['msg']
+    assert sim.log == []
+
+
+def test_a_renamed_pending_invitee_is_resolved_by_id_not_reinvited_under_the_old_login(sim, play):
+    dave_id = sim.state.user('dave').id
+    task = roster_task(owners=['octo-admin', 'erin'], exclusive=True,
+                       members=['alice', 'bob', 'carol', 'Mixed-Case', {'login': 'dave', 'id': dave_id}])
+    sim.state.rename_user('dave', 'david')
+    sim.state.ensure_user('dave')  # someone else claims the old login
+    checked = play(sim, [task], check=True)
+    assert checked.rc == 0, checked.output
+    result = checked.task('roster')
+    assert result['changes'] == []
+    assert result['org']['renamed'] == [{'id': dave_id, 'from': 'dave', 'to': 'david'}]
+    assert ('GET', '/user/%d' % dave_id) in [(e.method, e.path) for e in sim.log]
+
+    applied = play(sim, [task])
+    assert applied.rc == 0, applied.output
+    assert applied.task('roster')['changed'] is False
+    assert writes(sim) == []
+    assert sim.state.org_invitation('acme', 'david') is not None
+    assert sim.state.org_invitation('acme', 'dave') is None
+
+
+def test_someone_who_left_and_was_renamed_is_invited_under_the_login_their_id_has_now(sim, play):
+    sim.state.ensure_user('zoe')
+    zoe_id = sim.state.user('zoe').id
+    sim.state.rename_user('zoe', 'zoe-new')
+    sim.state.ensure_user('zoe')  # the old login belongs to someone else now
+    run = play(sim, [roster_task(members=[{'login': 'zoe', 'id': zoe_id}])])
+    assert run.rc == 0, run.output
+    assert writes(sim) == [('PUT', '/orgs/acme/memberships/zoe-new')]
+    assert run.task('roster')['org']['renamed'] == [{'id': zoe_id, 'from': 'zoe', 'to': 'zoe-new'}]
+
+
+def test_duplicate_identifiers_in_any_case_fail_before_any_request(sim, play):
+    task = roster_task(
+        owners=['octo-admin', {'login': 'erin', 'email': 'Erin@Example.com'}],
+        members=['bob', {'login': 'BOB', 'id': 1003}, {'email': 'Pat@Example.com'}, {'email': 'pat@example.COM'},
+                 {'email': 'erin@example.com'}],
+        teams=[{'team': 'platform', 'maintainers': [{'login': 'octo-admin', 'id': 77}],
+                'members': [{'login': 'erin', 'id': 77}]}])
+    run = play(sim, [task])
+    assert run.rc != 0
+    msg = run.task('roster')['msg']
+    assert 'BOB is listed twice (as bob and BOB' in msg
+    assert 'pat@example.COM is listed twice (as Pat@Example.com and pat@example.COM' in msg
+    assert 'e-mail address erin@example.com is claimed twice (erin and erin@example.com)' in msg
+    assert 'teams[0] (platform): id 77 is given to both octo-admin and erin' in msg
+    assert sim.log == []
+
+
+def test_an_accepted_email_invitation_is_neither_sent_again_nor_its_member_removed(sim, play):
+    listed = roster_task(owners=['octo-admin', 'erin'], members=EVERYONE + [{'email': 'pat@example.com'}],
+                         exclusive=True)
+    assert play(sim, [listed]).rc == 0
+    assert writes(sim) == [('POST', '/orgs/acme/invitations')]
+    sim.state.accept_email_invitation('acme', 'pat@example.com', 'pat')
+    assert sim.state.org_role('acme', 'pat') == 'member'
+
+    again = play(sim, [listed])
+    assert again.rc != 0
+    msg = again.task('roster')['msg']
+    assert 'pat@example.com has neither a pending nor a failed invitation' in msg
+    assert 'list their login' in msg and 'pat' in msg
+    assert writes(sim) == [('POST', '/orgs/acme/invitations')]
+    assert sim.state.org_role('acme', 'pat') == 'member'
+
+    fixed = play(sim, [roster_task(owners=['octo-admin', 'erin'], members=EVERYONE + ['pat'], exclusive=True)])
+    assert fixed.rc == 0, fixed.output
+    assert fixed.task('roster')['changed'] is False
+
+
+def test_failed_invitations_are_sent_again_only_when_a_retry_can_fix_them(seed, sim_factory, play):
+    seed['orgs'][0]['failed_invitations'] = [
+        {'id': 61001, 'login': 'frank', 'failed_reason': 'expired', 'failed_at': '2026-01-08T00:00:00Z'},
+        {'id': 61002, 'login': 'new-hire', 'failed_reason': 'no_more_seats', 'failed_at': '2026-01-08T00:00:00Z'},
+        {'id': 61003, 'email': 'gone@example.com', 'failed_reason': 'trade_controls'},
+    ]
+    sim = sim_factory(seed)
+    task = roster_task(members=['frank', 'new-hire', {'email': 'gone@example.com'}])
+    checked = play(sim, [task], check=True)
+    assert checked.rc == 0, checked.output
+    result = checked.task('roster')
+    assert [(c['action'], c['login']) for c in result['changes']] == [('add', 'frank')]
+    assert result['org']['reinvited'] == ['frank']
+    assert result['org']['not_retried'] == [
+        {'login': 'gone@example.com', 'reason': 'trade_controls', 'failed_at': '2024-01-01T00:00:00Z'},
+        {'login': 'new-hire', 'reason': 'no_more_seats', 'failed_at': '2026-01-08T00:00:00Z'}]
+    assert 'the invitation of new-hire failed (no_more_seats' in checked.output
+
+    applied = play(sim, [task])
+    assert applied.rc == 0, applied.output
+    # The failed record goes first: it would block the new invitation (kubernetes-sigs/prow #712).
+    assert writes(sim) == [('DELETE', '/orgs/acme/invitations/61001'), ('PUT', '/orgs/acme/memberships/frank')]
+    failed = [i['id'] for i in sim.state.snapshot()['orgs'][0]['failed_invitations']]
+    assert failed == [61002, 61003]
+    rerun = play(sim, [task])
+    assert rerun.task('roster')['changed'] is False
+    assert len(writes(sim)) == 2
+
+
+def test_max_invitations_counts_the_invitations_sent_in_the_last_24_hours(seed, sim_factory, play):
+    seed['orgs'][0]['invitations'] = [{'login': 'dave', 'created_at': stamp(1)},
+                                      {'login': 'zoe', 'created_at': stamp(30)}]
+    sim = sim_factory(seed)
+    task = roster_task(members=EVERYONE + ['zoe', 'new-hire', 'frank'], max_invitations=2)
+    run = play(sim, [task])
+    assert run.rc == 0, run.output
+    result = run.task('roster')
+    assert [c['login'] for c in result['changes']] == ['frank']
+    assert result['org']['invitations_left'] == 1
+    assert 'max_invitations=2 in 24 hours reached (1 sent in the last 24 hours)' in run.output
+    assert writes(sim) == [('PUT', '/orgs/acme/memberships/frank')]
+
+
+def test_over_invitation_rate_limit_mid_run_defers_the_rest_and_makes_the_other_writes(seed, sim_factory, play):
+    seed['orgs'][0]['invitation_limit'] = 1
+    sim = sim_factory(seed)
+    task = roster_task(members=EVERYONE + ['new-hire', 'frank'],
+                       teams=[{'team': 'platform', 'maintainers': ['alice', 'bob']}])
+    run = play(sim, [task])
+    assert run.rc == 0, run.output
+    result = run.task('roster')
+    assert writes(sim) == [('PUT', '/orgs/acme/memberships/frank'), ('PUT', '/orgs/acme/memberships/new-hire'),
+                           ('PUT', '/orgs/acme/teams/platform/memberships/bob')]
+    assert [(c['scope'], c['login']) for c in result['changes']] == [('org', 'frank'), ('team', 'bob')]
+    assert [d['login'] for d in result['org']['deferred']] == ['new-hire']
+    assert result['org']['invitations_left'] == 1
+    assert 'Over invitation rate limit' in run.output
+    assert sim.state.team_role('acme', 'platform', 'bob') == 'maintainer'
+
+    rerun = play(sim, [task])
+    assert rerun.rc == 0, rerun.output
+    assert [d['login'] for d in rerun.task('roster')['org']['deferred']] == ['new-hire']

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
+from simhelpers import ADMIN, Client
 
 
 # ----------------------------------------------------------------------------- /orgs/{org}/memberships
@@ -296,3 +299,46 @@ def test_user_and_org_endpoints(admin, client_for, sim):
 def test_unknown_methods_are_404(admin, path):
     r = admin.request("PATCH" if path != "/user" else "DELETE", path)
     assert r.status_code == 404 and r.json()["message"] == "Not Found"
+
+
+# ----------------------------------------------------------------------------- issue 18: people
+def test_get_user_by_id_follows_a_rename_and_404s_for_no_account(admin, sim):
+    uid = sim.state.user("dave").id
+    sim.state.rename_user("dave", "david")
+    r = admin.get(f"/user/{uid}")
+    assert r.status_code == 200 and r.json()["login"] == "david" and r.json()["id"] == uid
+    assert admin.get("/user/987654321").status_code == 404
+    assert admin.get("/user/teams").status_code == 200  # the older /user/... routes still win
+
+
+def test_delete_invitation_also_deletes_a_failed_one(admin, sim):
+    failed = admin.get("/orgs/acme/failed_invitations").json()
+    eve = [i for i in failed if i["login"] == "eve"][0]
+    assert eve["failed_reason"] == "expired" and eve["failed_at"]
+    assert admin.delete(f"/orgs/acme/invitations/{eve['id']}").status_code == 204
+    assert [i for i in admin.get("/orgs/acme/failed_invitations").json() if i["login"] == "eve"] == []
+    assert admin.delete(f"/orgs/acme/invitations/{eve['id']}").status_code == 404
+
+
+def test_over_invitation_rate_limit_counts_the_last_24_hours(make_sim, demo_seed):
+    seed = copy.deepcopy(demo_seed)
+    seed["orgs"][0]["invitation_limit"] = 1
+    sim = make_sim(seed)
+    admin = Client(sim, ADMIN)
+    assert admin.put("/orgs/acme/memberships/new-hire", json={"role": "member"}).status_code == 200
+    for method, path, body in (("PUT", "/orgs/acme/memberships/outsider", {"role": "member"}),
+                               ("PUT", "/orgs/acme/teams/platform/memberships/outsider", {"role": "member"}),
+                               ("POST", "/orgs/acme/invitations", {"email": "someone@example.com"})):
+        r = admin.request(method, path, json=body)
+        assert r.status_code == 422, (method, path)
+        assert r.json()["message"] == "Validation Failed"
+        assert r.json()["errors"] == [{"resource": "OrganizationInvitation", "code": "unprocessable", "field": "data",
+                                       "message": "Over invitation rate limit"}]
+    assert sim.state.org_invitation("acme", "outsider") is None
+
+
+def test_an_accepted_email_invitation_makes_a_member_by_login(sim, admin):
+    emailed = [i for i in admin.get("/orgs/acme/invitations").json() if i["login"] is None][0]
+    sim.state.accept_email_invitation("acme", emailed["email"], "outsider")
+    assert sim.state.org_role("acme", "outsider") == "member"
+    assert [i for i in admin.get("/orgs/acme/invitations").json() if i["id"] == emailed["id"]] == []

@@ -302,3 +302,19 @@ def test_a_team_removal_that_goes_with_the_org_removal_is_counted_once():
     lines = membership_drift_markdown(report).splitlines()
     assert lines[2] == '**Drift found** in 3 of 4 places: 4 to remove.'
     assert '| remove | `Carol` | was member (goes with the organization membership, no separate write) |' in lines
+
+
+def test_the_drift_report_lists_failed_invitations_a_retry_cannot_fix():
+    from ansible_collections.gitops.github.plugins.filter.membership import membership_roster_results
+    result = {
+        'item': {'org': 'acme', 'members': ['gina']}, 'changed': False, 'changes': [],
+        'org': {'pending': [], 'not_retried': [{'login': 'gina', 'reason': 'no_more_seats',
+                                                'failed_at': '2026-01-08T00:00:00Z'}], 'invitations_left': 2},
+        'teams': {}, 'public': None,
+        'diff': {'before': {'org': {}, 'teams': {}}, 'after': {'org': {}, 'teams': {}}},
+    }
+    results = membership_roster_results({'results': [result]})
+    assert results[0]['not_retried'] == [{'login': 'gina', 'reason': 'no_more_seats', 'failed_at': '2026-01-08T00:00:00Z'}]
+    markdown = membership_drift_markdown(membership_drift_report(results))
+    assert 'Invitations that failed for a reason a retry cannot fix, not sent again: `gina` (no_more_seats)' in markdown
+    assert '2 invitation(s) wait for a later run (max_invitations in 24 hours' in markdown

@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.gitops.github.plugins.modules import github_org_membership as module
 
 from exact_http import NOT_FOUND, call, exact_calls, org_membership
+from list_helpers import users
 
 M = '/orgs/acme/memberships/bob'
 
@@ -27,10 +28,28 @@ def test_invite_new_member_check_mode_predicts_without_writing(run_module):
     with exact_calls([
         call('GET', M, 404, NOT_FOUND),
         call('GET', '/orgs/acme', 200, {'login': 'acme', 'id': 9001}),
+        call('GET', '/users/bob', 200, users('bob')[0]),  # check mode promises only what apply can do
     ]):
         result = run_module(module.main, {'org': 'acme', 'username': 'bob', 'role': 'admin'}, check_mode=True)
     assert result['changed'] is True
     assert result['membership'] == {'login': 'bob', 'state': 'pending', 'role': 'admin'}
+    assert result['impossible'] == []
+
+
+@pytest.mark.parametrize('answer,problem', [
+    ((404, NOT_FOUND), 'no GitHub user has the login ghost'),
+    ((200, {'login': 'ghost', 'id': 5, 'type': 'Organization'}), 'ghost is an organization, not a user'),
+])
+def test_check_mode_reports_an_addition_github_would_refuse(run_module, answer, problem):
+    with exact_calls([
+        call('GET', '/orgs/acme/memberships/ghost', 404, NOT_FOUND),
+        call('GET', '/orgs/acme', 200, {'login': 'acme', 'id': 9001}),
+        call('GET', '/users/ghost', *answer),
+    ]):
+        result = run_module(module.main, {'org': 'acme', 'username': 'ghost'}, check_mode=True)
+    assert result['changed'] is False
+    assert result['impossible'] == [{'login': 'ghost', 'problem': problem}]
+    assert result['membership'] == {'login': 'ghost', 'state': 'absent', 'role': None}
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
@@ -137,7 +156,8 @@ def test_write_error_names_operation_status_and_message(run_module):
 
 def test_ghes_new_member_is_active_in_check_mode(run_module):
     api = 'https://ghe.example.com/api/v3'
-    with exact_calls([call('GET', M, 404, NOT_FOUND), call('GET', '/orgs/acme', 200, {'login': 'acme'})], api=api):
+    with exact_calls([call('GET', M, 404, NOT_FOUND), call('GET', '/orgs/acme', 200, {'login': 'acme'}),
+                      call('GET', '/users/bob', 200, users('bob')[0])], api=api):
         result = run_module(module.main, {'org': 'acme', 'username': 'bob', 'api_url': api}, check_mode=True)
     assert result['membership']['state'] == 'active'
 
