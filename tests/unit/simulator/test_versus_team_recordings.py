@@ -182,3 +182,22 @@ def test_ghes_serves_graphql_at_api_graphql_beside_api_v3(make_sim: Any, demo_se
     assert r.status_code == 200 and r.json()["data"]["organization"]["login"] == "acme"
     assert set(r.json()) <= set(real["body"]) | {"errors"}
     assert gh.post(root + "/graphql", json={"query": "query { viewer { login } }"}).status_code == 404
+
+
+# ----------------------------------------------------------------------------- cascades
+def test_deleting_a_parent_team_deletes_every_team_below_it(make_sim: Any, demo_seed: dict) -> None:
+    """GitHub's "Delete a team" (the OpenAPI description in /work/shared/github-openapi): "If you
+    are an organization owner, deleting a parent team will delete all of its child teams as well."
+    Grandchildren go too; invitations lose the deleted teams; the other teams stay."""
+
+    seed = copy.deepcopy(demo_seed)
+    org = seed["orgs"][0]
+    org["teams"].append({"slug": "oncall-eu", "name": "On-call EU", "parent": "platform-oncall"})
+    gh = Client(make_sim(seed), ADMIN)
+    before = sorted(t["slug"] for t in gh.get("/orgs/acme/teams", params={"per_page": 100}).json())
+    assert {"platform", "platform-oncall", "oncall-eu"} <= set(before)
+    assert gh.delete("/orgs/acme/teams/platform").status_code == 204
+    after = sorted(t["slug"] for t in gh.get("/orgs/acme/teams", params={"per_page": 100}).json())
+    assert after == [s for s in before if s not in ("platform", "platform-oncall", "oncall-eu")]
+    for slug in ("platform", "platform-oncall", "oncall-eu"):
+        assert gh.get("/orgs/acme/teams/%s" % slug).status_code == 404
