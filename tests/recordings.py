@@ -1,8 +1,10 @@
 """Real GitHub answers from tests/data/recordings/ (see its README for sources and licences).
 
 ``exchange(id)`` gives one exchange as ``{id, source, method, path, status, headers, body}`` with
-lower-case header names; ids are ``octokit:<scenario>:<n>`` for @octokit/fixtures recordings and
-the ``id`` of an entry of quoted.json otherwise.
+lower-case header names; ids are ``octokit:<scenario>:<n>`` for @octokit/fixtures recordings,
+``hub4j:<name>`` and ``pygithub:<name>`` for the exchanges of client-library-recordings.json (each
+with its ``file`` in the library's repository, its ``commit`` and ``licence``), and the ``id`` of an
+entry of quoted.json otherwise.
 """
 
 from __future__ import annotations
@@ -44,8 +46,26 @@ def _quoted():
     return {e['id']: e for e in data['quoted'] + data['documented']}
 
 
+@cache
+def _libraries():
+    out = {}
+    for data in _load('client-library-recordings.json').values():
+        for raw in data['exchanges']:
+            entry = dict(raw)
+            entry['source'] = '%s %s@%s (%s)' % (data['repository'], raw['file'], data['commit'][:12], data['licence'])
+            entry['headers'] = {k.lower(): str(v) for k, v in (raw.get('headers') or {}).items()}
+            out[raw['id']] = entry
+    return out
+
+
+def library_ids(prefix=''):
+    return [i for i in _libraries() if i.startswith(prefix)]
+
+
 def exchange(ident):
     """One real exchange by id (see the module docstring)."""
+    if ident.startswith(('hub4j:', 'pygithub:')):
+        return dict(_libraries()[ident])
     if ident.startswith('octokit:'):
         _dummy, scenario, index = ident.split(':')
         return octokit(scenario)[int(index)]

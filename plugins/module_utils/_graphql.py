@@ -21,13 +21,21 @@
 - Each query asks ``rateLimit { cost remaining resetAt }``; when fewer points remain than the last
   query cost, the next query waits for ``resetAt`` (within ``rate_limit_max_wait``) instead of
   being refused. Source: docs.github.com, "Rate limits and query limits for the GraphQL API".
+- Every connection is paged under the same limits as REST's ``Link`` pages (``_http.paginate``):
+  :class:`Pages` fails the read when an answer gives a cursor already given or asked for (a loop:
+  ``hasNextPage: true`` with the same ``endCursor`` would otherwise be asked for again until the
+  task's timeout), or when there would be more pages than the connection's ``totalCount`` fills at
+  ``first`` a page (GitHub's cursor connections: docs.github.com, "Using pagination in the GraphQL
+  API"), and never more than ``_http.MAX_PAGES``.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 
 from ansible_collections.gitops.github.plugins.module_utils._http import (
+    MAX_PAGES,
     MAX_RATE_LIMIT_RETRIES,
     SECONDARY_FALLBACK_WAIT,
     GitHubError,
@@ -61,6 +69,49 @@ class GraphQLError(GitHubError):
     @property
     def types(self):
         return [e.get('type') for e in self.errors if isinstance(e, dict)]
+
+
+class PagingError(GitHubError):
+    """A connection whose pages do not end: a repeated cursor, or more pages than it can hold."""
+
+    def __init__(self, path, what, message):
+        self.what = what
+        super().__init__('POST', path, None, '%s: %s; refusing to read on' % (what, message))
+
+
+class Pages(object):
+    """The paging of one GraphQL connection (``what``, for messages), ``per_page`` nodes a page.
+
+    Call :meth:`next` with each page's ``endCursor`` and ``totalCount`` when it says
+    ``hasNextPage``, before asking for the next page: it raises :class:`PagingError` when that
+    cursor was already given or asked for, or when the next page would be one more than
+    ``totalCount`` (the largest any page reported) fills, or more than ``max_pages``.
+    """
+
+    def __init__(self, path, what, per_page, max_pages=MAX_PAGES, after=None):
+        self.path = path
+        self.what = what
+        self.per_page = per_page
+        self.max_pages = max_pages
+        self.pages = 1
+        self.total = 0
+        self.seen = set() if after is None else set([after])
+
+    def next(self, cursor, total):
+        if isinstance(total, int) and not isinstance(total, bool):
+            self.total = max(self.total, total)
+        if cursor in self.seen:
+            raise PagingError(self.path, self.what, 'page %d answered hasNextPage with the cursor %r, which was already '
+                              'read (a paging loop)' % (self.pages, cursor))
+        most = min(self.max_pages, int(math.ceil(self.total / float(self.per_page))))
+        if self.pages >= most:
+            raise PagingError(self.path, self.what, 'page %d answered hasNextPage, but a totalCount of %d fills %d '
+                              'page(s) of %d%s' % (self.pages, self.total, most, self.per_page,
+                                                   ' (at most %d pages are read)' % self.max_pages
+                                                   if most == self.max_pages else ''))
+        self.seen.add(cursor)
+        self.pages += 1
+        return cursor
 
 
 def graphql_url(client):

@@ -14,7 +14,9 @@ as an :class:`._plan_org.OrgState`.
   (``members(membership: IMMEDIATE)``, each edge's ``role``), :data:`TEAMS_PER_QUERY` teams a query;
   a team with more than 100 immediate members is paged on in batched follow-up queries (aliases),
   each team from its own cursor. REST cannot tell a direct member who is also in a child team from
-  a member only through the child; this can.
+  a member only through the child; this can. Every connection is paged under
+  :class:`._graphql.Pages`: a cursor given twice, or more pages than its ``totalCount`` fills,
+  fails the read.
 
 Every read a plan depends on must be complete and well-formed: a missing field, an unknown role or
 a count that does not add up raises :class:`ReadError` before anything is planned.
@@ -23,7 +25,7 @@ a count that does not add up raises :class:`ReadError` before anything is planne
 from __future__ import annotations
 
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL
+from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL, Pages
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ORG_ROLES,
@@ -121,8 +123,10 @@ def read_teams(gql, org):
     teams = {}
     parents = {}
     todo = []  # (slug, cursor, total) of teams with more members to page
+    member_pages = {}  # lower slug -> Pages of its members connection
     after = None
     expected = None
+    pages = Pages(gql.path, 'the teams of %s' % org, TEAMS_PER_QUERY)
     while True:
         data = gql.query(TEAMS_QUERY, {'org': org, 'teams': TEAMS_PER_QUERY, 'after': after})
         organization = data.get('organization')
@@ -143,13 +147,14 @@ def read_teams(gql, org):
             teams[slug.lower()] = team
             parents[slug.lower()] = team.parent
             if has_next:
-                todo.append((slug, cursor, count))
+                member_pages[slug.lower()] = Pages(gql.path, 'the immediate members of team %s' % slug, MEMBERS_PER_PAGE)
+                todo.append((slug, member_pages[slug.lower()].next(cursor, count), count))
             elif len(members) != count:
                 raise ReadError(where, 'the GraphQL answer lists %d of %d immediate members' % (len(members), count))
         info = _need(conn.get('pageInfo'), dict, 'organization.teams.pageInfo')
         if not _need(info.get('hasNextPage'), bool, 'organization.teams.pageInfo.hasNextPage'):
             break
-        after = _need(info.get('endCursor'), str, 'organization.teams.pageInfo.endCursor')
+        after = pages.next(_need(info.get('endCursor'), str, 'organization.teams.pageInfo.endCursor'), total)
     if len(teams) != expected:
         raise ReadError('organization.teams', 'the teams changed while they were read (%d of %d); run again'
                         % (len(teams), expected))
@@ -173,7 +178,7 @@ def read_teams(gql, org):
             if count != total:
                 raise ReadError(where, 'the members of team %s changed while they were read; run again' % slug)
             if has_next:
-                todo.append((slug, cursor, total))
+                todo.append((slug, member_pages[slug.lower()].next(cursor, count), total))
             elif len(team.members) != total:
                 raise ReadError(where, 'the GraphQL answer lists %d of %d immediate members'
                                 % (len(team.members), total))
@@ -215,6 +220,7 @@ def read_immediate_members(gql, org, slug):
     members = {}
     cursor = None
     total = None
+    pages = Pages(gql.path, 'the immediate members of team %s' % slug, MEMBERS_PER_PAGE)
     while True:
         data = gql.query(follow_up_query(1), {'org': org, 's0': slug, 'c0': cursor})
         organization = data.get('organization')
@@ -229,6 +235,7 @@ def read_immediate_members(gql, org, slug):
         total = count
         if not has_next:
             break
+        pages.next(cursor, count)
     if len(members) != total:
         raise ReadError(where, 'the GraphQL answer lists %d of %d immediate members' % (len(members), total))
     return members

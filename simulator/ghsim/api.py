@@ -837,7 +837,10 @@ def create_team(s: State, req: Request, org: str) -> Response:
         # A team created with a user's token gets that user as maintainer (GitHub's behaviour,
         # which Terraform's provider documents and undoes).
         s.set_team_member(team, req.caller.key, "maintainer")
-    return Response(201, Api(s, req).team_full(team))
+    body = Api(s, req).team_full(team)
+    # The 201 carries the new team's id route as Location (recorded: hub4j/github-api's
+    # testCreateTeam and testCreateVisibleTeam, tests/data/recordings/client-library-recordings.json).
+    return Response(201, body, {"location": body["url"]})
 
 
 @team_routes("PATCH", "")
