@@ -240,6 +240,36 @@ def mark_not_immediate(current, immediate):
     return mark_inherited(current, [e.login for k, e in current.items() if e.state == ACTIVE and k not in immediate])
 
 
+def mark_enterprise_teams(client, org, teams, roster_teams=None):
+    """Mark the enterprise teams of ``teams`` (``{lower slug: TeamState}``): GitHub lists them in
+    ``GET /orgs/{org}/teams`` with ``type: enterprise`` (the ``team_type`` filter and the ``type``
+    field of its OpenAPI description; kubernetes-sigs/prow#710 skips them the same way), and
+    refuses to change them through the organization API. One request (a page per 100 enterprise
+    teams); not on GHES, whose API has no such filter. An enterprise team the GraphQL read did
+    not list is added, with its members read over REST when it is listed (``roster_teams``, or
+    every one for an export)."""
+    if client.is_ghes:
+        return
+    listed = None if roster_teams is None else set(slug.lower() for slug, _exclusive, _wanted in roster_teams)
+    ref = OrgRef(org)
+    for item in client.paginate(ref.teams_path, {'team_type': 'enterprise'}):
+        if not isinstance(item, dict) or item.get('type') != 'enterprise':
+            continue  # a server that ignores the filter lists every team: only the type decides
+        slug = _need(item.get('slug'), str, 'team.slug')
+        team = teams.get(slug.lower())
+        if team is None:
+            parent = item.get('parent') if isinstance(item.get('parent'), dict) else {}
+            team = TeamState(slug, item.get('id'), parent.get('slug'), item.get('name'), item.get('description'),
+                             item.get('privacy'))
+            teams[slug.lower()] = team
+            if listed is None or slug.lower() in listed:
+                for role in ('maintainer', 'member'):
+                    for user in client.paginate(ref.team(slug).base + '/members', {'role': role}):
+                        login = _need(user.get('login'), str, 'team member login')
+                        team.members.setdefault(login.lower(), Entry(login, role, ACTIVE))
+        team.enterprise = True
+
+
 def read_org(client, org, own_login=None, with_public=False, gql=None, roster_teams=None):
     """The :class:`OrgState` of ``org``. ``own_login`` with ``with_public`` also reads whether the
     token owner's membership is public (``GET /orgs/{org}/public_members/{login}``: 204 or 404).
@@ -269,6 +299,7 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
                 emails[email.lower()] = key
         failed = [inv.get('login') or inv.get('email') for inv in client.paginate(ref.failed_invitations_path)]
     teams = read_teams(gql, org)
+    mark_enterprise_teams(client, org, teams, roster_teams)
     _add_team_invitations(client, org, teams, _teams_to_check(members, invitations, roster_teams))
     public = None
     if with_public and own_login:
