@@ -819,10 +819,14 @@ def _describe(change):
 
 def needs_own_login(plan):
     """Whether the plan needs the token's login: a removal or a demotion can hit the token's own
-    user (the guards), and a listed team may hold it unlisted, left by a run cut short after
-    creating the team (:func:`plan_roster` names it); a plan with none of these needs no ``GET /user``."""
-    if plan.roster.teams:
-        return True
+    user (the guards), and a listed team with an unlisted immediate member may hold it, left by a
+    run cut short after creating the team (:func:`plan_roster` names it); a plan with none of
+    these needs no ``GET /user``."""
+    for wanted in plan.roster.teams:
+        team = plan.before.teams.get(wanted.key)
+        if team is not None and not read_only_reason(wanted, team) and any(
+                e.state == ACTIVE and k not in wanted.wanted for k, e in team.members.items()):
+            return True
     return any((w.scope != PUBLIC and (w.action == REMOVE or w.phase in ('org-demote', 'team-demote')))
                or (w.scope == TEAM_SETTINGS and w.action == 'create') for w in plan.writes)
 
