@@ -22,6 +22,7 @@ a count that does not add up raises :class:`ReadError` before anything is planne
 
 from __future__ import annotations
 
+from ansible_collections.gitops.github.plugins.module_utils._github_forms import ENTERPRISE_TEAM_TYPE
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
@@ -253,7 +254,7 @@ def mark_enterprise_teams(client, org, teams, roster_teams=None):
     listed = None if roster_teams is None else set(slug.lower() for slug, _exclusive, _wanted in roster_teams)
     ref = OrgRef(org)
     for item in client.paginate(ref.teams_path, {'team_type': 'enterprise'}):
-        if not isinstance(item, dict) or item.get('type') != 'enterprise':
+        if not isinstance(item, dict) or item.get('type') != ENTERPRISE_TEAM_TYPE:
             continue  # a server that ignores the filter lists every team: only the type decides
         slug = _need(item.get('slug'), str, 'team.slug')
         team = teams.get(slug.lower())
