@@ -53,14 +53,14 @@ options:
     description:
       - Delete the teams of the organization that O(teams) does not list (nor renames through
         O(teams[].previously)). Every deletion, its guard and its budget are computed on the
-        planned tree (parents and slugs after this task's creations, moves and renames): GitHub
+        planned tree (parents and slugs after this task's creations, moves and renames); GitHub
         deletes a team's child teams with it, so an unlisted team above a listed one (by its new
         or old slug, or moved or created there by this task) fails the task before any write. The
         deletions, child teams included, count against O(max_removals), as a share of the
         organization's teams.
       - Nothing is deleted when O(teams) is empty; the teams are then reported in
         RV(org.unlisted_teams) with a problem saying none was deleted.
-      - Enterprise teams (C(type: enterprise)) are never deleted.
+      - Enterprise teams (GitHub lists them with the type V(enterprise)) are never deleted.
       - V(false) only reports them, in RV(org.unlisted_teams) and a warning.
     type: bool
     default: false
@@ -122,11 +122,11 @@ options:
         created (C(POST /orgs/{org}/teams)); with a user token GitHub makes that user its
         maintainer, which the task undoes unless the user is listed. Teams not listed are read
         (their members count as members of their parents) but not changed.
-      - Team identifiers are compared as GitHub compares them, before any request: a team listed
+      - Team identifiers are compared as GitHub compares them, before any request; a team listed
         twice in any case, a O(teams[].name) whose slug is another listed team's, and a former
         slug claimed by two teams or equal to another listed team's slug fail the task.
-      - An enterprise team (GitHub lists it with C(type: enterprise)) cannot be changed through the
-        organization API: a listed one is treated as O(teams[].managed_externally).
+      - An enterprise team (GitHub lists it with the type V(enterprise)) cannot be changed through the
+        organization API, so a listed one is treated as O(teams[].managed_externally).
     type: list
     elements: dict
     default: []
@@ -176,7 +176,7 @@ options:
       name:
         description:
           - The team's display name; GitHub derives the slug from it (lower case, accents dropped,
-            other characters as dashes: C(My TEam Näme) gives C(my-team-name)), so its slug must be
+            other characters as dashes, so C(My TEam Näme) gives C(my-team-name)), so its slug must be
             O(teams[].team) (checked before any request; letters whose slug GitHub does not
             document fail). A team that does not exist is created with this name (default the slug).
         type: str
@@ -249,7 +249,7 @@ notes:
     if it fails in transit.
   - If a write fails halfway, the task fails with RV(changes) holding the writes already made;
     running it again finishes the job. One thing a run cut short can leave that no later run can
-    tell from a wanted membership: the token's user as maintainer of a team the run created, when
+    tell from a wanted membership, the token's user as maintainer of a team the run created, when
     it stopped before taking them out. Later runs do not remove them; they name them in
     RV(teams.creator_left), the team's RV(teams.problems) and the drift report.
   - Pending team invitations are read from the organization's invitations; GitHub does not say
