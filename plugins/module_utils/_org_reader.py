@@ -241,17 +241,16 @@ def mark_not_immediate(current, immediate):
     return mark_inherited(current, [e.login for k, e in current.items() if e.state == ACTIVE and k not in immediate])
 
 
-def mark_enterprise_teams(client, org, teams, roster_teams=None):
+def mark_enterprise_teams(client, org, teams):
     """Mark the enterprise teams of ``teams`` (``{lower slug: TeamState}``): GitHub lists them in
     ``GET /orgs/{org}/teams`` with ``type: enterprise`` (the ``team_type`` filter and the ``type``
     field of its OpenAPI description; kubernetes-sigs/prow#710 skips them the same way), and
     refuses to change them through the organization API. One request (a page per 100 enterprise
     teams); not on GHES, whose API has no such filter. An enterprise team the GraphQL read did
-    not list is added, with its members read over REST when it is listed (``roster_teams``, or
-    every one for an export)."""
+    not list is added, with its members read over REST (two lists, by role): GitHub grants them
+    the organization membership (see :func:`._plan_org.enterprise_granted`)."""
     if client.is_ghes:
         return
-    listed = None if roster_teams is None else set(slug.lower() for slug, _exclusive, _wanted in roster_teams)
     ref = OrgRef(org)
     for item in client.paginate(ref.teams_path, {'team_type': 'enterprise'}):
         if not isinstance(item, dict) or item.get('type') != ENTERPRISE_TEAM_TYPE:
@@ -263,11 +262,10 @@ def mark_enterprise_teams(client, org, teams, roster_teams=None):
             team = TeamState(slug, item.get('id'), parent.get('slug'), item.get('name'), item.get('description'),
                              item.get('privacy'))
             teams[slug.lower()] = team
-            if listed is None or slug.lower() in listed:
-                for role in ('maintainer', 'member'):
-                    for user in client.paginate(ref.team(slug).base + '/members', {'role': role}):
-                        login = _need(user.get('login'), str, 'team member login')
-                        team.members.setdefault(login.lower(), Entry(login, role, ACTIVE))
+            for role in ('maintainer', 'member'):
+                for user in client.paginate(ref.team(slug).base + '/members', {'role': role}):
+                    login = _need(user.get('login'), str, 'team member login')
+                    team.members.setdefault(login.lower(), Entry(login, role, ACTIVE))
         team.enterprise = True
 
 
@@ -300,7 +298,7 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
                 emails[email.lower()] = key
         failed = [inv.get('login') or inv.get('email') for inv in client.paginate(ref.failed_invitations_path)]
     teams = read_teams(gql, org)
-    mark_enterprise_teams(client, org, teams, roster_teams)
+    mark_enterprise_teams(client, org, teams)
     _add_team_invitations(client, org, teams, _teams_to_check(members, invitations, roster_teams))
     public = None
     if with_public and own_login:

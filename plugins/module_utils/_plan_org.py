@@ -265,6 +265,7 @@ class RosterPlan(object):
         self.not_reinvited = list(not_reinvited)  # failed invitations left alone (reinvite_failed false)
         self.deferred = list(deferred)            # writes past max_invitations, left for the next run
         self.invitations_left = invitations_left  # how many invitations of those
+        self.enterprise_kept = []                 # [(login, enterprise team)] not removed (enterprise_granted)
 
     @property
     def changed(self):
@@ -607,6 +608,7 @@ def plan_roster(state, roster, own_login=None):
     org_wanted = _rewrite(roster.wanted, mapping) if roster.wanted is not None else None
     if org_wanted is not None:
         org_changes = plan_members(state.members, org_wanted, ORG_ROLES, roster.exclusive).changes
+    org_changes, kept_by_enterprise = enterprise_granted(state, org_changes)
     removed_from_org = set(c.key for c in org_changes if c.action == REMOVE)
     owners = owners_after(state, org_changes)
     # Owners demoted now: every team shows them as maintainer, their own team role is hidden.
@@ -696,7 +698,24 @@ def plan_roster(state, roster, own_login=None):
     writes.sort(key=lambda w: (order[w.phase], w.scope == ORG if w.phase == 'self' else False))  # stable: keeps the role and login order inside a phase
     writes, reinvite, not_reinvited = _failed_invitations(state, roster, writes)
     writes, deferred, left = cap_invitations(state, writes, roster.max_invitations)
-    return RosterPlan(state, roster, writes, team_plans, problems, renamed, reinvite, not_reinvited, deferred, left)
+    result = RosterPlan(state, roster, writes, team_plans, problems, renamed, reinvite, not_reinvited, deferred, left)
+    result.enterprise_kept = kept_by_enterprise
+    return result
+
+
+def enterprise_granted(state, org_changes):
+    """``(org_changes, kept)``: the organization removals of the members of an enterprise team
+    taken out, as ``kept`` ``[(login, team slug)]``. GitHub grants them the membership through the
+    enterprise and refuses their removal through the organization API with 403
+    (kubernetes-sigs/prow#710 drops them from its removal candidates the same way)."""
+    granted = {}
+    for team in sorted(state.teams.values(), key=lambda t: t.key):
+        if team.enterprise:
+            for key, entry in team.members.items():
+                if entry.state == ACTIVE:
+                    granted.setdefault(key, team.slug)
+    kept = [(c.login, granted[c.key]) for c in org_changes if c.action == REMOVE and c.key in granted]
+    return [c for c in org_changes if not (c.action == REMOVE and c.key in granted)], kept
 
 
 def _renames(state, roster):
@@ -1115,6 +1134,9 @@ def report(plan, done, after):
                             % (item['from'], item['to'], item['id']))
     # Reported (not warned: a file may well manage only some teams); deleted only when asked.
     unlisted = unlisted_teams(plan.before, roster) if roster.teams or roster.delete_unlisted_teams else []
+    for login, slug in getattr(plan, 'enterprise_kept', ()):
+        org_problems.append('%s is a member of the enterprise team %s: GitHub does not let the organization remove '
+                            'them, so they stay (list them, or take them out of the enterprise team)' % (login, slug))
     if roster.delete_unlisted_teams and not roster.teams:
         org_problems.append('delete_unlisted_teams is set but the entry lists no teams: no team of %s is deleted'
                             % plan.before.org)

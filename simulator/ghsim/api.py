@@ -506,6 +506,9 @@ def delete_org_membership(s: State, req: Request, org: str, username: str) -> Re
     if not _is_owner(o, req.caller.key):
         raise ApiError(403, "You must be an admin to remove a membership.", REMOVE_MEMBERSHIP_DOC)
     u = _user(s, username, REMOVE_MEMBERSHIP_DOC)
+    if any(t.type == "enterprise" and u.key in t.members for t in o.teams.values()):
+        # The enterprise grants this membership: 403 (kubernetes-sigs/prow#710; wording not recorded).
+        raise ApiError(403, ENTERPRISE_TEAM_MESSAGE, REMOVE_MEMBERSHIP_DOC)
     if s.remove_org_member(o, u.key):
         return Response(204)
     inv = o.invitation_for(u.key)

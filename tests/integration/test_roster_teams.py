@@ -369,3 +369,18 @@ def test_a_run_cut_short_after_creating_a_team_is_named_by_the_next_run_and_the_
     assert web['creator_left'] == 'octo-admin'
     assert report['drift'] is True
     assert 'octo-admin' in (tmp_path / 'd.md').read_text()
+
+
+def test_members_an_enterprise_team_grants_are_not_removed_from_the_organization(sim, play):
+    # Class 7: GitHub refuses (403) to remove through the organization API a membership an
+    # enterprise team grants; kubernetes-sigs/prow#710 drops them from its removal candidates.
+    add_team(sim, 'ent-eng', type='enterprise')
+    sim.state.set_team_member(sim.state.team('acme', 'ent-eng'), 'bob', 'member')
+    task = roster_task(owners=['octo-admin', 'erin'], members=['alice', 'carol', 'Mixed-Case'], exclusive=True,
+                       max_removals=5)
+    run = play(sim, [task])
+    assert run.rc == 0, run.output
+    result = run.task('roster')
+    assert ('DELETE', '/orgs/acme/memberships/bob') not in writes(sim)
+    assert sim.state.org_role('acme', 'bob') == 'member'
+    assert any(p.startswith('bob is a member of the enterprise team ent-eng') for p in result['org']['problems'])

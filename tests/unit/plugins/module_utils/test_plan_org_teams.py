@@ -212,3 +212,14 @@ def test_the_token_user_is_not_named_when_listed_unknown_or_just_created(listed,
     state.teams['web'].members['root'] = member('root', 'maintainer')
     plan = plan_roster(state, roster(listed), own_login=own)
     assert all(t.creator_left is None for t in plan.teams.values())
+
+
+def test_an_exclusive_organization_keeps_the_members_an_enterprise_team_grants():
+    state = state_of(team('ent', members=['bob'], enterprise=True))
+    wanted, problems = roster_from_params({'org': 'acme', 'owners': ['root'], 'members': [], 'exclusive': True,
+                                           'max_removals': 5})
+    assert problems == []
+    plan = plan_roster(state, wanted, own_login='root')
+    assert [(w.action, w.login) for w in plan.writes] == [('remove', 'alice')]
+    assert plan.enterprise_kept == [('bob', 'ent')]
+    assert any(p.startswith('bob is a member of the enterprise team ent') for p in report(plan, [], state)['org']['problems'])
