@@ -488,8 +488,8 @@ def _former_team(state, wanted, listed, claimed, problems):
     if not former:
         return None
     if former[0].key in claimed:
-        problems.append('team %s: its former slug %s is claimed by team %s too' % (wanted.slug, former[0].slug,
-                                                                                 claimed[former[0].key]))
+        problems.append('team %s: its former slug %s is claimed by team %s too'
+                        % (wanted.slug, former[0].slug, claimed[former[0].key]))
         return None
     claimed[former[0].key] = wanted.slug
     return former[0]
@@ -1248,8 +1248,8 @@ def team_identifier_problems(entries):
             if other is not None:
                 problems.append('former slug %s of %s is the slug of %s' % (former, where(index), where(other)))
             elif former.lower() in formers and formers[former.lower()] != index:
-                problems.append('former slug %s of %s is also claimed by %s' % (former, where(index),
-                                                                              where(formers[former.lower()])))
+                problems.append('former slug %s of %s is also claimed by %s'
+                                % (former, where(index), where(formers[former.lower()])))
             else:
                 formers[former.lower()] = index
     return problems

@@ -142,8 +142,8 @@ def test_enterprise_teams_are_never_written_deleted_nor_reported_unlisted():
     assert plan.problems == [] and plan.writes == []
     tplan = plan.teams['ent']
     assert tplan.managed_externally is True
-    assert [(w.scope, w.action) for w in tplan.withheld] == [('team_settings', 'update'), ('team', 'add'),
-                                                              ('team', 'remove')]
+    assert [(w.scope, w.action) for w in tplan.withheld] == [
+        ('team_settings', 'update'), ('team', 'add'), ('team', 'remove')]
     assert report(plan, [], state)['org']['unlisted_teams'] == []
 
 
