@@ -168,3 +168,22 @@ def is_invitation_limit(status, message):
 # attempt to add an organization to a team" with no body schema, and validation-error
 # ({"message": "Validation Failed", "errors": [...]}) on PUT /orgs/{org}/memberships/{username}.
 # The collection decides on the status only and repeats GitHub's message.
+
+# --------------------------------------------------------------------------- teams themselves
+# The collection decides on structure here, never on a message:
+# - Enterprise teams: GitHub's OpenAPI gives team objects a "type" of "enterprise" or
+#   "organization", and GET /orgs/{org}/teams a "team_type" filter (all | enterprise |
+#   organization); GitHub's changelog "Enterprise team support in organization APIs" (2026-02-23)
+#   lists them there. Writes to one through the organization API fail (422 on a delete, 403 on its
+#   members: kubernetes-sigs/prow#710, which skips them by that field). No wording is recorded.
+ENTERPRISE_TEAM_TYPE = 'enterprise'
+# - A child team created by a GitHub App under a parent the app did not create lands at the root
+#   pending approval, and the 201 answer's "parent" is null (integrations/terraform-provider-github
+#   #1167; #1449 sets the parent afterwards with PATCH /orgs/{org}/teams/{team_slug}).
+# - Secret teams: "Secret teams cannot be nested under parent teams or have child teams" (GitHub
+#   docs, "About teams"); the privacy parameter of POST /orgs/{org}/teams: "For a parent or child
+#   team: closed", default secret for a non-nested team. GitHub answers 422 (validation failed);
+#   its wording is not recorded publicly, so the plan refuses such a tree before any write.
+# - Slugs: "To create the slug, GitHub replaces special characters in the name string, changes all
+#   words to lowercase, and replaces spaces with a - separator. For example, "My TEam Näme" would
+#   become my-team-name." (OpenAPI, GET /orgs/{org}/teams/{team_slug}).

@@ -24,6 +24,7 @@ a count that does not add up raises :class:`ReadError` before anything is planne
 
 from __future__ import annotations
 
+from ansible_collections.gitops.github.plugins.module_utils._github_forms import ENTERPRISE_TEAM_TYPE
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL, Pages
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
@@ -247,6 +248,34 @@ def mark_not_immediate(current, immediate):
     return mark_inherited(current, [e.login for k, e in current.items() if e.state == ACTIVE and k not in immediate])
 
 
+def mark_enterprise_teams(client, org, teams):
+    """Mark the enterprise teams of ``teams`` (``{lower slug: TeamState}``): GitHub lists them in
+    ``GET /orgs/{org}/teams`` with ``type: enterprise`` (the ``team_type`` filter and the ``type``
+    field of its OpenAPI description; kubernetes-sigs/prow#710 skips them the same way), and
+    refuses to change them through the organization API. One request (a page per 100 enterprise
+    teams); not on GHES, whose API has no such filter. An enterprise team the GraphQL read did
+    not list is added, with its members read over REST (two lists, by role): GitHub grants them
+    the organization membership (see :func:`._plan_org.enterprise_granted`)."""
+    if client.is_ghes:
+        return
+    ref = OrgRef(org)
+    for item in client.paginate(ref.teams_path, {'team_type': 'enterprise'}):
+        if not isinstance(item, dict) or item.get('type') != ENTERPRISE_TEAM_TYPE:
+            continue  # a server that ignores the filter lists every team: only the type decides
+        slug = _need(item.get('slug'), str, 'team.slug')
+        team = teams.get(slug.lower())
+        if team is None:
+            parent = item.get('parent') if isinstance(item.get('parent'), dict) else {}
+            team = TeamState(slug, item.get('id'), parent.get('slug'), item.get('name'), item.get('description'),
+                             item.get('privacy'))
+            teams[slug.lower()] = team
+            for role in ('maintainer', 'member'):
+                for user in client.paginate(ref.team(slug).base + '/members', {'role': role}):
+                    login = _need(user.get('login'), str, 'team member login')
+                    team.members.setdefault(login.lower(), Entry(login, role, ACTIVE))
+        team.enterprise = True
+
+
 def read_org(client, org, own_login=None, with_public=False, gql=None, roster_teams=None):
     """The :class:`OrgState` of ``org``. ``own_login`` with ``with_public`` also reads whether the
     token owner's membership is public (``GET /orgs/{org}/public_members/{login}``: 204 or 404).
@@ -278,6 +307,7 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
         failed_invitations = list(client.paginate(ref.failed_invitations_path))
         failed = [inv.get('login') or inv.get('email') for inv in failed_invitations]
     teams = read_teams(gql, org)
+    mark_enterprise_teams(client, org, teams)
     _add_team_invitations(client, org, teams, _teams_to_check(members, invitations, roster_teams))
     public = None
     if with_public and own_login:

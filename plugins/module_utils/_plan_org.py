@@ -25,6 +25,7 @@ organization).
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import (
     DEFAULT_EXPIRING_WITHIN_DAYS,
@@ -75,7 +76,8 @@ class TeamState(object):
     pending invitations; ``parent`` is the parent's slug. The members it shows only through a child
     team come from the tree (:meth:`OrgState.child_members`)."""
 
-    def __init__(self, slug, team_id=None, parent=None, name=None, description=None, privacy=None, members=None):
+    def __init__(self, slug, team_id=None, parent=None, name=None, description=None, privacy=None, members=None,
+                 enterprise=False):
         self.slug = slug
         self.team_id = team_id
         self.parent = parent
@@ -83,13 +85,16 @@ class TeamState(object):
         self.description = description
         self.privacy = privacy
         self.members = dict(members or {})
+        # An enterprise team (REST ``type: enterprise``): GitHub does not let the organization API change it.
+        self.enterprise = enterprise
 
     @property
     def key(self):
         return self.slug.lower()
 
     def copy(self):
-        return TeamState(self.slug, self.team_id, self.parent, self.name, self.description, self.privacy, self.members)
+        return TeamState(self.slug, self.team_id, self.parent, self.name, self.description, self.privacy, self.members,
+                         self.enterprise)
 
 
 class OrgState(object):
@@ -254,6 +259,7 @@ class TeamPlan(object):
         self.managed_externally = managed_externally
         self.current_count = current_count
         self.withheld = []  # managed externally: the writes the lists call for, never made
+        self.creator_left = None  # the token's user, an unlisted immediate member (see plan_roster)
 
 
 class RosterPlan(object):
@@ -273,6 +279,7 @@ class RosterPlan(object):
         self.invitations_left = invitations_left  # how many invitations of those
         self.not_retried = []                     # [{login, reason, failed_at}]: failed, not fixable by a retry
         self.sent_recently = 0                    # invitations sent in the 24 hours before roster.now
+        self.enterprise_kept = []                 # [(login, enterprise team)] not removed (enterprise_granted)
 
     @property
     def changed(self):
@@ -315,22 +322,24 @@ def owners_after(state, org_changes):
 
 
 class TeamChange(object):
-    """Create a team (``create``), change its settings (``update``) or rename it from a former
-    slug (``rename``, with its other settings). ``settings`` holds the wanted values of
-    :data:`SETTING_KEYS` that differ (``parent`` as a slug, ``None`` for no parent); ``slug``
-    is the team's slug after the write; ``creator`` the user GitHub makes maintainer of a team
-    it creates with a user token (``None`` for a GitHub App)."""
+    """Create a team (``create``), change its settings (``update``), rename it from a former
+    slug (``rename``, with its other settings) or delete it (``delete``). ``settings`` holds the
+    wanted values of :data:`SETTING_KEYS` that differ (``parent`` as a slug, ``None`` for no
+    parent); ``slug`` is the team's slug after the write; ``creator`` the user GitHub makes
+    maintainer of a team it creates with a user token (``None`` for a GitHub App); ``cascade``
+    the slugs of the teams GitHub deletes with a deleted one (its child teams, on the planned tree)."""
 
-    __slots__ = ('action', 'slug', 'settings', 'creator')
+    __slots__ = ('action', 'slug', 'settings', 'creator', 'cascade')
     login = None
     role = None
     before = None
 
-    def __init__(self, action, slug, settings, creator=None):
+    def __init__(self, action, slug, settings, creator=None, cascade=()):
         self.action = action
         self.slug = slug
         self.settings = dict(settings)
         self.creator = creator
+        self.cascade = list(cascade)
 
     @property
     def key(self):
@@ -338,11 +347,28 @@ class TeamChange(object):
 
 
 def team_slug_of(name):
-    """The slug GitHub derives from a team name (lower case; other characters become dashes)."""
+    """The slug GitHub derives from a team name. GitHub's reference ("Get a team by name"):
+    "GitHub replaces special characters in the name string, changes all words to lowercase, and
+    replaces spaces with a - separator. For example, "My TEam Näme" would become my-team-name":
+    a letter with an accent loses it (Unicode decomposition); any other character that is not a
+    letter, a digit or ``_`` separates words."""
     out = []
-    for ch in name.lower():
-        out.append(ch if ch.isalnum() or ch == '_' else '-')
+    for ch in unicodedata.normalize('NFKD', name.lower()):
+        if unicodedata.combining(ch):
+            continue
+        out.append(ch if ch.isascii() and (ch.isalnum() or ch == '_') else '-')
     return '-'.join(part for part in ''.join(out).split('-') if part)
+
+
+def undocumented_letters(name):
+    """The letters of ``name`` whose slug GitHub does not document (neither ASCII nor an ASCII
+    letter with an accent, such as ``ß`` or ``東``): a name with them cannot be checked before
+    the write, so it is refused."""
+    found = []
+    for ch in unicodedata.normalize('NFKD', name):
+        if ord(ch) >= 128 and not unicodedata.combining(ch) and ch.isalnum() and ch not in found:
+            found.append(ch)
+    return found
 
 
 def _settings_diff(team, wanted):
@@ -392,45 +418,134 @@ def _ancestors(state, key):
 
 
 def unlisted_teams(state, roster):
-    """Slugs of the teams GitHub has that the file neither lists nor renames."""
+    """Slugs of the teams GitHub has that the file neither lists nor renames (enterprise teams,
+    which the organization API cannot change, apart)."""
     listed = set(t.key for t in roster.teams)
     former = set(f.lower() for t in roster.teams for f in t.previously if t.key not in state.teams)
-    return [t.slug for k, t in sorted(state.teams.items()) if k not in listed and k not in former]
+    return [t.slug for k, t in sorted(state.teams.items()) if k not in listed and k not in former and not t.enterprise]
+
+
+def read_only_reason(wanted, team):
+    """Why no write may touch a listed team (``None`` when writes may): the file marks it
+    ``managed_externally``, or GitHub shows it as an enterprise team, which the organization API
+    refuses to change (GitHub: 422 on a delete, 403 on its members; kubernetes-sigs/prow#710)."""
+    if team is not None and team.enterprise:
+        return 'an enterprise team (GitHub does not let the organization API change it)'
+    if wanted.managed_externally:
+        return 'managed externally'
+    return None
+
+
+def planned_tree(state, writes):
+    """The teams once ``writes`` (creations, renames, settings changes) are made: the tree every
+    deletion, its guard and the secret-team rule are checked on."""
+    planned = state.copy()
+    for write in writes:
+        if write.scope == TEAM_SETTINGS and write.action != 'delete':
+            _predict_definition(planned, write)
+    return planned
+
+
+def secret_problems(planned):
+    """GitHub: "Secret teams cannot be nested under parent teams or have child teams" ("About
+    teams"; the ``privacy`` parameter of ``POST /orgs/{org}/teams``)."""
+    children = {}
+    for team in planned.teams.values():
+        if team.parent:
+            children.setdefault(team.parent.lower(), []).append(team.slug)
+    problems = []
+    for key, team in sorted(planned.teams.items()):
+        if team.privacy != 'secret':
+            continue
+        if team.parent:
+            problems.append('team %s: a secret team cannot have a parent (%s); make it closed' % (team.slug, team.parent))
+        if key in children:
+            problems.append('team %s is secret and cannot have child teams (%s): make it closed'
+                            % (team.slug, ', '.join(sorted(children[key]))))
+    return problems
+
+
+def _deletions(planned, listed):
+    """``(writes, problems)``: the deletions of the unlisted teams, on the planned tree. GitHub
+    deletes a team's child teams with it, so a team above a listed one (by its new slug, or moved
+    or created there by the plan) is a problem, and a team below an unlisted one goes with it
+    (named in the parent's ``cascade``)."""
+    writes, problems = [], []
+    unlisted = [k for k in sorted(planned.teams) if k not in listed and not planned.teams[k].enterprise]
+    doomed = set(unlisted)
+    for key in unlisted:
+        team = planned.teams[key]
+        below = planned.descendants(key)
+        kept = [t.slug for t in below if t.key in listed or t.enterprise]
+        if kept:
+            problems.append('team %s is not listed, but deleting it would delete the listed team(s) below it (%s): '
+                            'give them another parent first' % (team.slug, ', '.join(kept)))
+            continue
+        if any(p.key in doomed for p in _ancestors(planned, key)):
+            continue  # GitHub deletes it with its unlisted parent
+        writes.append(Write(TEAM_SETTINGS, TeamChange('delete', team.slug, {}, cascade=[t.slug for t in below]),
+                            team=team.slug, phase='team-delete'))
+    return writes, problems
+
+
+def _former_team(state, wanted, listed, claimed, problems):
+    """The existing team ``wanted`` is renamed from (``None`` when none), claiming it."""
+    former = []
+    for slug in wanted.previously:
+        team = state.teams.get(slug.lower())
+        if team is not None and team.key not in listed and team not in former:
+            former.append(team)
+    if len(former) > 1:
+        problems.append('team %s: more than one of its former slugs exists (%s); delete or list all but one'
+                        % (wanted.slug, ', '.join(t.slug for t in former)))
+        return None
+    if not former:
+        return None
+    if former[0].key in claimed:
+        problems.append('team %s: its former slug %s is claimed by team %s too'
+                        % (wanted.slug, former[0].slug, claimed[former[0].key]))
+        return None
+    claimed[former[0].key] = wanted.slug
+    return former[0]
 
 
 def _plan_definitions(state, roster, own_login):
-    """``(writes, teams, problems)``: the team creations, renames and settings changes, parents
-    created before their children, and ``teams`` ``{lower slug: TeamState}`` as the membership
-    planning must see them (a created team is empty but for its creator; a renamed one keeps its
-    members)."""
+    """``(writes, teams, problems, withheld)``: the team creations, renames, settings changes and
+    deletions, parents created before their children; ``teams`` ``{lower slug: TeamState}`` as
+    the membership planning must see them (a created team is empty but for its creator; a renamed
+    one keeps its members); ``withheld`` ``{lower slug: [Write]}`` the settings changes a
+    read-only team (managed externally, or an enterprise team) is not given."""
     problems = []
     cycle = parent_cycle(roster, state)
     if cycle:
         problems.append('teams of %s would form a cycle of parents: %s' % (state.org, ' -> '.join(cycle)))
-        return [], {}, problems
+        return [], {}, problems, {}
     listed = set(t.key for t in roster.teams)
-    writes, teams = [], {}
+    writes, teams, withheld, claimed = [], {}, {}, {}
     for wanted in roster.teams:
         team = state.teams.get(wanted.key)
         if team is not None:
             diff = _settings_diff(team, wanted)
             if diff:
-                writes.append(Write(TEAM_SETTINGS, TeamChange('update', team.slug, diff), team=team.slug,
-                                    phase='team-define'))
+                write = Write(TEAM_SETTINGS, TeamChange('update', team.slug, diff), team=team.slug, phase='team-define')
+                if read_only_reason(wanted, team):
+                    withheld.setdefault(wanted.key, []).append(write)
+                else:
+                    writes.append(write)
             teams[wanted.key] = team
             continue
-        former = [state.teams[f.lower()] for f in wanted.previously if f.lower() in state.teams
-                  and f.lower() not in listed]
-        if len(former) > 1:
-            problems.append('team %s: more than one of its former slugs exists (%s); delete or list all but one'
-                            % (wanted.slug, ', '.join(t.slug for t in former)))
-            continue
+        old = _former_team(state, wanted, listed, claimed, problems)
         parent = wanted.settings.get('parent')
         if parent and parent.lower() not in state.teams and parent.lower() not in listed:
             problems.append('team %s: its parent %s neither exists nor is listed' % (wanted.slug, parent))
             continue
-        if former:
-            old = former[0]
+        reason = read_only_reason(wanted, old)
+        if reason:
+            # No write of any kind: neither created nor renamed here.
+            problems.append('team %s is %s: it is not %s here; do it where the team is managed'
+                            % (wanted.slug, reason, 'renamed from %s' % old.slug if old is not None else 'created'))
+            continue
+        if old is not None:
             diff = _settings_diff(old, wanted)
             diff['name'] = wanted.settings.get('name') or wanted.slug
             writes.append(Write(TEAM_SETTINGS, TeamChange('rename', wanted.slug, diff), team=old.slug,
@@ -464,26 +579,31 @@ def _plan_definitions(state, roster, own_login):
             node = parents.get(node)
         return count
     writes.sort(key=lambda w: (depth(w.change.slug.lower()), order[w.change.slug.lower()]))
-    if roster.delete_unlisted_teams:
-        renamed_away = set(w.team.lower() for w in writes if w.action == 'rename')
-        unlisted = [k for k in sorted(state.teams) if k not in listed and k not in renamed_away]
-        for key in unlisted:
-            below = [t.slug for t in state.descendants(key) if t.key in listed]
-            if below:
-                problems.append('team %s is not listed, but deleting it would delete the listed team(s) below it '
-                                '(%s): give them another parent first' % (state.teams[key].slug, ', '.join(below)))
-                continue
-            if any(p.key in unlisted for p in _ancestors(state, key)):
-                continue  # GitHub deletes it with its unlisted parent
-            writes.append(Write(TEAM_SETTINGS, TeamChange('delete', state.teams[key].slug, {}),
-                                team=state.teams[key].slug, phase='team-delete'))
+    planned = planned_tree(state, writes)
+    for write in writes:
+        key = write.change.slug.lower()
+        if write.action == 'create' and 'privacy' not in write.change.settings and planned.descendants(key):
+            # GitHub makes a new top-level team secret, and a secret team cannot have children.
+            write.change.settings['privacy'] = 'closed'
+            planned.teams[key].privacy = 'closed'
+    problems.extend(secret_problems(planned))
+    if roster.delete_unlisted_teams and roster.teams:
+        deletions, trouble = _deletions(planned, listed)
+        writes.extend(deletions)
+        problems.extend(trouble)
     for write in writes:
         # A name written (create, rename, or a new name) gives the team the slug GitHub derives from it.
         name = write.change.settings.get('name')
-        if name is not None and team_slug_of(name) != write.change.slug.lower():
+        if name is None:
+            continue
+        odd = undocumented_letters(name)
+        if odd:
+            problems.append('team %s: GitHub does not document the slug it derives from %s in the name %r; give a '
+                            'name of letters, digits and accented letters' % (write.change.slug, ''.join(odd), name))
+        elif team_slug_of(name) != write.change.slug.lower():
             problems.append('team %s: GitHub derives the slug %s from the name %r; give a name whose slug is %s'
                             % (write.change.slug, team_slug_of(name), name, write.change.slug))
-    return writes, teams, problems
+    return writes, teams, problems, withheld
 
 
 def plan_roster(state, roster, own_login=None):
@@ -501,6 +621,7 @@ def plan_roster(state, roster, own_login=None):
     org_wanted = _rewrite(roster.wanted, mapping) if roster.wanted is not None else None
     if org_wanted is not None:
         org_changes = plan_members(state.members, org_wanted, ORG_ROLES, roster.exclusive).changes
+    org_changes, kept_by_enterprise = enterprise_granted(state, org_changes)
     problems.extend(_accepted_addresses(state, org_changes))
     removed_from_org = set(c.key for c in org_changes if c.action == REMOVE)
     owners = owners_after(state, org_changes)
@@ -508,7 +629,7 @@ def plan_roster(state, roster, own_login=None):
     demoted = set(c.key for c in org_changes if _is_demotion(c, 'admin') and c.before.state == ACTIVE)
 
     writes = [Write(ORG, c, phase=_phase(ORG, c)) for c in org_changes]
-    definitions, defined, def_problems = _plan_definitions(state, roster, own_login)
+    definitions, defined, def_problems, withheld_settings = _plan_definitions(state, roster, own_login)
     problems.extend(def_problems)
     writes.extend(definitions)
     created = dict((w.change.slug.lower(), w.change) for w in definitions if w.action == 'create')
@@ -549,16 +670,33 @@ def plan_roster(state, roster, own_login=None):
                     left.append(change.login)
                 continue  # the organization removal takes them out of every team
             kept.append(change)
+        reason = read_only_reason(wanted, team)
         tplan = TeamPlan(team.slug, inherited=plan.inherited, owners_kept=plan.owners_kept, left_with_org=left,
-                         managed_externally=wanted.managed_externally, current_count=len(team.members))
-        if wanted.managed_externally:
-            # Read and reported, never written: what would be written is kept apart as drift.
-            tplan.withheld = [Write(TEAM, c, team=team.slug, phase=_phase(TEAM, c)) for c in kept]
+                         managed_externally=bool(reason), current_count=len(team.members))
+        if reason:
+            # Read and reported, never written (settings included): what would be written is kept apart as drift.
+            settings = withheld_settings.get(wanted.key, [])
+            tplan.withheld = settings + [Write(TEAM, c, team=team.slug, phase=_phase(TEAM, c)) for c in kept]
+            for write in settings:
+                team_problems.append('team %s is %s: not updating its settings (%s)'
+                                     % (team.slug, reason, ', '.join(sorted(write.change.settings))))
             for change in kept:
-                team_problems.append('team %s is managed externally: not %s' % (team.slug, _describe(change)))
+                team_problems.append('team %s is %s: not %s' % (team.slug, reason, _describe(change)))
         else:
             tplan.writes = [Write(TEAM, c, team=team.slug, phase=_phase(TEAM, c)) for c in kept]
             writes.extend(tplan.writes)
+        own = (own_login or '').lower()
+        entry = team.members.get(own) if own else None
+        if (entry is not None and entry.state == ACTIVE and own not in team_wanted and wanted.key not in created
+                and not reason):
+            # GitHub makes the token's user maintainer of a team it creates, and only the run that
+            # creates the team undoes it: a run cut short in between leaves it. Named, not undone
+            # (nothing tells it from a membership someone wanted).
+            tplan.creator_left = entry.login
+            team_problems.append('%s (the token\'s user) is a %s of team %s but not listed there: GitHub makes the '
+                                 'creator of a team its maintainer, and a run cut short after creating the team '
+                                 'leaves them so. List them in the team, or remove them (exclusive: true with '
+                                 'allow_self: true does)' % (entry.login, entry.role or 'member', team.slug))
         tplan.problems = team_problems
         team_plans[wanted.key] = tplan
 
@@ -579,6 +717,7 @@ def plan_roster(state, roster, own_login=None):
     plan = RosterPlan(state, roster, writes, team_plans, problems, renamed, reinvite, not_reinvited, deferred, left)
     plan.not_retried = not_retried
     plan.sent_recently = sent
+    plan.enterprise_kept = kept_by_enterprise
     return plan
 
 
@@ -594,6 +733,21 @@ def ids_to_look_up(state, roster):
         if person.login.lower() not in state.members:
             out.append(person.id)
     return out
+
+
+def enterprise_granted(state, org_changes):
+    """``(org_changes, kept)``: the organization removals of the members of an enterprise team
+    taken out, as ``kept`` ``[(login, team slug)]``. GitHub grants them the membership through the
+    enterprise and refuses their removal through the organization API with 403
+    (kubernetes-sigs/prow#710 drops them from its removal candidates the same way)."""
+    granted = {}
+    for team in sorted(state.teams.values(), key=lambda t: t.key):
+        if team.enterprise:
+            for key, entry in team.members.items():
+                if entry.state == ACTIVE:
+                    granted.setdefault(key, team.slug)
+    kept = [(c.login, granted[c.key]) for c in org_changes if c.action == REMOVE and c.key in granted]
+    return [c for c in org_changes if not (c.action == REMOVE and c.key in granted)], kept
 
 
 def _renames(state, roster):
@@ -803,8 +957,15 @@ def _describe(change):
 
 
 def needs_own_login(plan):
-    """Whether the guards need the token's login: only a removal or a demotion can hit the
-    token's own user, so a plan without either needs no ``GET /user``."""
+    """Whether the plan needs the token's login: a removal or a demotion can hit the token's own
+    user (the guards), and a listed team with an unlisted immediate member may hold it, left by a
+    run cut short after creating the team (:func:`plan_roster` names it); a plan with none of
+    these needs no ``GET /user``."""
+    for wanted in plan.roster.teams:
+        team = plan.before.teams.get(wanted.key)
+        if team is not None and not read_only_reason(wanted, team) and any(
+                e.state == ACTIVE and k not in wanted.wanted for k, e in team.members.items()):
+            return True
     return any((w.scope != PUBLIC and (w.action == REMOVE or w.phase in ('org-demote', 'team-demote')))
                or (w.scope == TEAM_SETTINGS and w.action == 'create') for w in plan.writes)
 
@@ -837,8 +998,9 @@ def guard_problems(plan, own_login=None):
     if deletions:
         gone = set()
         for write in deletions:
+            # The teams below it on the planned tree go too (GitHub deletes child teams with their parent).
             gone.add(write.team.lower())
-            gone.update(t.key for t in state.descendants(write.team.lower()))
+            gone.update(slug.lower() for slug in write.change.cascade)
         limit = removal_limit(roster.max_removals, len(state.teams))
         if len(gone) > limit:
             problems.append('Refusing to delete %d of the %d teams of %s (delete_unlisted_teams): max_removals=%s allows '
@@ -1095,8 +1257,16 @@ def report(plan, done, after):
         org_problems.append('login changed from %s to %s (user id %d): update the file'
                             % (item['from'], item['to'], item['id']))
     # Reported (not warned: a file may well manage only some teams); deleted only when asked.
-    unlisted = unlisted_teams(plan.before, roster) if roster.teams else []
-    deleted = [w.team for w in done if w.scope == TEAM_SETTINGS and w.action == 'delete']
+    unlisted = unlisted_teams(plan.before, roster) if roster.teams or roster.delete_unlisted_teams else []
+    for login, slug in getattr(plan, 'enterprise_kept', ()):
+        org_problems.append('%s is a member of the enterprise team %s: GitHub does not let the organization remove '
+                            'them, so they stay (list them, or take them out of the enterprise team)' % (login, slug))
+    if roster.delete_unlisted_teams and not roster.teams:
+        org_problems.append('delete_unlisted_teams is set but the entry lists no teams: no team of %s is deleted'
+                            % plan.before.org)
+    # Every team a deletion takes: the team, and the teams below it that GitHub deletes with it.
+    deleted = [slug for w in done if w.scope == TEAM_SETTINGS and w.action == 'delete'
+               for slug in [w.team] + list(w.change.cascade)]
     org.update(unlisted_teams=unlisted, deleted_teams=deleted)
     org.update(inherited=[], problems=org_problems, failed_invitations=list(after.failed),
                reinvited=[w.login for w in org_done if w.action == ADD and w.change.key in plan.reinvite],
@@ -1128,6 +1298,7 @@ def report(plan, done, after):
         section['settings_changed'] = dict(definition[0]['settings']) if definition else {}
         section.update(inherited=list(tplan.inherited), problems=problems, left_with_org=list(tplan.left_with_org),
                        managed_externally=tplan.managed_externally, withheld=[w.as_dict() for w in tplan.withheld],
+                       creator_left=tplan.creator_left,
                        expired=[expiry_view(p, now) for p in expired],
                        expiring=[expiry_view(p, now) for p in expiring])
         teams[tplan.slug] = section
@@ -1163,6 +1334,50 @@ def _whole_number(params, name, default, problems):
         problems.append('%s must be a whole number of 0 or more, got %r' % (name, value))
         return default
     return value
+
+
+def team_identifier_problems(entries):
+    """Team identifiers compared as GitHub compares them (slugs case-insensitively, a name by the
+    slug GitHub derives from it), before any request: a team listed twice, a name that gives
+    another listed team's slug, a former slug (``previously``) claimed by two teams, or one that
+    is the slug of another listed team."""
+    problems = []
+    slugs = {}   # lower slug: index
+    for index, entry in enumerate(entries):
+        slug = entry.get('team')
+        if not isinstance(slug, str) or not slug:
+            continue
+        if slug.lower() in slugs:
+            problems.append('team %s is listed twice (teams[%d] and teams[%d])' % (slug, slugs[slug.lower()], index))
+            continue
+        slugs[slug.lower()] = index
+
+    def where(index):
+        return 'teams[%d] (%s)' % (index, entries[index].get('team'))
+
+    formers = {}  # lower former slug: index
+    for index, entry in enumerate(entries):
+        slug = entry.get('team')
+        if not isinstance(slug, str) or slugs.get(slug.lower()) != index:
+            continue
+        name = entry.get('name')
+        if isinstance(name, str) and name:
+            other = slugs.get(team_slug_of(name))
+            if other is not None and other != index:
+                problems.append('%s: its name %s gives the slug %s, the slug of %s'
+                                % (where(index), name, team_slug_of(name), where(other)))
+        for former in entry.get('previously') or []:
+            if not isinstance(former, str) or not former or former.lower() == slug.lower():
+                continue
+            other = slugs.get(former.lower())
+            if other is not None:
+                problems.append('former slug %s of %s is the slug of %s' % (former, where(index), where(other)))
+            elif former.lower() in formers and formers[former.lower()] != index:
+                problems.append('former slug %s of %s is also claimed by %s'
+                                % (former, where(index), where(formers[former.lower()])))
+            else:
+                formers[former.lower()] = index
+    return problems
 
 
 def roster_from_params(params, validate_login=None, now=None):
@@ -1214,14 +1429,15 @@ def roster_from_params(params, validate_login=None, now=None):
         problems.extend(dup)
         gone.difference_update(wanted)
     teams = []
-    seen = {}
-    for index, entry in enumerate(params.get('teams') or []):
+    entries = params.get('teams') or []
+    problems.extend(team_identifier_problems(entries))
+    seen = set()
+    for index, entry in enumerate(entries):
         slug = entry.get('team')
         where = 'teams[%d] (%s)' % (index, slug)
-        if slug in seen:
-            problems.append('team %s is listed twice (teams[%d] and teams[%d])' % (slug, seen[slug], index))
-            continue
-        seen[slug] = index
+        if not isinstance(slug, str) or slug.lower() in seen:
+            continue  # a problem already (team_identifier_problems)
+        seen.add(slug.lower())
         scopes.append((where, []))
         maint, m_expired, m_expiring = persons(entry.get('maintainers'), where + '.maintainers', False, scopes[-1][1])
         mem, e_expired, e_expiring = persons(entry.get('members'), where + '.members', False, scopes[-1][1])

@@ -550,6 +550,14 @@ def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState)
             # POST /orgs/{org}/teams answers 201 with the team (GitHub's REST reference, "Create a team").
             data = client.request('POST', ref.teams_path, json=team_body(change.settings), expected=(201,),
                                   verify=lambda: client.get_or_none(path)).data or {}
+            parent = change.settings.get('parent')
+            shown = (data.get('parent') or {}) if isinstance(data.get('parent'), dict) else {}
+            if parent and 'parent' in data and (shown.get('slug') or '').lower() != parent.lower():
+                # A child team a GitHub App creates lands at the root, pending approval, and the
+                # answer says so (parent null; integrations/terraform-provider-github#1167, fixed
+                # there by #1449 the same way): set the parent with PATCH rather than assume it.
+                fixed = ref.team(data.get('slug') or change.slug).base
+                data = client.request('PATCH', fixed, json=team_body({'parent': parent}), expected=(200, 201)).data or data
         else:
             # PATCH /orgs/{org}/teams/{team_slug} answers 200 or 201 with the team ("Update a team");
             # a new name gives the team a new slug.

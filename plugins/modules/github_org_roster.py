@@ -47,9 +47,15 @@ options:
   delete_unlisted_teams:
     description:
       - Delete the teams of the organization that O(teams) does not list (nor renames through
-        O(teams[].previously)); GitHub deletes a team's child teams with it, so an unlisted team
-        above a listed one fails the task before any write. The deletions count against
-        O(max_removals), as a share of the organization's teams.
+        O(teams[].previously)). Every deletion, its guard and its budget are computed on the
+        planned tree (parents and slugs after this task's creations, moves and renames); GitHub
+        deletes a team's child teams with it, so an unlisted team above a listed one (by its new
+        or old slug, or moved or created there by this task) fails the task before any write. The
+        deletions, child teams included, count against O(max_removals), as a share of the
+        organization's teams.
+      - Nothing is deleted when O(teams) is empty; the teams are then reported in
+        RV(org.unlisted_teams) with a problem saying none was deleted.
+      - Enterprise teams (GitHub lists them with the type V(enterprise)) are never deleted.
       - V(false) only reports them, in RV(org.unlisted_teams) and a warning.
     type: bool
     default: false
@@ -120,6 +126,11 @@ options:
         created (C(POST /orgs/{org}/teams)); with a user token GitHub makes that user its
         maintainer, which the task undoes unless the user is listed. Teams not listed are read
         (their members count as members of their parents) but not changed.
+      - Team identifiers are compared as GitHub compares them, before any request; a team listed
+        twice in any case, a O(teams[].name) whose slug is another listed team's, and a former
+        slug claimed by two teams or equal to another listed team's slug fail the task.
+      - An enterprise team (GitHub lists it with the type V(enterprise)) cannot be changed through the
+        organization API, so a listed one is treated as O(teams[].managed_externally).
     type: list
     elements: dict
     default: []
@@ -162,14 +173,16 @@ options:
       managed_externally:
         description:
           - The team's members come from an identity provider (team synchronization). It is read
-            and the differences are reported in RV(teams.problems), but nothing is written to it.
+            and the differences are reported in RV(teams.problems), but nothing is written to it,
+            its settings included; such a team is neither created nor renamed here.
         type: bool
         default: false
       name:
         description:
-          - The team's display name; GitHub derives the slug from it, so its slug must be
-            O(teams[].team) (checked before any request). A team that does not exist is created
-            with this name (default the slug).
+          - The team's display name; GitHub derives the slug from it (lower case, accents dropped,
+            other characters as dashes, so C(My TEam Näme) gives C(my-team-name)), so its slug must be
+            O(teams[].team) (checked before any request; letters whose slug GitHub does not
+            document fail). A team that does not exist is created with this name (default the slug).
         type: str
       description:
         description:
@@ -178,14 +191,18 @@ options:
       privacy:
         description:
           - The team's visibility, set when created and converged when different. GitHub
-            refuses V(secret) for a team with a parent or children. Left out, GitHub's default
-            applies to a new team (V(secret), V(closed) for a child).
+            refuses V(secret) for a team with a parent or children, so a plan that leaves a secret
+            team with either fails before any write. Left out, GitHub's default applies to a new
+            team (V(secret), V(closed) for a child), except that a new team the plan gives child
+            teams is created V(closed).
         type: str
         choices: [closed, secret]
       parent:
         description:
           - Slug of the parent team, which must exist or be listed; listed parents are created
             before their children. A cycle of parents fails before any request.
+          - A child team a GitHub App creates lands at the root, pending approval; the task reads
+            GitHub's answer and, when it shows another parent, sets it (C(PATCH)).
         type: str
       notification_setting:
         description:
@@ -250,7 +267,10 @@ notes:
     C(/orgs/{org}/public_members/{username}), spaced by O(write_delay), each verified by one read
     if it fails in transit.
   - If a write fails halfway, the task fails with RV(changes) holding the writes already made;
-    running it again finishes the job.
+    running it again finishes the job. One thing a run cut short can leave that no later run can
+    tell from a wanted membership, the token's user as maintainer of a team the run created, when
+    it stopped before taking them out. Later runs do not remove them; they name them in
+    RV(teams.creator_left), the team's RV(teams.problems) and the drift report.
   - Pending team invitations are read from the organization's invitations; GitHub does not say
     their team role, so it is checked once they have accepted.
 seealso:
@@ -379,11 +399,13 @@ org:
       type: list
       elements: str
     unlisted_teams:
-      description: Slugs of the organization's teams the file does not list (when it lists any team).
+      description: Slugs of the organization's teams the file does not list (when it lists any team,
+        or sets O(delete_unlisted_teams)); enterprise teams are left out.
       type: list
       elements: str
     deleted_teams:
-      description: Slugs of the teams deleted (O(delete_unlisted_teams)).
+      description: Slugs of the teams deleted (O(delete_unlisted_teams)), with the child teams
+        GitHub deletes with their parent.
       type: list
       elements: str
     reinvited:
@@ -460,8 +482,17 @@ teams:
       type: list
       elements: str
     managed_externally:
-      description: Whether the team was only read.
+      description: Whether the team was only read (O(teams[].managed_externally), or an enterprise team).
       type: bool
+    withheld:
+      description: The writes (memberships and settings) a team that is only read is not given, as in RV(changes).
+      type: list
+      elements: dict
+    creator_left:
+      description: The token's user when it is an immediate member of the team without being listed
+        there, which a run cut short after creating the team leaves (GitHub makes the creator
+        maintainer); V(null) otherwise. Named, never removed.
+      type: str
     created:
       description: Whether the team is (would be) created by this task.
       type: bool

@@ -135,7 +135,9 @@ def membership_roster_results(registered):
         for entry in added:
             if entry['login'].lower() in reinvited:
                 entry['reinvited'] = True
-        deletions = [c.get('team') for c in changes if c.get('scope') == 'team_settings' and c.get('action') == 'delete']
+        # Every team a deletion takes, the child teams GitHub deletes with their parent included.
+        deletions = list(section.get('deleted_teams') or []) or [
+            c.get('team') for c in changes if c.get('scope') == 'team_settings' and c.get('action') == 'delete']
         for team in deletions:
             targets.append({'kind': 'team', 'org': org, 'team': team, 'name': '%s/%s' % (org, team), 'changed': True,
                             'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None,
@@ -167,13 +169,20 @@ def membership_roster_results(registered):
                       'left_with_org': list(section.get('left_with_org') or []),
                       'expired': list(section.get('expired') or []),
                       'expiring': list(section.get('expiring') or []),
-                      'managed_externally': bool(section.get('managed_externally'))}
+                      'managed_externally': bool(section.get('managed_externally')),
+                      # The token's user, left unlisted in the team by a run cut short after creating it.
+                      'creator_left': section.get('creator_left')}
+            if target['creator_left']:
+                target['differs'] = True
             if target['managed_externally']:
                 # Read and never written: what the lists call for is drift, but nothing changed.
                 withheld = section.get('withheld') or []
                 members = (before.get('teams') or {}).get(slug)
-                target['added'], target['removed'], target['role_changed'] = _changes_as_entries(withheld, members, members)
-                target['differs'] = bool(withheld)
+                target['added'], target['removed'], target['role_changed'] = _changes_as_entries(
+                    [c for c in withheld if c.get('scope') == 'team'], members, members)
+                target['definition'] = [{'action': c.get('action'), 'from': c.get('team'), 'settings': c.get('settings') or {}}
+                                        for c in withheld if c.get('scope') == 'team_settings']
+                target['differs'] = bool(withheld) or bool(target['creator_left'])
             targets.append(target)
         if item.get('public_membership') is not None:
             public_changes = [c for c in changes if c.get('scope') == 'public']
@@ -268,6 +277,10 @@ def membership_drift_markdown(report):
         if target.get('managed_externally'):
             lines += ['Managed by the identity provider (`managed_externally`): read and reported, never '
                       'written; change the IdP group to fix what differs.', '']
+        if target.get('creator_left'):
+            lines += ['`%s` (the token\'s user) is in this team but not listed there: GitHub makes the creator of a '
+                      'team its maintainer, and a run cut short after creating the team leaves them so. List them, '
+                      'or remove them.' % target['creator_left'], '']
         rows = []
         for entry in target.get('definition') or []:
             detail = ', '.join('%s: %s' % (k, v) for k, v in sorted(entry['settings'].items())) or 'no settings'

@@ -218,3 +218,9 @@ def token_login(tokens: dict[str, InstallationToken], token: str, now: float | N
     if entry is None or (time.time() if now is None else now) >= entry.expires:
         return None
     return entry.login_key
+
+
+def token_installation(tokens: dict[str, InstallationToken], token: str | None) -> int | None:
+    """The installation id an installation token belongs to, else None."""
+    entry = tokens.get(token) if token else None
+    return entry.installation_id if entry is not None else None

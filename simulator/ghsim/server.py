@@ -462,7 +462,8 @@ class Simulator:
                                           self._rate_headers(limit, 0, reset, used)))
 
         req = Request(method=method, path=api_path or path, query_pairs=pairs, body=body, caller=caller,
-                      ghes=self.ghes, api_url=self.api_url, root_url=self.root_url)
+                      ghes=self.ghes, api_url=self.api_url, root_url=self.root_url,
+                      as_app=apps_mod.token_installation(self.state.installation_tokens, token) if as_app else None)
         try:
             resp = route.handler(self.state, req, **params)
             if is_rate_route:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import threading
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -64,6 +65,10 @@ class Team:
     members: dict[str, str] = field(default_factory=dict)  # login key -> member|maintainer (direct)
     notification_setting: str = "notifications_enabled"
     created_at: str = SEED_TIME
+    # "organization" | "enterprise": the REST ``type`` of a team (GitHub's OpenAPI, team objects);
+    # an enterprise team cannot be changed through the organization API (kubernetes-sigs/prow#710).
+    type: str = "organization"
+    created_by_app: int | None = None  # the GitHub App installation that created it, if one did
 
     @property
     def key(self) -> str:
@@ -299,7 +304,10 @@ class State:
                         idp_synced=bool(t.get("idp_synced", False)),
                         idp_groups=[str(g) for g in t.get("idp_groups") or []],
                         external_group=str(t["external_group"]) if t.get("external_group") else None,
-                        idp=str(t["idp"]) if t.get("idp") else None)
+                        idp=str(t["idp"]) if t.get("idp") else None,
+                        type=str(t.get("type", "organization")))
+            if team.type not in ("organization", "enterprise"):
+                raise SeedError(f"team {slug}: type must be organization or enterprise")
             if team.idp_synced and not team.idp_groups:
                 team.idp_groups = [f"{slug}-idp-group"]
             org.teams[team.key] = team
@@ -686,11 +694,12 @@ class State:
             raise KeyError(f"no pending invitation for {login_or_email} in {org}")
 
     def create_team(self, org: Org, name: str, slug: str, description: str | None, privacy: str,
-                    parent_id: int | None, notification_setting: str) -> Team:
+                    parent_id: int | None, notification_setting: str, created_by_app: int | None = None) -> Team:
         with self.lock:
             tid = self._alloc("_next_team_id", "_taken_team_ids")
             team = Team(id=tid, slug=slug, name=name, org_key=org.key, parent_id=parent_id, description=description,
-                        privacy=privacy, notification_setting=notification_setting, created_at=now_iso())
+                        privacy=privacy, notification_setting=notification_setting, created_at=now_iso(),
+                        created_by_app=created_by_app)
             org.teams[team.key] = team
             self.teams_by_id[tid] = team
             self.touch()
@@ -773,6 +782,8 @@ class State:
                         td["external_group"] = t.external_group
                     if t.idp:
                         td["idp"] = t.idp
+                    if t.type != "organization":
+                        td["type"] = t.type
                     td["maintainers"] = logins(k for k, r in t.members.items() if r == "maintainer")
                     td["members"] = logins(k for k, r in t.members.items() if r != "maintainer")
                     teams.append(td)
@@ -804,8 +815,11 @@ class State:
 
 def _slugify(name: str) -> str:
     out = []
-    for ch in name.lower():
-        out.append(ch if ch.isalnum() else "-")
+    # GitHub's reference ("Get a team by name"): "My TEam Näme" becomes my-team-name.
+    for ch in unicodedata.normalize("NFKD", name.lower()):
+        if unicodedata.combining(ch):
+            continue
+        out.append(ch if ch.isascii() and (ch.isalnum() or ch == "_") else "-")
     slug = "".join(out).strip("-")
     while "--" in slug:
         slug = slug.replace("--", "-")

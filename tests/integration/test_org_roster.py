@@ -112,9 +112,10 @@ def test_whole_org_check_mode_equals_apply_then_idempotent(sim, play):
     assert writes(sim) == []
     graphql = [e for e in sim.log if e.path == '/graphql']
     assert len(graphql) == 1 == rerun['graphql_queries']
-    # members by role (2), invitations, failed invitations, platform's invitations, one GraphQL query
-    # 6 reads, and one membership read for the team role of the pending invitee (dave)
-    assert rerun['api_requests'] == 7, [(e.method, e.path) for e in sim.log]
+    # members by role (2), invitations, failed invitations, platform's invitations, one GraphQL query,
+    # the enterprise teams (GET /orgs/acme/teams?team_type=enterprise): 7 reads, and one membership
+    # read for the team role of the pending invitee (dave)
+    assert rerun['api_requests'] == 8, [(e.method, e.path) for e in sim.log]
 
 
 def test_guards_fail_before_any_write(sim, play):

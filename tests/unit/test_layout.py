@@ -15,7 +15,7 @@ UTILS = os.path.join(REPO, 'plugins', 'module_utils')
 MODULES = os.path.join(REPO, 'plugins', 'modules')
 PURE = ('_plan.py', '_plan_org.py', '_plan_people.py', '_names.py', '_github_forms.py')
 # What a pure file may import: the standard library's pure parts and the other pure files.
-ALLOWED = {'__future__', 're', 'datetime'} | set(
+ALLOWED = {'__future__', 're', 'datetime', 'unicodedata'} | set(
     'ansible_collections.gitops.github.plugins.module_utils.' + name[:-3] for name in PURE)
 
 
