@@ -4,10 +4,15 @@ Queries are parsed, validated and executed by ``graphql-core`` against GitHub's 
 (``data/github-schema.graphql.gz``, gzipped, from the npm package ``@octokit/graphql-schema``, MIT; see
 ``data/README.md``), so an answer can only have the schema's shape. Resolved here:
 
+- ``viewer`` (the token's user: ``login``, ``name``, ``email``, ``databaseId``, ``id``, ``url``,
+  ``isSiteAdmin``, as for every ``User``);
 - ``organization(login:)`` (``null`` plus a ``NOT_FOUND`` error when there is none or the caller
-  cannot see it), its ``login``, ``databaseId``, ``teams(first/after, ...)`` and ``team(slug:)``;
+  cannot see it), its ``login``, ``name``, ``databaseId``, ``id``, ``teams(first/after, ...)``,
+  ``team(slug:)``, ``membersWithRole`` (edges with ``role`` and ``hasTwoFactorEnabled``) and
+  ``pendingMembers``;
 - ``Team``: ``slug``, ``name``, ``description``, ``privacy`` (``VISIBLE``/``SECRET``),
-  ``databaseId``, ``id``, ``parentTeam`` and ``members(first/after, membership:, role:)`` where
+  ``databaseId``, ``id``, ``parentTeam``, ``organization``, ``childTeams(first/after,
+  immediateOnly:, userLogins:)`` and ``members(first/after, membership:, role:)`` where
   ``IMMEDIATE`` is the direct members, ``CHILD_TEAM`` those only through child teams and ``ALL``
   both, each edge with its ``role`` (organization owners read as ``MAINTAINER``, as REST shows them);
 - ``rateLimit`` (``cost``, ``limit``, ``nodeCount``, ``remaining``, ``resetAt``, ``used``).
@@ -15,8 +20,9 @@ Queries are parsed, validated and executed by ``graphql-core`` against GitHub's 
 Costs follow GitHub's documented formula ("Rate limits and query limits for the GraphQL API"):
 add up the requests each connection needs assuming every ``first``/``last`` is reached, divide by
 100 and round, at least 1; a query over 500,000 nodes is refused. Connections need ``first`` or
-``last`` (at most 100). Other fields of the schema resolve to ``null`` (or fail on non-null ones):
-the simulator only promises what the collection uses.
+``last`` (at most 100). Any other field of the schema answers the error ``not simulated:
+<Type>.<field>`` (and ``null`` there, as GraphQL does for a field that failed), so a client never
+takes a made-up ``null`` for GitHub's answer, nor meets "Cannot return null for non-nullable field".
 """
 
 from __future__ import annotations

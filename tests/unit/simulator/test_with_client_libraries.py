@@ -113,9 +113,13 @@ def check_against_supplements(sim: Any) -> list[str]:
             continue
         if simcontract.map_template(ex.route) in simcontract.spec_paths(sim.ghes) and "/members/{username}" not in ex.route:
             continue  # already checked by make_sim
-        m = _LEGACY_MEMBER.match(ex.path)
-        path = f"/teams/{m.group(1)}{m.group(2)}" if m else simcontract.map_path(ex.path)
-        req = simcontract._Req("https://api.github.com", path, ex.method, ex.query, ex.request_body,
+        path = ex.path[len("/api/v3"):] if sim.ghes else ex.path
+        m = _LEGACY_MEMBER.match(path)
+        path = f"/teams/{m.group(1)}{m.group(2)}" if m else simcontract.map_path(path)
+        host = "https://api.github.com"
+        if sim.ghes:
+            host, path = "http://HOSTNAME", "/api/v3" + path
+        req = simcontract._Req(host, path, ex.method, ex.query, ex.request_body,
                                ex.request_headers.get("content-type", "application/json"))
         resp = simcontract._Resp(ex.status, ex.response_headers, ex.response_body)
         try:
@@ -428,3 +432,43 @@ def test_graphql_fields_not_simulated_say_so(sim: Any) -> None:
     body = json.loads(ex.body)
     assert body["data"] == {"viewer": {"login": OWNER, "company": None}}
     assert [e["message"] for e in body["errors"]] == ["not simulated: User.company"]
+
+
+def test_pygithub_against_ghes_mode(make_sim: Any) -> None:
+    """GHES mode (``/api/v3``, GraphQL at ``/api/graphql``): PyGithub finds both from its base URL."""
+    ghes = make_sim(SEED, ghes=True)
+    try:
+        g = pygithub(ghes)
+        platform = g.get_organization("acme").get_team_by_slug("platform")
+        assert sorted(t.slug for t in platform.get_teams()) == seed_children("platform")
+        assert platform.has_in_members(g.get_user("user04")) is True  # through oncall-eu
+        assert platform.has_in_members(g.get_user("user20")) is False
+        _headers, data = g.requester.graphql_query(
+            'query { organization(login: "acme") { membersWithRole(first: 100) { totalCount } } }', {})
+        assert data["data"]["organization"]["membersWithRole"]["totalCount"] == len(seed_members())
+        # GHES 3.19 predates API version 2026-03-10.
+        with pytest.raises(GithubException) as err:
+            pygithub(ghes, api_version="2026-03-10").get_organization("acme")
+        assert err.value.status == 400
+    finally:
+        found = check_against_supplements(ghes)
+    assert not found, "\n".join(found)
+
+
+def test_the_supplement_check_catches_a_wrong_answer() -> None:
+    """check_against_supplements can fail: a child-team list that is no list, a legacy member 200."""
+    from types import SimpleNamespace
+
+    from ghsim.server import Exchange
+
+    def exchange(path: str, route: str, status: int, body: bytes) -> Exchange:
+        headers = {"content-type": "application/json; charset=utf-8"} if body else {}
+        return Exchange(seq=1, method="GET", path=path, query={}, request_headers={}, auth_login=OWNER,
+                        request_body=b"", status=status, response_headers=headers, response_body=body, route=route)
+
+    fake = SimpleNamespace(ghes=False, log=[
+        exchange("/orgs/acme/teams/platform/teams", "/orgs/{org}/teams/{team_slug}/teams", 200, b'{"id": 1}'),
+        exchange("/teams/7001/members/bob", "/teams/{team_id}/members/{username}", 200, b"{}"),
+    ])
+    found = check_against_supplements(fake)
+    assert len(found) == 2, found
