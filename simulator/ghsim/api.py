@@ -1120,3 +1120,44 @@ def remove_team_member_legacy(s: State, req: Request, o: Org, t: Team, username:
     if not s.remove_team_member(t, u.key):
         raise not_found(doc)
     return Response(204)
+
+
+# =========================================================================== routes not simulated
+# A request for an operation GitHub has but the simulator does not serve must not read as GitHub's
+# own "404 Not Found" (a client would take it for "no such member"): the server answers
+# ``501 not simulated: METHOD /template`` for those. The list of GitHub's operations is
+# data/github-rest-operations.txt, from @octokit/openapi 23.0.2 (MIT, see data/README.md).
+OPERATIONS_FILE = "github-rest-operations.txt"
+NOT_SIMULATED_DOC = "https://docs.github.com/rest"
+
+
+def _load_operations() -> dict[bool, list[tuple[str, re.Pattern, str]]]:
+    import os
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", OPERATIONS_FILE)
+    out: dict[bool, list[tuple[str, re.Pattern, str]]] = {False: [], True: []}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip() or line.startswith("#"):
+                continue
+            method, template, where = line.split()
+            regex = re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)) + "$")
+            flavours = where.split(",")
+            if "github.com" in flavours:
+                out[False].append((method, regex, template))
+            if "ghes" in flavours:
+                out[True].append((method, regex, template))
+    return out
+
+
+_OPERATIONS: dict[bool, list[tuple[str, re.Pattern, str]]] = {}
+
+
+def github_operation(method: str, path: str, ghes: bool) -> str | None:
+    """The template of GitHub's operation for method+path (``None`` if GitHub has none)."""
+    if not _OPERATIONS:
+        _OPERATIONS.update(_load_operations())
+    method = "GET" if method == "HEAD" else method
+    for m, regex, template in _OPERATIONS[ghes]:
+        if m == method and regex.match(path):
+            return template
+    return None

@@ -461,6 +461,12 @@ class Simulator:
         if refused is not None:
             return finish(refused)
         if route is None:
+            known = api_mod.github_operation(method, api_path, self.ghes) if api_path else None
+            if known is not None:  # GitHub has it, the simulator does not: say so, never a 404
+                extra = self._anon_headers() if caller is None else (
+                    None if self.ghes else self._rate_headers(*self._rate(caller.key, consume=True)))
+                return finish(self._error(501, f"not simulated: {'GET' if method == 'HEAD' else method} {known}",
+                                          rid, api_mod.NOT_SIMULATED_DOC, extra))
             if caller is None:
                 return finish(self._error(404, "Not Found", rid, "", self._anon_headers()))
             return finish(self._not_found_counted(caller, rid))

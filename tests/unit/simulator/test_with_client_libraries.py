@@ -472,3 +472,21 @@ def test_the_supplement_check_catches_a_wrong_answer() -> None:
     ])
     found = check_against_supplements(fake)
     assert len(found) == 2, found
+
+
+def test_routes_not_simulated_say_so_to_both_libraries(sim: Any) -> None:
+    """A GitHub operation the simulator does not serve answers 501 "not simulated: ..." (a client
+    raises), never GitHub's 404 (which PyGithub's has_in_* methods read as "no")."""
+    with pytest.raises(GithubException) as err:
+        list(pygithub(sim).get_user().get_orgs())  # GET /user/orgs
+    assert err.value.status == 501
+    assert err.value.data["message"] == "not simulated: GET /user/orgs"
+    gh = kit(sim)
+    with pytest.raises(RequestFailed) as kerr:
+        gh.rest.orgs.list_outside_collaborators("acme")
+    assert kerr.value.response.status_code == 501
+    assert kerr.value.response.json()["message"] == "not simulated: GET /orgs/{org}/outside_collaborators"
+    # A path GitHub does not have at all is still GitHub's 404.
+    with pytest.raises(RequestFailed) as kerr:
+        gh.request("GET", "/orgs/acme/no-such-thing")
+    assert kerr.value.response.status_code == 404
