@@ -401,6 +401,10 @@ def test_githubkit_graphql_members_pending_viewer_child_teams(sim: Any) -> None:
     assert sorted(n["slug"] for n in org["team"]["all"]["nodes"]) == seed_children("platform", recursive=True)
     assert {n["slug"]: n["parentTeam"]["slug"] for n in org["team"]["all"]["nodes"]} == {
         s: TEAMS[s]["parent"] for s in seed_children("platform", recursive=True)}
+    data = gh.graphql('query { organization(login: "acme") { team(slug: "platform") { '
+                      'childTeams(first: 10, immediateOnly: false, userLogins: ["USER04"]) { nodes { slug } } } } }')
+    holding = [s for s in seed_children("platform", True) if "user04" in TEAMS[s].get("members", [])]
+    assert [n["slug"] for n in data["organization"]["team"]["childTeams"]["nodes"]] == holding
 
 
 def test_pygithub_graphql_members_with_role_for_a_member(sim: Any) -> None:
