@@ -581,7 +581,7 @@ class Simulator:
             return charged["rate"]
 
         status, payload, _cost = graphql_mod.answer(self.state, caller, data, self.ghes, take, self.graphql_rate_form,
-                                                     self.root_url)
+                                                    self.root_url)
         headers = self._base_headers(rid)
         headers["content-type"] = "application/json; charset=utf-8"
         if not self.ghes and "rate" in charged:
