@@ -1095,6 +1095,136 @@ def rate_limit(s: State, req: Request) -> Response:  # body is filled in by the 
     return Response(200, None)
 
 
+# =========================================================================== child teams, legacy team members
+# Routes client libraries reach for (PyGithub's Team.has_in_members / add_to_members /
+# remove_from_members, octokit's teams.listChildInOrg / getMemberLegacy, githubkit's
+# list_child_in_org / get_member_legacy). Their documented answers are in GitHub's OpenAPI
+# description (@octokit/openapi 23.0.2): teams/list-child-in-org, teams/list-child-legacy,
+# teams/get-member-legacy (204 "if user is a member", 404 "if user is not a member"),
+# teams/add-member-legacy (204; 403; 404 "Not Found if team synchronization is set up"; 422 for an
+# organization, or a user who is not a member of the organization) and teams/remove-member-legacy
+# (204; 404 "Not Found if team synchronization is setup").
+CHILD_TEAMS_DOC = "/teams/teams#list-child-teams"
+LEGACY_MEMBER_DOC = "/teams/members#get-team-member-legacy"
+LEGACY_ADD_DOC = "/teams/members#add-team-member-legacy"
+LEGACY_REMOVE_DOC = "/teams/members#remove-team-member-legacy"
+# Not from a recording: the OpenAPI description documents the 422 and gives no text.
+LEGACY_NOT_ORG_MEMBER = "User must be a member of the team's organization to be added to a team."
+
+
+@team_routes("GET", "/teams")
+def list_child_teams(s: State, req: Request, o: Org, t: Team) -> Response:
+    """``GET .../teams``: the team's direct children the caller may see, ordered by id."""
+    children = [c for c in s.children(t) if _team_visible(s, o, c, req.caller.key)]
+    api = Api(s, req)
+    return api.page(children, f"/organizations/{o.id}/team/{t.id}/teams", api.team)
+
+
+def legacy_member_routes(method: str) -> Callable[[Handler], Handler]:
+    """The legacy ``/teams/{team_id}/members/{username}``, and the same under the team's ``url``
+    (``/organizations/{org_id}/team/{team_id}``), which is where PyGithub sends it."""
+    def deco(fn: Handler) -> Handler:
+        for prefix, resolver in _team_resolvers():
+            if prefix.startswith("/orgs/"):
+                continue  # GitHub documents no slug form of these routes
+            ids = re.findall(r"\{(\w+)\}", prefix)
+
+            def handler(s: State, req: Request, _resolver: Any = resolver, _ids: list = ids, **params: str) -> Response:
+                args = [params.pop(i) for i in _ids]
+                o, t = _resolver(s, req, *args)
+                return fn(s, req, o, t, **params)
+
+            route(method, prefix + "/members/{username}")(handler)
+        return fn
+    return deco
+
+
+@legacy_member_routes("GET")
+def get_team_member_legacy(s: State, req: Request, o: Org, t: Team, username: str) -> Response:
+    """204 when the user is an active member (as ``GET .../members`` lists them: direct members and
+    members of child teams), else 404 without a body, as the check-membership routes answer."""
+    u = s.user(username)
+    if u is not None and u.key in s.effective_team_members(t):
+        return Response(204)
+    raise ApiError(404, "Not Found", LEGACY_MEMBER_DOC, body=False)
+
+
+@legacy_member_routes("PUT")
+def add_team_member_legacy(s: State, req: Request, o: Org, t: Team, username: str) -> Response:
+    doc = LEGACY_ADD_DOC
+    if not _can_manage_team(o, t, req.caller.key):
+        raise ApiError(403, "You must be an organization owner or team maintainer to add a team member.", doc)
+    if t.idp_synced:
+        raise not_found(doc)  # documented: "Not Found if team synchronization is set up"
+    if t.external_group:
+        raise ApiError(403, EXTERNAL_GROUP_MESSAGE.format(idp=t.idp or "your identity provider"), doc)
+    u = _user(s, username, doc)
+    if u.type == "Organization":
+        raise ApiError(422, ORG_AS_MEMBER, doc, errors=[{"resource": "TeamMember", "field": "user", "code": "org"}])
+    if not _is_member(o, u.key):
+        raise ApiError(422, LEGACY_NOT_ORG_MEMBER, doc,
+                       errors=[{"resource": "TeamMember", "field": "user", "code": "invalid"}])
+    if u.key not in t.members:  # an existing maintainer keeps the role
+        s.set_team_member(t, u.key, "member")
+    return Response(204)
+
+
+@legacy_member_routes("DELETE")
+def remove_team_member_legacy(s: State, req: Request, o: Org, t: Team, username: str) -> Response:
+    doc = LEGACY_REMOVE_DOC
+    if not _can_manage_team(o, t, req.caller.key):
+        raise ApiError(403, "You must be an organization owner or team maintainer to remove a team member.", doc)
+    if t.idp_synced:
+        raise not_found(doc)  # documented: "Not Found if team synchronization is setup"
+    if t.external_group:
+        raise ApiError(403, EXTERNAL_GROUP_MESSAGE.format(idp=t.idp or "your identity provider"), doc)
+    u = _user(s, username, doc)
+    if not s.remove_team_member(t, u.key):
+        raise not_found(doc)
+    return Response(204)
+
+
+# =========================================================================== routes not simulated
+# A request for an operation GitHub has but the simulator does not serve must not read as GitHub's
+# own "404 Not Found" (a client would take it for "no such member"): the server answers
+# ``501 not simulated: METHOD /template`` for those. The list of GitHub's operations is
+# data/github-rest-operations.txt, from @octokit/openapi 23.0.2 (MIT, see data/README.md).
+OPERATIONS_FILE = "github-rest-operations.txt"
+NOT_SIMULATED_DOC = "https://docs.github.com/rest"
+
+
+def _load_operations() -> dict[bool, list[tuple[str, re.Pattern, str]]]:
+    import os
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", OPERATIONS_FILE)
+    out: dict[bool, list[tuple[str, re.Pattern, str]]] = {False: [], True: []}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip() or line.startswith("#"):
+                continue
+            method, template, where = line.split()
+            regex = re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)) + "$")
+            flavours = where.split(",")
+            if "github.com" in flavours:
+                out[False].append((method, regex, template))
+            if "ghes" in flavours:
+                out[True].append((method, regex, template))
+    return out
+
+
+_OPERATIONS: dict[bool, list[tuple[str, re.Pattern, str]]] = {}
+
+
+def github_operation(method: str, path: str, ghes: bool) -> str | None:
+    """The template of GitHub's operation for method+path (``None`` if GitHub has none)."""
+    if not _OPERATIONS:
+        _OPERATIONS.update(_load_operations())
+    method = "GET" if method == "HEAD" else method
+    for m, regex, template in _OPERATIONS[ghes]:
+        if m == method and regex.match(path):
+            return template
+    return None
+
+
 # Registered last: "/user/{account_id}" would otherwise also match /user/teams.
 @route("GET", "/user/{account_id}")
 def get_user_by_id(s: State, req: Request, account_id: str) -> Response:

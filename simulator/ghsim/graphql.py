@@ -4,10 +4,15 @@ Queries are parsed, validated and executed by ``graphql-core`` against GitHub's 
 (``data/github-schema.graphql.gz``, gzipped, from the npm package ``@octokit/graphql-schema``, MIT; see
 ``data/README.md``), so an answer can only have the schema's shape. Resolved here:
 
+- ``viewer`` (the token's user: ``login``, ``name``, ``email``, ``databaseId``, ``id``, ``url``,
+  ``isSiteAdmin``, as for every ``User``);
 - ``organization(login:)`` (``null`` plus a ``NOT_FOUND`` error when there is none or the caller
-  cannot see it), its ``login``, ``databaseId``, ``teams(first/after, ...)`` and ``team(slug:)``;
+  cannot see it), its ``login``, ``name``, ``databaseId``, ``id``, ``teams(first/after, ...)``,
+  ``team(slug:)``, ``membersWithRole`` (edges with ``role`` and ``hasTwoFactorEnabled``) and
+  ``pendingMembers``;
 - ``Team``: ``slug``, ``name``, ``description``, ``privacy`` (``VISIBLE``/``SECRET``),
-  ``databaseId``, ``id``, ``parentTeam`` and ``members(first/after, membership:, role:)`` where
+  ``databaseId``, ``id``, ``parentTeam``, ``organization``, ``childTeams(first/after,
+  immediateOnly:, userLogins:)`` and ``members(first/after, membership:, role:)`` where
   ``IMMEDIATE`` is the direct members, ``CHILD_TEAM`` those only through child teams and ``ALL``
   both, each edge with its ``role`` (organization owners read as ``MAINTAINER``, as REST shows them);
 - ``rateLimit`` (``cost``, ``limit``, ``nodeCount``, ``remaining``, ``resetAt``, ``used``).
@@ -15,8 +20,9 @@ Queries are parsed, validated and executed by ``graphql-core`` against GitHub's 
 Costs follow GitHub's documented formula ("Rate limits and query limits for the GraphQL API"):
 add up the requests each connection needs assuming every ``first``/``last`` is reached, divide by
 100 and round, at least 1; a query over 500,000 nodes is refused. Connections need ``first`` or
-``last`` (at most 100). Other fields of the schema resolve to ``null`` (or fail on non-null ones):
-the simulator only promises what the collection uses.
+``last`` (at most 100). Any other field of the schema answers the error ``not simulated:
+<Type>.<field>`` (and ``null`` there, as GraphQL does for a field that failed), so a client never
+takes a made-up ``null`` for GitHub's answer, nor meets "Cannot return null for non-nullable field".
 """
 
 from __future__ import annotations
@@ -125,6 +131,10 @@ class _UserNode(_Resolver):
         self.databaseId = user.id
         self.id = node_id("User", user.id)
         self.name = user.name
+        self.email = user.email or ""  # User.email is non-null: "" when the user shows none, as on GitHub
+        self.isSiteAdmin = bool(user.site_admin)
+        root = ctx.root_url or "https://github.com"
+        self.url = "%s/%s" % (root, user.login)
 
 
 class _TeamNode(_Resolver):
@@ -141,6 +151,26 @@ class _TeamNode(_Resolver):
     def parentTeam(self, info: Any) -> _TeamNode | None:
         s = self.ctx.state
         return _TeamNode(self.ctx, s.teams_by_id[self.team.parent_id]) if self.team.parent_id else None
+
+    def organization(self, info: Any) -> _OrgNode:
+        return _OrgNode(self.ctx, self.ctx.state.orgs[self.team.org_key])
+
+    def childTeams(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
+                   before: str | None = None, immediateOnly: bool = True, orderBy: Any = None,
+                   userLogins: list | None = None) -> dict:
+        """The team's children (``immediateOnly: false``: all descendants) the viewer may see, by id."""
+        from .api import _team_visible
+        s, caller = self.ctx.state, self.ctx.caller
+        org = s.orgs[self.team.org_key]
+        if orderBy is not None:
+            raise _NotSimulated("Team.childTeams(orderBy:)")
+        teams = s.children(self.team) if immediateOnly else sorted(s.descendants(self.team), key=lambda t: t.id)
+        teams = [t for t in teams if _team_visible(s, org, t, caller.key)]
+        if userLogins is not None:
+            wanted = {login.lower() for login in userLogins}
+            teams = [t for t in teams if wanted & {s.login_of(k).lower() for k in t.members}]
+        return _connection(teams, first, after, last, "childTeams",
+                           lambda t, c: {"cursor": c, "node": _TeamNode(self.ctx, t)})
 
     def members(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
                 before: str | None = None, membership: str = "ALL", role: str | None = None, **_other: Any) -> dict:
@@ -191,9 +221,39 @@ class _OrgNode(_Resolver):
         found = [t for t in self._visible() if t.slug.lower() == slug.lower()]
         return _TeamNode(self.ctx, found[0]) if found else None
 
+    def membersWithRole(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
+                        before: str | None = None) -> dict:
+        """Active members ordered by id, each edge with ``role`` (``ADMIN``/``MEMBER``); a caller who
+        is not a member sees the public members only (as ``GET /orgs/{org}/members``).
+        ``hasTwoFactorEnabled`` is given to owners only (``null`` for others)."""
+        s, org, caller = self.ctx.state, self.org, self.ctx.caller.key
+        pool = org.members if caller in org.members else {k: r for k, r in org.members.items() if k in org.public}
+        keys = s.sorted_keys(pool)
+        owner = org.members.get(caller) == "admin"
+
+        def edge(key: str, cursor: str) -> dict:
+            return {"cursor": cursor, "role": "ADMIN" if org.members[key] == "admin" else "MEMBER",
+                    "hasTwoFactorEnabled": (key not in org.two_factor_disabled) if owner else None,
+                    "node": _UserNode(self.ctx, s.users[key])}
+
+        return _connection(keys, first, after, last, "membersWithRole", edge)
+
+    def pendingMembers(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
+                       before: str | None = None) -> dict:
+        """Users with a pending invitation (e-mail invitations have no user), ordered by invitation id;
+        empty unless the caller owns the organization (REST lists invitations to owners only)."""
+        s, org = self.ctx.state, self.org
+        keys = []
+        if org.members.get(self.ctx.caller.key) == "admin":
+            keys = [inv.login_key for _dummy, inv in sorted(org.invitations.items()) if inv.login_key]
+        return _connection(keys, first, after, last, "pendingMembers",
+                           lambda k, c: {"cursor": c, "node": _UserNode(self.ctx, s.users[k])})
+
 
 class _Context:
-    def __init__(self, state: State, caller: User, ghes: bool, cost: int, nodes: int, bucket: tuple) -> None:
+    def __init__(self, state: State, caller: User, ghes: bool, cost: int, nodes: int, bucket: tuple,
+                 root_url: str = "") -> None:
+        self.root_url = root_url
         self.state = state
         self.caller = caller
         self.ghes = ghes
@@ -216,6 +276,9 @@ class _Query(_Resolver):
             return None
         return _OrgNode(self.ctx, org)
 
+    def viewer(self, info: Any) -> _UserNode:
+        return _UserNode(self.ctx, self.ctx.caller)
+
     def rateLimit(self, info: Any, dryRun: bool = False) -> dict | None:
         if self.ctx.ghes:
             return None  # GHES: rate limiting is off by default
@@ -224,10 +287,26 @@ class _Query(_Resolver):
                 "used": used, "resetAt": datetime.fromtimestamp(reset, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
+class _NotSimulated(Exception):
+    """A field of GitHub's schema the simulator does not serve: an error, never a made-up ``null``."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__("not simulated: %s" % what)
+
+
+_MISSING = object()
+
+
 def _field_resolver(source: Any, info: Any, **args: Any) -> Any:
+    name = info.field_name
     if isinstance(source, dict):
-        return source.get(info.field_name)
-    value = getattr(source, info.field_name, None)
+        value = source.get(name, _MISSING)
+    else:
+        value = getattr(source, name, _MISSING)
+        if name == "ctx" or name.startswith("_"):
+            value = _MISSING
+    if value is _MISSING:
+        raise _NotSimulated("%s.%s" % (info.parent_type.name, name))
     if callable(value):
         return value(info, **args)
     return value
@@ -286,7 +365,7 @@ def rate_limited(form: str, caller: User) -> dict:
 
 
 def answer(state: State, caller: User, body: Any, ghes: bool, take: Any,
-           rate_form: str = "RATE_LIMITED") -> tuple[int, dict, int]:
+           rate_form: str = "RATE_LIMITED", root_url: str = "") -> tuple[int, dict, int]:
     """Serve one ``POST /graphql`` body: ``(status, JSON answer, cost)``. ``take(cost)`` charges the
     caller's GraphQL bucket and returns ``(limit, remaining, reset, used)`` or ``None`` when the
     points are not there (then GitHub answers 200 with a rate-limit error, see :func:`rate_limited`)."""
@@ -312,7 +391,7 @@ def answer(state: State, caller: User, body: Any, ghes: bool, take: Any,
     bucket = take(cost)
     if bucket is None:
         return 200, rate_limited(rate_form, caller), 0
-    ctx = _Context(state, caller, ghes, cost, nodes, bucket)
+    ctx = _Context(state, caller, ghes, cost, nodes, bucket, root_url)
     result = graphql.execute(schema(), document, root_value=_Query(ctx), variable_values=variables,
                              operation_name=body.get("operationName"), field_resolver=_field_resolver)
     out: dict[str, Any] = {}

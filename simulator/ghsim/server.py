@@ -30,6 +30,22 @@ from .api import ApiError, Request, Response
 from .state import State
 
 API_VERSION = "2022-11-28"
+# REST API versions a request may ask for with ``X-GitHub-Api-Version`` ("API Versions",
+# docs.github.com/rest/about-the-rest-api/api-versions: "Requests without the X-GitHub-Api-Version
+# header will default to use the 2022-11-28 version. If you specify an API version that is no
+# longer supported, you will receive a 400 error."). github.com released 2026-03-10 (GitHub's
+# rest-api-description publishes api.github.com.2026-03-10.json, which githubkit 0.16 sends by
+# default); the simulator answers both with the same membership shapes. GHES 3.19 is given 2022-11-28 only.
+SUPPORTED_API_VERSIONS = ("2022-11-28", "2026-03-10")
+GHES_API_VERSIONS = ("2022-11-28",)
+# The 400's text, as quoted in expipiplus1/update-nix-fetchgit#79 (a request with "v3", when
+# 2022-11-28 was the only version): 'The version you specified in the "X-GitHub-API-Version"
+# request header, "v3", is not a supported version. The following versions are currently
+# supported: "2022-11-28" (most recent).' How GitHub joins two versions is not recorded; the
+# simulator lists them oldest first and marks the newest "(most recent)".
+API_VERSION_MESSAGE = ('The version you specified in the "X-GitHub-API-Version" request header, {given}, is not a '
+                       'supported version. The following versions are currently supported: {supported}.')
+API_VERSIONS_DOC = "https://docs.github.com/rest/about-the-rest-api/api-versions"
 GHES_VERSION = "3.19.0"
 GHES_PREFIX = "/api/v3"
 WINDOW = 3600
@@ -308,8 +324,8 @@ class Simulator:
         return {"x-ratelimit-limit": str(limit), "x-ratelimit-remaining": str(remaining),
                 "x-ratelimit-reset": str(reset), "x-ratelimit-used": str(used), "x-ratelimit-resource": "core"}
 
-    def _base_headers(self, rid: str) -> dict[str, str]:
-        h = {"x-github-request-id": rid, "x-github-api-version-selected": API_VERSION,
+    def _base_headers(self, rid: str, version: str = API_VERSION) -> dict[str, str]:
+        h = {"x-github-request-id": rid, "x-github-api-version-selected": version,
              "x-content-type-options": "nosniff"}
         if self.ghes:
             h["x-github-enterprise-version"] = GHES_VERSION
@@ -441,7 +457,16 @@ class Simulator:
 
         if token is not None and caller is None:
             return finish(self._error(401, "Bad credentials", rid, "", self._anon_headers()))
+        version, refused = self._api_version(hdrs, rid)
+        if refused is not None:
+            return finish(refused)
         if route is None:
+            known = api_mod.github_operation(method, api_path, self.ghes) if api_path else None
+            if known is not None:  # GitHub has it, the simulator does not: say so, never a 404
+                extra = self._anon_headers() if caller is None else (
+                    None if self.ghes else self._rate_headers(*self._rate(caller.key, consume=True)))
+                return finish(self._error(501, f"not simulated: {'GET' if method == 'HEAD' else method} {known}",
+                                          rid, api_mod.NOT_SIMULATED_DOC, extra))
             if caller is None:
                 return finish(self._error(404, "Not Found", rid, "", self._anon_headers()))
             return finish(self._not_found_counted(caller, rid))
@@ -471,7 +496,7 @@ class Simulator:
         except ApiError as e:
             resp = Response(e.status, e.payload() if e.body else None, dict(e.headers))
 
-        headers = self._base_headers(rid)
+        headers = self._base_headers(rid, version)
         headers.update(resp.headers)
         payload = _dumps(resp.body) if resp.body is not None else b""
         if payload:
@@ -493,6 +518,22 @@ class Simulator:
             consume = not (is_rate_route or not_modified)
             headers.update(self._rate_headers(*self._rate(caller.key, consume=consume)))
         return finish(_Outcome(status, headers, payload))
+
+    def _api_version(self, hdrs: dict[str, str], rid: str) -> tuple[str, _Outcome | None]:
+        """The version a REST request asked for (``X-GitHub-Api-Version``, default 2022-11-28), or a
+        400 for one that is not supported. A bad token is answered 401 first (checked by the caller),
+        as github.com does (brekkylab/backlot#243 measured it); the 400 goes to anonymous callers too."""
+        given = hdrs.get("x-github-api-version")
+        if given is None:
+            return API_VERSION, None
+        supported = GHES_API_VERSIONS if self.ghes else SUPPORTED_API_VERSIONS
+        if given.strip() in supported:
+            return given.strip(), None
+        listed = ", ".join(json.dumps(v) + (" (most recent)" if v == supported[-1] else "") for v in supported)
+        out = self._error(400, API_VERSION_MESSAGE.format(given=json.dumps(given), supported=listed), rid,
+                          API_VERSIONS_DOC, self._anon_headers())
+        out.headers.pop("x-github-api-version-selected", None)
+        return API_VERSION, out
 
     def _app_token(self, installation_id: str, body: bytes, token: str | None, rid: str) -> _Outcome:
         """``POST /app/installations/{installation_id}/access_tokens``: authenticated by the app's JWT."""
@@ -540,7 +581,8 @@ class Simulator:
             charged["rate"] = (limit, limit - bucket[1], bucket[0], bucket[1])
             return charged["rate"]
 
-        status, payload, _cost = graphql_mod.answer(self.state, caller, data, self.ghes, take, self.graphql_rate_form)
+        status, payload, _cost = graphql_mod.answer(self.state, caller, data, self.ghes, take, self.graphql_rate_form,
+                                                    self.root_url)
         headers = self._base_headers(rid)
         headers["content-type"] = "application/json; charset=utf-8"
         if not self.ghes and "rate" in charged:

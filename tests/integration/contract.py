@@ -48,8 +48,8 @@ IDP_GROUPS = re.compile(r'^(/orgs/[^/]+/teams/[^/]+|/organizations/\d+/team/\d+)
 
 # Operations the shared extract lacks, from the same source (see openapi/README.md).
 SUPPLEMENTS = {
-    'github.com': 'api.github.com.users.json',
-    'ghes': 'ghes-3.19.users.json',
+    'github.com': ('api.github.com.users.json', 'api.github.com.clients.json'),
+    'ghes': ('ghes-3.19.users.json', 'ghes-3.19.clients.json'),
 }
 SUPPLEMENT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'openapi')
 
@@ -59,13 +59,14 @@ def openapi(flavour):
     name, _dummy = SPECS[flavour]
     with open(os.path.join(SPEC_DIR, name)) as handle:
         spec = json.load(handle)
-    with open(os.path.join(SUPPLEMENT_DIR, SUPPLEMENTS[flavour])) as handle:
-        extra = json.load(handle)
-    for path, item in extra['paths'].items():
-        spec['paths'].setdefault(path, item)
-    for section, items in extra['components'].items():
-        for key, value in items.items():
-            spec.setdefault('components', {}).setdefault(section, {}).setdefault(key, value)
+    for supplement in SUPPLEMENTS[flavour]:
+        with open(os.path.join(SUPPLEMENT_DIR, supplement)) as handle:
+            extra = json.load(handle)
+        for path, item in extra['paths'].items():
+            spec['paths'].setdefault(path, item)
+        for section, items in extra['components'].items():
+            for key, value in items.items():
+                spec.setdefault('components', {}).setdefault(section, {}).setdefault(key, value)
     return OpenAPI.from_dict(spec)
 
 
@@ -79,6 +80,9 @@ def canonical_path(path, state):
         for team in org.get('teams', []):
             teams[str(team.get('id'))] = (org['login'], team['slug'])
     match = _ORG_TEAM_ID.match(path)
+    if match and re.match(r'^/members/[^/]+$', match.group(3) or ''):
+        # the legacy team-member route is described only as /teams/{team_id}/members/{username}
+        return '/teams/%s%s' % (match.group(2), match.group(3))
     if match and match.group(2) in teams:
         org, slug = teams[match.group(2)]
         return '/orgs/%s/teams/%s%s' % (org, slug, match.group(3) or '')
