@@ -30,7 +30,8 @@ from ansible_collections.gitops.github.plugins.plugin_utils._drift import (
     membership_drift_report,
 )
 
-# Its documentation is in plugins/modules/membership_report.py, as ansible-test wants for an action.
+# Its documentation is plugins/modules/membership_report.yml (YAML only, no module: the action stays
+# out of `ansible-doc -l` and the docsite, and ansible-test still finds its documentation there).
 
 ARGUMENT_SPEC = {
     'results': {'type': 'list', 'elements': 'dict', 'default': []},

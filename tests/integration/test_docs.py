@@ -29,14 +29,33 @@ def test_ansible_doc_renders(collections_path, name):
 
 
 def test_every_module_is_in_the_action_group():
-    """Every module with the shared connection options (the github_* ones) is in the group, so
-    module_defaults for group/gitops.github.github reach it; membership_report (the role's report,
-    run on the controller, no connection options) is not."""
+    """Every module has the shared connection options and is in the group, so module_defaults for
+    group/gitops.github.github reach it. (The role's report action, membership_report, has no
+    connection options and is no module: its documentation is plugins/modules/membership_report.yml.)"""
     with open(os.path.join(REPO, 'meta', 'runtime.yml')) as handle:
         runtime = yaml.safe_load(handle)
-    connected = [m for m in MODULES if m.startswith('github_')]
-    assert sorted(runtime['action_groups']['github']) == connected
-    assert sorted(set(MODULES) - set(connected)) == ['membership_report']
+    assert all(m.startswith('github_') for m in MODULES), MODULES
+    assert sorted(runtime['action_groups']['github']) == MODULES
+
+
+def test_the_role_internal_report_action_is_not_in_the_module_list(collections_path):
+    """`ansible-doc -l gitops.github` (and the docsite, built from the same list) shows the user
+    modules only; the action the role's report entry point runs stays documented for ansible-test
+    (action-plugin-docs wants a document in plugins/modules/) and is still installed and used:
+    test_drift_output and test_role_playbooks run it through the role."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path)
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-doc'), '-l', '--json', 'gitops.github'],
+                          env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    listed = sorted(json.loads(proc.stdout))
+    assert listed == ['gitops.github.' + m for m in MODULES]
+    assert 'gitops.github.membership_report' not in listed
+    installed = os.path.join(collections_path, 'ansible_collections', 'gitops', 'github', 'plugins')
+    assert os.path.isfile(os.path.join(installed, 'action', 'membership_report.py'))
+    assert not os.path.exists(os.path.join(installed, 'modules', 'membership_report.py'))
+    with open(os.path.join(installed, 'modules', 'membership_report.yml')) as handle:
+        doc = yaml.safe_load(handle)['DOCUMENTATION']
+    assert doc['module'] == 'membership_report' and sorted(doc['options']) == ['json_path', 'markdown_path', 'results']
 
 
 def test_ansible_doc_renders_the_role(collections_path):
@@ -55,3 +74,18 @@ def test_ansible_doc_renders_the_role(collections_path):
     assert proc.returncode == 0, proc.stderr
     assert 'membership_orgs' in proc.stdout
     assert proc.stdout.count('ENTRY POINT') == 3, proc.stdout
+
+
+def test_every_install_recipe_of_the_docs_works_as_written():
+    """README.md, docs/awx.md, docs/execution-environment.md and the CI workflow example install the
+    collection from git or a tarball (it is not on Galaxy); tests/ci/check_install.py runs each
+    recipe as written, offline (the git URL pointed at a file:// repository of this checkout), and
+    checks what got installed. tests/ci/docs.sh runs it too."""
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ['PATH'])
+    proc = subprocess.run([sys.executable, os.path.join(REPO, 'tests', 'ci', 'check_install.py'), REPO],
+                          env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    done = proc.stdout.splitlines()
+    for document in ('README.md', 'docs/awx.md', 'docs/execution-environment.md', 'docs/examples/membership-drift.yml'):
+        assert any(line.startswith('ok: %s: ' % document) for line in done), (document, proc.stdout)
+    assert sum('git+https://github.com/gitops/github.git' in line for line in done) == 2  # README, workflow
