@@ -30,8 +30,7 @@ from ansible_collections.gitops.github.plugins.plugin_utils._drift import (
     membership_drift_report,
 )
 
-# Its documentation is plugins/modules/membership_report.yml (YAML only, no module: the action stays
-# out of `ansible-doc -l` and the docsite, and ansible-test still finds its documentation there).
+# Its documentation is in plugins/modules/membership_report.py, as ansible-test wants for an action.
 
 ARGUMENT_SPEC = {
     'results': {'type': 'list', 'elements': 'dict', 'default': []},

@@ -9,7 +9,8 @@
 #      which the collection installs as the image's galaxy stage installs it;
 #   5. every install recipe of README.md and docs/ run as written, offline: the git URL replaced by a
 #      file:// repository of this checkout, tarballs built from it (check_install.py);
-#   6. the HTML docsite, as the Ansible docsite builds it (antsibull-docs sphinx-init + collection,
+#   6. the HTML docsite of the built and installed collection, as the Ansible docsite builds it
+#      (antsibull-docs sphinx-init + collection,
 #      sphinx-build -W: no warning allowed), then each module page loaded in headless Chromium
 #      (Debian package chromium) must show its options table, its examples and the install command of
 #      docs/docsite/antsibull-docs.cfg (git, not Galaxy), with no page for anything but the modules
@@ -129,16 +130,21 @@ ensure_chromium() {
 }
 
 docsite() {
-    local site="$WORK/docsite"
+    local site="$WORK/docsite" installed="$WORK/installed"
     mkdir -m 700 "$site"
-    ANSIBLE_COLLECTIONS_PATH="$WORK/collections" antsibull-docs --config-file "$STAGE/docs/docsite/antsibull-docs.cfg" \
+    # The site documents the collection as users install it: built, then installed from its tarball
+    # (build_ignore leaves out the documentation of the role-internal report action).
+    ansible-galaxy collection build --output-path "$WORK/tarball" "$STAGE" >/dev/null \
+        && ansible-galaxy collection install --offline -p "$installed" "$WORK"/tarball/gitops-github-*.tar.gz >/dev/null \
+        || return 1
+    ANSIBLE_COLLECTIONS_PATH="$installed" antsibull-docs --config-file "$STAGE/docs/docsite/antsibull-docs.cfg" \
         sphinx-init --use-current --squash-hierarchy \
         --fail-on-error --dest-dir "$site" --project gitops.github --title gitops.github gitops.github >/dev/null \
         || return 1
     "$VENV/bin/python" "$ROOT/docs/docsite/make_inventory.py" "$site/ansible_devel.inv" || return 1
     printf "intersphinx_mapping = {'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', %s)}\n" \
         "'$site/ansible_devel.inv'" >> "$site/conf.py"
-    if ! ANSIBLE_COLLECTIONS_PATH="$WORK/collections" bash "$site/build.sh" > "$WORK/docsite.log" 2>&1; then
+    if ! ANSIBLE_COLLECTIONS_PATH="$installed" bash "$site/build.sh" > "$WORK/docsite.log" 2>&1; then
         cat "$WORK/docsite.log" >&2
         return 1
     fi
@@ -150,8 +156,9 @@ docsite() {
     fi
     ensure_chromium || return 1
     # shellcheck disable=SC2046  # one argument per module
-    ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ansible-doc --json \
-        $(find "$STAGE/plugins/modules" -name '*.py' -printf 'gitops.github.%f\n' | sed 's|\.py$||' | sort) \
+    ANSIBLE_COLLECTIONS_PATH="$installed" ansible-doc --json \
+        $(find "$installed/ansible_collections/gitops/github/plugins/modules" -name '*.py' -printf 'gitops.github.%f\n' \
+            | sed 's|\.py$||' | sort) \
         > "$WORK/modules.json" \
         && "$VENV/bin/python" "$HERE/check_docsite.py" "$site/build/html" "$WORK/modules.json" \
             "$STAGE/docs/docsite/antsibull-docs.cfg"

@@ -55,6 +55,12 @@ if grep -E '(^|/)(\.hypothesis|\.pytest_cache|\.ruff_cache|__pycache__|\.venv|\.
         "$WORK/files.txt" > "$WORK/unwanted.txt"; then
     log "FAIL: the tarball ships leftovers or test-only files:"; cat "$WORK/unwanted.txt" >&2; rc=1
 fi
+# The role-internal report action ships; its documentation (for ansible-test) does not, so the
+# module list of the installed collection does not offer it.
+grep -qx plugins/action/membership_report.py "$WORK/files.txt" || { log "FAIL: the report action is not in the tarball"; rc=1; }
+if grep -x 'plugins/modules/membership_report.*' "$WORK/files.txt"; then
+    log "FAIL: the tarball ships the report action's documentation (ansible-doc -l would list it)"; rc=1
+fi
 # Of the test tree only tests/config.yml (ansible-test's python_requires) belongs in the tarball.
 if grep -E '^tests/.' "$WORK/files.txt" | grep -vx 'tests/config.yml' > "$WORK/unwanted-tests.txt"; then
     log "FAIL: the tarball ships test files:"; cat "$WORK/unwanted-tests.txt" >&2; rc=1

@@ -52,8 +52,7 @@ def test_offboarding_removes_from_org_and_teams(collections_path, tmp_path, sim_
     assert sim.state.org_invitation('acme', 'dave') is None
 
 
-def test_access_review_creates_its_directory_writes_the_report_and_changes_nothing(collections_path, tmp_path,
-                                                                                  sim_factory):
+def test_access_review_creates_its_directory_writes_the_report_and_changes_nothing(collections_path, tmp_path, sim_factory):
     sim = sim_factory(load_seed(DEMO_SEED))
     approved = tmp_path / 'approved.json'
     approved.write_text(json.dumps({'membership_orgs': [{
