@@ -107,14 +107,33 @@ def recipes_of_workflow(text):
     return steps
 
 
+# What a copy of a checkout that is no git work tree (tests/ci/fresh_clone.sh makes one) leaves out.
+NOT_COMMITTED = {'.git', '.venv', 'venv', '.nox', '.ansible', 'collections', '__pycache__', '.pytest_cache',
+                 '.ruff_cache', '.hypothesis', 'output', 'build'}
+
+
+def committed_files(root):
+    """The files git would commit (tracked, and untracked but not ignored), or, outside a git work
+    tree, every file but the tools' leftovers."""
+    inside = subprocess.run(['git', 'rev-parse', '--is-inside-work-tree'], cwd=root, capture_output=True,
+                            text=True, check=False)
+    if inside.returncode == 0 and inside.stdout.strip() == 'true':
+        files = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=root,
+                               capture_output=True, check=True).stdout.split(b'\0')
+        return [name for name in (f.decode() for f in files) if name and os.path.isfile(os.path.join(root, name))]
+    found = []
+    for top, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in NOT_COMMITTED and not d.endswith('.egg-info')]
+        found += [os.path.relpath(os.path.join(top, f), root) for f in files
+                  if not f.endswith(('.pyc', '.tar.gz'))]
+    return found
+
+
 def git_repository(root, dest):
     """A git repository (branch main) of the files git would commit in the checkout."""
-    files = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=root,
-                           capture_output=True, check=True).stdout.split(b'\0')
-    for name in filter(None, (f.decode() for f in files)):
-        if os.path.isfile(os.path.join(root, name)):
-            os.makedirs(os.path.dirname(os.path.join(dest, name)), exist_ok=True)
-            shutil.copy2(os.path.join(root, name), os.path.join(dest, name))
+    for name in committed_files(root):
+        os.makedirs(os.path.dirname(os.path.join(dest, name)), exist_ok=True)
+        shutil.copy2(os.path.join(root, name), os.path.join(dest, name))
     git = ['git', '-c', 'user.name=ci', '-c', 'user.email=ci@localhost', '-c', 'init.defaultBranch=main']
     for args in (['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'checkout']):
         subprocess.run(git + args, cwd=dest, check=True, capture_output=True)
