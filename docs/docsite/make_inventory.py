@@ -16,8 +16,6 @@ LABELS = [
      'Return Values'),
     ('ansible_configuration_settings', 'std:label', '-1', 'reference_appendices/config.html#$',
      'Ansible Configuration Settings'),
-    # A module with an action plugin of the same name (membership_report) links to it.
-    ('action_plugins', 'std:label', '-1', 'plugins/action.html#$', 'Action plugins'),
 ]
 
 

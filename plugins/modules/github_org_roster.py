@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: github_org_roster
 short_description: Converge the whole membership of one GitHub organization in one task
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Makes the owners, members and teams (maintainers and members) of one organization match one
     description, the same keys as one entry of the C(membership_orgs) variable of the role

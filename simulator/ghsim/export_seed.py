@@ -4,13 +4,18 @@
 owners, members and teams of that file, so a change to a real organization can be rehearsed
 offline: export the org, edit the file, run ``gitops.github.drift`` and ``gitops.github.apply``
 against the simulator.
+
+A person the export does not hold (a new hire, the most common change) is no GitHub user in that
+world, so the drift report would say "Cannot be applied: no GitHub user has the login ...".
+``ghsim --users-from EDITED.yml`` (:func:`people_named` and :func:`with_users`) makes every login
+the edited file names a GitHub user who belongs to nothing yet, as on GitHub.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .seeds import load_seed
 from .state import SeedError
@@ -93,3 +98,89 @@ def seed_from_export(data: dict | str | os.PathLike, token_prefix: str = TOKEN_P
 
 def load_export(path: str | os.PathLike) -> dict:
     return seed_from_export(load_seed(Path(path)))
+
+
+def _people_of(org: dict, where: str) -> Iterable[tuple[Any, str]]:
+    """Every person entry of one organization entry of the role, with where it stands."""
+    for key in ("owners", "members"):
+        for entry in org.get(key) or []:
+            yield entry, f"{where}.{key}"
+    for tindex, team in enumerate(org.get("teams") or []):
+        if isinstance(team, dict):
+            for key in ("maintainers", "members"):
+                for entry in team.get(key) or []:
+                    yield entry, f"{where}.teams[{tindex}].{key}"
+    for rindex, role in enumerate(org.get("organization_roles") or []):
+        if isinstance(role, dict):
+            for entry in role.get("users") or []:
+                yield entry, f"{where}.organization_roles[{rindex}].users"
+    for entry in org.get("outside_collaborators") or []:
+        yield entry, f"{where}.outside_collaborators"
+
+
+def people_named(data: dict | str | os.PathLike) -> list[dict]:
+    """Every person a membership file (``{membership_orgs: [...]}``, a dict or a YAML/JSON file)
+    names by login, once each (logins compared case-insensitively, the first spelling kept), as
+    ``{"login": ...}`` plus ``"id"`` when the file gives one. People given by e-mail only are left
+    out: they are invited by address, not by login."""
+    if not isinstance(data, dict):
+        data = load_seed(data)
+    orgs = data.get("membership_orgs")
+    if not isinstance(orgs, list):
+        raise SeedError("a membership file holds a list membership_orgs (the role's input format)")
+    found: dict[str, dict] = {}
+    for index, org in enumerate(orgs):
+        if not isinstance(org, dict):
+            raise SeedError(f"membership_orgs[{index}]: each entry is a mapping with org")
+        for entry, where in _people_of(org, str(org.get("org", f"membership_orgs[{index}]"))):
+            person = _person(entry, where)
+            login = person.get("login")
+            if login is None:
+                continue
+            user = found.setdefault(login.lower(), {"login": login})
+            if "id" in person and "id" not in user:
+                user["id"] = person["id"]
+    return list(found.values())
+
+
+def with_users(seed: dict, people: Iterable[str | dict]) -> tuple[dict, list[str]]:
+    """``(seed', added)``: a copy of ``seed`` whose ``users`` also hold ``people`` (logins or
+    ``{login, id}``) as GitHub users who belong to no organization, and the logins added. A person
+    the seed already has (by login, case-insensitively, or by ``id``: a renamed user) is left out."""
+    users = list(seed.get("users") or [])
+    known_logins = set()
+    known_ids = set()
+    for entry in users:
+        if isinstance(entry, str):
+            known_logins.add(entry.lower())
+        elif isinstance(entry, dict) and isinstance(entry.get("login"), str):
+            known_logins.add(entry["login"].lower())
+            if entry.get("id") is not None:
+                known_ids.add(int(entry["id"]))
+    for org in seed.get("orgs") or []:
+        if isinstance(org, dict) and isinstance(org.get("login"), str):
+            known_logins.add(org["login"].lower())
+            for key in ("owners", "members"):
+                known_logins.update(str(x).lower() for x in org.get(key) or [] if isinstance(x, str))
+            for team in org.get("teams") or []:
+                if isinstance(team, dict):
+                    for key in ("maintainers", "members"):
+                        known_logins.update(str(x).lower() for x in team.get(key) or [] if isinstance(x, str))
+    known_logins.update(str(login).lower() for login in (seed.get("tokens") or {}).values())
+    added = []
+    for person in people:
+        entry = {"login": person} if isinstance(person, str) else dict(person)
+        login = entry.get("login")
+        if not isinstance(login, str) or not login.strip():
+            raise SeedError(f"a user is a login or a mapping with login, not {person!r}")
+        uid = entry.get("id")
+        if uid is not None and (isinstance(uid, bool) or not isinstance(uid, int) or uid < 1):
+            raise SeedError(f"user {login}: id is GitHub's user id, a whole number > 0, not {uid!r}")
+        if login.lower() in known_logins or (uid is not None and int(uid) in known_ids):
+            continue
+        known_logins.add(login.lower())
+        if uid is not None:
+            known_ids.add(int(uid))
+        users.append({k: entry[k] for k in ("login", "id") if entry.get(k) is not None})
+        added.append(login)
+    return dict(seed, users=users), added

@@ -26,6 +26,43 @@ def load_seed(path: str | os.PathLike) -> dict:
     return data
 
 
+# The keys of ``ghsim --generate KEY=VALUE,...``: generate()'s parameters, with their types.
+GENERATE_KEYS: dict[str, type] = {
+    "org": str, "members": int, "owners": int, "teams": int, "team_size": int, "invitations": int,
+    "public": int, "token": str, "member_prefix": str, "rate_limit": int, "org_id": int,
+}
+
+
+def parse_generate_spec(text: str) -> dict:
+    """``"members=3000,teams=150"`` -> ``{"members": 3000, "teams": 150}``, the keyword arguments of
+    :func:`generate`. Raises ``ValueError`` naming the key for an unknown key, a missing ``=``, a
+    key given twice or a number that is not a whole number >= 0."""
+    found: dict[str, Any] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        key, sep, value = (x.strip() for x in item.partition("="))
+        if not sep or not key:
+            raise ValueError(f"{item!r}: each item is KEY=VALUE")
+        if key not in GENERATE_KEYS:
+            raise ValueError(f"unknown key {key!r} (known: {', '.join(sorted(GENERATE_KEYS))})")
+        if key in found:
+            raise ValueError(f"{key} given twice")
+        if GENERATE_KEYS[key] is int:
+            if not value.isdigit():
+                raise ValueError(f"{key}={value!r}: a whole number >= 0")
+            found[key] = int(value)
+        elif not value:
+            raise ValueError(f"{key}: empty")
+        else:
+            found[key] = value
+    if not found:
+        raise ValueError("empty: give KEY=VALUE items, e.g. members=3000,teams=150,team_size=20")
+    if found.get("owners") == 0:
+        raise ValueError("owners=0: the token belongs to the first owner, so there is at least one")
+    return found
+
+
 def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams: int = 0,
              team_size: int = 0, invitations: int = 0, public: int = 0,
              token: str = "sim-token-bigorg-admin", member_prefix: str = "user",

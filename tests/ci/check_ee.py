@@ -6,7 +6,9 @@
 ``introspect``: every requirement in the Python file named by meta/execution-environment.yml
 (read here, not hard-coded) is in what ansible-builder would install, credited to gitops.github.
 ``context``: the build context installs the collections of the example's requirements.yml,
-gitops.github among them, and runs the introspection that brings in their Python packages.
+gitops.github among them (by name, its tarball, which must be in the context, or its git
+repository), and runs the introspection that brings in their Python packages. docs.sh then installs
+them from the context as the image's galaxy stage does.
 Run from the collection root; prints one line per problem and exits 1 if there is any.
 """
 from __future__ import annotations
@@ -73,8 +75,13 @@ def check_context(context: str) -> list[str]:
     if copied != example:
         problems.append('the build context requirements.yml differs from %s' % (EXAMPLE_DIR / 'requirements.yml'))
     names = [item.get('name') if isinstance(item, dict) else item for item in example.get('collections', [])]
-    if COLLECTION not in names:
+    ours = [name for name in names if name == COLLECTION or re.search(r'(^|/)gitops-github-[^/]*\.tar\.gz$', name)
+            or re.search(r'github\.com/gitops/github(\.git)?$', name)]
+    if not ours:
         problems.append('%s does not install %s' % (EXAMPLE_DIR / 'requirements.yml', COLLECTION))
+    for name in ours:
+        if name.endswith('.tar.gz') and not (root / '_build' / name).is_file():
+            problems.append('the build context has no %s (what requirements.yml installs, relative to /build)' % name)
     if not problems:
         print('ok: %s installs %s and introspects its Python requirements' % (files[0].name, ', '.join(names)))
     return problems

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Release checks on the built collection tarball, as Galaxy / Automation Hub see it:
 #   1. ansible-galaxy collection build (from the files git would commit, so no local leftovers);
-#   2. the tarball's file list: LICENSE present, none of the caches, venvs or test-only trees;
+#   2. the tarball's file list: LICENSE, examples/, the changelog and the guides present, none of the
+#      caches, venvs or test-only trees;
 #   3. galaxy-importer (configured by tests/ci/galaxy-importer.cfg: offline, no container) must
 #      finish without a single WARNING or ERROR line;
 #   4. ansible-doc's AUTHOR line of every module names a GitHub handle, not (!UNKNOWN);
@@ -46,9 +47,19 @@ tar -tzf "$tarball" | sort > "$WORK/files.txt"
 log "$(basename "$tarball"): $(wc -c < "$tarball") bytes, $(wc -l < "$WORK/files.txt") entries"
 cat "$WORK/files.txt" >&2
 grep -qx LICENSE "$WORK/files.txt" || { log "FAIL: LICENSE is not in the tarball"; rc=1; }
+# What the README points users to ships too: every example playbook, the changelog, the guides.
+for shipped in $(cd "$SRC" && ls examples/*.yml) CHANGELOG.md changelogs/changelog.yaml docs/execution-environment.md; do
+    grep -qx "$shipped" "$WORK/files.txt" || { log "FAIL: $shipped is not in the tarball"; rc=1; }
+done
 if grep -E '(^|/)(\.hypothesis|\.pytest_cache|\.ruff_cache|__pycache__|\.venv|\.nox|collections|output|build)(/|$)|\.pyc$|^(tests/(unit|integration|ci)|simulator|benchmarks|scripts)/' \
         "$WORK/files.txt" > "$WORK/unwanted.txt"; then
     log "FAIL: the tarball ships leftovers or test-only files:"; cat "$WORK/unwanted.txt" >&2; rc=1
+fi
+# The role-internal report action ships; its documentation (for ansible-test) does not, so the
+# module list of the installed collection does not offer it.
+grep -qx plugins/action/membership_report.py "$WORK/files.txt" || { log "FAIL: the report action is not in the tarball"; rc=1; }
+if grep -x 'plugins/modules/membership_report.*' "$WORK/files.txt"; then
+    log "FAIL: the tarball ships the report action's documentation (ansible-doc -l would list it)"; rc=1
 fi
 # Of the test tree only tests/config.yml (ansible-test's python_requires) belongs in the tarball.
 if grep -E '^tests/.' "$WORK/files.txt" | grep -vx 'tests/config.yml' > "$WORK/unwanted-tests.txt"; then

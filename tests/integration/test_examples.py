@@ -1,6 +1,7 @@
 """examples/*.yml, the complete playbooks the README offers, run as written against the simulator
 seeded with its demo world: onboarding (then a rerun that changes nothing), offboarding (then
-checked), and the quarterly access review (check mode, writes nothing, report written)."""
+checked), and the quarterly access review (check mode, writes nothing, report written into a
+review directory it creates)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def test_offboarding_removes_from_org_and_teams(collections_path, tmp_path, sim_
     assert sim.state.org_invitation('acme', 'dave') is None
 
 
-def test_access_review_writes_the_report_and_changes_nothing(collections_path, tmp_path, sim_factory):
+def test_access_review_creates_its_directory_writes_the_report_and_changes_nothing(collections_path, tmp_path, sim_factory):
     sim = sim_factory(load_seed(DEMO_SEED))
     approved = tmp_path / 'approved.json'
     approved.write_text(json.dumps({'membership_orgs': [{
@@ -60,12 +61,12 @@ def test_access_review_writes_the_report_and_changes_nothing(collections_path, t
         # The seed's pending e-mail invitation is approved too: exclusive would cancel it otherwise.
         'members': ['alice', 'bob', 'dave', {'email': 'someone@example.com'}],
     }]}))
-    review = tmp_path / 'review'
-    review.mkdir()
+    review = tmp_path / 'reviews' / '2026-q4'  # does not exist yet: the play creates it
     run = example(collections_path, tmp_path, sim, 'access_review', {'membership_file': str(approved),
                                                                      'review_dir': str(review)})
     assert run.rc == 0, run.output
     assert writes(sim) == []
+    assert review.is_dir() and sorted(p.name for p in review.iterdir()) == ['access-review.json', 'access-review.md']
     report = json.loads((review / 'access-review.json').read_text())
     assert report['drift'] is True and report['summary']['removed'] == 1
     assert '| remove | `carol` | was member |' in (review / 'access-review.md').read_text()

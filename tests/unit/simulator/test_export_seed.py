@@ -86,6 +86,90 @@ def test_cli_bad_export_exits_2_naming_the_problem(tmp_path):
     assert r.returncode == 2 and 'non-empty list membership_orgs' in r.stderr
 
 
+EDITED = {'membership_orgs': [{
+    'org': 'my-org',
+    'owners': ['boss', {'login': 'deputy', 'id': 4242}],
+    'members': ['ALICE', 'new-hire', {'login': 'with-id', 'id': 5151}, {'email': 'x@example.com'}],
+    'teams': [{'team': 'core', 'maintainers': ['alice'], 'members': ['New-Hire', 'team-only']}],
+    'organization_roles': [{'role': 'security_manager', 'users': ['auditor']}],
+    'outside_collaborators': [{'login': 'contractor', 'repositories': {'app': 'push'}}],
+}]}
+
+
+def test_people_named_are_every_login_once_with_its_id():
+    from ghsim.export_seed import people_named
+    assert people_named(EDITED) == [
+        {'login': 'boss'}, {'login': 'deputy', 'id': 4242}, {'login': 'ALICE'}, {'login': 'new-hire'},
+        {'login': 'with-id', 'id': 5151}, {'login': 'team-only'}, {'login': 'auditor'}, {'login': 'contractor'}]
+    with pytest.raises(SeedError, match=r'^a membership file holds a list membership_orgs'):
+        people_named({'orgs': []})
+    with pytest.raises(SeedError, match=r'^my-org.members: a person is a login'):
+        people_named({'membership_orgs': [{'org': 'my-org', 'members': [7]}]})
+
+
+def test_with_users_adds_only_people_the_world_lacks():
+    from ghsim.export_seed import people_named, with_users
+    seed, added = with_users(seed_from_export(EXPORT), people_named(EDITED))
+    # alice (any case), boss and deputy (by login, or by id: a renamed user) are there already.
+    assert added == ['new-hire', 'with-id', 'team-only', 'auditor', 'contractor']
+    state = Simulator(seed).state
+    assert state.user('with-id').id == 5151 and state.user('new-hire') is not None
+    assert state.org_role('my-org', 'new-hire') is None and state.org_invitation('my-org', 'new-hire') is None
+    assert state.org_members('my-org') == Simulator(seed_from_export(EXPORT)).state.org_members('my-org')
+    renamed, added = with_users(seed_from_export(EXPORT), [{'login': 'deputy-renamed', 'id': 4242}])
+    assert added == [] and renamed['users'] == seed_from_export(EXPORT)['users']
+    with pytest.raises(SeedError, match=r"^user x: id is GitHub's user id, a whole number > 0, not 'abc'"):
+        with_users({}, [{'login': 'x', 'id': 'abc'}])
+
+
+def test_cli_users_from_and_user_make_users_who_belong_to_nothing(tmp_path):
+    path = tmp_path / 'edited.yml'
+    path.write_text(yaml.safe_dump(EDITED))
+    proc = subprocess.Popen([sys.executable, '-m', 'ghsim', '--users-from', str(path), '--user', 'cli-one,cli-two'],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().split()[-1]
+        line = proc.stdout.readline().strip()
+        # The demo world (no --seed) has alice and new-hire (a user outside acme); the rest are new.
+        assert line == ('ghsim users added (members of nothing): cli-one, cli-two, boss, deputy, with-id, '
+                        'team-only, auditor, contractor'), line
+        headers = {'Authorization': 'Bearer sim-token-octo-admin'}
+        assert requests.get(url + '/users/cli-two', headers=headers, timeout=5).json()['login'] == 'cli-two'
+        assert requests.get(url + '/users/with-id', headers=headers, timeout=5).json()['id'] == 5151
+        assert requests.get(url + '/orgs/acme/memberships/team-only', headers=headers, timeout=5).status_code == 404
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+
+
+def test_cli_generate_serves_the_generated_org_and_prints_its_token():
+    proc = subprocess.Popen([sys.executable, '-m', 'ghsim', '--generate', 'members=3000,teams=150,team_size=20'],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().split()[-1]
+        assert proc.stdout.readline().strip() == 'ghsim token sim-token-bigorg-admin (bigorg-admin)'
+        headers = {'Authorization': 'Bearer sim-token-bigorg-admin'}
+        members = requests.get(url + '/orgs/bigorg/members?per_page=100&page=31', headers=headers, timeout=5)
+        assert members.status_code == 200 and len(members.json()) == 1  # 3,001 members: 30 full pages and one
+        teams = requests.get(url + '/orgs/bigorg/teams?per_page=100&page=2', headers=headers, timeout=5).json()
+        assert [t['slug'] for t in teams][-1] == 'team-150'
+        team = requests.get(url + '/orgs/bigorg/teams/team-150/members?per_page=100', headers=headers, timeout=5).json()
+        assert len(team) == 20
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize('args, message', [
+    (['--generate', 'members=many'], "ghsim: cannot read seed --generate members=many: members='many': a whole number"),
+    (['--generate', 'members=1', '--seed', 'a.yml'], 'not allowed with argument'),
+    (['--user', 'x', '--users-from', '/nonexistent/edited.yml'], 'ghsim: cannot read users from /nonexistent/edited.yml'),
+])
+def test_cli_bad_generate_or_users_exit_2(args, message):
+    r = subprocess.run([sys.executable, '-m', 'ghsim', *args], capture_output=True, text=True, timeout=20, check=False)
+    assert r.returncode == 2 and message in r.stderr, r.stderr
+
+
 def test_the_pytest_plugin_is_registered():
     assert 'ghsim.pytest_plugin' in [ep.value for ep in entry_points(group='pytest11') if ep.name == 'ghsim']
 

@@ -65,3 +65,29 @@ def test_snapshot_is_a_seed():
     snap = st.snapshot()
     assert State(snap).snapshot() == snap
     assert "<redacted-1>" in st.snapshot(include_tokens=False)["tokens"]
+
+
+def test_generate_spec_gives_generate_its_keywords():
+    from ghsim.seeds import parse_generate_spec
+    spec = parse_generate_spec("members=3000, teams=150,team_size=20,org=big-co,token=sim-token-x")
+    assert spec == {"members": 3000, "teams": 150, "team_size": 20, "org": "big-co", "token": "sim-token-x"}
+    st = State(generate(**spec))
+    assert len(st.org_members("big-co")) == 3001 and len(st.team_members("big-co", "team-150")) == 20
+    assert st.token_for("big-co-admin") == "sim-token-x"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("members=3000,teams", "'teams': each item is KEY=VALUE"),
+    ("member=3", "unknown key 'member' (known: invitations, member_prefix, members, org, org_id, owners, public,"),
+    ("members=-1", "members='-1': a whole number >= 0"),
+    ("members=1e3", "members='1e3': a whole number >= 0"),
+    ("teams=1,teams=2", "teams given twice"),
+    ("org=", "org: empty"),
+    ("owners=0", "owners=0: the token belongs to the first owner"),
+    ("", "empty: give KEY=VALUE items"),
+])
+def test_generate_spec_refuses_with_the_key(text, message):
+    from ghsim.seeds import parse_generate_spec
+    with pytest.raises(ValueError) as caught:
+        parse_generate_spec(text)
+    assert str(caught.value).startswith(message)
