@@ -182,11 +182,15 @@ def parse_max_removals(value):
 
 
 def removal_limit(value, current_count):
-    """How many removals ``max_removals`` allows out of ``current_count`` members and invitations
-    (a percentage rounds down)."""
+    """How many removals ``max_removals`` allows out of ``current_count`` members and invitations.
+
+    A percentage rounds down, but a percentage above 0 never forbids removing one person: the
+    budget is there against mass removals (prow's peribolos ``--maximum-removal-delta``, a
+    fraction of the current members), and ``25%`` of a team of one to three would otherwise
+    freeze every small team. A number (``0``, ``5``) and ``0%`` are taken as they are."""
     number, percent = parse_max_removals(value)
     if percent:
-        return current_count * number // 100
+        return max(current_count * number // 100, 1 if number and current_count else 0)
     return number
 
 

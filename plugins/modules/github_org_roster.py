@@ -91,6 +91,10 @@ options:
     description:
       - The most removals from the organization one run may make, a number (V(5)) or a percentage
         of the current members and invitations (V(10%)). More fails before any write.
+      - A percentage rounds down but never forbids removing one person (the budget is there
+        against mass removals, like the C(--maximum-removal-delta) of prow's peribolos, a
+        fraction of the current members). A number is taken as it is; V(0) or V(0%) forbids
+        every removal.
     type: raw
     default: 25%
   min_owners:
@@ -153,6 +157,8 @@ options:
           - The most removals from this team one run may make, a number or a percentage of its
             immediate members and invitations. Removals made by an organization removal do not
             count.
+          - A percentage never forbids removing one person, so someone who added themselves by
+            hand to a team of two can be removed with the default.
         type: raw
         default: 25%
       managed_externally:
