@@ -490,6 +490,20 @@ diff:
   type: dict
   sample: {"before": {"org": {"alice": "member"}, "teams": {"platform": {}}},
            "after": {"org": {"alice": "member"}, "teams": {"platform": {"alice": "member"}}}}
+refused:
+  description:
+    - When a guard refuses the plan (O(max_removals), O(min_owners), O(allow_self)), each reason,
+      as C({team, problem}) (C(team) is V(null) for the organization). The task then fails before
+      any write, in check mode too; the message is the problems joined.
+  returned: when a guard refuses the plan
+  type: list
+  elements: dict
+  sample: [{"team": "platform", "problem": "Refusing to remove 2 of the 2 members and invitations of team platform in acme: ..."}]
+would_change:
+  description: When a guard refuses the plan, the writes it holds, as in RV(changes).
+  returned: when a guard refuses the plan
+  type: list
+  elements: dict
 api_requests:
   description: How many HTTP requests the task sent (a GraphQL query counts as one).
   returned: always
@@ -523,7 +537,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     additions_to_look_up,
     execute,
     export_view,
-    guard_problems,
+    guard_refusals,
     needs_own_login,
     plan_roster,
     report,
@@ -627,10 +641,12 @@ def main():
         except GitHubError as exc:
             gh.fail_request('read the token owner (GET /user)', exc, **_result(gh, gql, plan, [], state))
     plan = plan_roster(state, roster, own_login=own)
-    guards = guard_problems(plan, own)
-    if guards:
-        gh.fail('; '.join(guards), would_change=[w.as_dict() for w in plan.writes],
-                **_result(gh, gql, plan, [], state))
+    refusals = guard_refusals(plan, own)
+    if refusals:
+        # Check mode fails the same way (it predicts the apply); the role's drift report lists
+        # RV(refused) and RV(would_change) instead of failing.
+        gh.fail('; '.join(r['problem'] for r in refusals), refused=refusals,
+                would_change=[w.as_dict() for w in plan.writes], **_result(gh, gql, plan, [], state))
     planned = report(plan, [], state)
     for problem in planned['org']['problems']:
         gh.warn(problem)
