@@ -311,9 +311,9 @@ def _headline(report):
                           ('public_changed', 'public membership changes'), ('renamed', 'logins changed')):
             if summary.get(key):
                 parts.append('%d %s' % (summary[key], word))
-        return ('Drift found', 'in %d of %d places: %s.' % (summary['targets_with_drift'], summary['targets'],
+        return ('Drift found', ' in %d of %d places: %s.' % (summary['targets_with_drift'], summary['targets'],
                                                            ', '.join(parts) or 'see below'))
-    return ('No drift', 'GitHub matches the membership data (%d places checked).' % summary['targets'])
+    return ('No drift', ': GitHub matches the membership data (%d places checked).' % summary['targets'])
 
 
 def _shown(target):
@@ -380,7 +380,7 @@ def membership_drift_markdown(report):
     place that differs (or has something to tell). Places without changes are only counted."""
     summary = report['summary']
     word, rest = _headline(report)
-    lines = ['# GitHub membership drift', '', '**%s** %s' % (word, rest)]
+    lines = ['# GitHub membership drift', '', '**%s**%s' % (word, rest)]
     shown = [t for t in report['targets'] if _shown(t)]
     differing = [t for t in shown if _drifted(t) or t.get('refused')]
     if differing:
@@ -457,7 +457,7 @@ def membership_drift_lines(report, written=()):
     refuse or could not check, one line per change (at most ``TERMINAL_CHANGES``), and where the
     full report is. A run without drift is two lines."""
     word, rest = _headline(report)
-    lines = ['%s %s' % (word, rest)]
+    lines = [word + rest]
     lines += ['Would be refused by a guard: %s' % r['problem'] for r in report.get('refused') or []]
     lines += ['Could not check %s: %s' % (f['org'], f['msg']) for f in report.get('failures') or []]
     lines += ['Cannot be applied in %s: %s %s' % (p.get('target'), p.get('login'), p.get('problem'))
