@@ -481,8 +481,10 @@ def membership_after(plan, login, new_state=PENDING, data=None):
 
 
 def label(entry):
-    """``admin``, ``member (pending)``, ``member (inherited)``: one line per user in a diff."""
-    text = entry.role or 'unknown role'
+    """``admin``, ``member (pending)``, ``member (inherited)``: one line per user in a diff. A team
+    role no read could see (an owner shows as maintainer; once demoted GitHub shows their own
+    team role) reads ``own team role (hidden while an owner)``."""
+    text = entry.role or ('unknown role' if entry.state == PENDING else 'own team role (hidden while an owner)')
     if entry.state == PENDING:
         text += ' (pending)'
     elif entry.inherited:

@@ -344,6 +344,12 @@ def _rows(target):
         rows.append(('add', _who(entry), 'as %s%s' % (entry['role'], note)))
     for entry in target['role_changed']:
         note = ' (pending invitation)' if entry['pending'] else ''
+        if entry['from'] == entry['to'] and target['kind'] == 'team':
+            # GitHub shows an organization owner as maintainer of each of their teams; the
+            # organization demotes this one, so their own team role is written first.
+            rows.append(('set own team role', _who(entry), '%s, kept after the organization demotes them from owner '
+                         '(GitHub shows owners as maintainers)' % entry['to']))
+            continue
         rows.append(('change role', _who(entry), '%s → %s%s' % (entry['from'] or 'not shown', entry['to'], note)))
     for entry in target['removed']:
         if entry['pending']:
