@@ -133,6 +133,25 @@ def _failure(org, result):
             'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None}
 
 
+def _views(diff):
+    """``(before, after)`` as ``{org, teams, public}`` from a github_org_roster ``diff``: one element
+    per scope (a list), or the nested mappings of earlier versions (a dict)."""
+    if isinstance(diff, dict):
+        return diff.get('before') or {}, diff.get('after') or {}
+    before, after = {'teams': {}}, {'teams': {}}
+    for element in diff or []:
+        scope = element.get('scope')
+        if scope == 'org':
+            before['org'], after['org'] = element.get('before') or {}, element.get('after') or {}
+        elif scope == 'team':
+            before['teams'][element.get('team')] = element.get('before') or {}
+            after['teams'][element.get('team')] = element.get('after') or {}
+        elif scope == 'public':
+            before['public'] = (element.get('before') or {}).get('public')
+            after['public'] = (element.get('after') or {}).get('public')
+    return before, after
+
+
 def membership_roster_results(registered):
     """One entry per org, team and public membership from the registered results of the role's
     one github_org_roster loop. A team removal that an organization removal makes is listed only
@@ -157,8 +176,7 @@ def membership_roster_results(registered):
         changes = result.get('changes') or []
         if refusals:
             changes = result.get('would_change') or []
-        diff = result.get('diff') or {}
-        before, after = diff.get('before') or {}, diff.get('after') or {}
+        before, after = _views(result.get('diff'))
         org_changes = [c for c in changes if c.get('scope') == 'org']
         added, removed, role_changed = _changes_as_entries(org_changes, before.get('org'), after.get('org'))
         section = result.get('org') or {}
