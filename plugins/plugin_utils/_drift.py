@@ -329,8 +329,8 @@ def _headline(report):
                           ('public_changed', 'public membership changes'), ('renamed', 'logins changed')):
             if summary.get(key):
                 parts.append('%d %s' % (summary[key], word))
-        return ('Drift found', ' in %d of %d places: %s.' % (summary['targets_with_drift'], summary['targets'],
-                                                           ', '.join(parts) or 'see below'))
+        counts = ', '.join(parts) or 'see below'
+        return ('Drift found', ' in %d of %d places: %s.' % (summary['targets_with_drift'], summary['targets'], counts))
     return ('No drift', ': GitHub matches the membership data (%d places checked).' % summary['targets'])
 
 
