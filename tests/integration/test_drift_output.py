@@ -316,14 +316,3 @@ def test_a_demoted_owner_and_each_diff_hunk_name_what_really_changes_and_v_says_
     assert said[0].startswith('read acme: 6 members, 1 pending invitations, 6 teams ('), said
     assert said[1].startswith('planned 3 writes for 5 listed teams: 1 to the organization, 2 to 2 teams'), said
 
-
-def test_an_export_that_cannot_read_an_org_fails_with_its_message_alone(collections_path, tmp_path, sim):
-    out = tmp_path / 'exported.yml'
-    run = ansible_playbook(collections_path, ['gitops.github.export', '-e', 'export_orgs=acme,no-such-org',
-                                              '-e', 'membership_file=%s' % out],
-                           str(tmp_path), {'GITHUB_API_URL': sim.api_url, 'GITHUB_TOKEN': OWNER_TOKEN})
-    assert run.rc != 0 and not out.exists()
-    assert failed_tasks(run) == ['gitops.github.membership : Stop because an organization could not be read']
-    msg = run.results[-1]['result']['msg']
-    assert msg.startswith('read the membership of no-such-org: ') and '404' in msg, msg
-    assert '"item"' not in run.stdout and '"org": {' not in run.stdout, run.stdout
