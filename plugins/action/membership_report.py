@@ -26,6 +26,7 @@ import tempfile
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.gitops.github.plugins.plugin_utils._drift import (
+    membership_drift_lines,
     membership_drift_markdown,
     membership_drift_report,
 )
@@ -91,5 +92,7 @@ class ActionModule(ActionBase):
                 result.update(failed=True, msg='Cannot write the drift report to %s: %s' % (path, exc.strerror or exc))
                 return result
             written.append(path)
-        result.update(changed=False, report=report, lines=markdown.splitlines(), written=written)
+        # The terminal gets a few plain lines (the verdict, one line per change, where the files
+        # are); the Markdown, with a section per place that differs, is in the file.
+        result.update(changed=False, report=report, lines=membership_drift_lines(report, written), written=written)
         return result

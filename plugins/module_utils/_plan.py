@@ -182,11 +182,15 @@ def parse_max_removals(value):
 
 
 def removal_limit(value, current_count):
-    """How many removals ``max_removals`` allows out of ``current_count`` members and invitations
-    (a percentage rounds down)."""
+    """How many removals ``max_removals`` allows out of ``current_count`` members and invitations.
+
+    A percentage rounds down, but a percentage above 0 never forbids removing one person: the
+    budget is there against mass removals (prow's peribolos ``--maximum-removal-delta``, a
+    fraction of the current members), and ``25%`` of a team of one to three would otherwise
+    freeze every small team. A number (``0``, ``5``) and ``0%`` are taken as they are."""
     number, percent = parse_max_removals(value)
     if percent:
-        return current_count * number // 100
+        return max(current_count * number // 100, 1 if number and current_count else 0)
     return number
 
 
@@ -477,8 +481,10 @@ def membership_after(plan, login, new_state=PENDING, data=None):
 
 
 def label(entry):
-    """``admin``, ``member (pending)``, ``member (inherited)``: one line per user in a diff."""
-    text = entry.role or 'unknown role'
+    """``admin``, ``member (pending)``, ``member (inherited)``: one line per user in a diff. A team
+    role no read could see (an owner shows as maintainer; once demoted GitHub shows their own
+    team role) reads ``own team role (hidden while an owner)``."""
+    text = entry.role or ('unknown role' if entry.state == PENDING else 'own team role (hidden while an owner)')
     if entry.state == PENDING:
         text += ' (pending)'
     elif entry.inherited:

@@ -971,7 +971,13 @@ def needs_own_login(plan):
 
 
 def guard_problems(plan, own_login=None):
-    """Why the whole ``plan`` must not start (``[]`` when it may): the organization's and each
+    """Why the whole ``plan`` must not start (``[]`` when it may), as messages: see :func:`guard_refusals`."""
+    return [refusal['problem'] for refusal in guard_refusals(plan, own_login)]
+
+
+def guard_refusals(plan, own_login=None):
+    """Why the whole ``plan`` must not start (``[]`` when it may), each as ``{team, problem}``
+    (``team``: the slug of the team the guard is about, ``None`` for the organization): the organization's and each
     team's ``max_removals`` (counted on the cascaded plan: a team removal the organization removal
     makes is not counted), ``min_owners`` (active owners after the plan; pending owners do not
     count), and removing or demoting ``own_login`` (the token's user; ``None`` for a GitHub App)
@@ -984,7 +990,7 @@ def guard_problems(plan, own_login=None):
     org_plan = Plan(state.members, org_changes, roles=ORG_ROLES)
     problem = removal_budget_problem(org_plan, len(state.members), roster.max_removals, state.org)
     if problem:
-        problems.append(problem)
+        problems.append({'team': None, 'problem': problem})
     for wanted in roster.teams:
         tplan = plan.teams.get(wanted.key)
         if tplan is None:
@@ -993,7 +999,7 @@ def guard_problems(plan, own_login=None):
         problem = removal_budget_problem(team_plan, tplan.current_count, wanted.max_removals,
                                          'team %s in %s' % (tplan.slug, state.org))
         if problem:
-            problems.append(problem)
+            problems.append({'team': tplan.slug, 'problem': problem})
     deletions = [w for w in plan.writes if w.scope == TEAM_SETTINGS and w.action == 'delete']
     if deletions:
         gone = set()
@@ -1003,27 +1009,27 @@ def guard_problems(plan, own_login=None):
             gone.update(slug.lower() for slug in write.change.cascade)
         limit = removal_limit(roster.max_removals, len(state.teams))
         if len(gone) > limit:
-            problems.append('Refusing to delete %d of the %d teams of %s (delete_unlisted_teams): max_removals=%s allows '
-                            '%d. List the teams to keep, or raise max_removals if you mean it'
-                            % (len(gone), len(state.teams), state.org, roster.max_removals, limit))
+            problems.append({'team': None, 'problem': 'Refusing to delete %d of the %d teams of %s (delete_unlisted_teams): '
+                             'max_removals=%s allows %d. List the teams to keep, or raise max_removals if you mean it'
+                             % (len(gone), len(state.teams), state.org, roster.max_removals, limit)})
     # Owners added in this run do not count (an invitation may never be accepted), also on GHES.
     problem = min_owners_problem(state.members, org_changes, roster.min_owners, 'admin', state.org)
     if problem:
-        problems.append(problem)
+        problems.append({'team': None, 'problem': problem})
     if not roster.allow_self:
         # The token's own user: the same rule as the list modules (_plan.self_problem), per scope.
         # GitHub's own making of the token's user maintainer of a created team, undone in the
         # 'creator' phase, is not in any team's writes.
         problem = self_problem(org_plan, own_login, state.org)
         if problem:
-            problems.append(problem)
+            problems.append({'team': None, 'problem': problem})
         for wanted in roster.teams:
             tplan = plan.teams.get(wanted.key)
             if tplan is not None:
                 problem = self_problem(Plan({}, [w.change for w in tplan.writes], roles=TEAM_ROLES), own_login,
                                        'team %s in %s' % (tplan.slug, state.org))
                 if problem:
-                    problems.append(problem)
+                    problems.append({'team': tplan.slug, 'problem': problem})
     return problems
 
 

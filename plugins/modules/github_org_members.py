@@ -52,6 +52,10 @@ options:
       - The most removals (members removed plus invitations cancelled) one run may make, as a
         number of users (V(10)) or as a percentage of the current members and pending
         invitations (V(25%)).
+      - A percentage rounds down but never forbids removing one person (the budget is there
+        against mass removals, like the C(--maximum-removal-delta) of prow's peribolos, a
+        fraction of the current members), so V(25%) of 3 allows 1, of 10 allows 2, of 100 allows
+        25. A number is taken as it is; V(0) or V(0%) forbids every removal.
       - When more would be removed, the module fails before any write and says how many and the
         limit; check mode fails the same way.
     type: raw

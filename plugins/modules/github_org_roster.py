@@ -101,6 +101,10 @@ options:
     description:
       - The most removals from the organization one run may make, a number (V(5)) or a percentage
         of the current members and invitations (V(10%)). More fails before any write.
+      - A percentage rounds down but never forbids removing one person (the budget is there
+        against mass removals, like the C(--maximum-removal-delta) of prow's peribolos, a
+        fraction of the current members). A number is taken as it is; V(0) or V(0%) forbids
+        every removal.
     type: raw
     default: 25%
   min_owners:
@@ -168,6 +172,8 @@ options:
           - The most removals from this team one run may make, a number or a percentage of its
             immediate members and invitations. Removals made by an organization removal do not
             count.
+          - A percentage never forbids removing one person, so someone who added themselves by
+            hand to a team of two can be removed with the default.
         type: raw
         default: 25%
       managed_externally:
@@ -533,12 +539,62 @@ public:
   sample: true
 diff:
   description:
-    - The organization and its listed teams before and after, as mappings from login to role,
-      such as C(admin), C(member (pending)) or C(member (inherited)).
+    - The organization, each listed team and (when managed) the public membership before and
+      after, one element each, so that C(--diff) shows every change under the name of its own
+      team (RV(diff[].before_header)). Members are mappings from login to role, such as
+      C(admin), C(member (pending)), C(member (inherited)), or C(own team role (hidden while an
+      owner)) for an owner demoted in the same run, whose own team role GitHub did not show.
   returned: always
-  type: dict
-  sample: {"before": {"org": {"alice": "member"}, "teams": {"platform": {}}},
-           "after": {"org": {"alice": "member"}, "teams": {"platform": {"alice": "member"}}}}
+  type: list
+  elements: dict
+  contains:
+    scope:
+      description: V(org), V(team) or V(public).
+      type: str
+    team:
+      description: The team's slug for V(team), else V(null).
+      type: str
+    before_header:
+      description: What the element is about, such as C(team platform in acme).
+      type: str
+    after_header:
+      description: The same as RV(diff[].before_header).
+      type: str
+    before:
+      description: Login to role before the task (V(public) - whether the membership was public).
+      type: dict
+    after:
+      description: Login to role after the task (in check mode, as it would be).
+      type: dict
+  sample: [{"scope": "org", "team": null, "before_header": "organization acme", "after_header": "organization acme",
+            "before": {"alice": "member"}, "after": {"alice": "member"}},
+           {"scope": "team", "team": "platform", "before_header": "team platform in acme",
+            "after_header": "team platform in acme", "before": {}, "after": {"alice": "member"}}]
+refused:
+  description:
+    - When a guard refuses the plan (O(max_removals), O(min_owners), O(allow_self)), each reason,
+      as C({team, problem}) (C(team) is V(null) for the organization). The task then fails before
+      any write, in check mode too; the message is the problems joined.
+  returned: when a guard refuses the plan
+  type: list
+  elements: dict
+  sample: [{"team": "platform", "problem": "Refusing to remove 2 of the 2 members and invitations of team platform in acme: ..."}]
+would_change:
+  description: When a guard refuses the plan, the writes it holds, as in RV(changes).
+  returned: when a guard refuses the plan
+  type: list
+  elements: dict
+summary:
+  description:
+    - What the task read, planned and wrote, one line each, with the seconds each took (the role
+      shows them at C(-v)). A module cannot print while it runs; progress as it happens comes with
+      the controller-side engine.
+  returned: always
+  type: list
+  elements: str
+  sample: ["read acme: 3000 members, 2 pending invitations, 150 teams (37 requests, 3 GraphQL queries) (17.9 s)",
+           "planned 3 writes for 150 listed teams: 0 to the organization, 3 to 2 teams, 0 team settings, 0 public (0.2 s)",
+           "wrote 3 of 3 planned writes (3.1 s)"]
 api_requests:
   description: How many HTTP requests the task sent (a GraphQL query counts as one).
   returned: always
@@ -556,11 +612,13 @@ graphql_cost:
   sample: 1
 '''
 
+import time
+
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
-from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, REMOVE, Change, Incomplete
+from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, PENDING, REMOVE, Change, Incomplete
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import utc_now
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
@@ -574,7 +632,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     ids_to_look_up,
     sends_invitation,
     export_view,
-    guard_problems,
+    guard_refusals,
     needs_own_login,
     plan_roster,
     report,
@@ -641,7 +699,34 @@ def describe(write, org):
     return 'change the role of %s in %s to %s' % (change.login, where, change.role)
 
 
+# What the run read, planned and wrote, as lines for people (RV(summary)); a module cannot print
+# while it runs, so these come with its result.
+SUMMARY = []
+
+
+def _step(text, started):
+    SUMMARY.append('%s (%.1f s)' % (text, time.monotonic() - started))
+    return time.monotonic()
+
+
+def _read_line(state, gh, gql):
+    pending = sum(1 for e in state.members.values() if e.state == PENDING)
+    return ('read %s: %d members, %d pending invitations, %d teams (%d requests, %d GraphQL queries)'
+            % (state.org, len(state.members) - pending, pending, len(state.teams), gh.client.request_count, gql.queries))
+
+
+def _plan_line(plan):
+    scopes = {}
+    for write in plan.writes:
+        scopes[write.scope] = scopes.get(write.scope, 0) + 1
+    teams = set(w.team.lower() for w in plan.writes if w.scope in (TEAM, TEAM_SETTINGS) and w.team)
+    return ('planned %d writes for %d listed teams: %d to the organization, %d to %d teams, %d team settings, %d public'
+            % (len(plan.writes), len(plan.teams), scopes.get(ORG, 0), scopes.get(TEAM, 0), len(teams),
+               scopes.get(TEAM_SETTINGS, 0), scopes.get(PUBLIC, 0)))
+
+
 def main():
+    started = time.monotonic()
     gh = GitHubModule(argument_spec=argument_spec(), logins=('org',))
     params = gh.params
     org = params['org']
@@ -677,6 +762,7 @@ def main():
         state.looked_up = users_by_id(client, ids_to_look_up(state, roster))
     except GitHubError as exc:
         gh.fail_request(operation, exc)
+    started = _step(_read_line(state, gh, gql), started)
 
     plan = plan_roster(state, roster)
     if plan.problems:
@@ -687,10 +773,14 @@ def main():
         except GitHubError as exc:
             gh.fail_request('read the token owner (GET /user)', exc, **_result(gh, gql, plan, [], state))
     plan = plan_roster(state, roster, own_login=own)
-    guards = guard_problems(plan, own)
-    if guards:
-        gh.fail('; '.join(guards), would_change=[w.as_dict() for w in plan.writes],
-                **_result(gh, gql, plan, [], state))
+    started = _step(_plan_line(plan), started)
+    refusals = guard_refusals(plan, own)
+    if refusals:
+        SUMMARY.append('refused by %d guard(s): nothing written' % len(refusals))
+        # Check mode fails the same way (it predicts the apply); the role's drift report lists
+        # RV(refused) and RV(would_change) instead of failing.
+        gh.fail('; '.join(r['problem'] for r in refusals), refused=refusals,
+                would_change=[w.as_dict() for w in plan.writes], **_result(gh, gql, plan, [], state))
     planned = report(plan, [], state)
     for problem in planned['org']['problems']:
         gh.warn(problem)
@@ -710,8 +800,10 @@ def main():
             gh.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
         plan = without_additions(plan, [p['login'].lower() for p in impossible])
         done, after = execute(plan, lambda item: None)
+        _step('check mode: %d writes would be sent, none was' % len(done), started)
     else:
         done, after = apply_plan(gh, gql, plan, org_writer(client, org, own, state.copy()), org)
+        _step('wrote %d of %d planned writes' % (len(done), len(plan.writes)), started)
     gh.exit(changed=bool(done), current=export_view(after), impossible=impossible,
             **_result(gh, gql, plan, done, after))
 
@@ -789,8 +881,29 @@ def _defer_invitations(gh, plan, state, write, rest, org):
 
 def _result(gh, gql, plan, done, after):
     result = report(plan, done, after)
-    result.update(api_requests=gh.client.request_count, graphql_queries=gql.queries, graphql_cost=gql.cost)
+    result.update(api_requests=gh.client.request_count, graphql_queries=gql.queries, graphql_cost=gql.cost,
+                  summary=list(SUMMARY),
+                  diff=diff_by_scope(plan.before.org, result['diff']))
     return result
+
+
+def diff_by_scope(org, views):
+    """The ``{before, after}`` views of :func:`report` as one diff per scope (the organization,
+    each team, the public membership), each headed by its name: Ansible prints each element's
+    hunks under its own header, so a change never shows under the team printed above it."""
+    before, after = views['before'], views['after']
+
+    def element(scope, team, header, was, now):
+        return {'scope': scope, 'team': team, 'before_header': header, 'after_header': header, 'before': was, 'after': now}
+
+    out = [element('org', None, 'organization %s' % org, before.get('org') or {}, after.get('org') or {})]
+    for slug in sorted(set(before.get('teams') or {}) | set(after.get('teams') or {}), key=str.lower):
+        out.append(element('team', slug, 'team %s in %s' % (slug, org), (before.get('teams') or {}).get(slug, {}),
+                           (after.get('teams') or {}).get(slug, {})))
+    if 'public' in before or 'public' in after:
+        out.append(element('public', None, 'public membership of the token owner in %s' % org,
+                           {'public': before.get('public')}, {'public': after.get('public')}))
+    return out
 
 
 if __name__ == '__main__':

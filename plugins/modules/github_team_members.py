@@ -47,6 +47,10 @@ options:
     description:
       - The most removals one run may make, as a number of users (V(10)) or as a percentage of the
         current team members and pending invitations (V(25%)).
+      - A percentage rounds down but never forbids removing one person (the budget is there
+        against mass removals, like the C(--maximum-removal-delta) of prow's peribolos, a
+        fraction of the current members), so V(25%) of a team of 2 or 3 allows 1. A number is taken
+        as it is; V(0) or V(0%) forbids every removal.
       - When more would be removed, the module fails before any write and says how many and the
         limit; check mode fails the same way.
     type: raw

@@ -65,7 +65,10 @@ report:
   returned: success
   type: dict
 lines:
-  description: The Markdown report, one line per element.
+  description:
+    - The report for the terminal, a few plain lines - the verdict, what an apply would refuse,
+      organizations that could not be checked, one line per change (at most 40) and the files
+      written. A run without drift gives two lines. The full report is the Markdown file.
   returned: success
   type: list
   elements: str

@@ -117,17 +117,66 @@ def _changes_as_entries(changes, before, after):
     return added, removed, role_changed
 
 
+def _failed(result):
+    """Whether a github_org_roster result is a failure. The role registers the task with
+    ``failed_when: false`` (so that the failure is shown by its message alone), which overwrites
+    ``failed``; a failed module result always has ``msg`` and a successful one never has."""
+    return bool(result.get('failed')) or 'msg' in result
+
+
+def _failure(org, result):
+    """The entry of a failed organization: its message, and whether a guard refused the plan
+    (then its planned changes are listed on its targets, marked ``refused``)."""
+    refused = [dict(r) for r in result.get('refused') or [] if isinstance(r, dict)]
+    return {'kind': 'failure', 'org': org, 'team': None, 'name': org, 'changed': bool(result.get('changed')),
+            'msg': result.get('msg') or 'unknown error', 'refused': refused,
+            'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None}
+
+
+def _views(diff):
+    """``(before, after)`` as ``{org, teams, public}`` from a github_org_roster ``diff``: one element
+    per scope (a list), or the nested mappings of earlier versions (a dict)."""
+    if isinstance(diff, dict):
+        return diff.get('before') or {}, diff.get('after') or {}
+    before, after = {'teams': {}}, {'teams': {}}
+    for element in diff or []:
+        scope = element.get('scope')
+        if scope == 'org':
+            before['org'], after['org'] = element.get('before') or {}, element.get('after') or {}
+        elif scope == 'team':
+            before['teams'][element.get('team')] = element.get('before') or {}
+            after['teams'][element.get('team')] = element.get('after') or {}
+        elif scope == 'public':
+            before['public'] = (element.get('before') or {}).get('public')
+            after['public'] = (element.get('after') or {}).get('public')
+    return before, after
+
+
 def membership_roster_results(registered):
     """One entry per org, team and public membership from the registered results of the role's
     one github_org_roster loop. A team removal that an organization removal makes is listed only
-    under the organization (``left_with_org`` on the team), so nothing is counted twice."""
+    under the organization (``left_with_org`` on the team), so nothing is counted twice.
+
+    A failed organization adds an entry of kind ``failure`` (``msg``, ``refused``). When a guard
+    refused its plan, the writes it would have made (``would_change``) are listed on its targets,
+    which carry ``refused`` (the guards' reasons) and ``differs``: nothing is written, but GitHub
+    differs from the data. A failure before the organization was read adds only that entry."""
     targets = []
     for result in _results(registered):
         item = result.get('item') or {}
         org = item.get('org')
+        refusals = []
+        if _failed(result):
+            failure = _failure(org, result)
+            targets.append(failure)
+            refusals = failure['refused']
+            if 'teams' not in result:
+                continue  # nothing was read (or the data was refused): no targets to show
+        first = len(targets)
         changes = result.get('changes') or []
-        diff = result.get('diff') or {}
-        before, after = diff.get('before') or {}, diff.get('after') or {}
+        if refusals:
+            changes = result.get('would_change') or []
+        before, after = _views(result.get('diff'))
         org_changes = [c for c in changes if c.get('scope') == 'org']
         added, removed, role_changed = _changes_as_entries(org_changes, before.get('org'), after.get('org'))
         section = result.get('org') or {}
@@ -142,7 +191,8 @@ def membership_roster_results(registered):
             targets.append({'kind': 'team', 'org': org, 'team': team, 'name': '%s/%s' % (org, team), 'changed': True,
                             'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None,
                             'definition': [{'action': 'delete', 'from': team, 'settings': {}}]})
-        if _declared(item) or section.get('renamed'):
+        org_refused = [r['problem'] for r in refusals if not r.get('team')]
+        if _declared(item) or section.get('renamed') or org_refused:
             targets.append({'kind': 'org', 'org': org, 'team': None, 'name': org, 'changed': bool(org_changes),
                             'added': added, 'removed': removed, 'role_changed': role_changed,
                             'pending': list(section.get('pending') or []), 'public': None,
@@ -192,7 +242,22 @@ def membership_roster_results(registered):
                             'pending': [],
                             'public': {'login': 'the token owner', 'from': before.get('public'),
                                        'to': result.get('public')}})
+        if refusals:
+            _mark_refused(targets[first:], refusals)
     return targets
+
+
+def _mark_refused(targets, refusals):
+    """The targets of a plan a guard refused: nothing is (would be) written, but what the plan
+    holds is drift; each target carries the reasons that concern it (``refused``)."""
+    for target in targets:
+        team = (target.get('team') or '').lower() if target['kind'] == 'team' else None
+        own = [] if target['kind'] == 'public' else [
+            r['problem'] for r in refusals if (r.get('team') or '').lower() == (team or '')]
+        planned = bool(target['changed'])
+        target.update(changed=False, refused=own, refused_plan=planned)
+        if planned:
+            target['differs'] = True
 
 
 def _mark_removed_with_org(results):
@@ -220,10 +285,10 @@ def _only_removed_with_org(target):
 
 def membership_drift_report(results):
     """The drift report: whether anything would change, counts, and the targets with their changes."""
-    results = _mark_removed_with_org(list(results or []))
-    # A renamed login is drift too: the file must follow GitHub, even though nothing is written.
-    drifted = [t for t in results if (t['changed'] and not _only_removed_with_org(t)) or t.get('differs')
-               or t.get('renamed')]
+    results = list(results or [])
+    failures = [t for t in results if t.get('kind') == 'failure']
+    results = _mark_removed_with_org([t for t in results if t.get('kind') != 'failure'])
+    drifted = [t for t in results if _drifted(t)]
     summary = {
         'targets': len(results),
         'targets_with_drift': len(drifted),
@@ -244,36 +309,135 @@ def membership_drift_report(results):
         'renamed': sum(len(t.get('renamed') or []) for t in results),
         'invitations_left': sum(t.get('invitations_left') or 0 for t in results),
     }
+    summary['refused'] = sum(len(f['refused']) for f in failures)
+    summary['failures'] = sum(1 for f in failures if not f['refused'])
     problems = [dict(p, target=t['name']) for t in results for p in t.get('problems') or []]
-    return {'drift': bool(drifted), 'summary': summary, 'targets': results, 'problems': problems}
+    # A plan a guard refuses is drift (GitHub differs from the data) that an apply will not fix.
+    refused = [{'org': f['org'], 'team': r.get('team'), 'problem': r['problem']} for f in failures for r in f['refused']]
+    return {'drift': bool(drifted or refused), 'summary': summary, 'targets': results, 'problems': problems,
+            'refused': refused,
+            # Organizations that could not be checked (not drift: the run fails after the report).
+            'failures': [{'org': f['org'], 'msg': f['msg']} for f in failures if not f['refused']]}
+
+
+def _drifted(target):
+    # A renamed login is drift too: the file must follow GitHub, even though nothing is written.
+    return bool((target['changed'] and not _only_removed_with_org(target)) or target.get('differs')
+                or target.get('renamed'))
 
 
 def _who(entry):
     return '`%s`' % entry['login']
 
 
-def membership_drift_markdown(report):
-    """The drift report as Markdown for people."""
+def _headline(report):
+    """The one-line verdict of the report (Markdown emphasis left to the caller)."""
     summary = report['summary']
-    lines = ['# GitHub membership drift', '']
     if report['drift']:
         parts = []
         for key, word in (('added', 'to add'), ('removed', 'to remove'), ('role_changed', 'role changes'),
-                          ('public_changed', 'public membership changes')):
-            if summary[key]:
+                          ('public_changed', 'public membership changes'), ('renamed', 'logins changed')):
+            if summary.get(key):
                 parts.append('%d %s' % (summary[key], word))
-        lines.append('**Drift found** in %d of %d places: %s.' % (summary['targets_with_drift'], summary['targets'],
-                                                                  ', '.join(parts)))
-    else:
-        lines.append('**No drift**: GitHub matches the membership data (%d places checked).' % summary['targets'])
+        counts = ', '.join(parts) or 'see below'
+        return ('Drift found', ' in %d of %d places: %s.' % (summary['targets_with_drift'], summary['targets'], counts))
+    return ('No drift', ': GitHub matches the membership data (%d places checked).' % summary['targets'])
+
+
+def _shown(target):
+    """Whether a target has a section of its own: it differs, or it has something to tell
+    (access expiring or expired, a login that changed, invitations waiting, people leaving it
+    with the organization, a refused plan). Everything else is counted, not listed."""
+    return bool(_drifted(target) or target.get('refused') or target.get('left_with_org') or target.get('expired')
+                or target.get('expiring') or target.get('not_reinvited') or target.get('invitations_left'))
+
+
+def _title(target):
+    return {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s'}[target['kind']] % target['name']
+
+
+def _rows(target):
+    """``(change, user, detail)`` rows of a target's changes."""
+    rows = []
+    for entry in target.get('definition') or []:
+        detail = ', '.join('%s: %s' % (k, v) for k, v in sorted(entry['settings'].items())) or 'no settings'
+        if entry['action'] == 'rename':
+            detail = 'from `%s`; %s' % (entry['from'], detail)
+        rows.append(('%s team' % entry['action'], '', detail))
+    for entry in target['added']:
+        note = ' (invitation, pending until accepted)' if entry['pending'] else ''
+        if entry.get('reinvited'):
+            rows.append(('re-invite', _who(entry), 'as %s (the last invitation expired or failed)' % entry['role']))
+            continue
+        rows.append(('add', _who(entry), 'as %s%s' % (entry['role'], note)))
+    for entry in target['role_changed']:
+        note = ' (pending invitation)' if entry['pending'] else ''
+        if entry['from'] == entry['to'] and target['kind'] == 'team':
+            # GitHub shows an organization owner as maintainer of each of their teams; the
+            # organization demotes this one, so their own team role is written first.
+            rows.append(('set own team role', _who(entry), '%s, kept after the organization demotes them from owner '
+                         '(GitHub shows owners as maintainers)' % entry['to']))
+            continue
+        rows.append(('change role', _who(entry), '%s → %s%s' % (entry['from'] or 'not shown', entry['to'], note)))
+    for entry in target['removed']:
+        if entry['pending']:
+            detail = 'cancel the pending invitation as %s' % entry['role']
+        elif entry.get('with_org'):
+            detail = 'was %s (goes with the organization membership, no separate write)' % entry['role']
+        else:
+            detail = 'was %s' % entry['role']
+        rows.append(('remove', _who(entry), detail))
+    if target['kind'] == 'public' and target['changed']:
+        public = target['public']
+        rows.append(('publicize' if public['to'] else 'conceal', '`%s`' % public['login'],
+                     'membership becomes %s' % ('public' if public['to'] else 'private')))
+    return rows
+
+
+def _count_words(target):
+    parts = []
+    for key, word in (('added', 'to add'), ('removed', 'to remove'), ('role_changed', 'role change(s)')):
+        if target.get(key):
+            parts.append('%d %s' % (len(target[key]), word))
+    if target.get('definition'):
+        parts.append('the team itself')
+    if target['kind'] == 'public' and (target['changed'] or target.get('differs')):
+        parts.append('public membership')
+    if target.get('refused'):
+        parts.append('refused by a guard')
+    return ', '.join(parts) or 'see below'
+
+
+def membership_drift_markdown(report):
+    """The drift report as Markdown for people: the verdict and the places that differ first,
+    then what an apply would refuse, what could not be checked or applied, and one section per
+    place that differs (or has something to tell). Places without changes are only counted."""
+    summary = report['summary']
+    word, rest = _headline(report)
+    lines = ['# GitHub membership drift', '', '**%s**%s' % (word, rest)]
+    shown = [t for t in report['targets'] if _shown(t)]
+    differing = [t for t in shown if _drifted(t) or t.get('refused')]
+    if differing:
+        lines.append('')
+        lines += ['- %s: %s' % (_title(t), _count_words(t)) for t in differing]
+    if summary.get('pending'):
+        lines += ['', '%d pending invitation(s) (not drift: waiting to be accepted).' % summary['pending']]
+    refused = report.get('refused') or []
+    if refused:
+        lines += ['', '## Would be refused (an apply stops before any write)', '',
+                  'The planned changes below are what GitHub lacks; an apply refuses them all, because:', '']
+        lines += ['- %s' % r['problem'] for r in refused]
+    failures = report.get('failures') or []
+    if failures:
+        lines += ['', '## Could not be checked', '', '| organization | error |', '|---|---|']
+        lines += ['| %s | %s |' % (f['org'], f['msg'].replace('|', '\\|')) for f in failures]
     problems = report.get('problems') or []
     if problems:
         lines += ['', '## Cannot be applied (not drift: fix the membership data)', '',
                   '| where | user | problem |', '|---|---|---|']
         lines += ['| %s | `%s` | %s |' % (p.get('target'), p.get('login'), p.get('problem')) for p in problems]
-    for target in report['targets']:
-        title = {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s'}[target['kind']] % target['name']
-        lines += ['', '## %s' % title, '']
+    for target in shown:
+        lines += ['', '## %s' % _title(target), '']
         if target.get('managed_externally'):
             lines += ['Managed by the identity provider (`managed_externally`): read and reported, never '
                       'written; change the IdP group to fix what differs.', '']
@@ -281,63 +445,77 @@ def membership_drift_markdown(report):
             lines += ['`%s` (the token\'s user) is in this team but not listed there: GitHub makes the creator of a '
                       'team its maintainer, and a run cut short after creating the team leaves them so. List them, '
                       'or remove them.' % target['creator_left'], '']
-        rows = []
-        for entry in target.get('definition') or []:
-            detail = ', '.join('%s: %s' % (k, v) for k, v in sorted(entry['settings'].items())) or 'no settings'
-            if entry['action'] == 'rename':
-                detail = 'from `%s`; %s' % (entry['from'], detail)
-            rows.append(('%s team' % entry['action'], '', detail))
-        for entry in target['added']:
-            note = ' (invitation, pending until accepted)' if entry['pending'] else ''
-            if entry.get('reinvited'):
-                rows.append(('re-invite', _who(entry), 'as %s (the last invitation expired or failed)' % entry['role']))
-                continue
-            rows.append(('add', _who(entry), 'as %s%s' % (entry['role'], note)))
-        for entry in target['role_changed']:
-            note = ' (pending invitation)' if entry['pending'] else ''
-            rows.append(('change role', _who(entry), '%s → %s%s' % (entry['from'], entry['to'], note)))
-        for entry in target['removed']:
-            if entry['pending']:
-                detail = 'cancel the pending invitation as %s' % entry['role']
-            elif entry.get('with_org'):
-                detail = 'was %s (goes with the organization membership, no separate write)' % entry['role']
-            else:
-                detail = 'was %s' % entry['role']
-            rows.append(('remove', _who(entry), detail))
-        if target['kind'] == 'public' and target['changed']:
-            public = target['public']
-            rows.append(('publicize' if public['to'] else 'conceal', '`%s`' % public['login'],
-                         'membership becomes %s' % ('public' if public['to'] else 'private')))
+        if target.get('refused'):
+            lines += ['Would be refused (an apply stops before any write), because: %s' % '; '.join(target['refused']), '']
+        elif target.get('refused_plan'):
+            lines += ['Would not be written: the plan of %s is refused (see above).' % target['org'], '']
+        rows = _rows(target)
         if rows:
             lines += ['| change | user | detail |', '|---|---|---|']
             lines += ['| %s | %s | %s |' % row for row in rows]
         else:
             lines.append('No changes.')
-        if target['pending']:
-            lines += ['', 'Pending invitations: %s' % ', '.join('`%s`' % login for login in target['pending'])]
-        if target.get('left_with_org'):
-            lines += ['', 'Leave with the organization (no team change of their own): %s'
-                      % ', '.join('`%s`' % login for login in target['left_with_org'])]
-        if target.get('inherited'):
-            lines += ['', 'Left alone (members only through a child team): %s'
-                      % ', '.join('`%s`' % login for login in target['inherited'])]
-        for entry in target.get('renamed') or []:
-            lines += ['', 'Login changed from `%s` to `%s` (user id %s): update the file.'
-                      % (entry['from'], entry['to'], entry['id'])]
-        if target.get('expired'):
-            expired = ', '.join('`%s` (%s)' % (e['login'], e['expires']) for e in target['expired'])
-            lines += ['', 'Access expired: %s' % expired]
-        if target.get('expiring'):
-            lines += ['', 'Access expiring soon, renew or let it end: %s'
-                      % ', '.join('`%s` (%s, %s day(s) left)' % (e['login'], e['expires'], e.get('days_left', 0))
-                                  for e in target['expiring'])]
-        if target.get('not_reinvited'):
-            lines += ['', 'Invitations that expired or failed, not sent again (reinvite_failed is false): %s'
-                      % ', '.join('`%s`' % login for login in target['not_reinvited'])]
-        if target.get('not_retried'):
-            lines += ['', 'Invitations that failed for a reason a retry cannot fix, not sent again: %s'
-                      % ', '.join('`%s` (%s)' % (item['login'], item['reason']) for item in target['not_retried'])]
-        if target.get('invitations_left'):
-            lines += ['', '%d invitation(s) wait for a later run (max_invitations in 24 hours, or GitHub\'s own '
-                      'invitation limit).' % target['invitations_left']]
+        lines += _notes(target)
     return '\n'.join(lines) + '\n'
+
+
+def _notes(target):
+    lines = []
+    if target['pending']:
+        lines += ['', 'Pending invitations: %s' % ', '.join('`%s`' % login for login in target['pending'])]
+    if target.get('left_with_org'):
+        lines += ['', 'Leave with the organization (no team change of their own): %s'
+                  % ', '.join('`%s`' % login for login in target['left_with_org'])]
+    if target.get('inherited'):
+        lines += ['', 'Left alone (members only through a child team): %s'
+                  % ', '.join('`%s`' % login for login in target['inherited'])]
+    for entry in target.get('renamed') or []:
+        lines += ['', 'Login changed from `%s` to `%s` (user id %s): update the file.'
+                  % (entry['from'], entry['to'], entry['id'])]
+    if target.get('expired'):
+        expired = ', '.join('`%s` (%s)' % (e['login'], e['expires']) for e in target['expired'])
+        lines += ['', 'Access expired: %s' % expired]
+    if target.get('expiring'):
+        lines += ['', 'Access expiring soon, renew or let it end: %s'
+                  % ', '.join('`%s` (%s, %s day(s) left)' % (e['login'], e['expires'], e.get('days_left', 0))
+                              for e in target['expiring'])]
+    if target.get('not_reinvited'):
+        lines += ['', 'Invitations that expired or failed, not sent again (reinvite_failed is false): %s'
+                  % ', '.join('`%s`' % login for login in target['not_reinvited'])]
+    if target.get('not_retried'):
+        lines += ['', 'Invitations that failed for a reason a retry cannot fix, not sent again: %s'
+                  % ', '.join('`%s` (%s)' % (item['login'], item['reason']) for item in target['not_retried'])]
+    if target.get('invitations_left'):
+        lines += ['', '%d invitation(s) wait for a later run (max_invitations in 24 hours, or GitHub\'s own '
+                  'invitation limit).' % target['invitations_left']]
+    return lines
+
+
+TERMINAL_CHANGES = 40
+
+
+def membership_drift_lines(report, written=()):
+    """The report for a terminal or a job log, a few plain lines: the verdict, what an apply would
+    refuse or could not check, one line per change (at most ``TERMINAL_CHANGES``), and where the
+    full report is. A run without drift is two lines."""
+    word, rest = _headline(report)
+    lines = [word + rest]
+    lines += ['Would be refused by a guard: %s' % r['problem'] for r in report.get('refused') or []]
+    lines += ['Could not check %s: %s' % (f['org'], f['msg']) for f in report.get('failures') or []]
+    lines += ['Cannot be applied in %s: %s %s' % (p.get('target'), p.get('login'), p.get('problem'))
+              for p in report.get('problems') or []]
+    changes = []
+    for target in report['targets']:
+        if not _drifted(target):
+            continue
+        for change, user, detail in _rows(target):
+            text = ' '.join(part for part in (change, user.replace('`', '')) if part)
+            changes.append('%s: %s (%s)' % (_title(target), text, detail) if detail else '%s: %s' % (_title(target), text))
+        for entry in target.get('renamed') or []:
+            changes.append('%s: login changed from %s to %s (update the file)' % (_title(target), entry['from'], entry['to']))
+    lines += changes[:TERMINAL_CHANGES]
+    if len(changes) > TERMINAL_CHANGES:
+        lines.append('... and %d more changes' % (len(changes) - TERMINAL_CHANGES))
+    if written:
+        lines.append('Report: %s' % ', '.join(written))
+    return lines

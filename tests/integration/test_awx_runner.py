@@ -155,3 +155,29 @@ def test_app_credential_job_never_shows_the_key_or_the_installation_token(collec
     issued = [e.json()['token'] for e in sim.log if e.route == '/app/installations/{installation_id}/access_tokens']
     assert issued, 'the job did not exchange the App key for an installation token'
     assert_no_secret(events, artifacts, [private_pem] + issued)
+
+
+def test_drift_job_that_a_guard_would_refuse_writes_its_report_and_fail_on_drift_decides(collections_path, tmp_path,
+                                                                                       sim_factory):
+    """Someone added themselves by hand to a team and a second member left the file: removing two
+    of three is more than max_removals (25%, never less than one person) allows. The job writes
+    the report with the refusal, stays green without fail_on_drift and turns red with it."""
+    seed = copy.deepcopy(BASE_SEED)
+    seed['orgs'][0]['teams'][0]['members'] = ['bob', 'carol']  # carol, by hand
+    sim = sim_factory(seed)
+    data = copy.deepcopy(CLEAN)
+    data['membership_orgs'][0]['teams'][0]['members'] = []
+    inputs = {'api_url': sim.api_url, 'token': OWNER_TOKEN}
+    runner, events, artifacts = job(collections_path, tmp_path / 'green', 'gitops.github.drift', data, inputs)
+    assert runner.status == 'successful', (artifacts / 'stdout').read_text()
+    report = json.loads((tmp_path / 'green' / 'drift.json').read_text())
+    assert report['drift'] is True and [r['team'] for r in report['refused']] == ['platform'], report
+    assert '## Would be refused' in (tmp_path / 'green' / 'drift.md').read_text()
+    runner, events, artifacts = job(collections_path, tmp_path / 'red', 'gitops.github.drift', data, inputs,
+                                    {'fail_on_drift': True})
+    assert runner.status == 'failed' and recap(runner)['failures'] == 1, runner.stats
+    failed = [e['event_data']['task'] for e in events if e['event'] in ('runner_on_failed', 'runner_item_on_failed')]
+    assert failed == ['Fail because GitHub has drifted from the membership data']
+    assert json.loads((tmp_path / 'red' / 'drift.json').read_text())['refused'] == report['refused']
+    assert writes(sim) == []
+    assert_no_secret(events, artifacts, [OWNER_TOKEN])

@@ -92,7 +92,7 @@ def test_drift_report_contents_and_exit_status(collections_path, tmp_path, sim):
     assert data['summary'] == {'targets': 3, 'targets_with_drift': 2, 'added': 2, 'removed': 1, 'role_changed': 1,
                                'public_changed': 0, 'pending': 3, 'managed_externally': 0,
                                'problems': 0, 'reinvited': 0, 'expired': 0, 'expiring': 0,
-                               'renamed': 0, 'invitations_left': 0}
+                               'renamed': 0, 'invitations_left': 0, 'refused': 0, 'failures': 0}
     org, platform, oncall = data['targets']
     assert (org['name'], org['kind']) == ('acme', 'org')
     assert org['added'] == [{'login': 'new-hire', 'role': 'member', 'pending': True}]

@@ -81,7 +81,11 @@ def test_collect_wanted_keeps_spelling_and_role():
 @pytest.mark.parametrize('value,total,limit', [
     ('25%', 100, 25),
     ('25%', 10, 2),       # rounds down
-    ('25%', 3, 0),
+    ('25%', 3, 1),       # a percentage never forbids removing one person
+    ('25%', 1, 1),
+    ('25%', 0, 0),
+    ('1%', 50, 1),
+    ('0%', 3, 0),
     ('100%', 7, 7),
     ('0%', 50, 0),
     ('5', 2, 5),
