@@ -227,6 +227,7 @@ def run_engine(api_url, params, check=False, token=TOKEN):
     from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient
     from ansible_collections.gitops.github.plugins.module_utils._names import login_problem
     from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org
+    from ansible_collections.gitops.github.plugins.module_utils._plan_org import listed_team_slugs
     from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, Change, Incomplete
     from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
         additions_to_look_up,
@@ -246,7 +247,7 @@ def run_engine(api_url, params, check=False, token=TOKEN):
     client = GitHubClient(api_url=api_url, token=token, write_delay=0)
     gql = GraphQL(client)
     state = read_org(client, roster.org, gql=gql,
-                     roster_teams=[(t.slug, t.exclusive, list(t.wanted)) for t in roster.teams])
+                     roster_teams=listed_team_slugs(roster))  # as github_org_roster asks
     plan = plan_roster(state, roster)
     if plan.problems:
         return Outcome('problems', list(plan.problems), [], [], plan)

@@ -1342,6 +1342,17 @@ def _whole_number(params, name, default, problems):
     return value
 
 
+def listed_team_slugs(roster):
+    """``[(slug, exclusive, wanted lower logins)]`` of the listed teams for the reader, each under
+    its slug and its former slugs (``previously``): a team the run renames still has its old slug
+    on GitHub, and its pending team invitations are read there. Pure."""
+    out = []
+    for team in roster.teams:
+        for slug in [team.slug] + [f for f in team.previously if f.lower() != team.slug.lower()]:
+            out.append((slug, team.exclusive, list(team.wanted)))
+    return out
+
+
 def team_identifier_problems(entries):
     """Team identifiers compared as GitHub compares them (slugs case-insensitively, a name by the
     slug GitHub derives from it), before any request: a team listed twice, a name that gives
@@ -1383,6 +1394,20 @@ def team_identifier_problems(entries):
                                 % (former, where(index), where(formers[former.lower()])))
             else:
                 formers[former.lower()] = index
+    # A parent named by a slug the same file renames away: after the rename GitHub has no team of
+    # that slug, so the plan could never converge (and a team named as its own former slug would be
+    # PATCHed as its own parent). The file must name the parent by the slug it will have.
+    for index, entry in enumerate(entries):
+        parent = entry.get('parent')
+        if not isinstance(parent, str) or parent.lower() not in formers or parent.lower() in slugs:
+            continue
+        owner = formers[parent.lower()]
+        if owner == index:
+            problems.append('%s: its parent %s is its own former slug (previously): a team cannot be its own parent'
+                            % (where(index), parent))
+        else:
+            problems.append('%s: its parent %s is a former slug of %s (previously): name the parent by its new slug %s'
+                            % (where(index), parent, where(owner), entries[owner].get('team')))
     return problems
 
 

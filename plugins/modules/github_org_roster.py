@@ -630,6 +630,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     additions_to_look_up,
     execute,
     ids_to_look_up,
+    listed_team_slugs,
     sends_invitation,
     export_view,
     guard_refusals,
@@ -757,7 +758,7 @@ def main():
             operation = 'read the membership of %s' % org
         manages = roster.wanted is not None or roster.teams or roster.public_membership is not None
         state = read_org(client, org, own_login=own, with_public=roster.public_membership is not None, gql=gql,
-                         roster_teams=[(t.slug, t.exclusive, list(t.wanted)) for t in roster.teams] if manages else None)
+                         roster_teams=listed_team_slugs(roster) if manages else None)
         operation = 'look up the listed user ids that are not among the members of %s (GET /user/{account_id})' % org
         state.looked_up = users_by_id(client, ids_to_look_up(state, roster))
     except GitHubError as exc:

@@ -1237,3 +1237,8 @@ def get_user_by_id(s: State, req: Request, account_id: str) -> Response:
     if u is None:
         raise not_found(doc)
     return Response(200, Api(s, req).user_full(u, private=False))
+
+
+# GitHub's account ids are numbers: only those match this route, so /user/orgs and the other
+# /user/... operations the simulator does not serve still answer "not simulated".
+ROUTES[-1].regex = re.compile(r"^/user/(?P<account_id>[0-9]+)$")

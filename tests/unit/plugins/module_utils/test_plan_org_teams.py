@@ -223,3 +223,24 @@ def test_an_exclusive_organization_keeps_the_members_an_enterprise_team_grants()
     assert [(w.action, w.login) for w in plan.writes] == [('remove', 'alice')]
     assert plan.enterprise_kept == [('bob', 'ent')]
     assert any(p.startswith('bob is a member of the enterprise team ent') for p in report(plan, [], state)['org']['problems'])
+
+
+@pytest.mark.parametrize('entries, expected', [
+    # The team is named as its own parent by the slug it is renamed from (property finding F2).
+    ([{'team': 'core-2', 'previously': ['core'], 'parent': 'core'}],
+     'teams[0] (core-2): its parent core is its own former slug (previously): a team cannot be its own parent'),
+    # Another team names the renamed team by its old slug (property finding F5): it would never converge.
+    ([{'team': 'core-2', 'previously': ['Core']}, {'team': 'api', 'parent': 'CORE'}],
+     'teams[1] (api): its parent CORE is a former slug of teams[0] (core-2) (previously): name the parent by its new slug core-2'),
+])
+def test_a_parent_named_by_a_slug_the_file_renames_away_fails_before_any_request(entries, expected):
+    _roster, problems = roster_from_params({'org': 'acme', 'teams': entries})
+    assert expected in problems
+
+
+def test_the_reader_is_asked_for_a_renamed_teams_invitations_under_its_old_slug_too():
+    from ansible_collections.gitops.github.plugins.module_utils._plan_org import listed_team_slugs
+    roster, problems = roster_from_params({'org': 'acme', 'teams': [
+        {'team': 'web-2', 'previously': ['web'], 'exclusive': True, 'members': ['gus']}, {'team': 'ops'}]})
+    assert problems == []
+    assert listed_team_slugs(roster) == [('web-2', True, ['gus']), ('web', True, ['gus']), ('ops', False, [])]
