@@ -1,0 +1,56 @@
+"""Red-team round 18: attacks on issue 18's defences that succeeded (each test fails on the
+merged code and states what should happen)."""
+
+from __future__ import annotations
+
+import datetime
+
+from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, Entry
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
+    OrgState,
+    TeamState,
+    plan_roster,
+    roster_from_params,
+    sent_within_a_day,
+)
+
+UTC = datetime.timezone.utc
+
+
+def member(login, role='member'):
+    return Entry(login, role, ACTIVE)
+
+
+def team(slug, parent=None, privacy='closed', members=()):
+    return TeamState(slug, None, parent, slug, None, privacy, dict((m.lower(), member(m)) for m in members))
+
+
+def state_of(*teams):
+    members = {'root': member('root', 'admin'), 'alice': member('alice'), 'bob': member('bob')}
+    return OrgState('acme', members, dict((t.key, t) for t in teams))
+
+
+def roster(teams, **params):
+    params = dict(params, org='acme', teams=teams)
+    result, problems = roster_from_params(params)
+    assert problems == []
+    return result
+
+
+def test_invitations_whose_created_at_carries_an_offset_count_against_the_daily_limit():
+    # GitHub's own example of an organization invitation (OpenAPI, components/examples/
+    # organization-invitation) has "created_at": "2016-11-30T06:46:10-08:00": a timestamp with an
+    # offset, not Z. _parse_stamp only reads ...Z, so such invitations are not counted.
+    state = state_of()
+    state.sent = ['2026-12-04T06:46:10-08:00', '2026-12-04T15:46:10+01:00', '2026-12-04T14:46:10.000Z']
+    now = datetime.datetime(2026, 12, 4, 20, 0, tzinfo=UTC)
+    assert sent_within_a_day(state, now) == 3
+
+
+def test_a_renamed_team_made_secret_while_it_has_child_teams_is_refused_before_any_write():
+    # GitHub: "Secret teams cannot ... have child teams". Renaming old -> new and making it secret
+    # leaves its child (whose parent GitHub shows as old) under a secret team.
+    state = state_of(team('old'), team('kid', 'old'))
+    wanted = roster([{'team': 'new', 'previously': ['old'], 'privacy': 'secret'}, {'team': 'kid'}])
+    plan = plan_roster(state, wanted, own_login='root')
+    assert [p for p in plan.problems if 'secret' in p], (plan.problems, plan.writes)
