@@ -12,6 +12,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     plan_roster,
     roster_from_params,
     sent_within_a_day,
+    team_slug_of,
 )
 
 UTC = datetime.timezone.utc
@@ -54,3 +55,19 @@ def test_a_renamed_team_made_secret_while_it_has_child_teams_is_refused_before_a
     wanted = roster([{'team': 'new', 'previously': ['old'], 'privacy': 'secret'}, {'team': 'kid'}])
     plan = plan_roster(state, wanted, own_login='root')
     assert [p for p in plan.problems if 'secret' in p], (plan.problems, plan.writes)
+
+
+def test_compatibility_letters_in_a_team_name_are_refused_not_folded_to_ascii():
+    # undocumented_letters promises to refuse any letter that is "neither ASCII nor an ASCII
+    # letter with an accent". NFKD folds compatibility forms (fullwidth, ligatures, script and
+    # roman-numeral letters) to ASCII, so they pass as if GitHub documented their slug: a team
+    # named "Ｉｎｆｒａ" is planned as slug infra, which GitHub does not promise.
+    for name in ['Ｉｎｆｒａ', 'ﬁnance', 'ℌelp', 'Ⅻ']:
+        plan = plan_roster(state_of(), roster([{'team': team_slug_of(name).lower(), 'name': name}]), own_login='root')
+        assert [p for p in plan.problems if 'does not document' in p], (name, plan.problems)
+
+
+def test_the_slug_derived_from_a_name_is_lower_case():
+    # lower() runs before NFKD, so a letter whose compatibility form is an upper-case ASCII letter
+    # keeps it: team_slug_of('ℌelp') == 'Help'. Duplicate-name checks compare it to lower slugs.
+    assert team_slug_of('ℌelp') == team_slug_of('ℌelp').lower()
