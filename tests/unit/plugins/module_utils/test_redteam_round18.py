@@ -71,3 +71,29 @@ def test_the_slug_derived_from_a_name_is_lower_case():
     # lower() runs before NFKD, so a letter whose compatibility form is an upper-case ASCII letter
     # keeps it: team_slug_of('ℌelp') == 'Help'. Duplicate-name checks compare it to lower slugs.
     assert team_slug_of('ℌelp') == team_slug_of('ℌelp').lower()
+
+
+def test_engine_against_the_simulator_refuses_a_rename_to_secret_over_child_teams():
+    # The same attack on github_org_roster's own code path against the simulator: the plan must
+    # be refused (a problem) and GitHub left as it was, not a write failing midway or a secret
+    # parent with children.
+    import pytest as _pytest  # noqa: F401
+    from ghsim import Simulator
+    from org_strategies import BOSS, TOKEN, UID, observe, run_engine
+
+    seed = {'users': [{'login': p, 'id': UID[p]} for p in UID], 'tokens': {TOKEN: BOSS},
+            'orgs': [{'login': 'acme', 'id': 9001, 'owners': [BOSS], 'members': ['ann'],
+                      'teams': [{'slug': 'old', 'name': 'Old', 'id': 7001, 'privacy': 'closed'},
+                                {'slug': 'kid', 'name': 'Kid', 'id': 7002, 'parent': 'old', 'privacy': 'closed'}],
+                      'invitations': [], 'failed_invitations': []}]}
+    sim = Simulator({'users': [BOSS], 'orgs': []}).start()
+    try:
+        sim.load(seed)
+        before = observe(sim.state)
+        outcome = run_engine(sim.api_url, {'org': 'acme', 'teams': [
+            {'team': 'new', 'name': 'new', 'previously': ['old'], 'privacy': 'secret'}, {'team': 'kid'}]})
+        after = observe(sim.state)
+    finally:
+        sim.stop()
+    assert outcome.stage == 'problems', (outcome.stage, outcome.reasons, outcome.writes)
+    assert after == before
