@@ -97,3 +97,16 @@ def test_engine_against_the_simulator_refuses_a_rename_to_secret_over_child_team
         sim.stop()
     assert outcome.stage == 'problems', (outcome.stage, outcome.reasons, outcome.writes)
     assert after == before
+
+
+def test_a_renamed_login_and_its_new_login_both_listed_with_different_roles_is_a_problem():
+    # ann was ann-old (id 101). The file lists {login: ann-old, id: 101} as an owner and ann as a
+    # member: one person, two roles. Listing ann and ANN is refused as a duplicate; through the id
+    # the two entries collapse silently (the first wins) and ann is made an owner.
+    members = {'root': member('root', 'admin'), 'ann': member('ann')}
+    state = OrgState('acme', members, {}, ids={100: 'root', 101: 'ann'})
+    params = {'org': 'acme', 'owners': ['root', {'login': 'ann-old', 'id': 101}], 'members': ['ann'], 'teams': []}
+    wanted, problems = roster_from_params(params)
+    assert problems == []
+    plan = plan_roster(state, wanted, own_login='root')
+    assert [p for p in plan.problems if 'ann' in p], (plan.problems, plan.writes)
