@@ -110,3 +110,28 @@ def test_a_renamed_login_and_its_new_login_both_listed_with_different_roles_is_a
     assert problems == []
     plan = plan_roster(state, wanted, own_login='root')
     assert [p for p in plan.problems if 'ann' in p], (plan.problems, plan.writes)
+
+
+def _run_on_simulator(teams, params, members=('ann',)):
+    from ghsim import Simulator
+    from org_strategies import BOSS, TOKEN, UID, observe, run_engine
+
+    seed = {'users': [{'login': p, 'id': UID[p]} for p in UID], 'tokens': {TOKEN: BOSS},
+            'orgs': [{'login': 'acme', 'id': 9001, 'owners': [BOSS], 'members': list(members),
+                      'teams': teams, 'invitations': [], 'failed_invitations': []}]}
+    sim = Simulator({'users': [BOSS], 'orgs': []}).start()
+    try:
+        sim.load(seed)
+        before = observe(sim.state)
+        outcome = run_engine(sim.api_url, dict({'org': 'acme'}, **params))
+        after = observe(sim.state)
+    finally:
+        sim.stop()
+    return before, outcome, after
+
+
+def test_engine_does_not_make_an_owner_of_someone_listed_as_a_member_through_an_old_login_and_id():
+    before, outcome, after = _run_on_simulator([], {
+        'owners': ['boss', {'login': 'ann-old', 'id': 101}], 'members': ['ann'], 'exclusive': True})
+    assert outcome.stage == 'problems', (outcome.stage, outcome.reasons, outcome.writes)
+    assert after.members.get('ann') == before.members.get('ann') == 'member'
