@@ -135,3 +135,16 @@ def test_engine_does_not_make_an_owner_of_someone_listed_as_a_member_through_an_
         'owners': ['boss', {'login': 'ann-old', 'id': 101}], 'members': ['ann'], 'exclusive': True})
     assert outcome.stage == 'problems', (outcome.stage, outcome.reasons, outcome.writes)
     assert after.members.get('ann') == before.members.get('ann') == 'member'
+
+
+def test_a_former_slug_that_still_exists_beside_the_new_one_is_not_silently_deleted():
+    # The file says team new was previously old. Both exist (someone recreated old, or the rename
+    # was made by hand and old re-created with members). delete_unlisted_teams deletes old, members
+    # and all, without a word about the previously entry that names it: a team the file names
+    # is deleted. Expected: a problem naming both, nothing deleted.
+    state = state_of(team('new', members=['alice']), team('old', members=['bob']), team('other'))
+    wanted = roster([{'team': 'new', 'previously': ['old']}, {'team': 'other'}],
+                    delete_unlisted_teams=True, max_removals=10)
+    plan = plan_roster(state, wanted, own_login='root')
+    deleted = [w.team for w in plan.writes if w.action == 'delete']
+    assert 'old' not in deleted and [p for p in plan.problems if 'old' in p], (plan.problems, deleted)
