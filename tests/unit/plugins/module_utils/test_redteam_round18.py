@@ -148,3 +148,38 @@ def test_a_former_slug_that_still_exists_beside_the_new_one_is_not_silently_dele
     plan = plan_roster(state, wanted, own_login='root')
     deleted = [w.team for w in plan.writes if w.action == 'delete']
     assert 'old' not in deleted and [p for p in plan.problems if 'old' in p], (plan.problems, deleted)
+
+
+class _OnePageGraphQL(object):
+    """Answers the teams query with one page of ``nodes`` (a malformed server)."""
+    path = '/graphql'
+
+    def __init__(self, nodes):
+        self.nodes = nodes
+
+    def query(self, text, variables=None):
+        return {'organization': {'teams': {'totalCount': len(self.nodes), 'nodes': self.nodes,
+                                           'pageInfo': {'hasNextPage': False, 'endCursor': None}}}}
+
+
+def _node(slug, parent):
+    return {'databaseId': 7000 + len(slug), 'slug': slug, 'name': slug, 'description': None, 'privacy': 'VISIBLE',
+            'parentTeam': parent,
+            'members': {'totalCount': 0, 'edges': [], 'pageInfo': {'hasNextPage': False, 'endCursor': None}}}
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize('parent', [{'slug': None}, {}, 'web', {'slug': 5}, ['web']])
+def test_a_malformed_parent_team_fails_the_read_instead_of_making_a_root_team_or_a_traceback(parent):
+    # parentTeam {slug: null} or {} is read as "no parent": the child looks like a root team, so
+    # deleting its unlisted real parent (which GitHub cascades into it) passes every check. A
+    # string or a list raises AttributeError (a traceback), an int slug crashes later in .lower().
+    from ansible_collections.gitops.github.plugins.module_utils._org_reader import ReadError, read_teams
+    with pytest.raises(ReadError):
+        teams = read_teams(_OnePageGraphQL([_node('web', None), _node('api', parent)]), 'acme')
+        # an int slug passes the read: it must at least not reach the planner as a parent
+        assert all(t.parent is None or isinstance(t.parent, str) for t in teams.values())
+        state = OrgState('acme', {'root': member('root', 'admin')}, teams)
+        plan_roster(state, roster([{'team': 'api'}], delete_unlisted_teams=True, max_removals=10), own_login='root')
