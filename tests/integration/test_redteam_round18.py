@@ -1,0 +1,21 @@
+"""Red-team round 18, confirmed with real ansible-playbook against the simulator (base seed of
+tests/integration/harness.py: acme, owners octo-admin and erin, members alice, bob, carol ...)."""
+
+from __future__ import annotations
+
+
+def roster_task(name='roster', **args):
+    return {'name': name, 'gitops.github.github_org_roster': dict({'org': 'acme'}, **args)}
+
+
+def test_a_renamed_users_old_login_as_owner_beside_the_new_login_as_member_is_refused(sim, play):
+    # bob renamed himself robert (id kept). The file lists the old login with the id among the
+    # owners and the new login among the members: one person, two roles. Expected: refused before
+    # any write, as listing robert twice is. Observed: robert is made an owner.
+    bob_id = sim.state.user('bob').id
+    sim.state.rename_user('bob', 'robert')
+    task = roster_task(owners=['octo-admin', 'erin', {'login': 'bob', 'id': bob_id}],
+                       members=['alice', 'robert', 'carol', 'Mixed-Case', 'dave'], exclusive=True)
+    run = play(sim, [task])
+    assert run.rc != 0, run.task('roster').get('changes')
+    assert sim.state.org_role('acme', 'robert') == 'member'
