@@ -19,3 +19,16 @@ def test_a_renamed_users_old_login_as_owner_beside_the_new_login_as_member_is_re
     run = play(sim, [task])
     assert run.rc != 0, run.task('roster').get('changes')
     assert sim.state.org_role('acme', 'robert') == 'member'
+
+
+def test_team_membership_check_mode_does_not_promise_to_add_a_login_no_one_has(sim, play):
+    # Issue 18 item 10 made github_org_membership's check mode report a non-existent login;
+    # github_team_members reports it too ("no GitHub user has the login ..."). The single team
+    # module still answers changed: true in check mode, and apply then fails: check != apply.
+    task = {'name': 'team', 'ignore_errors': True,
+            'gitops.github.github_team_membership': {'org': 'acme', 'team': 'platform', 'username': 'no-such-user-zz'}}
+    checked = play(sim, [task], check=True).task('team')
+    applied = play(sim, [task]).task('team')
+    assert applied.get('failed') or applied.get('changed') is False, applied
+    assert checked.get('changed') == applied.get('changed') and bool(checked.get('failed')) == bool(applied.get('failed')), (
+        checked, applied)
