@@ -183,3 +183,23 @@ def test_a_malformed_parent_team_fails_the_read_instead_of_making_a_root_team_or
         assert all(t.parent is None or isinstance(t.parent, str) for t in teams.values())
         state = OrgState('acme', {'root': member('root', 'admin')}, teams)
         plan_roster(state, roster([{'team': 'api'}], delete_unlisted_teams=True, max_removals=10), own_login='root')
+
+
+@pytest.mark.parametrize('node', ['alice', ['alice'], 5])
+def test_a_malformed_member_node_fails_the_read_instead_of_a_traceback(node):
+    # (edge.get('node') or {}).get('login') raises AttributeError on a string or list node.
+    from ansible_collections.gitops.github.plugins.module_utils._org_reader import ReadError, read_teams
+    team_node = _node('web', None)
+    team_node['members'] = {'totalCount': 1, 'edges': [{'role': 'MEMBER', 'node': node}],
+                            'pageInfo': {'hasNextPage': False, 'endCursor': None}}
+    with pytest.raises(ReadError):
+        read_teams(_OnePageGraphQL([team_node]), 'acme')
+
+
+def test_an_invitation_github_stamps_a_few_seconds_ahead_of_the_local_clock_counts():
+    # A clock a few seconds behind GitHub's sees a just-sent invitation's created_at in the future;
+    # sent_within_a_day drops it (0 <= now - stamp), so a rerun may send past the daily limit.
+    state = state_of()
+    state.sent = ['2026-12-04T20:00:05Z']
+    now = datetime.datetime(2026, 12, 4, 20, 0, tzinfo=UTC)
+    assert sent_within_a_day(state, now) == 1
