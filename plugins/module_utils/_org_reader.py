@@ -108,7 +108,8 @@ def _members_page(conn, where, members):
         role = _ROLES.get(edge.get('role'))
         if role is None:
             raise ReadError(where, 'the GraphQL answer has an unknown team role %r' % (edge.get('role'),))
-        login = _need((edge.get('node') or {}).get('login'), str, where + '.members.edges[].node.login')
+        node = _need(edge.get('node'), dict, where + '.members.edges[].node')
+        login = _need(node.get('login'), str, where + '.members.edges[].node.login')
         members[login.lower()] = Entry(login, role, ACTIVE)
     info = _need(conn.get('pageInfo'), dict, where + '.members.pageInfo')
     total = _need(conn.get('totalCount'), int, where + '.members.totalCount')
@@ -143,6 +144,10 @@ def read_teams(gql, org):
             members = {}
             has_next, cursor, count = _members_page(node.get('members'), where, members)
             parent = node.get('parentTeam')
+            if parent is not None:
+                # A parent is null (a root team) or names its slug: anything else could make a child
+                # look like a root team, and a deletion of its real parent would then take it along.
+                parent = {'slug': _need(_need(parent, dict, where + '.parentTeam').get('slug'), str, where + '.parentTeam.slug')}
             team = TeamState(slug, node.get('databaseId'), (parent or {}).get('slug'), node.get('name'),
                              node.get('description'), _PRIVACY.get(node.get('privacy')), members)
             teams[slug.lower()] = team

@@ -25,6 +25,7 @@ organization).
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import (
@@ -350,10 +351,11 @@ def team_slug_of(name):
     """The slug GitHub derives from a team name. GitHub's reference ("Get a team by name"):
     "GitHub replaces special characters in the name string, changes all words to lowercase, and
     replaces spaces with a - separator. For example, "My TEam Näme" would become my-team-name":
-    a letter with an accent loses it (Unicode decomposition); any other character that is not a
-    letter, a digit or ``_`` separates words."""
+    a letter with an accent loses it (canonical Unicode decomposition, NFD: compatibility forms
+    such as full-width letters or ligatures are not folded, since GitHub documents no such
+    folding); any other character that is not a letter, a digit or ``_`` separates words."""
     out = []
-    for ch in unicodedata.normalize('NFKD', name.lower()):
+    for ch in unicodedata.normalize('NFD', name).lower():
         if unicodedata.combining(ch):
             continue
         out.append(ch if ch.isascii() and (ch.isalnum() or ch == '_') else '-')
@@ -363,9 +365,10 @@ def team_slug_of(name):
 def undocumented_letters(name):
     """The letters of ``name`` whose slug GitHub does not document (neither ASCII nor an ASCII
     letter with an accent, such as ``ß`` or ``東``): a name with them cannot be checked before
-    the write, so it is refused."""
+    the write, so it is refused. Canonical decomposition (NFD) only: full-width letters,
+    ligatures and other compatibility forms stay non-ASCII and are refused too."""
     found = []
-    for ch in unicodedata.normalize('NFKD', name):
+    for ch in unicodedata.normalize('NFD', name):
         if ord(ch) >= 128 and not unicodedata.combining(ch) and ch.isalnum() and ch not in found:
             found.append(ch)
     return found
@@ -587,8 +590,15 @@ def _plan_definitions(state, roster, own_login):
             write.change.settings['privacy'] = 'closed'
             planned.teams[key].privacy = 'closed'
     problems.extend(secret_problems(planned))
+    # A former slug (previously) whose team still exists beside the listed new slug: GitHub has two
+    # teams where the file speaks of one. Neither is renamed or deleted; the file must say which.
+    both = [(t.slug, f) for t in roster.teams if t.key in state.teams
+            for f in t.previously if f.lower() != t.key and f.lower() in state.teams]
+    for slug, former in both:
+        problems.append('team %s lists %s in previously, but GitHub has both teams: delete %s by hand or take it '
+                        'out of previously (nothing is deleted meanwhile)' % (slug, former, former))
     if roster.delete_unlisted_teams and roster.teams:
-        deletions, trouble = _deletions(planned, listed)
+        deletions, trouble = _deletions(planned, listed | set(f.lower() for _slug, f in both))
         writes.extend(deletions)
         problems.extend(trouble)
     for write in writes:
@@ -618,7 +628,7 @@ def plan_roster(state, roster, own_login=None):
     """
     org_changes = []
     renamed, mapping, problems = _renames(state, roster)
-    org_wanted = _rewrite(roster.wanted, mapping) if roster.wanted is not None else None
+    org_wanted = _rewrite(roster.wanted, mapping, problems) if roster.wanted is not None else None
     if org_wanted is not None:
         org_changes = plan_members(state.members, org_wanted, ORG_ROLES, roster.exclusive).changes
     org_changes, kept_by_enterprise = enterprise_granted(state, org_changes)
@@ -644,7 +654,7 @@ def plan_roster(state, roster, own_login=None):
         for key, login in state.child_members(wanted.key).items():
             if key not in current:
                 current[key] = Entry(login, 'member', ACTIVE, inherited=True)
-        team_wanted = _rewrite(wanted.wanted, mapping)
+        team_wanted = _rewrite(wanted.wanted, mapping, problems, 'team %s' % wanted.slug)
         # A listed user only seen through a child team is made an immediate member.
         plan_current = dict((k, e) for k, e in current.items() if not (e.inherited and k in team_wanted))
         for key in demoted:
@@ -815,17 +825,25 @@ def _accepted_addresses(state, org_changes):
             for c in org_changes if c.action == ADD and '@' in c.login and c.key not in failed]
 
 
-def _rewrite(wanted, mapping):
-    """``wanted`` with renamed logins replaced by GitHub's current ones (order kept)."""
+def _rewrite(wanted, mapping, problems=None, where='the organization'):
+    """``wanted`` with renamed logins replaced by GitHub's current ones (order kept). A renamed
+    login whose new login the file lists too is one person listed twice: a problem (appended to
+    ``problems``), never a silent merge in which one of the two roles wins."""
     if not mapping:
         return wanted
     out = {}
     for key, (login, role) in wanted.items():
+        listed = login
         if key in mapping:
             login = mapping[key]
             key = login.lower()
-        out.setdefault(key, (login, role))
-    return out
+        if key in out:
+            if problems is not None:
+                problems.append('%s: %s and %s are the same GitHub user (now %s): list them once'
+                                % (where, out[key][2], listed, login))
+            continue
+        out[key] = (login, role, listed)
+    return dict((key, (login, role)) for key, (login, role, _listed) in out.items())
 
 
 # GitHub's failed_reason values (issue 18 lists expired, no_more_seats, trade_controls,
@@ -872,22 +890,38 @@ def _failed_invitations(state, roster, writes):
     return kept, fixable, [], not_retried
 
 
+_STAMP = re.compile(r'^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)$')
+
+
 def _parse_stamp(text):
-    try:
-        return datetime.datetime.strptime(text, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc)
-    except (TypeError, ValueError):
+    """An ISO 8601 timestamp as GitHub writes it (``...Z``, fractions, or an offset such as its
+    OpenAPI example ``2016-11-30T06:46:10-08:00``) as an aware datetime; ``None`` if not one."""
+    match = _STAMP.match(text) if isinstance(text, str) else None
+    if match is None:
         return None
+    zone = match.group(7)
+    try:
+        stamp = datetime.datetime(*[int(part) for part in match.groups()[:6]], tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+    if zone != 'Z':
+        sign = -1 if zone[0] == '-' else 1
+        digits = zone[1:].replace(':', '')
+        stamp -= sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return stamp
 
 
 def sent_within_a_day(state, now):
     """How many invitations of ``state`` (pending and failed, by ``created_at``) were sent in the
-    24 hours before ``now``: GitHub's invitation limit counts a day, not a run."""
+    24 hours before ``now``: GitHub's invitation limit counts a day, not a run. A stamp ahead of
+    the local clock (the clocks differ by seconds) or one that cannot be read counts too: the
+    count errs towards sending fewer invitations, never more."""
     if now is None or state.ghes:
         return 0
     count = 0
     for text in state.sent:
         stamp = _parse_stamp(text)
-        if stamp is not None and datetime.timedelta(0) <= now - stamp < datetime.timedelta(hours=24):
+        if stamp is None or now - stamp < datetime.timedelta(hours=24):
             count += 1
     return count
 
@@ -1155,6 +1189,12 @@ def _predict_definition(state, write, answer=None):
     team = team.copy()
     if change.action == 'rename':
         team.slug = answer.get('slug') or change.slug
+        # GitHub keeps a team's children by id: after the rename they name the new slug.
+        for key, child in list(state.teams.items()):
+            if (child.parent or '').lower() == write.team.lower():
+                child = child.copy()
+                child.parent = team.slug
+                state.teams[key] = child
     for key in ('name', 'description', 'privacy', 'parent'):
         if key in settings:
             setattr(team, key, settings[key])

@@ -86,6 +86,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+impossible:
+  description:
+    - Check mode only. The addition GitHub would refuse, found with one C(GET /users/{username}) when the user
+      is not an organization member yet (a login no user has, or an organization given as a user), as in
+      M(gitops.github.github_org_membership). It is warned about and not reported as a change.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"login": "no-such-user", "problem": "no GitHub user has the login no-such-user"}]
 membership:
   description: The team membership after the task (in check mode, as it would be).
   returned: success
@@ -129,6 +138,7 @@ managed_externally:
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
+    ADD,
     REMOVE,
     TEAM_ROLES,
     membership_after,
@@ -141,6 +151,7 @@ from ansible_collections.gitops.github.plugins.module_utils._resources import (
     exists,
     get_membership,
     idp_hint,
+    impossible_additions,
     inherited_from,
     state_after_adding,
     team_ref,
@@ -211,6 +222,17 @@ def main():
         plan = plan_membership(before, params['state'], params['role'], TEAM_ROLES, owner=owner,
                                inherited=child is not None)
 
+        if plan.changed and gh.check_mode and plan.changes[0].action == ADD and new_state != 'active':
+            # Check mode promises only what apply can do (a login no user has, an organization):
+            # one GET /users/{username}, as github_org_membership and the list modules ask.
+            operation = 'look up %s (GET /users/%s)' % (username, username)
+            result['impossible'] = impossible_additions(client, plan.changes)
+            for problem in result['impossible']:
+                gh.warn('%s: cannot add %s: %s' % (ref.label, problem['login'], problem['problem']))
+            if result['impossible']:
+                plan = plan_membership(before, 'absent', None, TEAM_ROLES)
+        elif gh.check_mode:
+            result['impossible'] = []
         after = membership_after(plan, before['login'], new_state or 'pending')
         if plan.changed and not gh.check_mode:
             role = None if plan.changes[0].action == REMOVE else plan.changes[0].role

@@ -79,7 +79,9 @@ def test_ids_not_among_the_active_members_are_looked_up_and_followed():
     plan = plan_roster(org, wanted)
     assert plan.renamed == [{'id': 4, 'from': 'dave', 'to': 'david'}]
     assert plan.problems == ['zoe is listed with id 5, which no GitHub account has (GET /user/5 answered 404): '
-                             'remove the entry or correct the id']
+                             'remove the entry or correct the id',
+                             # GitHub says id 4 is david now, whom the file lists too (red team, round 18).
+                             'the organization: dave and david are the same GitHub user (now david): list them once']
 
 
 def test_a_renamed_pending_invitee_is_neither_invited_again_nor_cancelled():
@@ -174,10 +176,18 @@ def stamp(hours_ago):
     return (NOW - datetime.timedelta(hours=hours_ago)).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
+def state_with_sent(stamps):
+    org = state()
+    org.sent = list(stamps)
+    return org
+
+
 def test_the_invitations_of_the_last_24_hours_count_against_max_invitations():
     org = state()
-    org.sent = [stamp(1), stamp(23.9), stamp(24), stamp(30), 'garbage']
+    org.sent = [stamp(1), stamp(23.9), stamp(24), stamp(30)]
     assert sent_within_a_day(org, NOW) == 2
+    # A stamp that cannot be read counts as recent: the count errs towards fewer e-mails.
+    assert sent_within_a_day(state_with_sent(['garbage']), NOW) == 1
     plan = plan_roster(org, roster(members=['x1', 'x2', 'x3', 'x4'], max_invitations=3))
     assert changes(plan) == [('org', 'add', 'x1')]
     assert plan.invitations_left == 3 and plan.sent_recently == 2

@@ -9,7 +9,7 @@ from ansible_collections.gitops.github.plugins.modules import github_team_member
 from ansible_collections.gitops.github.plugins.modules import github_user_membership as user
 
 from exact_http import NOT_FOUND, call, exact_calls, org_membership, warning_texts
-from list_helpers import immediate_read
+from list_helpers import immediate_read, users
 from recordings import exchange, message
 
 T = '/orgs/acme/teams/platform/memberships/bob'
@@ -47,9 +47,29 @@ def test_check_mode_predicts_pending_for_non_org_member(run_module):
         call('GET', T, 404, NOT_FOUND),
         call('GET', '/orgs/acme/teams/platform', 200, {'id': 7001}),
         call('GET', '/orgs/acme/memberships/bob', 404, NOT_FOUND),
+        call('GET', '/users/bob', 200, users('bob')[0]),  # check mode promises only what apply can do
     ]):
         result = run_module(team.main, ARGS, check_mode=True)
     assert result['membership']['state'] == 'pending'
+    assert result['changed'] is True and result['impossible'] == []
+
+
+@pytest.mark.parametrize('answer, problem', [
+    ((404, NOT_FOUND), 'no GitHub user has the login bob'),
+    ((200, {'login': 'bob', 'id': 5, 'type': 'Organization'}), 'bob is an organization, not a user'),
+])
+def test_check_mode_reports_an_addition_github_would_refuse(run_module, answer, problem):
+    # Red team, round 18: check mode promised a pending membership for a login no one has.
+    with exact_calls([
+        call('GET', T, 404, NOT_FOUND),
+        call('GET', '/orgs/acme/teams/platform', 200, {'id': 7001}),
+        call('GET', '/orgs/acme/memberships/bob', 404, NOT_FOUND),
+        call('GET', '/users/bob', *answer),
+    ]):
+        result = run_module(team.main, ARGS, check_mode=True)
+    assert result['changed'] is False
+    assert result['impossible'] == [{'login': 'bob', 'problem': problem}]
+    assert result['membership']['state'] == 'absent'
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
