@@ -90,7 +90,10 @@ def test_without_the_users_a_new_hire_cannot_be_applied(collections_path, tmp_pa
     (tmp_path / 'live.yml').write_text(yaml.safe_dump(LIVE))
     url, lines = ghsim_cli('--seed-from-export', str(tmp_path / 'live.yml'), lines=1)
     assert lines == ['ghsim token sim-token-boss (boss)']
-    drift = playbook(collections_path, tmp_path, url, 'drift', edited())
+    data = edited()
+    # Logins only: a listed id that no account has is a problem of its own, before any plan (issue 18).
+    data['membership_orgs'][0]['members'][-1] = 'Second-Hire'
+    drift = playbook(collections_path, tmp_path, url, 'drift', data)
     assert drift.rc == 0, drift.output
     markdown = (tmp_path / 'drift.md').read_text()
     assert 'Cannot be applied' in markdown and 'no GitHub user has the login new-hire' in markdown, markdown
