@@ -71,10 +71,10 @@ def user_by_id_path(account_id):
     return '/user/%d' % int(account_id)
 
 
-def users_by_id(client, ids):
+def users_by_id(client: GitHubClient, ids: list[int]) -> dict[int, str | None]:
     """``{id: login now, or None}`` for each user id, one ``GET /user/{account_id}`` each (404: no
     account has that id). An answer without a login fails the read, so no plan is built on it."""
-    found = {}
+    found: dict[int, str | None] = {}
     for account_id in ids:
         path = user_by_id_path(account_id)
         data = client.get_or_none(path)

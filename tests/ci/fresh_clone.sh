@@ -14,9 +14,9 @@ if [ "${KEEP_FRESH_CLONE:-0}" != 1 ]; then
 fi
 mkdir -p "$work/empty/clone" "$work/home"
 git -C "$ROOT" ls-files --cached --others --exclude-standard -z \
-  | (cd "$ROOT" && xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' _) \
-  | tar -C "$ROOT" --null -T - -cf - | tar -C "$work/empty/clone" -xf -
-ls -A "$work/empty" | grep -qx clone && [ "$(ls -A "$work/empty" | wc -l)" -eq 1 ] \
+  | (cd "$ROOT" && tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -C "$work/empty/clone" -xf -
+beside=("$work"/empty/*)
+[ "${#beside[@]}" -eq 1 ] && [ "${beside[0]}" = "$work/empty/clone" ] \
   || { echo "the fresh clone's directory is not empty beside it" >&2; exit 1; }
 cd "$work/empty/clone"
 echo "fresh copy of the checkout: $PWD (HOME=$work/home, nothing beside it)"

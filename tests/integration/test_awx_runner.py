@@ -157,8 +157,8 @@ def test_app_credential_job_never_shows_the_key_or_the_installation_token(collec
     assert_no_secret(events, artifacts, [private_pem] + issued)
 
 
-def test_drift_job_that_a_guard_would_refuse_writes_its_report_and_fail_on_drift_decides(collections_path, tmp_path,
-                                                                                       sim_factory):
+def test_drift_job_that_a_guard_would_refuse_writes_its_report_and_fail_on_drift_decides(
+        collections_path, tmp_path, sim_factory):
     """Someone added themselves by hand to a team and a second member left the file: removing two
     of three is more than max_removals (25%, never less than one person) allows. The job writes
     the report with the refusal, stays green without fail_on_drift and turns red with it."""

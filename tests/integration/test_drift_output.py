@@ -315,4 +315,3 @@ def test_a_demoted_owner_and_each_diff_hunk_name_what_really_changes_and_v_says_
     assert [line.split(' ', 1)[0] for line in said] == ['read', 'planned', 'check'], said
     assert said[0].startswith('read acme: 6 members, 1 pending invitations, 6 teams ('), said
     assert said[1].startswith('planned 3 writes for 5 listed teams: 1 to the organization, 2 to 2 teams'), said
-

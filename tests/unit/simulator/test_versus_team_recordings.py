@@ -106,8 +106,8 @@ def test_team_delete_answers_204_without_a_body(gh: Client, real_id: str) -> Non
 # ----------------------------------------------------------------------------- invitations
 @pytest.mark.parametrize("real_id,sent,team_count", [
     ("pygithub:invite-by-email", {"email": "foo@example.com"}, 0),
-    ("pygithub:invite-with-role-and-team-ids", {"email": "foo@example.com", "role": "billing_manager",
-                                               "team_ids": [7001]}, 1),
+    ("pygithub:invite-with-role-and-team-ids",
+     {"email": "foo@example.com", "role": "billing_manager", "team_ids": [7001]}, 1),
 ])
 def test_invitation_by_email_answers_201_with_the_invitation(gh: Client, real_id: str, sent: dict, team_count: int) -> None:
     real = exchange(real_id)
@@ -127,8 +127,8 @@ def test_invitation_by_email_answers_201_with_the_invitation(gh: Client, real_id
 @pytest.mark.parametrize("real_id", ["pygithub:invite-as-non-owner"])
 def test_invitation_by_a_non_owner_is_refused_with_githubs_words(make_sim: Any, demo_seed: dict, real_id: str) -> None:
     real = exchange(real_id)
-    r = Client(make_sim(copy.deepcopy(demo_seed)), "sim-token-alice").post("/orgs/acme/invitations",
-                                                                          json=real["request_body"])
+    client = Client(make_sim(copy.deepcopy(demo_seed)), "sim-token-alice")
+    r = client.post("/orgs/acme/invitations", json=real["request_body"])
     assert r.status_code == real["status"] == 403
     assert r.json()["message"] == real["body"]["message"]
     assert lower(r.headers)["content-type"] == real["headers"]["content-type"] == JSON_TYPE

@@ -307,7 +307,6 @@ def test_a_team_removal_that_goes_with_the_org_removal_is_counted_once():
     assert '## Team acme/platform-oncall' not in lines and '## Team acme/platform' in lines
 
 
-
 def test_the_drift_report_lists_failed_invitations_a_retry_cannot_fix():
     from ansible_collections.gitops.github.plugins.filter.membership import membership_roster_results
     result = {

@@ -223,8 +223,8 @@ def test_nothing_is_deleted_or_removed_beyond_the_budgets(sim, world):
 def test_check_mode_plans_exactly_the_writes_apply_makes(sim, world):
     _before, check, outcome, _after = apply(sim, world)
     assert check.stage == outcome.stage, 'check mode %s, apply %s\n%s' % (check.stage, outcome.stage, world.describe())
-    assert check.writes == outcome.writes, 'check mode: %s\napply: %s\n%s' % (check.writes, outcome.writes,
-                                                                               world.describe())
+    assert check.writes == outcome.writes, 'check mode: %s\napply: %s\n%s' % (
+        check.writes, outcome.writes, world.describe())
 
 
 # -- 4. a second run plans nothing -----------------------------------------------------------------
