@@ -192,3 +192,16 @@ def test_the_private_rule_would_catch_a_private_client_attribute():
     # An allowance covers only as many uses as it says.
     assert _over_allowance([('_clock', 1), ('_clock', 2), ('_clock', 3)], 'module_utils/_graphql.py',
                            ALLOWED_CLIENT_PRIVATES) == [('_clock', 1), ('_clock', 2), ('_clock', 3)]
+
+
+def test_no_two_test_files_share_a_basename():
+    """pytest collects the whole suite in one session and refuses two test modules of the same
+    basename (no __init__.py here): a unit and an integration test of one subject need two names."""
+    import collections
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+    seen = collections.defaultdict(list)
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            if name.startswith('test_') and name.endswith('.py'):
+                seen[name].append(os.path.relpath(os.path.join(folder, name), root))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}
