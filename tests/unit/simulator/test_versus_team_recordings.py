@@ -186,9 +186,12 @@ def test_ghes_serves_graphql_at_api_graphql_beside_api_v3(make_sim: Any, demo_se
 
 # ----------------------------------------------------------------------------- cascades
 def test_deleting_a_parent_team_deletes_every_team_below_it(make_sim: Any, demo_seed: dict) -> None:
-    """GitHub's "Delete a team" (the OpenAPI description in /work/shared/github-openapi): "If you
-    are an organization owner, deleting a parent team will delete all of its child teams as well."
-    Grandchildren go too; invitations lose the deleted teams; the other teams stay."""
+    """GitHub's "Delete a team" (the OpenAPI description vendored in tests/data/github-openapi): "If
+    you are an organization owner, deleting a parent team will delete all of its child teams as
+    well." Grandchildren go too; invitations lose the deleted teams; the other teams stay."""
+    from simcontract import raw_spec
+    described = raw_spec(False)["paths"]["/orgs/{org}/teams/{team_slug}"]["delete"]["description"]
+    assert "deleting a parent team will delete all of its child teams as well" in described
 
     seed = copy.deepcopy(demo_seed)
     org = seed["orgs"][0]
