@@ -281,6 +281,7 @@ class RosterPlan(object):
         self.not_retried = []                     # [{login, reason, failed_at}]: failed, not fixable by a retry
         self.sent_recently = 0                    # invitations sent in the 24 hours before roster.now
         self.enterprise_kept = []                 # [(login, enterprise team)] not removed (enterprise_granted)
+        self.already_members = []                 # listed addresses GitHub answered "already a part of" (apply)
 
     @property
     def changed(self):
@@ -1299,6 +1300,10 @@ def report(plan, done, after):
     for item in plan.not_retried:
         org_problems.append('the invitation of %s failed (%s at %s): not sent again, since a retry cannot fix that'
                             % (item['login'], item['reason'], item['failed_at']))
+    for address in plan.already_members:
+        org_problems.append('%s: GitHub answered that a user with this address is already a part of %s (the invitation '
+                            'was accepted): nothing was sent; list their login instead of the address'
+                            % (address, plan.before.org))
     for item in plan.renamed:
         org_problems.append('login changed from %s to %s (user id %d): update the file'
                             % (item['from'], item['to'], item['id']))
@@ -1318,7 +1323,8 @@ def report(plan, done, after):
                reinvited=[w.login for w in org_done if w.action == ADD and w.change.key in plan.reinvite],
                not_reinvited=list(plan.not_reinvited), not_retried=list(plan.not_retried),
                invitations_left=plan.invitations_left,
-               deferred=[w.as_dict() for w in plan.deferred], renamed=list(plan.renamed),
+               deferred=[w.as_dict() for w in plan.deferred], already_members=list(plan.already_members),
+               renamed=list(plan.renamed),
                expired=[expiry_view(p, now) for p in roster.expired],
                expiring=[expiry_view(p, now) for p in roster.expiring])
     teams = {}

@@ -251,7 +251,10 @@ notes:
     invitee accepts, GitHub shows them by login only, so list the login then (the export does).
     A listed address with neither a pending nor a failed invitation is never invited by a plan
     that also removes someone (who may be the person who accepted); such a plan fails before any
-    write, naming the address and the people it would remove.
+    write, naming the address and the people it would remove. In a plan that removes nobody the
+    address is invited; when GitHub answers that a user with it is already a part of the
+    organization, nothing is sent, the address is listed in RV(org.already_members) with a
+    warning, and the other writes are still made.
   - Identifiers are compared as GitHub compares them, before any request. A login listed twice in
     any case (also once plainly and once as a mapping), one id given to two logins or one login
     given two ids, and one e-mail address claimed twice in any case fail the task, across
@@ -435,6 +438,14 @@ org:
       description: The writes left for the next run because of O(max_invitations), as in RV(changes).
       type: list
       elements: dict
+    already_members:
+      description:
+        - Listed e-mail addresses that GitHub refused to invite because a user with that address is
+          already a part of the organization (the invitation was accepted; GitHub then shows the
+          person by login only). Nothing is sent to them and the other writes go on; list the login
+          instead of the address.
+      type: list
+      elements: str
     renamed:
       description: People of the file whose C(id) GitHub shows under another login, as
         C({id, from, to}).
@@ -451,7 +462,7 @@ org:
       elements: dict
   sample: {"added": ["new-hire"], "removed": [], "role_changed": [], "pending": ["new-hire"],
            "inherited": [], "problems": [], "failed_invitations": [], "reinvited": [], "not_reinvited": [], "not_retried": [],
-           "invitations_left": 0, "deferred": [], "renamed": [], "expired": [],
+           "invitations_left": 0, "deferred": [], "already_members": [], "renamed": [], "expired": [],
            "expiring": [{"login": "contractor", "expires": "2026-12-31", "days_left": 9}]}
 teams:
   description: One entry per team of O(teams), by slug.
@@ -640,7 +651,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     roster_from_params,
     without_additions,
 )
-from ansible_collections.gitops.github.plugins.module_utils._github_forms import is_invitation_limit
+from ansible_collections.gitops.github.plugins.module_utils._github_forms import is_already_member, is_invitation_limit
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     OrgRef,
     idp_hint,
@@ -835,6 +846,10 @@ def apply_plan(gh, gql, plan, writer, org):
                     and sends_invitation(state, exc.write, set())):
                 todo = _defer_invitations(gh, plan, state, exc.write, rest, org)
                 continue
+            if (isinstance(exc.error, GitHubError) and is_already_member(exc.error.status, exc.error.message)
+                    and exc.write.scope in (ORG, TEAM) and '@' in exc.write.change.key):
+                todo = _accepted_address(gh, plan, exc.write, rest, org)
+                continue
             if hint:
                 team = exc.write.team.lower()
                 left = [exc.write] + [w for w in rest if w.scope == TEAM and w.team.lower() == team]
@@ -878,6 +893,19 @@ def _defer_invitations(gh, plan, state, write, rest, org):
             'or paid organizations): %d invitation(s) left for the next run (%s)'
             % (org, len(keys), ', '.join(describe(w, org) for w in deferred)))
     return todo
+
+
+def _accepted_address(gh, plan, write, rest, org):
+    """GitHub answered that the address of ``write``'s e-mail invitation belongs to someone already
+    in the organization: the invitation was accepted and GitHub lists that person by login only.
+    Nothing was sent; the address's other writes are left out too, and the other writes go on.
+    Returns the writes still to make."""
+    key = write.change.key
+    plan.already_members.append(write.change.login)
+    gh.warn('%s: GitHub answered that a user with the address %s is already a part of the organization (the '
+            'invitation was accepted): nothing was sent; list their login instead of the address'
+            % (org, write.change.login))
+    return [w for w in rest if not (w.scope in (ORG, TEAM) and w.change.key == key)]
 
 
 def _result(gh, gql, plan, done, after):

@@ -43,6 +43,12 @@ class User:
     name: str | None = None
     email: str | None = None
     site_admin: bool = False
+    # Verified addresses GitHub knows but does not show (an accepted e-mail invitation's address).
+    verified_emails: list[str] = field(default_factory=list)
+
+    def has_email(self, address: str) -> bool:
+        wanted = address.lower()
+        return (self.email or "").lower() == wanted or any(e.lower() == wanted for e in self.verified_emails)
 
     @property
     def key(self) -> str:
@@ -195,6 +201,7 @@ class State:
         for entry in users_spec:
             self._add_user(entry["login"], entry.get("id"), entry.get("type", "User"),
                            name=entry.get("name"), email=entry.get("email"),
+                           verified_emails=list(entry.get("verified_emails") or []),
                            site_admin=bool(entry.get("site_admin", False)))
 
         team_taken = {int(t["id"]) for o in orgs_spec for t in _as_list(o.get("teams"), "teams")
@@ -601,6 +608,8 @@ class State:
             for _iid, inv in sorted(o.invitations.items()):
                 if inv.login_key is None and (inv.email or "").lower() == email.lower():
                     inv.login_key = user.key
+                    if not user.has_email(email):
+                        user.verified_emails.append(email)
                     self.accept_invitation(o, user.key)
                     return
             raise KeyError(f"no pending invitation for {email} in {org}")
@@ -798,6 +807,8 @@ class State:
                     d["email"] = u.email
                 if u.site_admin:
                     d["site_admin"] = True
+                if u.verified_emails:
+                    d["verified_emails"] = list(u.verified_emails)
                 users.append(d)
             snap: dict[str, Any] = {"users": users}
             if include_tokens:

@@ -303,6 +303,32 @@ def test_an_accepted_email_invitation_is_neither_sent_again_nor_its_member_remov
     assert fixed.task('roster')['changed'] is False
 
 
+def test_an_accepted_email_address_in_a_plan_removing_nobody_is_reported_and_the_other_writes_go_on(sim, play):
+    # Red team, issue 18: such an entry was invited again, GitHub's 422 failed the task on every run
+    # and blocked the writes after it. GitHub's answer is quoted in rest-api-description#4109.
+    listed = roster_task(owners=['octo-admin', 'erin'], members=EVERYONE + [{'email': 'pat@example.com'}],
+                         exclusive=True)
+    assert play(sim, [listed]).rc == 0
+    sim.state.accept_email_invitation('acme', 'pat@example.com', 'pat')
+    sim.state.ensure_user('quinn')  # planned after the address (writes go in login order)
+    sim.clear_log()
+    task = roster_task(owners=['octo-admin', 'erin'], members=EVERYONE + ['pat', {'email': 'pat@example.com'}, 'quinn'],
+                       exclusive=True)
+    for attempt in range(2):
+        run = play(sim, [task])
+        assert run.rc == 0, run.output
+        result = run.task('roster')
+        assert result['org']['already_members'] == ['pat@example.com']
+        assert any('pat@example.com: GitHub answered that a user with this address is already a part of acme' in p
+                   for p in result['org']['problems'])
+        assert 'list their login instead of the address' in run.output
+        assert result['changed'] is (attempt == 0)
+    # The address was tried on each run and refused; quinn's invitation, planned after it, was made.
+    assert writes(sim) == [('POST', '/orgs/acme/invitations'), ('PUT', '/orgs/acme/memberships/quinn'),
+                           ('POST', '/orgs/acme/invitations')]
+    assert sim.state.org_role('acme', 'pat') == 'member'
+
+
 def test_failed_invitations_are_sent_again_only_when_a_retry_can_fix_them(seed, sim_factory, play):
     seed['orgs'][0]['failed_invitations'] = [
         {'id': 61001, 'login': 'frank', 'failed_reason': 'expired', 'failed_at': '2026-01-08T00:00:00Z'},

@@ -207,6 +207,23 @@ def test_422_validation_body(gh: Client, real_id: str) -> None:
     assert set(newer) <= set(body)
 
 
+@pytest.mark.parametrize("real_id", ["validation-failed-422-with-status"])
+def test_an_email_invitation_to_a_members_address_answers_githubs_quoted_422(make_sim: Any, seed: dict,
+                                                                             real_id: str) -> None:
+    # The quoted exchange is a POST /orgs/{org}/invitations by e-mail to an address a member has.
+    real = exchange(real_id)
+    assert (real["method"], real["path"]) == ("POST", "/orgs/{org}/invitations")
+    sim = make_sim(seed)
+    owner = Client(sim, ADMIN)
+    assert owner.post("/orgs/acme/invitations", json={"email": "pat@example.com"}).status_code == 201
+    sim.state.accept_email_invitation("acme", "pat@example.com", "pat")
+    r = owner.post("/orgs/acme/invitations", json={"email": "PAT@example.com"})
+    assert r.status_code == real["status"] == 422
+    body = r.json()
+    assert body["message"] == real["body"]["message"]
+    assert body["errors"] == real["body"]["errors"]
+
+
 @pytest.mark.parametrize("source", ["openapi:/orgs/{org}/members/{username} 302 Location example"])
 def test_check_member_302_location(make_sim: Any, seed: dict, source: str) -> None:
     sim = make_sim(seed)

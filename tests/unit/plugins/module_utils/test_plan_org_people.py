@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from ansible_collections.gitops.github.plugins.module_utils._github_forms import is_invitation_limit
+from ansible_collections.gitops.github.plugins.module_utils._github_forms import is_already_member, is_invitation_limit
 from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, PENDING, Entry
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     OrgState,
@@ -18,6 +18,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     sent_within_a_day,
 )
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import Person, identity_problems
+from recordings import exchange
 
 NOW = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
 
@@ -207,6 +208,16 @@ def test_ghes_has_no_invitations_to_count():
     org = state(ghes=True)
     org.sent = [stamp(1)] * 9
     assert sent_within_a_day(org, NOW) == 0
+
+
+def test_githubs_quoted_already_a_member_answer_is_recognised_and_no_other():
+    real = exchange('validation-failed-422-with-status')
+    joined = '%s (%s)' % (real['body']['message'], real['body']['errors'][0]['message'])
+    assert is_already_member(real['status'], joined)
+    assert is_already_member(422, 'Validation Failed (Invitee is already a part of this organization)')
+    assert not is_already_member(404, joined)
+    assert not is_already_member(422, 'Validation Failed (Over invitation rate limit)')
+    assert not is_invitation_limit(real['status'], joined)
 
 
 def test_the_over_invitation_rate_limit_answer_is_recognised_by_status_and_words():
