@@ -41,11 +41,9 @@ def needs_own_login(plan):
                or (w.scope == TEAM_SETTINGS and w.action == 'create') for w in plan.writes)
 
 
-
 def guard_problems(plan, own_login=None):
     """Why the whole ``plan`` must not start (``[]`` when it may), as messages: see :func:`guard_refusals`."""
     return [refusal['problem'] for refusal in guard_refusals(plan, own_login)]
-
 
 
 def guard_refusals(plan, own_login=None):

@@ -31,9 +31,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_people import 
 DEFAULT_MAX_REMOVALS = '25%'
 
 
-
 DEFAULT_MAX_INVITATIONS = 50
-
 
 
 class TeamWanted(object):
@@ -54,7 +52,6 @@ class TeamWanted(object):
     @property
     def key(self):
         return self.slug.lower()
-
 
 
 class Roster(object):
@@ -81,7 +78,6 @@ class Roster(object):
         self.now = now
 
 
-
 def team_slug_of(name):
     """The slug GitHub derives from a team name. GitHub's reference ("Get a team by name"):
     "GitHub replaces special characters in the name string, changes all words to lowercase, and
@@ -97,7 +93,6 @@ def team_slug_of(name):
     return '-'.join(part for part in ''.join(out).split('-') if part)
 
 
-
 def undocumented_letters(name):
     """The letters of ``name`` whose slug GitHub does not document (neither ASCII nor an ASCII
     letter with an accent, such as ``ß`` or ``東``): a name with them cannot be checked before
@@ -110,7 +105,6 @@ def undocumented_letters(name):
     return found
 
 
-
 def _whole_number(params, name, default, problems):
     value = params.get(name)
     value = default if value is None else value
@@ -118,7 +112,6 @@ def _whole_number(params, name, default, problems):
         problems.append('%s must be a whole number of 0 or more, got %r' % (name, value))
         return default
     return value
-
 
 
 def listed_team_slugs(roster):
@@ -130,7 +123,6 @@ def listed_team_slugs(roster):
         for slug in [team.slug] + [f for f in team.previously if f.lower() != team.slug.lower()]:
             out.append((slug, team.exclusive, list(team.wanted)))
     return out
-
 
 
 def team_identifier_problems(entries):
@@ -189,7 +181,6 @@ def team_identifier_problems(entries):
             problems.append('%s: its parent %s is a former slug of %s (previously): name the parent by its new slug %s'
                             % (where(index), parent, where(owner), entries[owner].get('team')))
     return problems
-
 
 
 def roster_from_params(params, validate_login=None, now=None):

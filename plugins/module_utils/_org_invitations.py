@@ -24,13 +24,11 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
 RETRYABLE_FAILURES = ('expired',)
 
 
-
 def _latest_failure(state, key):
     records = state.failed_records.get(key) or []
     if not records:
         return {'reason': 'expired' if key in set(f.lower() for f in state.failed) else None, 'failed_at': None}
     return sorted(records, key=lambda r: r.get('failed_at') or '')[-1]
-
 
 
 def failed_invitations(state, roster, writes):
@@ -64,9 +62,7 @@ def failed_invitations(state, roster, writes):
     return kept, fixable, [], not_retried
 
 
-
 _STAMP = re.compile(r'^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)$')
-
 
 
 def _parse_stamp(text):
@@ -87,7 +83,6 @@ def _parse_stamp(text):
     return stamp
 
 
-
 def sent_within_a_day(state, now):
     """How many invitations of ``state`` (pending and failed, by ``created_at``) were sent in the
     24 hours before ``now``: GitHub's invitation limit counts a day, not a run. A stamp ahead of
@@ -103,7 +98,6 @@ def sent_within_a_day(state, now):
     return count
 
 
-
 def sends_invitation(state, write, invited):
     """Whether ``write`` makes GitHub send an organization invitation: an organization addition
     on github.com, or a team addition of someone who is neither a member nor invited yet (GitHub
@@ -114,7 +108,6 @@ def sends_invitation(state, write, invited):
     if write.scope == ORG:
         return True
     return key not in state.members and key not in invited
-
 
 
 def cap_invitations(state, writes, limit):

@@ -39,12 +39,10 @@ def new_state_of(state, write):
     return ACTIVE if entry is not None and entry.state == ACTIVE else PENDING
 
 
-
 def _shown_team_role(state, key, role):
     """GitHub shows an active organization owner as maintainer of every team they are in."""
     entry = state.members.get(key)
     return 'maintainer' if entry is not None and entry.role == 'admin' and entry.state == ACTIVE else role
-
 
 
 def predict(state, write, server_state=None):
@@ -94,7 +92,6 @@ def predict(state, write, server_state=None):
     return state
 
 
-
 def _predict_definition(state, write, answer=None):
     """Fold a team creation, rename or settings change into ``state``; ``answer`` is GitHub's
     team object when the write was made (its id and slug win)."""
@@ -130,7 +127,6 @@ def _predict_definition(state, write, answer=None):
             setattr(team, key, settings[key])
     state.teams[team.key] = team
     return state
-
 
 
 def execute(plan, write, errors=(Exception,)):

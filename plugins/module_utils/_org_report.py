@@ -33,7 +33,6 @@ def _view(members):
     return dict((e.login, label(e)) for _k, e in sorted(members.items()))
 
 
-
 def state_view(state, team_keys=None):
     """``{org: {login: label}, teams: {slug: {login: label}}, public}`` for ``diff``: the org's
     members and invitations and each managed team's immediate members, invitations and (marked
@@ -50,7 +49,6 @@ def state_view(state, team_keys=None):
     if state.public is not None:
         view['public'] = state.public
     return view
-
 
 
 def export_view(state):
@@ -89,7 +87,6 @@ def export_view(state):
             'members': [person(n) for n in names(e for e in people if e.role != 'admin')], 'teams': teams}
 
 
-
 def _lists(done, after_members):
     return {
         'added': [w.login for w in done if w.action == ADD],
@@ -97,7 +94,6 @@ def _lists(done, after_members):
         'role_changed': [w.login for w in done if w.action == ROLE],
         'pending': sorted((e.login for e in after_members.values() if e.state == PENDING), key=str.lower),
     }
-
 
 
 def report(plan, done, after):
@@ -183,7 +179,6 @@ def report(plan, done, after):
         'public_changed': bool(public),
         'diff': {'before': state_view(plan.before, keys), 'after': state_view(after, keys)},
     }
-
 
 
 def _expired_problems(expired, members, exclusive, where):

@@ -21,23 +21,34 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
 SETTING_KEYS = ('name', 'description', 'privacy', 'parent', 'notification_setting')
 
 
-
 class TeamState(object):
     """One team as read: ``members`` is ``{key: Entry}`` of its immediate members (active) and its
     pending invitations; ``parent`` is the parent's slug. The members it shows only through a child
     team come from the tree (:meth:`OrgState.child_members`)."""
 
+    moves = 0  # how many times any team's parent was changed in place (see OrgState.descendants)
+
     def __init__(self, slug, team_id=None, parent=None, name=None, description=None, privacy=None, members=None,
                  enterprise=False):
         self.slug = slug
         self.team_id = team_id
-        self.parent = parent
+        self._parent = parent
         self.name = name
         self.description = description
         self.privacy = privacy
         self.members = dict(members or {})
         # An enterprise team (REST ``type: enterprise``): GitHub does not let the organization API change it.
         self.enterprise = enterprise
+
+    @property
+    def parent(self):
+        return self._parent
+
+    @parent.setter
+    def parent(self, value):
+        # A team moved in place: the children maps of the states built before are stale.
+        TeamState.moves += 1
+        self._parent = value
 
     @property
     def key(self):
@@ -47,6 +58,47 @@ class TeamState(object):
         return TeamState(self.slug, self.team_id, self.parent, self.name, self.description, self.privacy, self.members,
                          self.enterprise)
 
+
+class _Teams(dict):
+    """``{lower slug: TeamState}`` that counts its changes, so that :class:`OrgState` can keep the
+    parent -> children map it builds once until the teams change."""
+
+    version = 0
+
+    def _changed(self):
+        self.version += 1
+
+    def __setitem__(self, key, value):
+        self._changed()
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key):
+        self._changed()
+        dict.__delitem__(self, key)
+
+    def pop(self, *args):
+        self._changed()
+        return dict.pop(self, *args)
+
+    def popitem(self):
+        self._changed()
+        return dict.popitem(self)
+
+    def setdefault(self, key, default=None):
+        self._changed()
+        return dict.setdefault(self, key, default)
+
+    def update(self, *args, **kwargs):
+        self._changed()
+        dict.update(self, *args, **kwargs)
+
+    def clear(self):
+        self._changed()
+        dict.clear(self)
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
 
 
 class OrgState(object):
@@ -59,7 +111,7 @@ class OrgState(object):
                  invitation_ids=None, emails=None):
         self.org = org
         self.members = dict(members or {})
-        self.teams = dict(teams or {})
+        self.teams = teams or {}
         self.public = public
         self.ghes = ghes
         self.failed = list(failed)
@@ -73,6 +125,15 @@ class OrgState(object):
         self.failed_records = {}
         self.sent = []
 
+    @property
+    def teams(self):
+        return self._teams
+
+    @teams.setter
+    def teams(self, value):
+        self._teams = _Teams(value)
+        self._children = None
+
     def copy(self):
         state = OrgState(self.org, self.members, dict((k, t.copy()) for k, t in self.teams.items()),
                          self.public, self.ghes, self.failed, self.ids, self.invitation_ids, self.emails)
@@ -84,17 +145,29 @@ class OrgState(object):
     def active_owners(self):
         return sorted(k for k, e in self.members.items() if e.role == 'admin' and e.state == ACTIVE)
 
+    def _children_map(self):
+        """``{lower parent slug: [TeamState]}``, built once and kept until the teams change (a team
+        added, replaced or removed, or a parent changed in place): every team's descendants are read
+        several times per plan, so rebuilding it on each call made the planning grow with teams²."""
+        stamp = (self._teams.version, TeamState.moves)
+        if self._children is None or self._children[0] != stamp:
+            children = {}
+            for team in self._teams.values():
+                if team.parent:
+                    children.setdefault(team.parent.lower(), []).append(team)
+            self._children = (stamp, children)
+        return self._children[1]
+
     def descendants(self, key):
         """The teams below team ``key`` (lower slug), children first."""
-        children = {}
-        for team in self.teams.values():
-            if team.parent:
-                children.setdefault(team.parent.lower(), []).append(team)
+        children = self._children_map()
         out = []
         todo = list(children.get(key, []))
         seen = set([key])
-        while todo:
-            team = todo.pop(0)
+        index = 0
+        while index < len(todo):
+            team = todo[index]
+            index += 1
             if team.key in seen:
                 continue
             seen.add(team.key)
@@ -111,7 +184,6 @@ class OrgState(object):
                 if entry.state == ACTIVE:
                     out.setdefault(k, entry.login)
         return out
-
 
 
 class Write(object):
@@ -152,7 +224,6 @@ class Write(object):
     def __repr__(self):
         where = self.scope + ('/' + self.team if self.team else '')
         return '<Write %s %s %s %s>' % (where, self.change.action, self.change.login, self.change.role)
-
 
 
 class TeamChange(object):

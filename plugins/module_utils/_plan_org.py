@@ -58,12 +58,10 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
 HIDDEN_ROLE = 'hidden by the owner role'
 
 
-
 # The phases of the write order (see the module docstring).
 # The token's own user is demoted or removed last ('self'), so the writes before it keep its rights.
 _PHASES = ('org-promote', 'org-add', 'team-define', 'team-add', 'creator', 'public', 'org-demote', 'team-demote',
            'team-remove', 'team-delete', 'org-remove', 'self')
-
 
 
 class TeamPlan(object):
@@ -81,7 +79,6 @@ class TeamPlan(object):
         self.current_count = current_count
         self.withheld = []  # managed externally: the writes the lists call for, never made
         self.creator_left = None  # the token's user, an unlisted immediate member (see plan_roster)
-
 
 
 class RosterPlan(object):
@@ -113,10 +110,8 @@ class RosterPlan(object):
                 and (team is None or (w.team or '').lower() == team.lower())]
 
 
-
 def _is_demotion(change, top):
     return change.action == ROLE and change.before is not None and change.before.role == top and change.role != top
-
 
 
 def _phase(scope, change):
@@ -133,7 +128,6 @@ def _phase(scope, change):
     return 'team-add'
 
 
-
 def owners_after(state, org_changes):
     """Lower-case logins of the active owners once ``org_changes`` are made: the list modules'
     :func:`._plan.active_owners_after`, and on GHES (no invitations) an owner added is one at once."""
@@ -141,7 +135,6 @@ def owners_after(state, org_changes):
     if state.ghes:
         owners.update(c.key for c in org_changes if c.action == ADD and c.role == 'admin')
     return owners
-
 
 
 def _settings_diff(team, wanted):
@@ -162,7 +155,6 @@ def _settings_diff(team, wanted):
     return diff
 
 
-
 def parent_cycle(roster, state):
     """A list of slugs that form a cycle of parents once the file's ``parent`` settings are
     applied (the teams GitHub has keep theirs), or ``None``."""
@@ -181,7 +173,6 @@ def parent_cycle(roster, state):
     return None
 
 
-
 def _ancestors(state, key):
     out = []
     node = state.teams.get(key)
@@ -192,14 +183,12 @@ def _ancestors(state, key):
     return out
 
 
-
 def unlisted_teams(state, roster):
     """Slugs of the teams GitHub has that the file neither lists nor renames (enterprise teams,
     which the organization API cannot change, apart)."""
     listed = set(t.key for t in roster.teams)
     former = set(f.lower() for t in roster.teams for f in t.previously if t.key not in state.teams)
     return [t.slug for k, t in sorted(state.teams.items()) if k not in listed and k not in former and not t.enterprise]
-
 
 
 def read_only_reason(wanted, team):
@@ -213,7 +202,6 @@ def read_only_reason(wanted, team):
     return None
 
 
-
 def planned_tree(state, writes):
     """The teams once ``writes`` (creations, renames, settings changes) are made: the tree every
     deletion, its guard and the secret-team rule are checked on."""
@@ -222,7 +210,6 @@ def planned_tree(state, writes):
         if write.scope == TEAM_SETTINGS and write.action != 'delete':
             predict(planned, write)
     return planned
-
 
 
 def secret_problems(planned):
@@ -242,7 +229,6 @@ def secret_problems(planned):
             problems.append('team %s is secret and cannot have child teams (%s): make it closed'
                             % (team.slug, ', '.join(sorted(children[key]))))
     return problems
-
 
 
 def _deletions(planned, listed):
@@ -268,7 +254,6 @@ def _deletions(planned, listed):
     return writes, problems
 
 
-
 def _former_team(state, wanted, listed, claimed, problems):
     """The existing team ``wanted`` is renamed from (``None`` when none), claiming it."""
     former = []
@@ -288,7 +273,6 @@ def _former_team(state, wanted, listed, claimed, problems):
         return None
     claimed[former[0].key] = wanted.slug
     return former[0]
-
 
 
 def _plan_definitions(state, roster, own_login):
@@ -393,7 +377,6 @@ def _plan_definitions(state, roster, own_login):
             problems.append('team %s: GitHub derives the slug %s from the name %r; give a name whose slug is %s'
                             % (write.change.slug, team_slug_of(name), name, write.change.slug))
     return writes, teams, problems, withheld
-
 
 
 def plan_roster(state, roster, own_login=None):
@@ -511,7 +494,6 @@ def plan_roster(state, roster, own_login=None):
     return plan
 
 
-
 def ids_to_look_up(state, roster):
     """The listed user ids the plan cannot place from the member lists: an id that is not among
     the active members, given with a login that is not in the organization either (a renamed
@@ -524,7 +506,6 @@ def ids_to_look_up(state, roster):
         if person.login.lower() not in state.members:
             out.append(person.id)
     return out
-
 
 
 def enterprise_granted(state, org_changes):
@@ -540,7 +521,6 @@ def enterprise_granted(state, org_changes):
                     granted.setdefault(key, team.slug)
     kept = [(c.login, granted[c.key]) for c in org_changes if c.action == REMOVE and c.key in granted]
     return [c for c in org_changes if not (c.action == REMOVE and c.key in granted)], kept
-
 
 
 def _renames(state, roster):
@@ -586,14 +566,12 @@ def _renames(state, roster):
     return renamed, mapping, _unique_texts(problems)
 
 
-
 def _unique_texts(items):
     out = []
     for item in items:
         if item not in out:
             out.append(item)
     return out
-
 
 
 def _accepted_addresses(state, org_changes):
@@ -608,7 +586,6 @@ def _accepted_addresses(state, org_changes):
             'instead of the address (this plan would remove %s); nothing is sent or removed'
             % (c.login, state.org, ', '.join(removed))
             for c in org_changes if c.action == ADD and '@' in c.login and c.key not in failed]
-
 
 
 def _rewrite(wanted, mapping, problems=None, where='the organization'):
@@ -632,7 +609,6 @@ def _rewrite(wanted, mapping, problems=None, where='the organization'):
     return dict((key, (login, role)) for key, (login, role, _listed) in out.items())
 
 
-
 class _PublicChange(object):
     """Publicize (``add``) or conceal (``remove``) the token owner's own membership."""
 
@@ -649,14 +625,12 @@ class _PublicChange(object):
         return None
 
 
-
 def _describe(change):
     if change.action == ADD:
         return 'adding %s as %s' % (change.login, change.role)
     if change.action == REMOVE:
         return 'removing %s' % change.login
     return 'changing %s to %s' % (change.login, change.role)
-
 
 
 def additions_to_look_up(plan):
@@ -670,7 +644,6 @@ def additions_to_look_up(plan):
                 and write.change.key not in plan.before.members):
             out.setdefault(write.change.key, write.login)
     return out
-
 
 
 def without_additions(plan, keys):
