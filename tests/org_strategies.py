@@ -227,15 +227,14 @@ def run_engine(api_url, params, check=False, token=TOKEN):
     from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient
     from ansible_collections.gitops.github.plugins.module_utils._names import login_problem
     from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org
-    from ansible_collections.gitops.github.plugins.module_utils._plan_org import listed_team_slugs
+    from ansible_collections.gitops.github.plugins.module_utils._org_input import listed_team_slugs
     from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, Change, Incomplete
+    from ansible_collections.gitops.github.plugins.module_utils._org_guards import guard_problems, needs_own_login
+    from ansible_collections.gitops.github.plugins.module_utils._org_input import roster_from_params
+    from ansible_collections.gitops.github.plugins.module_utils._org_predict import execute
     from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
         additions_to_look_up,
-        execute,
-        guard_problems,
-        needs_own_login,
         plan_roster,
-        roster_from_params,
         without_additions,
     )
     from ansible_collections.gitops.github.plugins.module_utils._plan_people import utc_now

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The bulk reader: the whole membership of one organization in as few requests as GitHub allows,
-as an :class:`._plan_org.OrgState`.
+as an :class:`._org_state.OrgState`.
 
 - REST, 100 a page: the org's owners and members (``GET /orgs/{org}/members?role=admin|member``),
   its pending invitations and failed invitations (github.com only; GHES has no invitations API),
@@ -25,8 +25,8 @@ a count that does not add up raises :class:`ReadError` before anything is planne
 from __future__ import annotations
 
 from ansible_collections.gitops.github.plugins.module_utils._github_forms import ENTERPRISE_TEAM_TYPE
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL, Pages
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ORG_ROLES,
@@ -37,7 +37,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     mark_inherited,
     merge_lists,
 )
-from ansible_collections.gitops.github.plugins.module_utils._plan_org import OrgState, TeamState
+from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, TeamState
 from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, pending_team_role, read_invitations
 
 TEAMS_PER_QUERY = 50

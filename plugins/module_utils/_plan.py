@@ -385,7 +385,7 @@ def plan_refusal(plan, current_count, max_removals, own_login=None, allow_self=F
 class Incomplete(Exception):
     """A write failed after ``done`` (the writes already made); ``state`` includes them. ``item``
     is the write that failed: a :class:`Change` here (also as ``change``), a whole-org
-    :class:`._plan_org.Write` there (also as ``write``)."""
+    :class:`._org_state.Write` there (also as ``write``)."""
 
     def __init__(self, error, item, done, state):
         super().__init__(str(error))

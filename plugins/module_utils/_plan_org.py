@@ -5,16 +5,12 @@
 
 """Pure planning for the whole membership of one organization: no I/O.
 
-:class:`OrgState` is what the bulk reader (:mod:`._org_reader`) found: the org's members and pending
-invitations, and each team's *immediate* members and pending invitations (its members through child
-teams apart). :class:`Roster` is what the user asked for (one ``membership_orgs`` entry).
-:func:`plan_roster` turns both into one :class:`RosterPlan`: the ordered writes for the whole org,
-with the cascade (removing someone from the org removes them from its teams, so no team write is
-planned for them) and what each team leaves alone. :func:`guard_problems` checks the removal
-budgets, ``min_owners`` and the token's own user on that whole plan, before the first write.
-:func:`execute` makes the writes in order with a caller's ``write`` function, and
-:func:`predict` folds them into the state the way GitHub does, so check mode and the real run
-share every step.
+:func:`plan_roster` turns an :class:`._org_state.OrgState` (what the bulk reader found) and an
+:class:`._org_input.Roster` (what the user asked for) into one :class:`RosterPlan`: the ordered
+writes for the whole org, with the cascade (removing someone from the org removes them from its
+teams, so no team write is planned for them) and what each team leaves alone. The guards on that
+whole plan are in :mod:`._org_guards`, the folding of writes into the state (check mode and the
+real run share every step) in :mod:`._org_predict`, the result in :mod:`._org_report`.
 
 The order of writes is safe by construction: organization promotions and additions first (new
 owners are promoted before any old owner is demoted), then team additions and promotions, then the
@@ -24,24 +20,29 @@ organization).
 
 from __future__ import annotations
 
-import datetime
-import re
-import unicodedata
-
-from ansible_collections.gitops.github.plugins.module_utils._plan_people import (
-    DEFAULT_EXPIRING_WITHIN_DAYS,
-    expiry_view,
-    identity_problems,
-    parse_people,
-    split_by_time,
-    utc_now,
+from ansible_collections.gitops.github.plugins.module_utils._org_input import (
+    team_slug_of,
+    undocumented_letters,
+)
+from ansible_collections.gitops.github.plugins.module_utils._org_invitations import (
+    failed_invitations,
+    cap_invitations,
+    sent_within_a_day,
+)
+from ansible_collections.gitops.github.plugins.module_utils._org_predict import (
+    predict,
+)
+from ansible_collections.gitops.github.plugins.module_utils._org_state import (
+    SETTING_KEYS,
+    TeamChange,
+    TeamState,
+    Write,
 )
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
     ORG,
     ORG_ROLES,
-    PENDING,
     PUBLIC,
     REMOVE,
     ROLE,
@@ -50,200 +51,17 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     TEAM_SETTINGS,
     Change,
     Entry,
-    Plan,
     active_owners_after,
-    label,
-    min_owners_problem,
     plan_members,
-    removal_budget_problem,
-    removal_limit,
-    run_in_order,
-    self_problem,
 )
 
 HIDDEN_ROLE = 'hidden by the owner role'
-DEFAULT_MAX_REMOVALS = '25%'
-DEFAULT_MAX_INVITATIONS = 50
+
 
 # The phases of the write order (see the module docstring).
 # The token's own user is demoted or removed last ('self'), so the writes before it keep its rights.
 _PHASES = ('org-promote', 'org-add', 'team-define', 'team-add', 'creator', 'public', 'org-demote', 'team-demote',
            'team-remove', 'team-delete', 'org-remove', 'self')
-SETTING_KEYS = ('name', 'description', 'privacy', 'parent', 'notification_setting')
-
-
-class TeamState(object):
-    """One team as read: ``members`` is ``{key: Entry}`` of its immediate members (active) and its
-    pending invitations; ``parent`` is the parent's slug. The members it shows only through a child
-    team come from the tree (:meth:`OrgState.child_members`)."""
-
-    def __init__(self, slug, team_id=None, parent=None, name=None, description=None, privacy=None, members=None,
-                 enterprise=False):
-        self.slug = slug
-        self.team_id = team_id
-        self.parent = parent
-        self.name = name
-        self.description = description
-        self.privacy = privacy
-        self.members = dict(members or {})
-        # An enterprise team (REST ``type: enterprise``): GitHub does not let the organization API change it.
-        self.enterprise = enterprise
-
-    @property
-    def key(self):
-        return self.slug.lower()
-
-    def copy(self):
-        return TeamState(self.slug, self.team_id, self.parent, self.name, self.description, self.privacy, self.members,
-                         self.enterprise)
-
-
-class OrgState(object):
-    """One organization as read. ``members`` is ``{key: Entry}`` (owners as ``admin``, members,
-    pending invitations with their role); ``teams`` is ``{lower slug: TeamState}``; ``public`` is
-    whether the token's own membership is public (``None`` when not read); ``ghes`` says new
-    members join at once (GitHub Enterprise Server has no invitations)."""
-
-    def __init__(self, org, members=None, teams=None, public=None, ghes=False, failed=(), ids=None,
-                 invitation_ids=None, emails=None):
-        self.org = org
-        self.members = dict(members or {})
-        self.teams = dict(teams or {})
-        self.public = public
-        self.ghes = ghes
-        self.failed = list(failed)
-        self.ids = dict(ids or {})                        # {user id: login} of the members as read
-        self.invitation_ids = dict(invitation_ids or {})  # {key: invitation id} of pending invitations
-        self.emails = dict(emails or {})                  # {lower e-mail: key} of pending invitations
-        # People (issue 18): {user id: login now, or None for no such account} from GET /user/{id};
-        # {key: [{id, reason, failed_at}]} of the failed invitations; the created_at of every
-        # pending and failed invitation (what counts against GitHub's 24-hour invitation limit).
-        self.looked_up = {}
-        self.failed_records = {}
-        self.sent = []
-
-    def copy(self):
-        state = OrgState(self.org, self.members, dict((k, t.copy()) for k, t in self.teams.items()),
-                         self.public, self.ghes, self.failed, self.ids, self.invitation_ids, self.emails)
-        state.looked_up = dict(self.looked_up)
-        state.failed_records = dict((k, list(v)) for k, v in self.failed_records.items())
-        state.sent = list(self.sent)
-        return state
-
-    def active_owners(self):
-        return sorted(k for k, e in self.members.items() if e.role == 'admin' and e.state == ACTIVE)
-
-    def descendants(self, key):
-        """The teams below team ``key`` (lower slug), children first."""
-        children = {}
-        for team in self.teams.values():
-            if team.parent:
-                children.setdefault(team.parent.lower(), []).append(team)
-        out = []
-        todo = list(children.get(key, []))
-        seen = set([key])
-        while todo:
-            team = todo.pop(0)
-            if team.key in seen:
-                continue
-            seen.add(team.key)
-            out.append(team)
-            todo.extend(children.get(team.key, []))
-        return out
-
-    def child_members(self, key):
-        """``{key: login}`` of the active members of the teams below team ``key``: GitHub shows
-        them as members of it too, and it cannot remove them."""
-        out = {}
-        for team in self.descendants(key):
-            for k, entry in team.members.items():
-                if entry.state == ACTIVE:
-                    out.setdefault(k, entry.login)
-        return out
-
-
-class TeamWanted(object):
-    """One ``teams`` entry: ``wanted`` comes from :func:`._plan.collect_wanted` with the team roles."""
-
-    def __init__(self, slug, wanted, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, managed_externally=False,
-                 settings=None, expired=(), expiring=(), previously=()):
-        self.previously = list(previously)  # former slugs: an existing one is renamed, not left behind
-        self.slug = slug
-        self.wanted = wanted
-        self.exclusive = exclusive
-        self.max_removals = max_removals
-        self.managed_externally = managed_externally
-        self.settings = dict(settings or {})  # name, description, privacy, parent: compared, not written
-        self.expired = list(expired)    # _people.Person entries whose access has ended (count as not listed)
-        self.expiring = list(expiring)  # _people.Person entries ending within expiring_within_days
-
-    @property
-    def key(self):
-        return self.slug.lower()
-
-
-class Roster(object):
-    """One organization as the user wants it. ``wanted`` is ``None`` when neither owners nor
-    members are given (then only the teams are managed)."""
-
-    def __init__(self, org, wanted=None, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, min_owners=1,
-                 allow_self=False, public_membership=None, teams=(), people=(), expired=(), expiring=(),
-                 reinvite_failed=True, max_invitations=DEFAULT_MAX_INVITATIONS, now=None, delete_unlisted_teams=False):
-        self.delete_unlisted_teams = delete_unlisted_teams
-        self.org = org
-        self.wanted = wanted
-        self.exclusive = exclusive
-        self.max_removals = max_removals
-        self.min_owners = min_owners
-        self.allow_self = allow_self
-        self.public_membership = public_membership
-        self.teams = list(teams)
-        self.people = list(people)      # every current _people.Person of the file (ids, e-mails)
-        self.expired = list(expired)    # owners and members whose access has ended
-        self.expiring = list(expiring)  # owners and members whose access ends soon
-        self.reinvite_failed = reinvite_failed
-        self.max_invitations = max_invitations
-        self.now = now
-
-
-class Write(object):
-    """One write of the plan: ``scope`` is ``org``, ``team`` (with ``team`` the slug) or ``public``;
-    ``change`` is a :class:`._plan.Change` (for ``public``: ``action`` is ``add`` or ``remove``)."""
-
-    __slots__ = ('scope', 'team', 'change', 'phase')
-
-    def __init__(self, scope, change, team=None, phase=None):
-        self.scope = scope
-        self.team = team
-        self.change = change
-        self.phase = phase
-
-    @property
-    def action(self):
-        return self.change.action
-
-    @property
-    def login(self):
-        return self.change.login
-
-    def as_dict(self):
-        out = {'scope': self.scope, 'team': self.team, 'action': self.change.action, 'login': self.change.login,
-               'role': self.change.role}
-        if self.scope == TEAM_SETTINGS:
-            out['settings'] = dict(self.change.settings)
-            if self.change.slug != self.team:
-                out['new_slug'] = self.change.slug
-        return out
-
-    def __eq__(self, other):
-        return isinstance(other, Write) and self.as_dict() == other.as_dict()
-
-    def __ne__(self, other):
-        return not self == other
-
-    def __repr__(self):
-        where = self.scope + ('/' + self.team if self.team else '')
-        return '<Write %s %s %s %s>' % (where, self.change.action, self.change.login, self.change.role)
 
 
 class TeamPlan(object):
@@ -292,10 +110,6 @@ class RosterPlan(object):
                 and (team is None or (w.team or '').lower() == team.lower())]
 
 
-# ---------------------------------------------------------------------------------------------
-# planning
-
-
 def _is_demotion(change, top):
     return change.action == ROLE and change.before is not None and change.before.role == top and change.role != top
 
@@ -321,58 +135,6 @@ def owners_after(state, org_changes):
     if state.ghes:
         owners.update(c.key for c in org_changes if c.action == ADD and c.role == 'admin')
     return owners
-
-
-class TeamChange(object):
-    """Create a team (``create``), change its settings (``update``), rename it from a former
-    slug (``rename``, with its other settings) or delete it (``delete``). ``settings`` holds the
-    wanted values of :data:`SETTING_KEYS` that differ (``parent`` as a slug, ``None`` for no
-    parent); ``slug`` is the team's slug after the write; ``creator`` the user GitHub makes
-    maintainer of a team it creates with a user token (``None`` for a GitHub App); ``cascade``
-    the slugs of the teams GitHub deletes with a deleted one (its child teams, on the planned tree)."""
-
-    __slots__ = ('action', 'slug', 'settings', 'creator', 'cascade')
-    login = None
-    role = None
-    before = None
-
-    def __init__(self, action, slug, settings, creator=None, cascade=()):
-        self.action = action
-        self.slug = slug
-        self.settings = dict(settings)
-        self.creator = creator
-        self.cascade = list(cascade)
-
-    @property
-    def key(self):
-        return None
-
-
-def team_slug_of(name):
-    """The slug GitHub derives from a team name. GitHub's reference ("Get a team by name"):
-    "GitHub replaces special characters in the name string, changes all words to lowercase, and
-    replaces spaces with a - separator. For example, "My TEam Näme" would become my-team-name":
-    a letter with an accent loses it (canonical Unicode decomposition, NFD: compatibility forms
-    such as full-width letters or ligatures are not folded, since GitHub documents no such
-    folding); any other character that is not a letter, a digit or ``_`` separates words."""
-    out = []
-    for ch in unicodedata.normalize('NFD', name).lower():
-        if unicodedata.combining(ch):
-            continue
-        out.append(ch if ch.isascii() and (ch.isalnum() or ch == '_') else '-')
-    return '-'.join(part for part in ''.join(out).split('-') if part)
-
-
-def undocumented_letters(name):
-    """The letters of ``name`` whose slug GitHub does not document (neither ASCII nor an ASCII
-    letter with an accent, such as ``ß`` or ``東``): a name with them cannot be checked before
-    the write, so it is refused. Canonical decomposition (NFD) only: full-width letters,
-    ligatures and other compatibility forms stay non-ASCII and are refused too."""
-    found = []
-    for ch in unicodedata.normalize('NFD', name):
-        if ord(ch) >= 128 and not unicodedata.combining(ch) and ch.isalnum() and ch not in found:
-            found.append(ch)
-    return found
 
 
 def _settings_diff(team, wanted):
@@ -446,7 +208,7 @@ def planned_tree(state, writes):
     planned = state.copy()
     for write in writes:
         if write.scope == TEAM_SETTINGS and write.action != 'delete':
-            _predict_definition(planned, write)
+            predict(planned, write)
     return planned
 
 
@@ -618,7 +380,7 @@ def _plan_definitions(state, roster, own_login):
 
 
 def plan_roster(state, roster, own_login=None):
-    """The whole plan from ``state`` (:class:`OrgState`) to ``roster`` (:class:`Roster`).
+    """The whole plan from ``state`` (:class:`._org_state.OrgState`) to ``roster`` (:class:`._org_input.Roster`).
 
     ``own_login`` (the token's user, when known) only moves that user's own demotions and removals
     to the very end, teams first, so that every other write is made while the token still has the
@@ -721,7 +483,7 @@ def plan_roster(state, roster, own_login=None):
             write.phase = 'self'
     order = dict((name, i) for i, name in enumerate(_PHASES))
     writes.sort(key=lambda w: (order[w.phase], w.scope == ORG if w.phase == 'self' else False))  # stable: keeps the role and login order inside a phase
-    writes, reinvite, not_reinvited, not_retried = _failed_invitations(state, roster, writes)
+    writes, reinvite, not_reinvited, not_retried = failed_invitations(state, roster, writes)
     sent = sent_within_a_day(state, roster.now)
     limit = None if roster.max_invitations is None else max(roster.max_invitations - sent, 0)
     writes, deferred, left = cap_invitations(state, writes, limit)
@@ -847,122 +609,6 @@ def _rewrite(wanted, mapping, problems=None, where='the organization'):
     return dict((key, (login, role)) for key, (login, role, _listed) in out.items())
 
 
-# GitHub's failed_reason values (issue 18 lists expired, no_more_seats, trade_controls,
-# already_accepted, invalid_generic; the OpenAPI documents the field as a free string). Only an
-# invitation that expired is fixed by sending it again; any other reason, or none, is reported.
-RETRYABLE_FAILURES = ('expired',)
-
-
-def _latest_failure(state, key):
-    records = state.failed_records.get(key) or []
-    if not records:
-        return {'reason': 'expired' if key in set(f.lower() for f in state.failed) else None, 'failed_at': None}
-    return sorted(records, key=lambda r: r.get('failed_at') or '')[-1]
-
-
-def _failed_invitations(state, roster, writes):
-    """``(writes, reinvite, not_reinvited, not_retried)``: which additions send again an invitation
-    that failed (GitHub moves those to ``GET /orgs/{org}/failed_invitations``; nothing re-sends
-    them). Only a failure a retry can fix (:data:`RETRYABLE_FAILURES`) is sent again, and the
-    writer deletes the failed record first (kubernetes-sigs/prow #712: a failed record blocks a
-    new invitation); the others are left out of the plan, with their team additions, which would
-    invite them too, and reported with their reason. With ``reinvite_failed`` false none is sent."""
-    failed = set(f.lower() for f in state.failed)
-    again = []
-    for w in writes:
-        key = w.change.key if w.scope in (ORG, TEAM) else None
-        if (w.action == ADD and key in failed and key not in again
-                and (w.scope == ORG or key not in state.members)):
-            again.append(key)  # a team addition of a non-member invites them as well
-    fixable = set(k for k in again if _latest_failure(state, k).get('reason') in RETRYABLE_FAILURES)
-    dropped = set(again) - fixable if roster.reinvite_failed else set(again)
-    login_of = dict((w.change.key, w.change.login) for w in writes if w.scope in (ORG, TEAM) and w.action == ADD)
-    not_retried = []
-    for key in again:
-        if key not in fixable:
-            record = _latest_failure(state, key)
-            not_retried.append({'login': login_of[key], 'reason': record.get('reason'),
-                                'failed_at': record.get('failed_at')})
-    not_retried.sort(key=lambda item: item['login'].lower())
-    kept = [w for w in writes if not (w.scope in (ORG, TEAM) and w.action == ADD and w.change.key in dropped)]
-    if not roster.reinvite_failed:
-        names = sorted(set(login_of[k] for k in fixable), key=str.lower)
-        return kept, set(), names, not_retried
-    return kept, fixable, [], not_retried
-
-
-_STAMP = re.compile(r'^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)$')
-
-
-def _parse_stamp(text):
-    """An ISO 8601 timestamp as GitHub writes it (``...Z``, fractions, or an offset such as its
-    OpenAPI example ``2016-11-30T06:46:10-08:00``) as an aware datetime; ``None`` if not one."""
-    match = _STAMP.match(text) if isinstance(text, str) else None
-    if match is None:
-        return None
-    zone = match.group(7)
-    try:
-        stamp = datetime.datetime(*[int(part) for part in match.groups()[:6]], tzinfo=datetime.timezone.utc)
-    except ValueError:
-        return None
-    if zone != 'Z':
-        sign = -1 if zone[0] == '-' else 1
-        digits = zone[1:].replace(':', '')
-        stamp -= sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return stamp
-
-
-def sent_within_a_day(state, now):
-    """How many invitations of ``state`` (pending and failed, by ``created_at``) were sent in the
-    24 hours before ``now``: GitHub's invitation limit counts a day, not a run. A stamp ahead of
-    the local clock (the clocks differ by seconds) or one that cannot be read counts too: the
-    count errs towards sending fewer invitations, never more."""
-    if now is None or state.ghes:
-        return 0
-    count = 0
-    for text in state.sent:
-        stamp = _parse_stamp(text)
-        if stamp is None or now - stamp < datetime.timedelta(hours=24):
-            count += 1
-    return count
-
-
-def sends_invitation(state, write, invited):
-    """Whether ``write`` makes GitHub send an organization invitation: an organization addition
-    on github.com, or a team addition of someone who is neither a member nor invited yet (GitHub
-    invites them with the team). ``invited`` is the set of keys invited by the writes before."""
-    if state.ghes or write.action != ADD or write.scope not in (ORG, TEAM):
-        return False
-    key = write.change.key
-    if write.scope == ORG:
-        return True
-    return key not in state.members and key not in invited
-
-
-def cap_invitations(state, writes, limit):
-    """``(writes, deferred, left)``: at most ``limit`` invitations (GitHub allows an organization
-    50 a day, 500 for older or paid ones). The writes past the limit that invite (and the team
-    additions of the people whose invitation is deferred) are left for the next run."""
-    if limit is None:
-        return writes, [], 0
-    invited = set()
-    deferred_keys = set()
-    kept, deferred = [], []
-    for write in writes:
-        key = write.change.key if write.scope != PUBLIC else None
-        if key is not None and key in deferred_keys and write.action == ADD:
-            deferred.append(write)
-            continue
-        if sends_invitation(state, write, invited):
-            if len(invited) >= limit:
-                deferred_keys.add(key)
-                deferred.append(write)
-                continue
-            invited.add(key)
-        kept.append(write)
-    return kept, deferred, len(deferred_keys)
-
-
 class _PublicChange(object):
     """Publicize (``add``) or conceal (``remove``) the token owner's own membership."""
 
@@ -985,91 +631,6 @@ def _describe(change):
     if change.action == REMOVE:
         return 'removing %s' % change.login
     return 'changing %s to %s' % (change.login, change.role)
-
-
-# ---------------------------------------------------------------------------------------------
-# guards
-
-
-def needs_own_login(plan):
-    """Whether the plan needs the token's login: a removal or a demotion can hit the token's own
-    user (the guards), and a listed team with an unlisted immediate member may hold it, left by a
-    run cut short after creating the team (:func:`plan_roster` names it); a plan with none of
-    these needs no ``GET /user``."""
-    for wanted in plan.roster.teams:
-        team = plan.before.teams.get(wanted.key)
-        if team is not None and not read_only_reason(wanted, team) and any(
-                e.state == ACTIVE and k not in wanted.wanted for k, e in team.members.items()):
-            return True
-    return any((w.scope != PUBLIC and (w.action == REMOVE or w.phase in ('org-demote', 'team-demote')))
-               or (w.scope == TEAM_SETTINGS and w.action == 'create') for w in plan.writes)
-
-
-def guard_problems(plan, own_login=None):
-    """Why the whole ``plan`` must not start (``[]`` when it may), as messages: see :func:`guard_refusals`."""
-    return [refusal['problem'] for refusal in guard_refusals(plan, own_login)]
-
-
-def guard_refusals(plan, own_login=None):
-    """Why the whole ``plan`` must not start (``[]`` when it may), each as ``{team, problem}``
-    (``team``: the slug of the team the guard is about, ``None`` for the organization): the organization's and each
-    team's ``max_removals`` (counted on the cascaded plan: a team removal the organization removal
-    makes is not counted), ``min_owners`` (active owners after the plan; pending owners do not
-    count), and removing or demoting ``own_login`` (the token's user; ``None`` for a GitHub App)
-    without ``allow_self``."""
-    roster = plan.roster
-    state = plan.before
-    problems = []
-    # The same pure guards as the list modules (._plan), on the cascaded whole-org plan.
-    org_changes = [w.change for w in plan.of(ORG)]
-    org_plan = Plan(state.members, org_changes, roles=ORG_ROLES)
-    problem = removal_budget_problem(org_plan, len(state.members), roster.max_removals, state.org)
-    if problem:
-        problems.append({'team': None, 'problem': problem})
-    for wanted in roster.teams:
-        tplan = plan.teams.get(wanted.key)
-        if tplan is None:
-            continue
-        team_plan = Plan({}, [w.change for w in tplan.writes], roles=TEAM_ROLES)
-        problem = removal_budget_problem(team_plan, tplan.current_count, wanted.max_removals,
-                                         'team %s in %s' % (tplan.slug, state.org))
-        if problem:
-            problems.append({'team': tplan.slug, 'problem': problem})
-    deletions = [w for w in plan.writes if w.scope == TEAM_SETTINGS and w.action == 'delete']
-    if deletions:
-        gone = set()
-        for write in deletions:
-            # The teams below it on the planned tree go too (GitHub deletes child teams with their parent).
-            gone.add(write.team.lower())
-            gone.update(slug.lower() for slug in write.change.cascade)
-        limit = removal_limit(roster.max_removals, len(state.teams))
-        if len(gone) > limit:
-            problems.append({'team': None, 'problem': 'Refusing to delete %d of the %d teams of %s (delete_unlisted_teams): '
-                             'max_removals=%s allows %d. List the teams to keep, or raise max_removals if you mean it'
-                             % (len(gone), len(state.teams), state.org, roster.max_removals, limit)})
-    # Owners added in this run do not count (an invitation may never be accepted), also on GHES.
-    problem = min_owners_problem(state.members, org_changes, roster.min_owners, 'admin', state.org)
-    if problem:
-        problems.append({'team': None, 'problem': problem})
-    if not roster.allow_self:
-        # The token's own user: the same rule as the list modules (_plan.self_problem), per scope.
-        # GitHub's own making of the token's user maintainer of a created team, undone in the
-        # 'creator' phase, is not in any team's writes.
-        problem = self_problem(org_plan, own_login, state.org)
-        if problem:
-            problems.append({'team': None, 'problem': problem})
-        for wanted in roster.teams:
-            tplan = plan.teams.get(wanted.key)
-            if tplan is not None:
-                problem = self_problem(Plan({}, [w.change for w in tplan.writes], roles=TEAM_ROLES), own_login,
-                                       'team %s in %s' % (tplan.slug, state.org))
-                if problem:
-                    problems.append({'team': tplan.slug, 'problem': problem})
-    return problems
-
-
-# ---------------------------------------------------------------------------------------------
-# folding writes into the state
 
 
 def additions_to_look_up(plan):
@@ -1099,448 +660,3 @@ def without_additions(plan, keys):
         tplan.writes = [w for w in tplan.writes if keep(w)]
     plan.writes = [w for w in plan.writes if keep(w)]
     return plan
-
-
-def new_state_of(state, write):
-    """What GitHub makes of an addition: an organization addition is an invitation on github.com
-    (at once a member on GHES); a team addition makes an active organization member an active
-    team member, and anyone else pending (GitHub invites them with the team)."""
-    if state.ghes:
-        return ACTIVE
-    if write.scope == ORG:
-        return PENDING
-    entry = state.members.get(write.change.key)
-    return ACTIVE if entry is not None and entry.state == ACTIVE else PENDING
-
-
-def _shown_team_role(state, key, role):
-    """GitHub shows an active organization owner as maintainer of every team they are in."""
-    entry = state.members.get(key)
-    return 'maintainer' if entry is not None and entry.role == 'admin' and entry.state == ACTIVE else role
-
-
-def predict(state, write, server_state=None):
-    """Fold one done (``server_state`` from GitHub's answer) or predicted write into ``state``.
-
-    An owner's team entries show ``maintainer``; once an owner is demoted GitHub shows their own
-    team role again, which no read could see before: those entries get the role ``None``
-    (unknown) until the next read.
-    """
-    change = write.change
-    if write.scope == PUBLIC:
-        state.public = change.action == ADD
-        return state
-    if write.scope == TEAM_SETTINGS:
-        return _predict_definition(state, write, server_state)
-    key = change.key
-    if write.scope == ORG:
-        target = state.members
-    else:
-        target = state.teams[write.team.lower()].members
-    if change.action == REMOVE:
-        target.pop(key, None)
-        if write.scope == ORG:
-            for team in state.teams.values():
-                team.members.pop(key, None)
-        return state
-    before = target.get(key) or change.before
-    if change.action == ADD:
-        role = change.role if write.scope == ORG else _shown_team_role(state, key, change.role)
-        target[key] = Entry(change.login, role, server_state or new_state_of(state, write))
-        if write.scope == TEAM and key not in state.members:
-            # Adding a non-member to a team invites them to the organization (GHES: adds them).
-            state.members[key] = Entry(change.login, 'member', ACTIVE if state.ghes else PENDING)
-    else:
-        role = change.role if write.scope == ORG else _shown_team_role(state, key, change.role)
-        target[key] = before.copy(role=role, state=server_state or before.state, inherited=False)
-    if write.scope == ORG and change.action == ROLE and target[key].state == ACTIVE:
-        was_owner = before.role == 'admin' and before.state == ACTIVE
-        for team in state.teams.values():
-            entry = team.members.get(key)
-            if entry is None or entry.state != ACTIVE:
-                continue
-            if change.role == 'admin':
-                team.members[key] = entry.copy(role='maintainer')
-            elif was_owner:
-                team.members[key] = entry.copy(role=None)
-    return state
-
-
-def _predict_definition(state, write, answer=None):
-    """Fold a team creation, rename or settings change into ``state``; ``answer`` is GitHub's
-    team object when the write was made (its id and slug win)."""
-    change = write.change
-    settings = change.settings
-    answer = answer if isinstance(answer, dict) else {}
-    if change.action == 'create':
-        members = {}
-        if change.creator:
-            members[change.creator.lower()] = Entry(change.creator, 'maintainer', ACTIVE)
-        team = TeamState(answer.get('slug') or change.slug, answer.get('id'), settings.get('parent'),
-                         settings.get('name'), settings.get('description'),
-                         settings.get('privacy') or ('closed' if settings.get('parent') else 'secret'), members)
-        state.teams[team.key] = team
-        return state
-    if change.action == 'delete':
-        for below in state.descendants(write.team.lower()):
-            state.teams.pop(below.key, None)
-        state.teams.pop(write.team.lower(), None)
-        return state
-    team = state.teams.pop(write.team.lower())
-    team = team.copy()
-    if change.action == 'rename':
-        team.slug = answer.get('slug') or change.slug
-        # GitHub keeps a team's children by id: after the rename they name the new slug.
-        for key, child in list(state.teams.items()):
-            if (child.parent or '').lower() == write.team.lower():
-                child = child.copy()
-                child.parent = team.slug
-                state.teams[key] = child
-    for key in ('name', 'description', 'privacy', 'parent'):
-        if key in settings:
-            setattr(team, key, settings[key])
-    state.teams[team.key] = team
-    return state
-
-
-def execute(plan, write, errors=(Exception,)):
-    """Make ``plan``'s writes in order with ``write(Write)`` (returns the state GitHub answered, or
-    ``None``; in check mode the caller passes a ``write`` that sends nothing): the list modules'
-    :func:`._plan.run_in_order`, folding with :func:`predict`. Raises :class:`._plan.Incomplete`."""
-    return run_in_order(plan.writes, write, plan.before.copy(), predict, errors)
-
-
-# ---------------------------------------------------------------------------------------------
-# reporting
-
-
-def _view(members):
-    return dict((e.login, label(e)) for _k, e in sorted(members.items()))
-
-
-def state_view(state, team_keys=None):
-    """``{org: {login: label}, teams: {slug: {login: label}}, public}`` for ``diff``: the org's
-    members and invitations and each managed team's immediate members, invitations and (marked
-    ``(inherited)``) the members it shows through a child team."""
-    teams = {}
-    for key, team in sorted(state.teams.items()):
-        if team_keys is not None and key not in team_keys:
-            continue
-        members = dict(team.members)
-        for k, login in state.child_members(key).items():
-            members.setdefault(k, Entry(login, 'member', ACTIVE, inherited=True))
-        teams[team.slug] = _view(members)
-    view = {'org': _view(state.members), 'teams': teams}
-    if state.public is not None:
-        view['public'] = state.public
-    return view
-
-
-def export_view(state):
-    """The organization as it is, in the role's input format: owners and members (pending
-    invitations among them, by their role) and each team's immediate maintainers and members
-    (pending team invitations as members, since GitHub does not say their team role). Owners and
-    members carry their user ``id`` where GitHub showed it; pending e-mail invitations are
-    written as ``{email}``. Failed invitations and members only through a child team are left out."""
-    def names(entries):
-        return sorted((e.login for e in entries), key=lambda login: (login.lower(), login))
-
-    ids = dict((login.lower(), uid) for uid, login in state.ids.items())
-
-    def person(login):
-        # An e-mail invitation is written as {email}; a member with a known id as {login, id},
-        # so a later rename is followed (GitHub's ids never change).
-        if '@' in login:
-            return {'email': login}
-        if login.lower() in ids:
-            return {'login': login, 'id': ids[login.lower()]}
-        return login
-
-    people = list(state.members.values())
-    teams = []
-    for _key, team in sorted(state.teams.items()):
-        entries = list(team.members.values())
-        entry = {'team': team.slug}
-        # The team's own settings, so that applying the export back changes nothing.
-        for key in ('name', 'description', 'privacy', 'parent'):
-            if getattr(team, key, None) is not None:
-                entry[key] = getattr(team, key)
-        entry['maintainers'] = names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE)
-        entry['members'] = names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))
-        teams.append(entry)
-    return {'org': state.org, 'owners': [person(n) for n in names(e for e in people if e.role == 'admin')],
-            'members': [person(n) for n in names(e for e in people if e.role != 'admin')], 'teams': teams}
-
-
-def _lists(done, after_members):
-    return {
-        'added': [w.login for w in done if w.action == ADD],
-        'removed': [w.login for w in done if w.action == REMOVE],
-        'role_changed': [w.login for w in done if w.action == ROLE],
-        'pending': sorted((e.login for e in after_members.values() if e.state == PENDING), key=str.lower),
-    }
-
-
-def report(plan, done, after):
-    """The result: ``changes`` (ordered writes as dicts), ``org`` and ``teams`` sections with
-    ``added``, ``removed``, ``role_changed``, ``pending``, ``inherited``, ``problems``, and ``diff``."""
-    org_done = [w for w in done if w.scope == ORG]
-    org = _lists(org_done, after.members)
-    roster = plan.roster
-    now = roster.now
-    org_problems = list(plan.problems) + _expired_problems(roster.expired, plan.before.members, roster.exclusive,
-                                                           plan.before.org)
-    if plan.invitations_left:
-        org_problems.append('max_invitations=%d in 24 hours reached (%d sent in the last 24 hours): %d invitation(s) '
-                            'left for the next run (GitHub allows an organization 50 invitations a day, 500 when it is '
-                            'older than a month or on a paid plan)'
-                            % (roster.max_invitations, plan.sent_recently, plan.invitations_left))
-    for name in plan.not_reinvited:
-        org_problems.append('the invitation of %s expired or failed; it is not sent again (reinvite_failed=false)' % name)
-    for item in plan.not_retried:
-        org_problems.append('the invitation of %s failed (%s at %s): not sent again, since a retry cannot fix that'
-                            % (item['login'], item['reason'], item['failed_at']))
-    for address in plan.already_members:
-        org_problems.append('%s: GitHub answered that a user with this address is already a part of %s (the invitation '
-                            'was accepted): nothing was sent; list their login instead of the address'
-                            % (address, plan.before.org))
-    for item in plan.renamed:
-        org_problems.append('login changed from %s to %s (user id %d): update the file'
-                            % (item['from'], item['to'], item['id']))
-    # Reported (not warned: a file may well manage only some teams); deleted only when asked.
-    unlisted = unlisted_teams(plan.before, roster) if roster.teams or roster.delete_unlisted_teams else []
-    for login, slug in getattr(plan, 'enterprise_kept', ()):
-        org_problems.append('%s is a member of the enterprise team %s: GitHub does not let the organization remove '
-                            'them, so they stay (list them, or take them out of the enterprise team)' % (login, slug))
-    if roster.delete_unlisted_teams and not roster.teams:
-        org_problems.append('delete_unlisted_teams is set but the entry lists no teams: no team of %s is deleted'
-                            % plan.before.org)
-    # Every team a deletion takes: the team, and the teams below it that GitHub deletes with it.
-    deleted = [slug for w in done if w.scope == TEAM_SETTINGS and w.action == 'delete'
-               for slug in [w.team] + list(w.change.cascade)]
-    org.update(unlisted_teams=unlisted, deleted_teams=deleted)
-    org.update(inherited=[], problems=org_problems, failed_invitations=list(after.failed),
-               reinvited=[w.login for w in org_done if w.action == ADD and w.change.key in plan.reinvite],
-               not_reinvited=list(plan.not_reinvited), not_retried=list(plan.not_retried),
-               invitations_left=plan.invitations_left,
-               deferred=[w.as_dict() for w in plan.deferred], already_members=list(plan.already_members),
-               renamed=list(plan.renamed),
-               expired=[expiry_view(p, now) for p in roster.expired],
-               expiring=[expiry_view(p, now) for p in roster.expiring])
-    teams = {}
-    wanted_by_key = dict((t.key, t) for t in roster.teams)
-    for key, tplan in plan.teams.items():
-        team_after = after.teams.get(key)
-        t_done = [w for w in done if w.scope == TEAM and w.team.lower() == key]
-        section = _lists(t_done, team_after.members if team_after else {})
-        problems = list(tplan.problems)
-        for login in tplan.owners_kept:
-            problems.append('%s is an organization owner: GitHub shows owners as maintainers of every team they are '
-                            'in, so they are left as they are' % login)
-        wanted = wanted_by_key.get(key)
-        expired = list(wanted.expired) if wanted is not None else []
-        expiring = list(wanted.expiring) if wanted is not None else []
-        team_before = plan.before.teams.get(key)
-        problems.extend(_expired_problems(expired, team_before.members if team_before else {},
-                                          wanted.exclusive if wanted is not None else False,
-                                          'team %s in %s' % (tplan.slug, plan.before.org)))
-        definition = [w.as_dict() for w in plan.writes if w.scope == TEAM_SETTINGS and w.change.slug.lower() == key]
-        section['created'] = any(d['action'] == 'create' for d in definition)
-        section['renamed_from'] = next((d['team'] for d in definition if d['action'] == 'rename'), None)
-        section['settings_changed'] = dict(definition[0]['settings']) if definition else {}
-        section.update(inherited=list(tplan.inherited), problems=problems, left_with_org=list(tplan.left_with_org),
-                       managed_externally=tplan.managed_externally, withheld=[w.as_dict() for w in tplan.withheld],
-                       creator_left=tplan.creator_left,
-                       expired=[expiry_view(p, now) for p in expired],
-                       expiring=[expiry_view(p, now) for p in expiring])
-        teams[tplan.slug] = section
-    public = [w for w in done if w.scope == PUBLIC]
-    keys = set(plan.teams)
-    return {
-        'changes': [w.as_dict() for w in done],
-        'org': org,
-        'teams': teams,
-        'public': after.public,
-        'public_changed': bool(public),
-        'diff': {'before': state_view(plan.before, keys), 'after': state_view(after, keys)},
-    }
-
-
-def _expired_problems(expired, members, exclusive, where):
-    """An expired entry counts as not listed: an exclusive scope removes it (a planned write);
-    elsewhere it is only reported, for someone to remove by hand."""
-    if exclusive:
-        return []
-    return ['%s: the access of %s expired (%s) but %s is not exclusive, so it is not removed'
-            % (where, p.name, p.expires_text, where) for p in expired if p.key in members]
-
-
-# ---------------------------------------------------------------------------------------------
-# input
-
-
-def _whole_number(params, name, default, problems):
-    value = params.get(name)
-    value = default if value is None else value
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        problems.append('%s must be a whole number of 0 or more, got %r' % (name, value))
-        return default
-    return value
-
-
-def listed_team_slugs(roster):
-    """``[(slug, exclusive, wanted lower logins)]`` of the listed teams for the reader, each under
-    its slug and its former slugs (``previously``): a team the run renames still has its old slug
-    on GitHub, and its pending team invitations are read there. Pure."""
-    out = []
-    for team in roster.teams:
-        for slug in [team.slug] + [f for f in team.previously if f.lower() != team.slug.lower()]:
-            out.append((slug, team.exclusive, list(team.wanted)))
-    return out
-
-
-def team_identifier_problems(entries):
-    """Team identifiers compared as GitHub compares them (slugs case-insensitively, a name by the
-    slug GitHub derives from it), before any request: a team listed twice, a name that gives
-    another listed team's slug, a former slug (``previously``) claimed by two teams, or one that
-    is the slug of another listed team."""
-    problems = []
-    slugs = {}   # lower slug: index
-    for index, entry in enumerate(entries):
-        slug = entry.get('team')
-        if not isinstance(slug, str) or not slug:
-            continue
-        if slug.lower() in slugs:
-            problems.append('team %s is listed twice (teams[%d] and teams[%d])' % (slug, slugs[slug.lower()], index))
-            continue
-        slugs[slug.lower()] = index
-
-    def where(index):
-        return 'teams[%d] (%s)' % (index, entries[index].get('team'))
-
-    formers = {}  # lower former slug: index
-    for index, entry in enumerate(entries):
-        slug = entry.get('team')
-        if not isinstance(slug, str) or slugs.get(slug.lower()) != index:
-            continue
-        name = entry.get('name')
-        if isinstance(name, str) and name:
-            other = slugs.get(team_slug_of(name))
-            if other is not None and other != index:
-                problems.append('%s: its name %s gives the slug %s, the slug of %s'
-                                % (where(index), name, team_slug_of(name), where(other)))
-        for former in entry.get('previously') or []:
-            if not isinstance(former, str) or not former or former.lower() == slug.lower():
-                continue
-            other = slugs.get(former.lower())
-            if other is not None:
-                problems.append('former slug %s of %s is the slug of %s' % (former, where(index), where(other)))
-            elif former.lower() in formers and formers[former.lower()] != index:
-                problems.append('former slug %s of %s is also claimed by %s'
-                                % (former, where(index), where(formers[former.lower()])))
-            else:
-                formers[former.lower()] = index
-    # A parent named by a slug the same file renames away: after the rename GitHub has no team of
-    # that slug, so the plan could never converge (and a team named as its own former slug would be
-    # PATCHed as its own parent). The file must name the parent by the slug it will have.
-    for index, entry in enumerate(entries):
-        parent = entry.get('parent')
-        if not isinstance(parent, str) or parent.lower() not in formers or parent.lower() in slugs:
-            continue
-        owner = formers[parent.lower()]
-        if owner == index:
-            problems.append('%s: its parent %s is its own former slug (previously): a team cannot be its own parent'
-                            % (where(index), parent))
-        else:
-            problems.append('%s: its parent %s is a former slug of %s (previously): name the parent by its new slug %s'
-                            % (where(index), parent, where(owner), entries[owner].get('team')))
-    return problems
-
-
-def roster_from_params(params, validate_login=None, now=None):
-    """``(Roster, problems)`` from the options of one ``membership_orgs`` entry, already type
-    converted by Ansible's argument spec (booleans follow Ansible's rules there). Pure:
-    ``validate_login(value, what)`` returns a problem text or ``None``; ``now`` (an aware
-    ``datetime``, default the real clock) decides which ``expires`` have passed."""
-    from ansible_collections.gitops.github.plugins.module_utils._plan import collect_wanted, parse_max_removals
-
-    now = utc_now() if now is None else now
-    problems = []
-
-    def check_removals(value, where):
-        try:
-            parse_max_removals(value)
-        except ValueError as exc:
-            problems.append('%s: %s' % (where, exc))
-
-    max_removals = params.get('max_removals')
-    max_removals = DEFAULT_MAX_REMOVALS if max_removals is None else max_removals
-    check_removals(max_removals, 'max_removals')
-    min_owners = _whole_number(params, 'min_owners', 1, problems)
-    within = _whole_number(params, 'expiring_within_days', DEFAULT_EXPIRING_WITHIN_DAYS, problems)
-    max_invitations = _whole_number(params, 'max_invitations', DEFAULT_MAX_INVITATIONS, problems)
-    people = []
-    org_expired, org_expiring = [], []
-    scopes = [('', [])]  # the identifiers of each scope, checked together (identity_problems)
-
-    def persons(value, where, allow_email, scope):
-        found, trouble = parse_people(value, where, validate_login, allow_email)
-        problems.extend(trouble)
-        if found is None:
-            return None, [], []
-        current, expired, expiring = split_by_time(found, now, within)
-        people.extend(current)
-        scope.extend(found)
-        return [p.name for p in current], expired, expiring
-
-    owners, expired, expiring = persons(params.get('owners'), 'owners', True, scopes[0][1])
-    org_expired.extend(expired)
-    org_expiring.extend(expiring)
-    members, expired, expiring = persons(params.get('members'), 'members', True, scopes[0][1])
-    org_expired.extend(expired)
-    org_expiring.extend(expiring)
-    gone = set(p.key for p in org_expired)
-    wanted = None
-    if owners is not None or members is not None:
-        wanted, dup = collect_wanted([('admin', owners or []), ('member', members or [])])
-        problems.extend(dup)
-        gone.difference_update(wanted)
-    teams = []
-    entries = params.get('teams') or []
-    problems.extend(team_identifier_problems(entries))
-    seen = set()
-    for index, entry in enumerate(entries):
-        slug = entry.get('team')
-        where = 'teams[%d] (%s)' % (index, slug)
-        if not isinstance(slug, str) or slug.lower() in seen:
-            continue  # a problem already (team_identifier_problems)
-        seen.add(slug.lower())
-        scopes.append((where, []))
-        maint, m_expired, m_expiring = persons(entry.get('maintainers'), where + '.maintainers', False, scopes[-1][1])
-        mem, e_expired, e_expiring = persons(entry.get('members'), where + '.members', False, scopes[-1][1])
-        team_wanted, dup = collect_wanted([('maintainer', maint or []), ('member', mem or [])])
-        problems.extend('%s: %s' % (where, p) for p in dup)
-        t_expired = m_expired + e_expired
-        t_expiring = m_expiring + e_expiring
-        for key in [k for k in team_wanted if k in gone]:
-            # Their organization membership expired: so did every team membership.
-            t_expired.extend(p for p in org_expired if p.key == key)
-            del team_wanted[key]
-        if wanted is not None:
-            for key, (login, _role) in team_wanted.items():
-                if key not in wanted:
-                    problems.append('%s: %s is not one of the organization\'s owners or members' % (where, login))
-        team_removals = entry.get('max_removals')
-        team_removals = DEFAULT_MAX_REMOVALS if team_removals is None else team_removals
-        check_removals(team_removals, where + '.max_removals')
-        settings = dict((k, entry.get(k)) for k in SETTING_KEYS if entry.get(k) is not None)
-        teams.append(TeamWanted(slug, team_wanted, bool(entry.get('exclusive')), team_removals,
-                                bool(entry.get('managed_externally')), settings, t_expired, t_expiring,
-                                entry.get('previously') or ()))
-    problems.extend(identity_problems(scopes))
-    reinvite = params.get('reinvite_failed')
-    roster = Roster(params.get('org'), wanted, bool(params.get('exclusive')), max_removals, min_owners,
-                    bool(params.get('allow_self')), params.get('public_membership'), teams, people,
-                    org_expired, org_expiring, True if reinvite is None else bool(reinvite), max_invitations, now,
-                    bool(params.get('delete_unlisted_teams')))
-    return roster, problems

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._github_forms import (
     EXTERNAL_GROUPS_PATH,
     TEAM_SYNC_GROUPS_PATH,
@@ -36,6 +35,7 @@ from ansible_collections.gitops.github.plugins.module_utils._github_forms import
     idp_message_names_team,
     idp_name_from_message,
 )
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError, quote_segment
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
@@ -53,7 +53,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
 if TYPE_CHECKING:
     from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient
     from ansible_collections.gitops.github.plugins.module_utils._plan import Change, Entry
-    from ansible_collections.gitops.github.plugins.module_utils._plan_org import OrgState, Write
+    from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, Write
 
 # The token's own user and its organization memberships.
 USER_PATH = '/user'
@@ -482,8 +482,8 @@ def write_membership(client: GitHubClient, path: str, role: str | None = None, a
 
 
 def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState) -> Callable[[Write], Any]:
-    """A ``write(Write)`` for :func:`._plan_org.execute`: each write of a whole-org plan, on a copy
-    of its :class:`._plan_org.OrgState` ``state`` (invitation and team ids learnt on the way).
+    """A ``write(Write)`` for :func:`._org_predict.execute`: each write of a whole-org plan, on a copy
+    of its :class:`._org_state.OrgState` ``state`` (invitation and team ids learnt on the way).
     ``own`` is the token's user (for the public membership)."""
     ref = OrgRef(org)
     invitations = ref.invitations_path

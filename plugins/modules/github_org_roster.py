@@ -629,26 +629,21 @@ from ansible_collections.gitops.github.plugins.module_utils._http import GitHubE
 from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
-from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, PENDING, REMOVE, Change, Incomplete
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
+    ADD, ORG, PENDING, PUBLIC, REMOVE, TEAM, TEAM_SETTINGS, Change, Incomplete,
+)
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import utc_now
+from ansible_collections.gitops.github.plugins.module_utils._org_guards import guard_refusals, needs_own_login
+from ansible_collections.gitops.github.plugins.module_utils._org_input import listed_team_slugs, roster_from_params
+from ansible_collections.gitops.github.plugins.module_utils._org_invitations import sends_invitation
+from ansible_collections.gitops.github.plugins.module_utils._org_predict import execute
+from ansible_collections.gitops.github.plugins.module_utils._org_report import export_view, report
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
-    ORG,
-    PUBLIC,
-    TEAM,
-    TEAM_SETTINGS,
     RosterPlan,
     additions_to_look_up,
-    execute,
     ids_to_look_up,
-    listed_team_slugs,
-    sends_invitation,
-    export_view,
-    guard_refusals,
-    needs_own_login,
     plan_roster,
-    report,
-    roster_from_params,
     without_additions,
 )
 from ansible_collections.gitops.github.plugins.module_utils._github_forms import is_already_member, is_invitation_limit

@@ -10,7 +10,8 @@ from ghsim import api as api_mod
 from ghsim.state import State
 
 from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, PENDING, Entry, invitation_role
-from ansible_collections.gitops.github.plugins.module_utils._plan_org import ORG, PUBLIC, OrgState, TeamState
+from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, TeamState
+from ansible_collections.gitops.github.plugins.module_utils._plan import ORG, PUBLIC
 
 API = 'http://127.0.0.1:1'
 
@@ -65,7 +66,7 @@ def read(state, org, own=None, ghes=False):
 
 
 def writer(state, org, caller, sent, ghes=False):
-    """A ``write(Write)`` for :func:`_plan_org.execute` that sends each write to the model."""
+    """A ``write(Write)`` for :func:`_org_predict.execute` that sends each write to the model."""
     def write(w):
         sent.append(w.as_dict())
         if w.scope == PUBLIC:

@@ -11,7 +11,7 @@ from ghsim import Fault, Simulator
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient, RateLimitError
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL, GraphQLError, graphql_url
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import ReadError, read_org
-from ansible_collections.gitops.github.plugins.module_utils._plan_org import state_view
+from ansible_collections.gitops.github.plugins.module_utils._org_report import state_view
 from graphql_contract import validate_answer, validate_graphql_exchange
 from roster_model import read
 

@@ -11,15 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.gitops.github.plugins.module_utils._plan import removal_limit
-from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
-    execute,
-    guard_problems,
-    needs_own_login,
-    plan_roster,
-    report,
-    roster_from_params,
-    state_view,
-)
+from ansible_collections.gitops.github.plugins.module_utils._org_guards import guard_problems, needs_own_login
+from ansible_collections.gitops.github.plugins.module_utils._org_input import roster_from_params
+from ansible_collections.gitops.github.plugins.module_utils._org_predict import execute
+from ansible_collections.gitops.github.plugins.module_utils._org_report import report, state_view
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import plan_roster
 from roster_model import new_state, read, writer
 
 ROOT = 'root'

@@ -9,14 +9,11 @@ import datetime
 
 from ansible_collections.gitops.github.plugins.module_utils._github_forms import is_already_member, is_invitation_limit
 from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, PENDING, Entry
-from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
-    OrgState,
-    ids_to_look_up,
-    plan_roster,
-    report,
-    roster_from_params,
-    sent_within_a_day,
-)
+from ansible_collections.gitops.github.plugins.module_utils._org_input import roster_from_params
+from ansible_collections.gitops.github.plugins.module_utils._org_invitations import sent_within_a_day
+from ansible_collections.gitops.github.plugins.module_utils._org_report import report
+from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import ids_to_look_up, plan_roster
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import Person, identity_problems
 from recordings import exchange
 

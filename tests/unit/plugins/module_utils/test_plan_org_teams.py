@@ -7,21 +7,20 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, Entry
-from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
-    TEAM_SETTINGS,
-    OrgState,
+from ansible_collections.gitops.github.plugins.module_utils._org_guards import guard_problems
+from ansible_collections.gitops.github.plugins.module_utils._org_input import (
     Roster,
-    TeamState,
     TeamWanted,
-    execute,
-    guard_problems,
-    plan_roster,
-    report,
     roster_from_params,
     team_identifier_problems,
     team_slug_of,
     undocumented_letters,
 )
+from ansible_collections.gitops.github.plugins.module_utils._org_predict import execute
+from ansible_collections.gitops.github.plugins.module_utils._org_report import report
+from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, TeamState
+from ansible_collections.gitops.github.plugins.module_utils._plan import TEAM_SETTINGS
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import plan_roster
 
 
 def member(login, role='member'):
@@ -239,7 +238,7 @@ def test_a_parent_named_by_a_slug_the_file_renames_away_fails_before_any_request
 
 
 def test_the_reader_is_asked_for_a_renamed_teams_invitations_under_its_old_slug_too():
-    from ansible_collections.gitops.github.plugins.module_utils._plan_org import listed_team_slugs
+    from ansible_collections.gitops.github.plugins.module_utils._org_input import listed_team_slugs
     roster, problems = roster_from_params({'org': 'acme', 'teams': [
         {'team': 'web-2', 'previously': ['web'], 'exclusive': True, 'members': ['gus']}, {'team': 'ops'}]})
     assert problems == []

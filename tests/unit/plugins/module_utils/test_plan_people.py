@@ -16,17 +16,13 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_people import 
     parse_expires,
     parse_person,
 )
-from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
-    ORG,
-    TEAM,
-    cap_invitations,
-    execute,
-    guard_problems,
-    plan_roster,
-    report,
-    roster_from_params,
-    sends_invitation,
-)
+from ansible_collections.gitops.github.plugins.module_utils._org_guards import guard_problems
+from ansible_collections.gitops.github.plugins.module_utils._org_input import roster_from_params
+from ansible_collections.gitops.github.plugins.module_utils._org_invitations import cap_invitations, sends_invitation
+from ansible_collections.gitops.github.plugins.module_utils._org_predict import execute
+from ansible_collections.gitops.github.plugins.module_utils._org_report import report
+from ansible_collections.gitops.github.plugins.module_utils._plan import ORG, TEAM
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import plan_roster
 from roster_model import new_state, read, writer
 
 UTC = datetime.timezone.utc

@@ -6,14 +6,10 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, Entry
-from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
-    OrgState,
-    TeamState,
-    plan_roster,
-    roster_from_params,
-    sent_within_a_day,
-    team_slug_of,
-)
+from ansible_collections.gitops.github.plugins.module_utils._org_input import roster_from_params, team_slug_of
+from ansible_collections.gitops.github.plugins.module_utils._org_invitations import sent_within_a_day
+from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, TeamState
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import plan_roster
 
 UTC = datetime.timezone.utc
 

@@ -1,0 +1,190 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The result of a whole-org run: :func:`report` (per-org and per-team sections and ``diff``),
+:func:`state_view` and :func:`export_view` (the organization in the role's input format). Pure, no I/O."""
+
+from __future__ import annotations
+
+from ansible_collections.gitops.github.plugins.module_utils._plan import (
+    ACTIVE,
+    ADD,
+    ORG,
+    PENDING,
+    PUBLIC,
+    REMOVE,
+    ROLE,
+    TEAM,
+    TEAM_SETTINGS,
+    Entry,
+    label,
+)
+from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
+    unlisted_teams,
+)
+from ansible_collections.gitops.github.plugins.module_utils._plan_people import (
+    expiry_view,
+)
+
+
+def _view(members):
+    return dict((e.login, label(e)) for _k, e in sorted(members.items()))
+
+
+def state_view(state, team_keys=None):
+    """``{org: {login: label}, teams: {slug: {login: label}}, public}`` for ``diff``: the org's
+    members and invitations and each managed team's immediate members, invitations and (marked
+    ``(inherited)``) the members it shows through a child team."""
+    teams = {}
+    for key, team in sorted(state.teams.items()):
+        if team_keys is not None and key not in team_keys:
+            continue
+        members = dict(team.members)
+        for k, login in state.child_members(key).items():
+            members.setdefault(k, Entry(login, 'member', ACTIVE, inherited=True))
+        teams[team.slug] = _view(members)
+    view = {'org': _view(state.members), 'teams': teams}
+    if state.public is not None:
+        view['public'] = state.public
+    return view
+
+
+def export_view(state):
+    """The organization as it is, in the role's input format: owners and members (pending
+    invitations among them, by their role) and each team's immediate maintainers and members
+    (pending team invitations as members, since GitHub does not say their team role). Owners and
+    members carry their user ``id`` where GitHub showed it; pending e-mail invitations are
+    written as ``{email}``. Failed invitations and members only through a child team are left out."""
+    def names(entries):
+        return sorted((e.login for e in entries), key=lambda login: (login.lower(), login))
+
+    ids = dict((login.lower(), uid) for uid, login in state.ids.items())
+
+    def person(login):
+        # An e-mail invitation is written as {email}; a member with a known id as {login, id},
+        # so a later rename is followed (GitHub's ids never change).
+        if '@' in login:
+            return {'email': login}
+        if login.lower() in ids:
+            return {'login': login, 'id': ids[login.lower()]}
+        return login
+
+    people = list(state.members.values())
+    teams = []
+    for _key, team in sorted(state.teams.items()):
+        entries = list(team.members.values())
+        entry = {'team': team.slug}
+        # The team's own settings, so that applying the export back changes nothing.
+        for key in ('name', 'description', 'privacy', 'parent'):
+            if getattr(team, key, None) is not None:
+                entry[key] = getattr(team, key)
+        entry['maintainers'] = names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE)
+        entry['members'] = names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))
+        teams.append(entry)
+    return {'org': state.org, 'owners': [person(n) for n in names(e for e in people if e.role == 'admin')],
+            'members': [person(n) for n in names(e for e in people if e.role != 'admin')], 'teams': teams}
+
+
+def _lists(done, after_members):
+    return {
+        'added': [w.login for w in done if w.action == ADD],
+        'removed': [w.login for w in done if w.action == REMOVE],
+        'role_changed': [w.login for w in done if w.action == ROLE],
+        'pending': sorted((e.login for e in after_members.values() if e.state == PENDING), key=str.lower),
+    }
+
+
+def report(plan, done, after):
+    """The result: ``changes`` (ordered writes as dicts), ``org`` and ``teams`` sections with
+    ``added``, ``removed``, ``role_changed``, ``pending``, ``inherited``, ``problems``, and ``diff``."""
+    org_done = [w for w in done if w.scope == ORG]
+    org = _lists(org_done, after.members)
+    roster = plan.roster
+    now = roster.now
+    org_problems = list(plan.problems) + _expired_problems(roster.expired, plan.before.members, roster.exclusive,
+                                                           plan.before.org)
+    if plan.invitations_left:
+        org_problems.append('max_invitations=%d in 24 hours reached (%d sent in the last 24 hours): %d invitation(s) '
+                            'left for the next run (GitHub allows an organization 50 invitations a day, 500 when it is '
+                            'older than a month or on a paid plan)'
+                            % (roster.max_invitations, plan.sent_recently, plan.invitations_left))
+    for name in plan.not_reinvited:
+        org_problems.append('the invitation of %s expired or failed; it is not sent again (reinvite_failed=false)' % name)
+    for item in plan.not_retried:
+        org_problems.append('the invitation of %s failed (%s at %s): not sent again, since a retry cannot fix that'
+                            % (item['login'], item['reason'], item['failed_at']))
+    for address in plan.already_members:
+        org_problems.append('%s: GitHub answered that a user with this address is already a part of %s (the invitation '
+                            'was accepted): nothing was sent; list their login instead of the address'
+                            % (address, plan.before.org))
+    for item in plan.renamed:
+        org_problems.append('login changed from %s to %s (user id %d): update the file'
+                            % (item['from'], item['to'], item['id']))
+    # Reported (not warned: a file may well manage only some teams); deleted only when asked.
+    unlisted = unlisted_teams(plan.before, roster) if roster.teams or roster.delete_unlisted_teams else []
+    for login, slug in getattr(plan, 'enterprise_kept', ()):
+        org_problems.append('%s is a member of the enterprise team %s: GitHub does not let the organization remove '
+                            'them, so they stay (list them, or take them out of the enterprise team)' % (login, slug))
+    if roster.delete_unlisted_teams and not roster.teams:
+        org_problems.append('delete_unlisted_teams is set but the entry lists no teams: no team of %s is deleted'
+                            % plan.before.org)
+    # Every team a deletion takes: the team, and the teams below it that GitHub deletes with it.
+    deleted = [slug for w in done if w.scope == TEAM_SETTINGS and w.action == 'delete'
+               for slug in [w.team] + list(w.change.cascade)]
+    org.update(unlisted_teams=unlisted, deleted_teams=deleted)
+    org.update(inherited=[], problems=org_problems, failed_invitations=list(after.failed),
+               reinvited=[w.login for w in org_done if w.action == ADD and w.change.key in plan.reinvite],
+               not_reinvited=list(plan.not_reinvited), not_retried=list(plan.not_retried),
+               invitations_left=plan.invitations_left,
+               deferred=[w.as_dict() for w in plan.deferred], already_members=list(plan.already_members),
+               renamed=list(plan.renamed),
+               expired=[expiry_view(p, now) for p in roster.expired],
+               expiring=[expiry_view(p, now) for p in roster.expiring])
+    teams = {}
+    wanted_by_key = dict((t.key, t) for t in roster.teams)
+    for key, tplan in plan.teams.items():
+        team_after = after.teams.get(key)
+        t_done = [w for w in done if w.scope == TEAM and w.team.lower() == key]
+        section = _lists(t_done, team_after.members if team_after else {})
+        problems = list(tplan.problems)
+        for login in tplan.owners_kept:
+            problems.append('%s is an organization owner: GitHub shows owners as maintainers of every team they are '
+                            'in, so they are left as they are' % login)
+        wanted = wanted_by_key.get(key)
+        expired = list(wanted.expired) if wanted is not None else []
+        expiring = list(wanted.expiring) if wanted is not None else []
+        team_before = plan.before.teams.get(key)
+        problems.extend(_expired_problems(expired, team_before.members if team_before else {},
+                                          wanted.exclusive if wanted is not None else False,
+                                          'team %s in %s' % (tplan.slug, plan.before.org)))
+        definition = [w.as_dict() for w in plan.writes if w.scope == TEAM_SETTINGS and w.change.slug.lower() == key]
+        section['created'] = any(d['action'] == 'create' for d in definition)
+        section['renamed_from'] = next((d['team'] for d in definition if d['action'] == 'rename'), None)
+        section['settings_changed'] = dict(definition[0]['settings']) if definition else {}
+        section.update(inherited=list(tplan.inherited), problems=problems, left_with_org=list(tplan.left_with_org),
+                       managed_externally=tplan.managed_externally, withheld=[w.as_dict() for w in tplan.withheld],
+                       creator_left=tplan.creator_left,
+                       expired=[expiry_view(p, now) for p in expired],
+                       expiring=[expiry_view(p, now) for p in expiring])
+        teams[tplan.slug] = section
+    public = [w for w in done if w.scope == PUBLIC]
+    keys = set(plan.teams)
+    return {
+        'changes': [w.as_dict() for w in done],
+        'org': org,
+        'teams': teams,
+        'public': after.public,
+        'public_changed': bool(public),
+        'diff': {'before': state_view(plan.before, keys), 'after': state_view(after, keys)},
+    }
+
+
+def _expired_problems(expired, members, exclusive, where):
+    """An expired entry counts as not listed: an exclusive scope removes it (a planned write);
+    elsewhere it is only reported, for someone to remove by hand."""
+    if exclusive:
+        return []
+    return ['%s: the access of %s expired (%s) but %s is not exclusive, so it is not removed'
+            % (where, p.name, p.expires_text, where) for p in expired if p.key in members]
