@@ -22,7 +22,6 @@ from ansible_collections.gitops.github.plugins.module_utils._http import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     GitHubClient,
-    GitHubError,
     secret_problem,
 )
 from ansible_collections.gitops.github.plugins.module_utils._app_auth import AppKeyError, GitHubApp, MissingLibraryError
@@ -289,12 +288,6 @@ class GitHubModule(object):
     def fail(self, msg: str, **result: Any) -> NoReturn:
         self.module.fail_json(msg=msg, **result)
         raise AssertionError('fail_json returned')  # it exits; this tells the type checker so
-
-    def fail_request(self, operation: str, error: object, **result: Any) -> NoReturn:
-        """The roster's error funnel until it runs through the runner too."""
-        if isinstance(error, GitHubError):
-            result.setdefault('error', error.as_dict())
-        self.fail('%s: %s' % (operation, error), **result)
 
     def exit(self, **result: Any) -> NoReturn:
         self.module.exit_json(**result)

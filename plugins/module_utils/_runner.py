@@ -33,11 +33,14 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     summary,
 )
 from ansible_collections.gitops.github.plugins.module_utils._resources import TeamNotFound, impossible_additions
+from ansible_collections.gitops.github.plugins.module_utils._roster_apply import WritesFailed, apply_roster
+from ansible_collections.gitops.github.plugins.module_utils._roster_apply import describe as describe_write
 
 if TYPE_CHECKING:
     from typing import Protocol
 
     from ansible_collections.gitops.github.plugins.module_utils._plan import Change, Entry, Plan
+    from ansible_collections.gitops.github.plugins.module_utils._plan_org import OrgState, RosterPlan, Write
 
     class Host(Protocol):
         """What the runner needs from whoever runs it (a module, or an action plugin on the
@@ -239,6 +242,30 @@ class Runner(object):
         else:
             done, after = self.apply(plan, write, new_state, where, extra=extra, explain=explain)
         self.finish(plan, done, after, extra)
+
+    # -- the whole organization ----------------------------------------------------------------------
+
+    def apply_roster(self, plan: RosterPlan, writer: Callable[[Write], Any], org: str,
+                     result_of: Callable[[list[Write], OrgState], dict[str, Any]]) -> tuple[list[Write], OrgState]:
+        """Make a whole-organization plan's writes by the engine's apply policy
+        (:func:`._roster_apply.apply_roster`); returns ``(done, after)``. A failure reports
+        exactly the writes already made (``result_of(done, state)``); writes skipped for teams
+        their identity provider manages fail the task once the others are made, naming them."""
+        try:
+            applied = apply_roster(plan, writer, self.client, org, self.warn)
+        except WritesFailed as exc:
+            result = result_of(exc.done, exc.state)
+            result.update(changed=bool(exc.done), failed_change=exc.write.as_dict(),
+                          skipped_writes=[describe_write(w, org) for w in exc.skipped])
+            self.fail_request(describe_write(exc.write, org), self.error_of(exc.error), **result)
+        if applied.skipped:
+            result = result_of(applied.done, applied.state)
+            result.update(changed=bool(applied.done), managed_externally=sorted(set(w.team for w in applied.skipped)),
+                          skipped_writes=[describe_write(w, org) for w in applied.skipped])
+            self.fail('%s; skipped, since the identity provider manages the team: %s. Mark such a team '
+                      'managed_externally: true to read and report it only'
+                      % ('; '.join(applied.hints), ', '.join(describe_write(w, org) for w in applied.skipped)), **result)
+        return applied.done, applied.state
 
     # -- the single-membership modules and the info modules ---------------------------------------
 
