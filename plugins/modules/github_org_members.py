@@ -245,13 +245,17 @@ def wanted_members(run, org):
 
 
 def read(run, ref):
-    """The members and pending invitations; ``(current, invitations sent to an e-mail address)``."""
+    """The members and pending invitations (those sent to an e-mail address are left alone)."""
     with run.step('read the members of %s' % ref.org):
         current = read_members(run.client, ref, ORG_ROLES)
     if run.client.is_ghes:
-        return current, 0
+        return current
     with run.step('read the pending invitations of %s' % ref.org):
-        return current, add_invitations(current, read_invitations(run.client, ref.invitations_path))
+        by_email = add_invitations(current, read_invitations(run.client, ref.invitations_path))
+    if run.params['exclusive'] and by_email:
+        run.warn('%d pending invitation(s) of %s were sent to an e-mail address and have no login; '
+                 'they are left alone' % (by_email, ref.org))
+    return current
 
 
 def main():
@@ -268,11 +272,8 @@ def main():
     ), logins=('org',))
     org, ref = run.params['org'], OrgRef(run.params['org'])
     wanted = wanted_members(run, org)
-    current, by_email = read(run, ref)
+    current = read(run, ref)
     plan = plan_members(current, wanted, ORG_ROLES, run.params['exclusive'])
-    if run.params['exclusive'] and by_email:
-        run.warn('%d pending invitation(s) of %s were sent to an e-mail address and have no login; '
-                 'they are left alone' % (by_email, org))
     run.run_list(plan, len(current), org, membership_writer(run.client, ref.membership_path),
                  ACTIVE if run.client.is_ghes else PENDING, dict(problems=[]), min_owners=run.params['min_owners'])
 
