@@ -4,15 +4,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """What every module shares: the connection options, input checks made before any request, and
-the glue between :class:`AnsibleModule` and the client, and for the list modules the steps around
-a pure plan: refuse it before any write (:func:`guard`), make its writes (:func:`apply`), report
-(:func:`finish`)."""
+the module's host for the runner (:class:`GitHubModule`, the adapter between :class:`AnsibleModule`
+and :class:`._runner.Runner`); :func:`runner` makes both."""
 
 from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NoReturn, Sequence
+import time
+from typing import Any, Iterable, Mapping, NoReturn, Sequence
 
 from ansible.module_utils import basic as _basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -22,25 +22,11 @@ from ansible_collections.gitops.github.plugins.module_utils._http import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     GitHubClient,
-    GitHubError,
     secret_problem,
 )
 from ansible_collections.gitops.github.plugins.module_utils._app_auth import AppKeyError, GitHubApp, MissingLibraryError
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
-from ansible_collections.gitops.github.plugins.module_utils._plan import (
-    ADD,
-    REMOVE,
-    Incomplete,
-    diff_view,
-    execute,
-    plan_refusal,
-    removal_budget_problem,
-    summary,
-)
-from ansible_collections.gitops.github.plugins.module_utils._resources import impossible_additions
-
-if TYPE_CHECKING:
-    from ansible_collections.gitops.github.plugins.module_utils._plan import Change, Entry, Plan
+from ansible_collections.gitops.github.plugins.module_utils._runner import Runner
 
 # Credentials come from the options, else from these environment variables. They are read here
 # rather than through ``env_fallback`` because the rule between a token and an app needs to know
@@ -191,7 +177,8 @@ def _raw_params() -> dict[str, Any]:
 
 
 class GitHubModule(object):
-    """An AnsibleModule with the shared options, input checks and a ready client."""
+    """An AnsibleModule with the shared options, input checks and a ready client: the runner's
+    host (:class:`._runner.Host`) in a module."""
 
     def __init__(self, argument_spec: Mapping[str, dict[str, Any]], mutually_exclusive: Iterable[Sequence[str]] | None = None,
                  required_one_of: Iterable[Sequence[str]] | None = None, required_if: Sequence[Sequence[Any]] | None = None,
@@ -265,7 +252,7 @@ class GitHubModule(object):
             self.fail(str(exc))
         # Values read from the environment are secrets Ansible does not know about: have it mask them too.
         secret = value if kind == 'token' else value[2]
-        self.module.no_log_values.add(secret)
+        self.no_log(secret)
         if kind == 'token':
             problem = secret_problem(value, 'the token')
             if problem:
@@ -285,112 +272,31 @@ class GitHubModule(object):
     def check_mode(self) -> bool:
         return self.module.check_mode
 
+    @property
+    def diff_mode(self) -> bool:
+        return self.module._diff
+
     def warn(self, text: str) -> None:
         self.module.warn(text)
+
+    def log(self, line: str) -> None:
+        """A module cannot print while it runs: its progress lines come back with the result."""
+
+    def no_log(self, value: str) -> None:
+        self.module.no_log_values.add(value)
 
     def fail(self, msg: str, **result: Any) -> NoReturn:
         self.module.fail_json(msg=msg, **result)
         raise AssertionError('fail_json returned')  # it exits; this tells the type checker so
 
-    def fail_request(self, operation: str, error: object, **result: Any) -> NoReturn:
-        """Fail with one line naming the operation, the object, the status and GitHub's message."""
-        if isinstance(error, GitHubError):
-            result.setdefault('error', error.as_dict())
-        self.module.fail_json(msg='%s: %s' % (operation, error), **result)
-        raise AssertionError('fail_json returned')
-
     def exit(self, **result: Any) -> NoReturn:
-        result.setdefault('api_requests', self.client.request_count)
         self.module.exit_json(**result)
         raise AssertionError('exit_json returned')
 
 
-# ---------------------------------------------------------------------------------------------
-# the list modules: guard a plan before any write, make its writes, report
-
-
-def drop_impossible(gh: GitHubModule, plan: Plan, where: str, extra: dict[str, Any],
-                    changes: Iterable[Change] | None = None) -> Plan:
-    """Check mode: take the additions that cannot be made out of ``plan`` and report them in
-    ``extra['problems']`` (and as warnings), so check mode promises only what can be done.
-    ``changes`` limits the lookups to those changes (default: every addition of the plan)."""
-    try:
-        problems = impossible_additions(gh.client, plan.changes if changes is None else changes)
-    except GitHubError as exc:
-        gh.fail_request('look up the users to add to %s' % where, exc, **unchanged_result(plan, extra))
-    for problem in problems:
-        gh.warn('%s: cannot add %s: %s' % (where, problem['login'], problem['problem']))
-    extra['problems'] = problems
-    return plan.without(p['login'].lower() for p in problems)
-
-
-def describe(change: Change, where: str) -> str:
-    """The operation a change is, for messages: ``add bob to acme as member``."""
-    if change.action == ADD:
-        return 'add %s to %s as %s' % (change.login, where, change.role)
-    if change.action == REMOVE:
-        return 'remove %s from %s' % (change.login, where)
-    return 'change the role of %s in %s to %s' % (change.login, where, change.role)
-
-
-def unchanged_result(plan: Plan, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The result fields of a run that writes nothing (used when a guard fails)."""
-    before = diff_view(plan.before)
-    result = dict(summary([], plan.before), diff=dict(before=before, after=before), changed=False)
-    result.update(extra or {})
-    return result
-
-
-def guard(gh: GitHubModule, plan: Plan, current_count: int, max_removals: Any, where: str,
-          extra: Mapping[str, Any] | None = None, min_owners: int | None = None) -> None:
-    """Fail before any write when ``plan`` removes more than ``max_removals`` allows, removes or
-    demotes the token's own user without ``allow_self``, or leaves fewer than ``min_owners``
-    active owners (organizations only; ``None`` skips it): :func:`._plan.plan_refusal`. May read
-    ``GET /user`` once, only when the plan removes or demotes someone."""
-    problem = removal_budget_problem(plan, current_count, max_removals, where)
-    if problem:
-        gh.fail(problem, would_remove=[c.login for c in plan.removals], **unchanged_result(plan, extra))
-    allow_self = gh.params['allow_self']
-    own = None
-    if plan.demotions() and not allow_self:
-        try:
-            own = gh.client.current_login()  # None for a GitHub App: it has no user
-        except GitHubError as exc:
-            gh.fail_request('read the token owner (GET /user)', exc, **unchanged_result(plan, extra))
-    problem = plan_refusal(plan, current_count, max_removals, own, allow_self, min_owners, where)
-    if problem:
-        gh.fail(problem, **unchanged_result(plan, extra))
-
-
-def apply(gh: GitHubModule, plan: Plan, write: Callable[[Change], Any], new_state: Any, where: str, errors: Any,
-          extra: Mapping[str, Any] | None = None,
-          explain: Callable[[GitHubError], str | None] | None = None) -> tuple[list[Change], dict[str, Entry]]:
-    """Make the writes of ``plan`` in order; returns ``(done, state)``. When one fails, the task
-    fails with what was already done (``added``, ``removed``, ``role_changed`` so far) so that a
-    rerun finishes the job. ``explain(error)`` may add a hint to the message."""
-    # Whatever a write raises, the result must say what was already done: every exception type.
-    try:
-        return execute(plan, write, new_state, errors=(Exception,))
-    except Incomplete as exc:
-        result = summary(exc.done, exc.state)
-        result.update(diff=dict(before=diff_view(plan.before), after=diff_view(exc.state)), changed=bool(exc.done),
-                      api_requests=gh.client.request_count)
-        result.update(extra or {})
-        operation = describe(exc.change, where)
-        hint = explain(exc.error) if explain and isinstance(exc.error, GitHubError) else None
-        if hint:
-            operation += ': ' + hint
-            # Externally managed: the remaining writes would fail the same way; report them.
-            left = plan.changes[plan.changes.index(exc.change):] if exc.change in plan.changes else [exc.change]
-            result.update(managed_externally=True, skipped_writes=[describe(c, where) for c in left])
-        error = exc.error if isinstance(exc.error, GitHubError) else gh.client.scrub(
-            '%s: %s' % (type(exc.error).__name__, exc.error))
-        gh.fail_request(operation, error, **result)
-
-
-def finish(gh: GitHubModule, plan: Plan, done: list[Change], after: dict[str, Entry],
-           extra: Mapping[str, Any] | None = None) -> NoReturn:
-    """Exit with the summary lists, ``changed`` and ``diff``."""
-    result = summary(done, after)
-    result.update(extra or {})
-    gh.exit(changed=bool(done), diff=dict(before=diff_view(plan.before), after=diff_view(after)), **result)
+def runner(argument_spec: Mapping[str, dict[str, Any]], **options: Any) -> Runner:
+    """A module's :class:`._runner.Runner`: its options (:class:`GitHubModule` takes the same
+    arguments) checked, its client ready."""
+    started = time.monotonic()
+    module = GitHubModule(argument_spec, **options)
+    return Runner(module, module.client, started)

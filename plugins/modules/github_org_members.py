@@ -208,14 +208,7 @@ api_requests:
   sample: 12
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import (
-    GitHubModule,
-    apply,
-    drop_impossible,
-    finish,
-    guard,
-)
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
@@ -235,64 +228,54 @@ from ansible_collections.gitops.github.plugins.module_utils._resources import (
 )
 
 
-def main():
-    gh = GitHubModule(
-        argument_spec=dict(
-            org=dict(type='str', required=True),
-            members=dict(type='list', elements='dict', required=True, options=dict(
-                username=dict(type='str', required=True),
-                role=dict(type='str', default='member', choices=list(ORG_ROLES)),
-            )),
-            exclusive=dict(type='bool', default=False),
-            max_removals=dict(type='raw', default='25%'),
-            allow_self=dict(type='bool', default=False),
-            min_owners=dict(type='int', default=1),
-        ),
-        logins=('org',),
-    )
-    params = gh.params
-    org = params['org']
+def wanted_members(run, org):
+    """``{login: role}`` from the options; fails before any request on bad input."""
+    params = run.params
     wanted, problems = collect_wanted(
         [(role, [m['username'] for m in params['members'] if m['role'] == role]) for role in ORG_ROLES],
         validate=lambda login: login_problem(login, 'member'))
-    try:
-        removal_limit(params['max_removals'], 0)
-    except ValueError as exc:
-        problems.append(str(exc))
-    try:
-        parse_min_owners(params['min_owners'])
-    except ValueError as exc:
-        problems.append(str(exc))
+    for check, value in ((removal_limit, (params['max_removals'], 0)), (parse_min_owners, (params['min_owners'],))):
+        try:
+            check(*value)
+        except ValueError as exc:
+            problems.append(str(exc))
     if problems:
-        gh.fail('Invalid members for %s: %s' % (org, '; '.join(problems)))
+        run.fail('Invalid members for %s: %s' % (org, '; '.join(problems)))
+    return wanted
 
-    client = gh.client
-    ref = OrgRef(org)
-    new_state = ACTIVE if client.is_ghes else PENDING
-    operation = 'read the members of %s' % org
-    try:
-        current = read_members(client, ref, ORG_ROLES)
-        by_email = 0
-        if not client.is_ghes:
-            operation = 'read the pending invitations of %s' % org
-            by_email = add_invitations(current, read_invitations(client, ref.invitations_path))
-    except GitHubError as exc:
-        gh.fail_request(operation, exc)
 
-    plan = plan_members(current, wanted, ORG_ROLES, params['exclusive'])
-    if params['exclusive'] and by_email:
-        gh.warn('%d pending invitation(s) of %s were sent to an e-mail address and have no login; '
-                'they are left alone' % (by_email, org))
-    extra = dict(problems=[])
-    guard(gh, plan, len(current), params['max_removals'], org, extra, min_owners=params['min_owners'])
+def read(run, ref):
+    """The members and pending invitations (those sent to an e-mail address are left alone)."""
+    with run.step('read the members of %s' % ref.org):
+        current = read_members(run.client, ref, ORG_ROLES)
+    if run.client.is_ghes:
+        return current
+    with run.step('read the pending invitations of %s' % ref.org):
+        by_email = add_invitations(current, read_invitations(run.client, ref.invitations_path))
+    if run.params['exclusive'] and by_email:
+        run.warn('%d pending invitation(s) of %s were sent to an e-mail address and have no login; '
+                 'they are left alone' % (by_email, ref.org))
+    return current
 
-    if gh.check_mode:
-        plan = drop_impossible(gh, plan, org, extra)
-        done, after = plan.changes, plan.after(new_state)
-    else:
-        write = membership_writer(client, ref.membership_path)
-        done, after = apply(gh, plan, write, new_state, org, errors=(GitHubError,), extra=extra)
-    finish(gh, plan, done, after, extra)
+
+def main():
+    run = runner(dict(
+        org=dict(type='str', required=True),
+        members=dict(type='list', elements='dict', required=True, options=dict(
+            username=dict(type='str', required=True),
+            role=dict(type='str', default='member', choices=list(ORG_ROLES)),
+        )),
+        exclusive=dict(type='bool', default=False),
+        max_removals=dict(type='raw', default='25%'),
+        allow_self=dict(type='bool', default=False),
+        min_owners=dict(type='int', default=1),
+    ), logins=('org',))
+    org, ref = run.params['org'], OrgRef(run.params['org'])
+    wanted = wanted_members(run, org)
+    current = read(run, ref)
+    plan = plan_members(current, wanted, ORG_ROLES, run.params['exclusive'])
+    run.run_list(plan, len(current), org, membership_writer(run.client, ref.membership_path),
+                 ACTIVE if run.client.is_ghes else PENDING, dict(problems=[]), min_owners=run.params['min_owners'])
 
 
 if __name__ == '__main__':

@@ -133,8 +133,7 @@ api_requests:
   sample: 2
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ADD,
     ORG_ROLES,
@@ -146,68 +145,71 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
 from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, impossible_additions, write_membership
 
 
-def main():
-    gh = GitHubModule(
-        argument_spec=dict(
-            org=dict(type='str', required=True),
-            username=dict(type='str', required=True),
-            role=dict(type='str', choices=['admin', 'member']),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            allow_self=dict(type='bool', default=False),
-        ),
-        logins=('org', 'username'),
-    )
-    params = gh.params
-    org, username = params['org'], params['username']
-    client = gh.client
+def read(run, org, username):
+    """The membership, as ``{login, state, role}``; fails when the organization is not there."""
+    client = run.client
     ref = OrgRef(org)
-    path = ref.membership_path(username)
-    operation = 'read membership of %s in %s' % (username, org)
-    try:
-        data = client.get_or_none(path)
-        if data is None:
-            # 404 means absent, but also that the org is missing or hidden from this token: tell them apart.
-            operation = 'read organization %s' % org
+    with run.step('read membership of %s in %s' % (username, org)):
+        data = client.get_or_none(ref.membership_path(username))
+    if data is None:
+        # 404 means absent, but also that the org is missing or hidden from this token: tell them apart.
+        with run.step('read organization %s' % org):
             if client.get_or_none(ref.base) is None:
-                gh.fail('Organization %s was not found, or the token cannot see it (GET /orgs/%s returned HTTP 404)' % (org, org),
-                        membership=membership_view(username))
-        before = membership_view(username, data)
-        new_state = 'active' if client.is_ghes else 'pending'
-        plan = plan_membership(before, params['state'], params['role'], ORG_ROLES)
+                run.fail('Organization %s was not found, or the token cannot see it (GET /orgs/%s returned HTTP 404)'
+                         % (org, org), membership=membership_view(username))
+    return membership_view(username, data)
 
-        if not params['allow_self'] and plan.demotions():
-            operation = 'read the token owner (GET /user)'
-            own = client.current_login()
-            if own and own.lower() == before['login'].lower():
-                gh.fail('Refusing to %s %s, the user this token belongs to, in %s: set allow_self=true if you mean it'
-                        % ('remove' if plan.removals else 'demote', before['login'], org),
-                        membership=before, diff=dict(before=before, after=before))
 
-        impossible = []
-        if plan.changed and gh.check_mode and plan.changes[0].action == ADD:
-            # Check mode promises only what apply can do, as the list modules and the roster do.
-            operation = 'look up %s (GET /users/%s)' % (username, username)
-            impossible = impossible_additions(client, plan.changes)
-            for problem in impossible:
-                gh.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
-            if impossible:
-                plan = plan_membership(before, 'absent', None, ORG_ROLES)
-        after = membership_after(plan, before['login'], new_state)
-        if plan.changed and not gh.check_mode:
-            change = plan.changes[0]
-            role = None if change.action == REMOVE else change.role
-            operation = ('set membership of %s in %s to %s' % (username, org, role) if role
-                         else 'remove %s from %s' % (username, org))
-            data = write_membership(client, path, role, adding=before['state'] == 'absent')
-            if role:
-                after = membership_after(plan, username, new_state, data)
-    except GitHubError as exc:
-        gh.fail_request(operation, exc)
+def refuse_self(run, plan, before, org):
+    """Without allow_self, never remove or demote the token's own user."""
+    if run.params['allow_self'] or not plan.demotions():
+        return
+    with run.step('read the token owner (GET /user)'):
+        own = run.client.current_login()
+    if own and own.lower() == before['login'].lower():
+        run.fail('Refusing to %s %s, the user this token belongs to, in %s: set allow_self=true if you mean it'
+                 % ('remove' if plan.removals else 'demote', before['login'], org),
+                 membership=before, diff=dict(before=before, after=before))
 
-    result = dict(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
-    if gh.check_mode:
-        result['impossible'] = impossible
-    gh.exit(**result)
+
+def check(run, plan, before, org, username):
+    """Check mode promises only what apply can do, as the list modules and the roster do."""
+    if not (plan.changed and plan.changes[0].action == ADD):
+        return plan, []
+    with run.step('look up %s (GET /users/%s)' % (username, username)):
+        impossible = impossible_additions(run.client, plan.changes)
+    for problem in impossible:
+        run.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
+    return (plan_membership(before, 'absent', None, ORG_ROLES) if impossible else plan), impossible
+
+
+def write(run, plan, before, org, username, new_state):
+    """Make the plan's one write; returns the membership after it."""
+    change = plan.changes[0]
+    role = None if change.action == REMOVE else change.role
+    with run.step('set membership of %s in %s to %s' % (username, org, role) if role else 'remove %s from %s' % (username, org)):
+        data = write_membership(run.client, OrgRef(org).membership_path(username), role, adding=before['state'] == 'absent')
+    return membership_after(plan, username, new_state, data) if role else membership_after(plan, before['login'], new_state)
+
+
+def main():
+    run = runner(dict(
+        org=dict(type='str', required=True),
+        username=dict(type='str', required=True),
+        role=dict(type='str', choices=['admin', 'member']),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        allow_self=dict(type='bool', default=False),
+    ), logins=('org', 'username'))
+    org, username, new_state = run.params['org'], run.params['username'], 'active' if run.client.is_ghes else 'pending'
+    before = read(run, org, username)
+    plan = plan_membership(before, run.params['state'], run.params['role'], ORG_ROLES)
+    refuse_self(run, plan, before, org)
+    if run.check_mode:
+        plan, impossible = check(run, plan, before, org, username)
+        run.report(before, membership_after(plan, before['login'], new_state), plan.changed, impossible=impossible,
+                   membership=membership_after(plan, before['login'], new_state))
+    after = write(run, plan, before, org, username, new_state) if plan.changed else membership_after(plan, before['login'], new_state)
+    run.report(before, after, plan.changed, membership=after)
 
 
 if __name__ == '__main__':

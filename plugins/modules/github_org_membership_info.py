@@ -132,46 +132,38 @@ api_requests:
   sample: 3
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._plan import invitation_role
 from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, list_failed_invitations, list_invitations, read_members
 
 
+def read_invitations(run, ref):
+    """The pending and the failed invitations (none on GHES, which has no invitations API)."""
+    if run.client.is_ghes:
+        run.warn('GitHub Enterprise Server has no organization invitations API; invitations is empty')
+        return []
+    with run.step('read the pending invitations of %s' % ref.org):
+        invitations = [_invitation(inv, False) for inv in list_invitations(run.client, ref)]
+    with run.step('read the failed invitations of %s' % ref.org):
+        invitations += [_invitation(inv, True) for inv in list_failed_invitations(run.client, ref)]
+    return [inv for inv in invitations if run.params['role'] == 'all' or inv['role'] == run.params['role']]
+
+
 def main():
-    gh = GitHubModule(
-        argument_spec=dict(
-            org=dict(type='str', required=True),
-            role=dict(type='str', default='all', choices=['all', 'admin', 'member']),
-            filter=dict(type='str', default='all', choices=['all', '2fa_disabled', '2fa_insecure']),
-            include_invitations=dict(type='bool', default=False),
-        ),
-        logins=('org',),
-    )
-    params = gh.params
-    org = params['org']
-    client = gh.client
-    ref = OrgRef(org)
+    run = runner(dict(
+        org=dict(type='str', required=True),
+        role=dict(type='str', default='all', choices=['all', 'admin', 'member']),
+        filter=dict(type='str', default='all', choices=['all', '2fa_disabled', '2fa_insecure']),
+        include_invitations=dict(type='bool', default=False),
+    ), logins=('org',))
+    params, ref = run.params, OrgRef(run.params['org'])
     roles = ['admin', 'member'] if params['role'] == 'all' else [params['role']]
-    result = {}
-    operation = 'read the members of %s' % org
-    try:
-        current = read_members(client, ref, roles, {'filter': params['filter']} if params['filter'] != 'all' else None)
-        result['members'] = [{'login': e.login, 'role': e.role}
-                             for e in sorted(current.values(), key=lambda e: e.login.lower())]
-        if params['include_invitations']:
-            if client.is_ghes:
-                gh.warn('GitHub Enterprise Server has no organization invitations API; invitations is empty')
-                result['invitations'] = []
-            else:
-                operation = 'read the pending invitations of %s' % org
-                invitations = [_invitation(inv, False) for inv in list_invitations(client, ref)]
-                operation = 'read the failed invitations of %s' % org
-                invitations += [_invitation(inv, True) for inv in list_failed_invitations(client, ref)]
-                result['invitations'] = [inv for inv in invitations if params['role'] == 'all' or inv['role'] == params['role']]
-    except GitHubError as exc:
-        gh.fail_request(operation, exc)
-    gh.exit(changed=False, **result)
+    with run.step('read the members of %s' % ref.org):
+        current = read_members(run.client, ref, roles, {'filter': params['filter']} if params['filter'] != 'all' else None)
+    result = dict(members=[{'login': e.login, 'role': e.role} for e in sorted(current.values(), key=lambda e: e.login.lower())])
+    if params['include_invitations']:
+        result['invitations'] = read_invitations(run, ref)
+    run.exit(changed=False, **result)
 
 
 def _invitation(data, failed):

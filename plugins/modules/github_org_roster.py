@@ -623,33 +623,23 @@ graphql_cost:
   sample: 1
 '''
 
-import time
-
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
-from ansible_collections.gitops.github.plugins.module_utils._plan import (
-    ADD, ORG, PENDING, PUBLIC, REMOVE, TEAM, TEAM_SETTINGS, Change, Incomplete,
-)
+from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, ORG, PENDING, PUBLIC, TEAM, TEAM_SETTINGS, Change
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import utc_now
 from ansible_collections.gitops.github.plugins.module_utils._org_guards import guard_refusals, needs_own_login
 from ansible_collections.gitops.github.plugins.module_utils._org_input import listed_team_slugs, roster_from_params
-from ansible_collections.gitops.github.plugins.module_utils._org_invitations import sends_invitation
 from ansible_collections.gitops.github.plugins.module_utils._org_predict import execute
 from ansible_collections.gitops.github.plugins.module_utils._org_report import export_view, report
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
-    RosterPlan,
     additions_to_look_up,
     ids_to_look_up,
     plan_roster,
     without_additions,
 )
-from ansible_collections.gitops.github.plugins.module_utils._github_forms import is_already_member, is_invitation_limit
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
-    OrgRef,
-    idp_hint,
     impossible_additions,
     org_writer,
     users_by_id,
@@ -690,36 +680,98 @@ def argument_spec():
     )
 
 
-def describe(write, org):
-    change = write.change
-    if write.scope == PUBLIC:
-        return '%s the membership of the token owner in %s' % ('publicize' if change.action == ADD else 'conceal', org)
-    if write.scope == TEAM_SETTINGS:
-        verb = {'create': 'create team %s in %s', 'rename': 'rename team %s in %s', 'update': 'update team %s in %s',
-                'delete': 'delete team %s in %s'}
-        return verb[change.action] % (write.team, org)
-    where = org if write.scope == ORG else 'team %s in %s' % (write.team, org)
-    if change.action == ADD:
-        return 'add %s to %s as %s' % (change.login, where, change.role)
-    if change.action == REMOVE:
-        return 'remove %s from %s' % (change.login, where)
-    return 'change the role of %s in %s to %s' % (change.login, where, change.role)
+def wanted_roster(run):
+    """The roster the options describe; fails before any request on bad input."""
+    roster, problems = roster_from_params(run.params, validate_login=login_problem, now=utc_now())
+    for index, entry in enumerate(run.params['teams']):
+        for key in ('team', 'parent'):
+            if entry.get(key) is not None:
+                problem = slug_problem(entry[key], 'teams[%d].%s' % (index, key))
+                if problem:
+                    problems.append(problem)
+        for former in entry.get('previously') or []:
+            problem = slug_problem(former, 'teams[%d].previously entry' % index)
+            if problem:
+                problems.append(problem)
+    if problems:
+        run.fail('Invalid input for %s: %s' % (run.params['org'], '; '.join(problems)))
+    return roster
 
 
-# What the run read, planned and wrote, as lines for people (RV(summary)); a module cannot print
-# while it runs, so these come with its result.
-SUMMARY = []
-
-
-def _step(text, started):
-    SUMMARY.append('%s (%.1f s)' % (text, time.monotonic() - started))
-    return time.monotonic()
-
-
-def _read_line(state, gh, gql):
+def read(run, gql, roster):
+    """``(state, own login)``: the organization as it is (the token owner's login when the
+    public membership is managed)."""
+    client, org, own = run.client, run.params['org'], None
+    if roster.public_membership is not None:
+        with run.step('read the token owner (GET /user)'):
+            own = client.current_login()
+        if own is None:
+            run.fail('public_membership needs a user token: a GitHub App installation has no membership of its own')
+    manages = roster.wanted is not None or roster.teams or roster.public_membership is not None
+    with run.step('read the membership of %s' % org):
+        state = read_org(client, org, own_login=own, with_public=roster.public_membership is not None, gql=gql,
+                         roster_teams=listed_team_slugs(roster) if manages else None)
+    with run.step('look up the listed user ids that are not among the members of %s (GET /user/{account_id})' % org):
+        state.looked_up = users_by_id(client, ids_to_look_up(state, roster))
     pending = sum(1 for e in state.members.values() if e.state == PENDING)
-    return ('read %s: %d members, %d pending invitations, %d teams (%d requests, %d GraphQL queries)'
-            % (state.org, len(state.members) - pending, pending, len(state.teams), gh.client.request_count, gql.queries))
+    run.progress('read %s: %d members, %d pending invitations, %d teams (%d requests, %d GraphQL queries)'
+                 % (state.org, len(state.members) - pending, pending, len(state.teams), client.request_count, gql.queries))
+    return state, own
+
+
+def plan(run, gql, state, roster, own):
+    """``(plan, own login)``: the writes, planned again with the token owner's login when the
+    guards need it; fails when the plan has problems or a guard refuses it."""
+    org = run.params['org']
+    planned = plan_roster(state, roster)
+    if planned.problems:
+        run.fail('Cannot plan %s: %s' % (org, '; '.join(planned.problems)), **_result(run, gql, planned, [], state))
+    if own is None and needs_own_login(planned):
+        with run.step('read the token owner (GET /user)', lambda: _result(run, gql, planned, [], state)):
+            own = run.client.current_login()
+    planned = plan_roster(state, roster, own_login=own)
+    run.progress(_plan_line(planned))
+    refusals = guard_refusals(planned, own)
+    if refusals:
+        run.progress('refused by %d guard(s): nothing written' % len(refusals), timed=False)
+        # Check mode fails the same way (it predicts the apply); the role's drift report lists
+        # RV(refused) and RV(would_change) instead of failing.
+        run.fail('; '.join(r['problem'] for r in refusals), refused=refusals,
+                 would_change=[w.as_dict() for w in planned.writes], **_result(run, gql, planned, [], state))
+    reported = report(planned, [], state)
+    for problem in reported['org']['problems'] + [p for t in reported['teams'].values() for p in t['problems']]:
+        run.warn(problem)
+    return planned, own
+
+
+def check(run, gql, planned, state):
+    """Check mode promises only what apply can do: one GET /users/{login} per person the plan
+    would bring into the organization (none when nobody is added). ``(plan, done, after, impossible)``."""
+    org = run.params['org']
+    with run.step('look up the users to add to %s' % org, lambda: _result(run, gql, planned, [], state)):
+        impossible = impossible_additions(run.client, [Change(ADD, login) for login in additions_to_look_up(planned).values()])
+    for problem in impossible:
+        run.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
+    planned = without_additions(planned, [p['login'].lower() for p in impossible])
+    done, after = execute(planned, lambda item: None)
+    run.progress('check mode: %d writes would be sent, none was' % len(done))
+    return planned, done, after, impossible
+
+
+def main():
+    run = runner(argument_spec(), logins=('org',))
+    org, gql = run.params['org'], GraphQL(run.client)
+    roster = wanted_roster(run)
+    state, own = read(run, gql, roster)
+    planned, own = plan(run, gql, state, roster, own)
+    impossible = []
+    if run.check_mode:
+        planned, done, after, impossible = check(run, gql, planned, state)
+    else:
+        done, after = run.apply_roster(planned, org_writer(run.client, org, own, state.copy()), org,
+                                       lambda done, after: _result(run, gql, planned, done, after))
+        run.progress('wrote %d of %d planned writes' % (len(done), len(planned.writes)))
+    run.exit(changed=bool(done), current=export_view(after), impossible=impossible, **_result(run, gql, planned, done, after))
 
 
 def _plan_line(plan):
@@ -732,181 +784,11 @@ def _plan_line(plan):
                scopes.get(TEAM_SETTINGS, 0), scopes.get(PUBLIC, 0)))
 
 
-def main():
-    started = time.monotonic()
-    gh = GitHubModule(argument_spec=argument_spec(), logins=('org',))
-    params = gh.params
-    org = params['org']
-    roster, problems = roster_from_params(params, validate_login=login_problem, now=utc_now())
-    for index, entry in enumerate(params['teams']):
-        for key in ('team', 'parent'):
-            if entry.get(key) is not None:
-                problem = slug_problem(entry[key], 'teams[%d].%s' % (index, key))
-                if problem:
-                    problems.append(problem)
-        for former in entry.get('previously') or []:
-            problem = slug_problem(former, 'teams[%d].previously entry' % index)
-            if problem:
-                problems.append(problem)
-    if problems:
-        gh.fail('Invalid input for %s: %s' % (org, '; '.join(problems)))
-
-    client = gh.client
-    gql = GraphQL(client)
-    own = None
-    operation = 'read the membership of %s' % org
-    try:
-        if roster.public_membership is not None:
-            operation = 'read the token owner (GET /user)'
-            own = client.current_login()
-            if own is None:
-                gh.fail('public_membership needs a user token: a GitHub App installation has no membership of its own')
-            operation = 'read the membership of %s' % org
-        manages = roster.wanted is not None or roster.teams or roster.public_membership is not None
-        state = read_org(client, org, own_login=own, with_public=roster.public_membership is not None, gql=gql,
-                         roster_teams=listed_team_slugs(roster) if manages else None)
-        operation = 'look up the listed user ids that are not among the members of %s (GET /user/{account_id})' % org
-        state.looked_up = users_by_id(client, ids_to_look_up(state, roster))
-    except GitHubError as exc:
-        gh.fail_request(operation, exc)
-    started = _step(_read_line(state, gh, gql), started)
-
-    plan = plan_roster(state, roster)
-    if plan.problems:
-        gh.fail('Cannot plan %s: %s' % (org, '; '.join(plan.problems)), **_result(gh, gql, plan, [], state))
-    if own is None and needs_own_login(plan):
-        try:
-            own = client.current_login()
-        except GitHubError as exc:
-            gh.fail_request('read the token owner (GET /user)', exc, **_result(gh, gql, plan, [], state))
-    plan = plan_roster(state, roster, own_login=own)
-    started = _step(_plan_line(plan), started)
-    refusals = guard_refusals(plan, own)
-    if refusals:
-        SUMMARY.append('refused by %d guard(s): nothing written' % len(refusals))
-        # Check mode fails the same way (it predicts the apply); the role's drift report lists
-        # RV(refused) and RV(would_change) instead of failing.
-        gh.fail('; '.join(r['problem'] for r in refusals), refused=refusals,
-                would_change=[w.as_dict() for w in plan.writes], **_result(gh, gql, plan, [], state))
-    planned = report(plan, [], state)
-    for problem in planned['org']['problems']:
-        gh.warn(problem)
-    for section in planned['teams'].values():
-        for problem in section['problems']:
-            gh.warn(problem)
-
-    impossible = []
-    if gh.check_mode:
-        # Check mode promises only what apply can do: one GET /users/{login} per person the plan
-        # would bring into the organization (none when nobody is added).
-        try:
-            impossible = impossible_additions(client, [Change(ADD, login) for login in additions_to_look_up(plan).values()])
-        except GitHubError as exc:
-            gh.fail_request('look up the users to add to %s' % org, exc, **_result(gh, gql, plan, [], state))
-        for problem in impossible:
-            gh.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
-        plan = without_additions(plan, [p['login'].lower() for p in impossible])
-        done, after = execute(plan, lambda item: None)
-        _step('check mode: %d writes would be sent, none was' % len(done), started)
-    else:
-        done, after = apply_plan(gh, gql, plan, org_writer(client, org, own, state.copy()), org)
-        _step('wrote %d of %d planned writes' % (len(done), len(plan.writes)), started)
-    gh.exit(changed=bool(done), current=export_view(after), impossible=impossible,
-            **_result(gh, gql, plan, done, after))
-
-
-def apply_plan(gh, gql, plan, writer, org):
-    """Make the plan's writes in order; returns ``(done, after)``. A team that GitHub refuses to
-    change because its identity provider manages it (a 403, confirmed by its IdP group mappings or
-    external groups, or by GitHub's own wording) has its remaining writes skipped and reported, and
-    the other teams and the organization go on; the task then fails naming the team. Any other
-    failure stops at once. Every failure reports exactly the writes already made."""
-    client = gh.client
-    done, state, todo, skipped, hints = [], plan.before, list(plan.writes), [], []
-    while True:
-        part = RosterPlan(state, plan.roster, todo, plan.teams, plan.problems)
-        try:
-            made, state = execute(part, writer, errors=(Exception,))
-            done.extend(made)
-            break
-        except Incomplete as exc:
-            done.extend(exc.done)
-            state = exc.state
-            operation = describe(exc.write, org)
-            hint = None
-            if exc.write.scope == TEAM and isinstance(exc.error, GitHubError):
-                hint = idp_hint(exc.error, client, OrgRef(org).team(exc.write.team))
-            rest = todo[todo.index(exc.write) + 1:]
-            if (isinstance(exc.error, GitHubError) and is_invitation_limit(exc.error.status, exc.error.message)
-                    and sends_invitation(state, exc.write, set())):
-                todo = _defer_invitations(gh, plan, state, exc.write, rest, org)
-                continue
-            if (isinstance(exc.error, GitHubError) and is_already_member(exc.error.status, exc.error.message)
-                    and exc.write.scope in (ORG, TEAM) and '@' in exc.write.change.key):
-                todo = _accepted_address(gh, plan, exc.write, rest, org)
-                continue
-            if hint:
-                team = exc.write.team.lower()
-                left = [exc.write] + [w for w in rest if w.scope == TEAM and w.team.lower() == team]
-                skipped.extend(left)
-                hints.append('%s: %s (%s)' % (operation, hint, exc.error))
-                todo = [w for w in rest if not (w.scope == TEAM and w.team.lower() == team)]
-                continue
-            result = _result(gh, gql, plan, done, state)
-            result.update(changed=bool(done), failed_change=exc.write.as_dict(),
-                          skipped_writes=[describe(w, org) for w in skipped])
-            error = exc.error if isinstance(exc.error, GitHubError) else client._scrub(
-                '%s: %s' % (type(exc.error).__name__, exc.error))
-            gh.fail_request(operation, error, **result)
-    if skipped:
-        result = _result(gh, gql, plan, done, state)
-        result.update(changed=bool(done), managed_externally=sorted(set(w.team for w in skipped)),
-                      skipped_writes=[describe(w, org) for w in skipped])
-        gh.fail('%s; skipped, since the identity provider manages the team: %s. Mark such a team '
-                'managed_externally: true to read and report it only'
-                % ('; '.join(hints), ', '.join(describe(w, org) for w in skipped)), **result)
-    return done, state
-
-
-def _defer_invitations(gh, plan, state, write, rest, org):
-    """GitHub answered "Over invitation rate limit" to ``write``: it and every later write that
-    would send an invitation (and the team additions of the people deferred) wait for the next
-    run; the other writes go on. Returns the writes still to make."""
-    deferred = [write]
-    keys = set([write.change.key])
-    todo = []
-    for item in rest:
-        key = item.change.key if item.scope in (ORG, TEAM) else None
-        if sends_invitation(state, item, set()) or (item.action == ADD and key in keys):
-            deferred.append(item)
-            keys.add(key)
-        else:
-            todo.append(item)
-    plan.deferred = deferred + plan.deferred
-    plan.invitations_left += len(keys)
-    gh.warn('%s: GitHub answered "Over invitation rate limit" (it allows 50 invitations in 24 hours, 500 for older '
-            'or paid organizations): %d invitation(s) left for the next run (%s)'
-            % (org, len(keys), ', '.join(describe(w, org) for w in deferred)))
-    return todo
-
-
-def _accepted_address(gh, plan, write, rest, org):
-    """GitHub answered that the address of ``write``'s e-mail invitation belongs to someone already
-    in the organization: the invitation was accepted and GitHub lists that person by login only.
-    Nothing was sent; the address's other writes are left out too, and the other writes go on.
-    Returns the writes still to make."""
-    key = write.change.key
-    plan.already_members.append(write.change.login)
-    gh.warn('%s: GitHub answered that a user with the address %s is already a part of the organization (the '
-            'invitation was accepted): nothing was sent; list their login instead of the address'
-            % (org, write.change.login))
-    return [w for w in rest if not (w.scope in (ORG, TEAM) and w.change.key == key)]
-
-
-def _result(gh, gql, plan, done, after):
+def _result(run, gql, plan, done, after):
+    """The result of the run so far: :func:`report`, the counts, the progress lines, one diff per scope."""
     result = report(plan, done, after)
-    result.update(api_requests=gh.client.request_count, graphql_queries=gql.queries, graphql_cost=gql.cost,
-                  summary=list(SUMMARY),
+    result.update(api_requests=run.client.request_count, graphql_queries=gql.queries, graphql_cost=gql.cost,
+                  summary=list(run.lines),
                   diff=diff_by_scope(plan.before.org, result['diff']))
     return result
 

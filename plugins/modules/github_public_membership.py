@@ -81,53 +81,53 @@ api_requests:
   sample: 3
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._resources import get_own_membership, is_public, set_public
 
 
-def main():
-    gh = GitHubModule(
-        argument_spec=dict(
-            org=dict(type='str', required=True),
-            username=dict(type='str'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-        ),
-        logins=('org', 'username'),
-        needs_user=True,
-    )
-    params = gh.params
-    org = params['org']
-    client = gh.client
-    want = params['state'] == 'present'
-    operation = 'read the token owner (GET /user)'
-    try:
-        own = client.current_login()
-        login = params['username'] or own
-        operation = 'read public membership of %s in %s' % (login, org)
-        public = is_public(client, org, login)
-        before = {'login': login, 'public': public}
-        after = {'login': login, 'public': want}
-        changed = public != want
-        if changed and login.lower() != own.lower():
-            gh.fail('Cannot %s the membership of %s in %s: GitHub only lets users change their own public membership, '
-                    'and this token belongs to %s' % ('publicize' if want else 'conceal', login, org, own),
-                    diff=dict(before=before, after=before))
-        if changed and want:
-            operation = 'read own membership of %s in %s' % (own, org)
-            data = get_own_membership(client, org)
-            state = data.get('state') if data else 'absent'
-            if state != 'active':
-                gh.fail('Cannot publicize the membership of %s in %s: it is %s, not active%s' % (
-                    own, org, state, '; accept the invitation first' if state == 'pending' else ''),
-                    diff=dict(before=before, after=before))
-        if changed and not gh.check_mode:
-            operation = '%s membership of %s in %s' % ('publicize' if want else 'conceal', login, org)
-            set_public(client, org, login, want)
-    except GitHubError as exc:
-        gh.fail_request(operation, exc)
+def read(run, org):
+    """``(own login, {login, public})``: the token's user, and the membership asked about."""
+    with run.step('read the token owner (GET /user)'):
+        own = run.client.current_login()
+    login = run.params['username'] or own
+    with run.step('read public membership of %s in %s' % (login, org)):
+        return own, {'login': login, 'public': is_public(run.client, org, login)}
 
-    gh.exit(changed=changed, public=after['public'], login=login, diff=dict(before=before, after=after))
+
+def refuse(run, own, before, want, org):
+    """Fail before any write when the change cannot be made: someone else's membership, or a
+    membership to publicize that is not active."""
+    login = before['login']
+    if login.lower() != own.lower():
+        run.fail('Cannot %s the membership of %s in %s: GitHub only lets users change their own public membership, '
+                 'and this token belongs to %s' % ('publicize' if want else 'conceal', login, org, own),
+                 diff=dict(before=before, after=before))
+    if want:
+        with run.step('read own membership of %s in %s' % (own, org)):
+            data = get_own_membership(run.client, org)
+        state = data.get('state') if data else 'absent'
+        if state != 'active':
+            run.fail('Cannot publicize the membership of %s in %s: it is %s, not active%s' % (
+                own, org, state, '; accept the invitation first' if state == 'pending' else ''),
+                diff=dict(before=before, after=before))
+
+
+def main():
+    run = runner(dict(
+        org=dict(type='str', required=True),
+        username=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    ), logins=('org', 'username'), needs_user=True)
+    org, want = run.params['org'], run.params['state'] == 'present'
+    own, before = read(run, org)
+    after = dict(before, public=want)
+    changed = before['public'] != want
+    if changed:
+        refuse(run, own, before, want, org)
+    if changed and not run.check_mode:
+        with run.step('%s membership of %s in %s' % ('publicize' if want else 'conceal', before['login'], org)):
+            set_public(run.client, org, before['login'], want)
+    run.report(before, after, changed, public=want, login=before['login'])
 
 
 if __name__ == '__main__':

@@ -72,8 +72,7 @@ api_requests:
   sample: 1
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._resources import list_teams
 
 
@@ -89,13 +88,11 @@ def team_view(team):
 
 
 def main():
-    gh = GitHubModule(argument_spec=dict(org=dict(type='str', required=True)), logins=('org',))
-    org = gh.params['org']
-    try:
-        teams = [team_view(t) for t in list_teams(gh.client, org)]
-    except GitHubError as exc:
-        gh.fail_request('list the teams of %s' % org, exc)
-    gh.exit(changed=False, teams=sorted(teams, key=lambda t: (t['slug'] or '').lower()))
+    run = runner(dict(org=dict(type='str', required=True)), logins=('org',))
+    org = run.params['org']
+    with run.step('list the teams of %s' % org):
+        teams = [team_view(t) for t in list_teams(run.client, org)]
+    run.exit(changed=False, teams=sorted(teams, key=lambda t: (t['slug'] or '').lower()))
 
 
 if __name__ == '__main__':

@@ -213,14 +213,7 @@ skipped_writes:
   sample: ["add bob to team platform in acme as member"]
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import (
-    GitHubModule,
-    apply,
-    drop_impossible,
-    finish,
-    guard,
-)
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
@@ -237,7 +230,6 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
 )
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     OrgRef,
-    TeamNotFound,
     idp_hint,
     membership_writer,
     read_invitations,
@@ -251,19 +243,9 @@ from ansible_collections.gitops.github.plugins.module_utils._graphql import Grap
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import mark_not_immediate, read_immediate_members
 
 
-def main():
-    gh = GitHubModule(
-        argument_spec=dict(
-            maintainers=dict(type='list', elements='str', default=[]),
-            members=dict(type='list', elements='str', default=[]),
-            exclusive=dict(type='bool', default=False),
-            max_removals=dict(type='raw', default='25%'),
-            allow_self=dict(type='bool', default=False),
-        ),
-        team=True,
-    )
-    params = gh.params
-    org = params['org']
+def wanted_members(run, org):
+    """``{login: role}`` from the options; fails before any request on bad input."""
+    params = run.params
     wanted, problems = collect_wanted(
         [('maintainer', params['maintainers']), ('member', params['members'])],
         validate=lambda login: login_problem(login, 'login'))
@@ -272,60 +254,73 @@ def main():
     except ValueError as exc:
         problems.append(str(exc))
     if problems:
-        gh.fail('Invalid input for the team members of %s: %s' % (org, '; '.join(problems)))
+        run.fail('Invalid input for the team members of %s: %s' % (org, '; '.join(problems)))
+    return wanted
 
-    client = gh.client
-    operation = 'find team'
-    try:
-        ref = team_ref(client, org, params['team'], params['team_id'])
-        operation = 'read the members of %s' % ref.label
+
+def read(run, org, wanted):
+    """``(ref, current, owners)``: the team, its members and pending invitations, and the
+    organization's owners when a listed member may be one."""
+    client = run.client
+    with run.step('find team'):
+        ref = team_ref(client, org, run.params['team'], run.params['team_id'])
+    with run.step('read the members of %s' % ref.label):
         current = read_members(client, ref, TEAM_ROLES)
-        if not client.is_ghes:
-            operation = 'read the pending invitations of %s' % ref.label
+    if not client.is_ghes:
+        with run.step('read the pending invitations of %s' % ref.label):
             add_invitations(current, read_invitations(client, ref.invitations_path), with_role=False)
-            operation = 'read the team role of the pending invitations of %s' % ref.label
+        with run.step('read the team role of the pending invitations of %s' % ref.label):
             read_pending_team_roles(client, ref, current)
-        owners = []
-        if demotion_candidates(current, wanted, TEAM_ROLES):
-            # Only then: GitHub shows org owners as maintainers, so a listed member may be one.
-            operation = 'read the owners of %s' % org
+    owners = []
+    if demotion_candidates(current, wanted, TEAM_ROLES):
+        # Only then: GitHub shows org owners as maintainers, so a listed member may be one.
+        with run.step('read the owners of %s' % org):
             owners = list(read_members(client, OrgRef(org), ('admin',)))
-        if params['exclusive'] and removal_candidates(current, wanted):
-            # REST lists members through child teams too: only GraphQL tells who is a direct member
-            # (also when they are in a child team as well) and who is there only through a child.
-            operation = 'read the immediate members of %s (GraphQL)' % ref.label
+    if run.params['exclusive'] and removal_candidates(current, wanted):
+        # REST lists members through child teams too: only GraphQL tells who is a direct member
+        # (also when they are in a child team as well) and who is there only through a child.
+        with run.step('read the immediate members of %s (GraphQL)' % ref.label):
             mark_not_immediate(current, read_immediate_members(GraphQL(client), org, team_slug(client, ref)))
-    except TeamNotFound as exc:
-        gh.fail(str(exc))
-    except GitHubError as exc:
-        gh.fail_request(operation, exc)
+    return ref, current, owners
 
-    plan = plan_members(current, wanted, TEAM_ROLES, params['exclusive'], owners)
-    extra = dict(inherited=plan.inherited, problems=[])
-    for login in plan.owners_kept:
-        gh.warn('%s is an owner of %s, and GitHub always reports owners as team maintainers: '
-                'listing them as a member is treated as converged for %s' % (login, org, ref.label))
-    guard(gh, plan, len(current), params['max_removals'], ref.label, extra)
 
-    if gh.check_mode:
-        # Predict what each addition becomes: active for org members, else an invitation.
-        try:
+def predict(run, ref, extra):
+    """Check mode: what each addition becomes (active for org members, else an invitation), with
+    the additions that cannot be made left out; ``(plan, after)``."""
+    client, org = run.client, run.params['org']
+
+    def check(plan):
+        with run.step('read the organization members of %s' % org):
             predicted = states_after_adding(client, org, [c.login for c in plan.changes if c.action == ADD])
-        except GitHubError as exc:
-            gh.fail_request('read the organization members of %s' % org, exc)
         # Someone read as an organization member exists; only the others need looking up (on GHES
         # the prediction is "active" without a read, so everyone added is looked up there).
-        plan = drop_impossible(gh, plan, ref.label, extra, [c for c in plan.changes if c.action == ADD and (
+        plan = run.drop_impossible(plan, ref.label, extra, [c for c in plan.changes if c.action == ADD and (
             client.is_ghes or predicted.get(c.key) != ACTIVE)])
         after = dict(plan.before)
         for change in plan.changes:
             apply_change(after, change, PENDING, predicted.get(change.key))
-        done = plan.changes
-    else:
-        done, after = apply(gh, plan, membership_writer(client, ref.membership_path), PENDING, ref.label,
-                            errors=(GitHubError,), extra=extra,
-                            explain=lambda error: idp_hint(error, client, ref))
-    finish(gh, plan, done, after, extra)
+        return plan, after
+    return check
+
+
+def main():
+    run = runner(dict(
+        maintainers=dict(type='list', elements='str', default=[]),
+        members=dict(type='list', elements='str', default=[]),
+        exclusive=dict(type='bool', default=False),
+        max_removals=dict(type='raw', default='25%'),
+        allow_self=dict(type='bool', default=False),
+    ), team=True)
+    org = run.params['org']
+    wanted = wanted_members(run, org)
+    ref, current, owners = read(run, org, wanted)
+    plan = plan_members(current, wanted, TEAM_ROLES, run.params['exclusive'], owners)
+    for login in plan.owners_kept:
+        run.warn('%s is an owner of %s, and GitHub always reports owners as team maintainers: '
+                 'listing them as a member is treated as converged for %s' % (login, org, ref.label))
+    extra = dict(inherited=plan.inherited, problems=[])
+    run.run_list(plan, len(current), ref.label, membership_writer(run.client, ref.membership_path), PENDING, extra,
+                 predict=predict(run, ref, extra), explain=lambda error: idp_hint(error, run.client, ref))
 
 
 if __name__ == '__main__':

@@ -135,8 +135,7 @@ managed_externally:
   sample: true
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ADD,
     REMOVE,
@@ -162,97 +161,103 @@ from ansible_collections.gitops.github.plugins.module_utils._graphql import Grap
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_immediate_members
 
 
-def main():
-    gh = GitHubModule(
-        argument_spec=dict(
-            username=dict(type='str', required=True),
-            role=dict(type='str', choices=['member', 'maintainer']),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-        ),
-        logins=('username',),
-        team=True,
-    )
-    params = gh.params
-    org, username = params['org'], params['username']
-    client = gh.client
-    result = {}
-    operation = 'find team'
-    writing = False
-    try:
-        ref = team_ref(client, org, params['team'], params['team_id'])
-        path = ref.membership_path(username)
-        operation = 'read membership of %s in %s' % (username, ref.label)
+def read(run, username):
+    """``(ref, before)``: the team, and the user's membership of it; fails when the team is not there."""
+    client, missing = run.client, dict(membership=membership_view(username))
+    with run.step('find team', missing=missing):
+        ref = team_ref(client, run.params['org'], run.params['team'], run.params['team_id'])
+    with run.step('read membership of %s in %s' % (username, ref.label)):
         data = get_membership(client, ref, username)
-        if data is None:
-            operation = 'read %s' % ref.label
+    if data is None:
+        with run.step('read %s' % ref.label, missing=missing):
             if not exists(client, ref):
                 raise TeamNotFound('%s was not found, or the token cannot see it (GET %s returned HTTP 404)' % (
                     ref.label[0].upper() + ref.label[1:], ref.base))
-        before = membership_view(username, data)
+    return ref, membership_view(username, data)
 
-        owner = False
-        if (params['state'] == 'present' and params['role'] == 'member' and before['state'] == 'active'
-                and before['role'] == 'maintainer'):
-            # Owners always read back as maintainer: decide from the org role, not by guessing.
-            operation = 'read organization role of %s in %s' % (username, org)
-            org_data = get_membership(client, OrgRef(org), username)
-            owner = bool(org_data and org_data.get('state') == 'active' and org_data.get('role') == 'admin')
-            if owner:
-                gh.warn('%s is an owner of %s, and GitHub always reports owners as team maintainers: '
-                        'role=member is treated as converged for %s' % (before['login'], org, ref.label))
 
-        child = None
-        if params['state'] == 'absent' and before['state'] == 'active':
-            operation = 'look for child teams of %s' % ref.label
-            child = inherited_from(client, ref, username)
-            if child is not None:
-                # Also a direct member? REST cannot tell; GraphQL's immediate members can.
-                operation = 'read the immediate members of %s (GraphQL)' % ref.label
-                if username.lower() in read_immediate_members(GraphQL(client), org, team_slug(client, ref)):
-                    child = None
-            if child is not None:
-                result['inherited_from'] = child.slug
-                gh.warn('%s is a member of %s only through its child team %s; GitHub cannot remove an '
-                        'inherited membership from the parent: remove them from %s instead' % (
-                            before['login'], ref.label, child.slug, child.slug))
+def is_owner(run, ref, before):
+    """Owners always read back as maintainer: decide role=member from the org role, not by guessing."""
+    params, org = run.params, run.params['org']
+    if not (params['state'] == 'present' and params['role'] == 'member' and before['state'] == 'active'
+            and before['role'] == 'maintainer'):
+        return False
+    with run.step('read organization role of %s in %s' % (params['username'], org)):
+        org_data = get_membership(run.client, OrgRef(org), params['username'])
+    owner = bool(org_data and org_data.get('state') == 'active' and org_data.get('role') == 'admin')
+    if owner:
+        run.warn('%s is an owner of %s, and GitHub always reports owners as team maintainers: '
+                 'role=member is treated as converged for %s' % (before['login'], org, ref.label))
+    return owner
 
-        new_state = None
-        if before['state'] == 'absent' and params['state'] == 'present' and gh.check_mode:
-            new_state = state_after_adding(client, org, username)
-        plan = plan_membership(before, params['state'], params['role'], TEAM_ROLES, owner=owner,
-                               inherited=child is not None)
 
-        if plan.changed and gh.check_mode and plan.changes[0].action == ADD and new_state != 'active':
-            # Check mode promises only what apply can do (a login no user has, an organization):
-            # one GET /users/{username}, as github_org_membership and the list modules ask.
-            operation = 'look up %s (GET /users/%s)' % (username, username)
-            result['impossible'] = impossible_additions(client, plan.changes)
-            for problem in result['impossible']:
-                gh.warn('%s: cannot add %s: %s' % (ref.label, problem['login'], problem['problem']))
-            if result['impossible']:
-                plan = plan_membership(before, 'absent', None, TEAM_ROLES)
-        elif gh.check_mode:
-            result['impossible'] = []
-        after = membership_after(plan, before['login'], new_state or 'pending')
-        if plan.changed and not gh.check_mode:
-            role = None if plan.changes[0].action == REMOVE else plan.changes[0].role
-            operation = ('set membership of %s in %s to %s' % (username, ref.label, role) if role
-                         else 'remove %s from %s' % (username, ref.label))
-            writing = True
-            data = write_membership(client, path, role, adding=before['state'] == 'absent')
-            writing = False
-            if role:
-                after = membership_after(plan, before['login'], data=data)
-    except TeamNotFound as exc:
-        gh.fail(str(exc), membership=membership_view(username))
-    except GitHubError as exc:
-        hint = idp_hint(exc, client, ref) if writing else None
-        if hint:
-            result['managed_externally'] = True
-        gh.fail_request('%s: %s' % (operation, hint) if hint else operation, exc, **result)
+def inherited(run, ref, before, result):
+    """The child team through which alone the user is a member (``None`` when a direct member)."""
+    if not (run.params['state'] == 'absent' and before['state'] == 'active'):
+        return None
+    username = run.params['username']
+    with run.step('look for child teams of %s' % ref.label):
+        child = inherited_from(run.client, ref, username)
+    if child is not None:
+        # Also a direct member? REST cannot tell; GraphQL's immediate members can.
+        with run.step('read the immediate members of %s (GraphQL)' % ref.label):
+            if username.lower() in read_immediate_members(GraphQL(run.client), run.params['org'], team_slug(run.client, ref)):
+                return None
+        result['inherited_from'] = child.slug
+        run.warn('%s is a member of %s only through its child team %s; GitHub cannot remove an '
+                 'inherited membership from the parent: remove them from %s instead' % (
+                     before['login'], ref.label, child.slug, child.slug))
+    return child
 
-    result.update(changed=plan.changed, membership=after, diff=dict(before=before, after=after))
-    gh.exit(**result)
+
+def check(run, ref, before, plan, result):
+    """Check mode promises only what apply can do: ``(plan, the state an addition gets)``."""
+    new_state = None
+    if before['state'] == 'absent' and run.params['state'] == 'present':
+        with run.step('read %s' % ref.label):
+            new_state = state_after_adding(run.client, run.params['org'], run.params['username'])
+    if not (plan.changed and plan.changes[0].action == ADD and new_state != 'active'):
+        result['impossible'] = []
+    else:
+        # A login no user has, an organization: one GET /users/{username}, as github_org_membership
+        # and the list modules ask.
+        username = run.params['username']
+        with run.step('look up %s (GET /users/%s)' % (username, username), result):
+            result['impossible'] = impossible_additions(run.client, plan.changes)
+        for problem in result['impossible']:
+            run.warn('%s: cannot add %s: %s' % (ref.label, problem['login'], problem['problem']))
+        if result['impossible']:
+            plan = plan_membership(before, 'absent', None, TEAM_ROLES)
+    return plan, new_state or 'pending'
+
+
+def write(run, ref, before, plan, result):
+    """Make the plan's one write (GitHub refusing it for a team its identity provider manages is
+    told as such); returns the membership after it."""
+    username = run.params['username']
+    role = None if plan.changes[0].action == REMOVE else plan.changes[0].role
+    with run.step('set membership of %s in %s to %s' % (username, ref.label, role) if role
+                  else 'remove %s from %s' % (username, ref.label), result, explain=lambda exc: idp_hint(exc, run.client, ref)):
+        data = write_membership(run.client, ref.membership_path(username), role, adding=before['state'] == 'absent')
+    return membership_after(plan, before['login'], data=data) if role else membership_after(plan, before['login'], 'pending')
+
+
+def main():
+    run = runner(dict(
+        username=dict(type='str', required=True),
+        role=dict(type='str', choices=['member', 'maintainer']),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    ), logins=('username',), team=True)
+    result = {}
+    ref, before = read(run, run.params['username'])
+    owner, child = is_owner(run, ref, before), inherited(run, ref, before, result)
+    plan = plan_membership(before, run.params['state'], run.params['role'], TEAM_ROLES, owner=owner, inherited=child is not None)
+    if run.check_mode:
+        plan, new_state = check(run, ref, before, plan, result)
+        after = membership_after(plan, before['login'], new_state)
+    else:
+        after = write(run, ref, before, plan, result) if plan.changed else membership_after(plan, before['login'], 'pending')
+    run.report(before, after, plan.changed, membership=after, **result)
 
 
 if __name__ == '__main__':

@@ -101,12 +101,10 @@ api_requests:
   sample: 5
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import mark_not_immediate, read_immediate_members
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
-    TeamNotFound,
     list_invitations,
     read_members,
     team_ref,
@@ -114,39 +112,33 @@ from ansible_collections.gitops.github.plugins.module_utils._resources import (
 )
 
 
-def main():
-    gh = GitHubModule(
-        argument_spec=dict(
-            role=dict(type='str', default='all', choices=['all', 'member', 'maintainer']),
-        ),
-        team=True,
-    )
-    params = gh.params
-    client = gh.client
-    roles = ['maintainer', 'member'] if params['role'] == 'all' else [params['role']]
-    result = {}
-    operation = 'find team'
-    try:
-        ref = team_ref(client, params['org'], params['team'], params['team_id'])
-        operation = 'read the members of %s' % ref.label
+def read(run, roles):
+    """``(members, pending)``: the team's members (``inherited`` told by GraphQL) and invitations."""
+    client, org = run.client, run.params['org']
+    with run.step('find team'):
+        ref = team_ref(client, org, run.params['team'], run.params['team_id'])
+    with run.step('read the members of %s' % ref.label):
         current = read_members(client, ref, roles)
-        pending = []
-        if not client.is_ghes:
-            operation = 'read the pending invitations of %s' % ref.label
+    pending = []
+    if not client.is_ghes:
+        with run.step('read the pending invitations of %s' % ref.label):
             pending = [{'login': inv.get('login'), 'email': inv.get('email'), 'created_at': inv.get('created_at')}
                        for inv in list_invitations(client, ref)]
-        if current:
-            # REST lists members through child teams too; GraphQL's immediate members tell them apart.
-            operation = 'read the immediate members of %s (GraphQL)' % ref.label
-            mark_not_immediate(current, read_immediate_members(GraphQL(client), params['org'], team_slug(client, ref)))
-        result['members'] = [{'login': e.login, 'role': e.role, 'inherited': e.inherited}
-                             for e in sorted(current.values(), key=lambda e: e.login.lower())]
-        result['pending'] = pending
-    except TeamNotFound as exc:
-        gh.fail(str(exc))
-    except GitHubError as exc:
-        gh.fail_request(operation, exc)
-    gh.exit(changed=False, **result)
+    if current:
+        # REST lists members through child teams too; GraphQL's immediate members tell them apart.
+        with run.step('read the immediate members of %s (GraphQL)' % ref.label):
+            mark_not_immediate(current, read_immediate_members(GraphQL(client), org, team_slug(client, ref)))
+    return current, pending
+
+
+def main():
+    run = runner(dict(
+        role=dict(type='str', default='all', choices=['all', 'member', 'maintainer']),
+    ), team=True)
+    current, pending = read(run, ['maintainer', 'member'] if run.params['role'] == 'all' else [run.params['role']])
+    members = [{'login': e.login, 'role': e.role, 'inherited': e.inherited}
+               for e in sorted(current.values(), key=lambda e: e.login.lower())]
+    run.exit(changed=False, members=members, pending=pending)
 
 
 if __name__ == '__main__':

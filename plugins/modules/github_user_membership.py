@@ -79,8 +79,7 @@ api_requests:
   sample: 2
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, accept_invitation, get_own_membership
 
 
@@ -89,35 +88,30 @@ def view(org, data):
     return {'org': organization.get('login') or org, 'state': data.get('state'), 'role': data.get('role')}
 
 
-def main():
-    gh = GitHubModule(
-        argument_spec=dict(
-            org=dict(type='str', required=True),
-            state=dict(type='str', default='active', choices=['active']),
-        ),
-        logins=('org',),
-        needs_user=True,
-    )
-    org = gh.params['org']
-    client = gh.client
-    operation = 'read own membership of %s' % org
-    try:
-        data = get_own_membership(client, org)
-        if data is None:
-            gh.fail('The token owner has no membership of, and no invitation to, %s (GET %s returned HTTP 404); '
-                    'an owner must invite them first' % (org, OrgRef(org).own_membership_path))
-        before = view(org, data)
-        after = dict(before, state='active')
-        changed = before['state'] != 'active'
-        if changed and not gh.check_mode:
-            operation = 'accept the invitation to %s' % org
-            answer = accept_invitation(client, org)
-            if answer:
-                after = view(org, answer)
-    except GitHubError as exc:
-        gh.fail_request(operation, exc)
+def read(run, org):
+    """The token owner's membership of ``org``; fails when there is neither one nor an invitation."""
+    with run.step('read own membership of %s' % org):
+        data = get_own_membership(run.client, org)
+    if data is None:
+        run.fail('The token owner has no membership of, and no invitation to, %s (GET %s returned HTTP 404); '
+                 'an owner must invite them first' % (org, OrgRef(org).own_membership_path))
+    return view(org, data)
 
-    gh.exit(changed=changed, membership=after, diff=dict(before=before, after=after))
+
+def main():
+    run = runner(dict(
+        org=dict(type='str', required=True),
+        state=dict(type='str', default='active', choices=['active']),
+    ), logins=('org',), needs_user=True)
+    org = run.params['org']
+    before = read(run, org)
+    after = dict(before, state='active')
+    changed = before['state'] != 'active'
+    if changed and not run.check_mode:
+        with run.step('accept the invitation to %s' % org):
+            answer = accept_invitation(run.client, org)
+        after = view(org, answer) if answer else after
+    run.report(before, after, changed, membership=after)
 
 
 if __name__ == '__main__':

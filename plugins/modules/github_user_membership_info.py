@@ -76,25 +76,19 @@ api_requests:
   sample: 1
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
-from ansible_collections.gitops.github.plugins.module_utils._module import GitHubModule
+from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._resources import list_own_memberships
 
 
 def main():
-    gh = GitHubModule(
-        argument_spec=dict(
-            state=dict(type='str', choices=['active', 'pending']),
-        ),
-        needs_user=True,
-    )
-    try:
+    run = runner(dict(
+        state=dict(type='str', choices=['active', 'pending']),
+    ), needs_user=True)
+    with run.step('read the organization memberships of the token owner'):
         memberships = [{'org': (m.get('organization') or {}).get('login'), 'state': m.get('state'), 'role': m.get('role')}
-                       for m in list_own_memberships(gh.client, gh.params['state'])]
-    except GitHubError as exc:
-        gh.fail_request('read the organization memberships of the token owner', exc)
+                       for m in list_own_memberships(run.client, run.params['state'])]
     memberships.sort(key=lambda m: (m['org'] or '').lower())
-    gh.exit(changed=False, memberships=memberships)
+    run.exit(changed=False, memberships=memberships)
 
 
 if __name__ == '__main__':

@@ -87,7 +87,6 @@ ALLOWED_CLIENT_PRIVATES = {
     ('module_utils/_graphql.py', '_display'): 1,  # until issue 19's re-cut
     ('module_utils/_graphql.py', '_wait'): 1,  # until issue 19's re-cut
     ('module_utils/_graphql.py', '_clock'): 2,  # until issue 19's re-cut
-    ('modules/github_org_roster.py', '_scrub'): 1,  # until issue 19's re-cut
 }
 
 
