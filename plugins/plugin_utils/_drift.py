@@ -177,7 +177,8 @@ def membership_roster_results(registered):
         if refusals:
             changes = result.get('would_change') or []
         before, after = _views(result.get('diff'))
-        org_changes = [c for c in changes if c.get('scope') == 'org']
+        index = _index_changes(changes)
+        org_changes = index['org']
         added, removed, role_changed = _changes_as_entries(org_changes, before.get('org'), after.get('org'))
         section = result.get('org') or {}
         reinvited = set(login.lower() for login in section.get('reinvited') or [])
@@ -185,8 +186,7 @@ def membership_roster_results(registered):
             if entry['login'].lower() in reinvited:
                 entry['reinvited'] = True
         # Every team a deletion takes, the child teams GitHub deletes with their parent included.
-        deletions = list(section.get('deleted_teams') or []) or [
-            c.get('team') for c in changes if c.get('scope') == 'team_settings' and c.get('action') == 'delete']
+        deletions = list(section.get('deleted_teams') or []) or index['deleted']
         for team in deletions:
             targets.append({'kind': 'team', 'org': org, 'team': team, 'name': '%s/%s' % (org, team), 'changed': True,
                             'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None,
@@ -205,11 +205,10 @@ def membership_roster_results(registered):
                             # Additions no apply can make (check mode looked them up): listed apart.
                             'problems': list(result.get('impossible') or [])})
         for slug, section in sorted((result.get('teams') or {}).items()):
-            team_changes = [c for c in changes if c.get('scope') == 'team' and (c.get('team') or '').lower() == slug.lower()]
+            team_changes = index['team'].get(slug.lower(), [])
             added, removed, role_changed = _changes_as_entries(
                 team_changes, (before.get('teams') or {}).get(slug), (after.get('teams') or {}).get(slug))
-            definition = [c for c in changes if c.get('scope') == 'team_settings'
-                          and (c.get('new_slug') or c.get('team') or '').lower() == slug.lower()]
+            definition = index['team_settings'].get(slug.lower(), [])
             target = {'kind': 'team', 'org': org, 'team': slug, 'name': '%s/%s' % (org, slug),
                       'changed': bool(team_changes or definition), 'added': added, 'removed': removed,
                       'definition': [{'action': c.get('action'), 'from': c.get('team'),
@@ -235,7 +234,7 @@ def membership_roster_results(registered):
                 target['differs'] = bool(withheld) or bool(target['creator_left'])
             targets.append(target)
         if item.get('public_membership') is not None:
-            public_changes = [c for c in changes if c.get('scope') == 'public']
+            public_changes = index['public']
             targets.append({'kind': 'public', 'org': org, 'team': None,
                             'name': '%s (public membership of the token owner)' % org,
                             'changed': bool(public_changes), 'added': [], 'removed': [], 'role_changed': [],
@@ -247,13 +246,38 @@ def membership_roster_results(registered):
     return targets
 
 
+def _index_changes(changes):
+    """The planned ``changes`` of one organization sorted once by where they apply, so that each
+    team looks up its own instead of scanning every change (linear in changes, not changes × teams):
+    ``org``, ``public``, ``deleted`` (the slugs of team deletions) as lists, ``team`` and
+    ``team_settings`` as lists by lower-cased slug (a settings change under its new slug if it
+    renames the team). Each list keeps the order of ``changes``."""
+    index = {'org': [], 'public': [], 'deleted': [], 'team': {}, 'team_settings': {}}
+    for change in changes:
+        scope = change.get('scope')
+        if scope == 'org':
+            index['org'].append(change)
+        elif scope == 'public':
+            index['public'].append(change)
+        elif scope == 'team':
+            index['team'].setdefault((change.get('team') or '').lower(), []).append(change)
+        elif scope == 'team_settings':
+            key = (change.get('new_slug') or change.get('team') or '').lower()
+            index['team_settings'].setdefault(key, []).append(change)
+            if change.get('action') == 'delete':
+                index['deleted'].append(change.get('team'))
+    return index
+
+
 def _mark_refused(targets, refusals):
     """The targets of a plan a guard refused: nothing is (would be) written, but what the plan
     holds is drift; each target carries the reasons that concern it (``refused``)."""
+    by_team = {}
+    for refusal in refusals:
+        by_team.setdefault((refusal.get('team') or '').lower(), []).append(refusal['problem'])
     for target in targets:
-        team = (target.get('team') or '').lower() if target['kind'] == 'team' else None
-        own = [] if target['kind'] == 'public' else [
-            r['problem'] for r in refusals if (r.get('team') or '').lower() == (team or '')]
+        team = (target.get('team') or '').lower() if target['kind'] == 'team' else ''
+        own = [] if target['kind'] == 'public' else list(by_team.get(team, []))
         planned = bool(target['changed'])
         target.update(changed=False, refused=own, refused_plan=planned)
         if planned:
