@@ -146,12 +146,11 @@ else:  # pragma: no cover - PyYAML built without libyaml
     _Loader = _PyLoader
 
 
-def _children(node):
+def _collections(node):
+    """The sequence and mapping nodes directly under a collection node (keys are scalars, checked)."""
     if isinstance(node, SequenceNode):
-        return node.value
-    if isinstance(node, MappingNode):
-        return [child for pair in node.value for child in pair]
-    return ()
+        return [child for child in node.value if not isinstance(child, ScalarNode)]
+    return [value for _key, value in node.value if not isinstance(value, ScalarNode)]
 
 
 def _check_keys(node):
@@ -173,29 +172,37 @@ def check_nodes(root, max_nodes):
     """Walk the composed node graph once (each node object once, however many aliases point at it),
     checking every mapping's keys and that the document, with every alias counted as the whole of
     what it points to, has at most ``max_nodes`` nodes. Returns that expanded count."""
-    size = {}
-    open_nodes = set()  # the nodes whose subtree is being walked: the path from the root
-    stack = [(root, False)]
+    if isinstance(root, ScalarNode):
+        return 1
+    size = {}  # id(collection node) -> its expanded node count, once walked
+    opened = set()  # the collections being walked: those on the path from the root to the top of the stack
+    stack = [root]
     while stack:
-        node, closing = stack.pop()
+        node = stack[-1]
         key = id(node)
-        if closing:
-            open_nodes.discard(key)
-            total = 1 + sum(size[id(child)] for child in _children(node))
-            if total > max_nodes:
-                raise _Refused('the document expands through YAML aliases to more than %d nodes (max_nodes) under line %d: '
-                               'refused as an alias bomb' % (max_nodes, _line(node)), node)
-            size[key] = total
-            continue
         if key in size:
+            stack.pop()
             continue
-        if key in open_nodes:
-            raise _Refused('the alias on line %d contains itself' % _line(node), node)
-        if isinstance(node, MappingNode):
-            _check_keys(node)
-        open_nodes.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node))
+        if key not in opened:
+            if isinstance(node, MappingNode):
+                _check_keys(node)
+            opened.add(key)
+            pending = [child for child in _collections(node) if id(child) not in size]
+            for child in pending:
+                if id(child) in opened:
+                    raise _Refused('the alias on line %d contains itself' % _line(node), node)
+            if pending:
+                stack.extend(pending)
+                continue
+        collections = _collections(node)
+        scalars = (2 * len(node.value) if isinstance(node, MappingNode) else len(node.value)) - len(collections)
+        total = 1 + scalars + sum(size[id(child)] for child in collections)
+        if total > max_nodes:
+            raise _Refused('the document expands through YAML aliases to more than %d nodes (max_nodes) under line %d: '
+                           'refused as an alias bomb' % (max_nodes, _line(node)), node)
+        size[key] = total
+        opened.discard(key)
+        stack.pop()
     return size[id(root)]
 
 
