@@ -83,11 +83,7 @@ class MembershipFileError(AnsibleError):
 
 
 class _Refused(Exception):
-    """What the node walk refuses, with the node it refuses (for its line)."""
-
-    def __init__(self, message, node):
-        super().__init__(message)
-        self.node = node
+    """What the node walk refuses."""
 
 
 def _line(node):
@@ -162,9 +158,9 @@ def _check_keys(node):
         if not isinstance(key, ScalarNode) or key.tag != _STR:
             what = _KEY_TYPES.get(key.tag, 'a %s' % key.tag) if isinstance(key, ScalarNode) else 'a collection'
             shown = key.value if isinstance(key, ScalarNode) else '...'
-            raise _Refused('the key %r on line %d is %s, not a string (quote it)' % (shown, _line(key), what), key)
+            raise _Refused('the key %r on line %d is %s, not a string (quote it)' % (shown, _line(key), what))
         if key.value in seen:
-            raise _Refused('the key %r on line %d repeats the one on line %d' % (key.value, _line(key), seen[key.value]), key)
+            raise _Refused('the key %r on line %d repeats the one on line %d' % (key.value, _line(key), seen[key.value]))
         seen[key.value] = _line(key)
 
 
@@ -190,7 +186,7 @@ def check_nodes(root, max_nodes):
             pending = [child for child in _collections(node) if id(child) not in size]
             for child in pending:
                 if id(child) in opened:
-                    raise _Refused('the alias on line %d contains itself' % _line(node), node)
+                    raise _Refused('the alias on line %d contains itself' % _line(node))
             if pending:
                 stack.extend(pending)
                 continue
@@ -199,7 +195,7 @@ def check_nodes(root, max_nodes):
         total = 1 + scalars + sum(size[id(child)] for child in collections)
         if total > max_nodes:
             raise _Refused('the document expands through YAML aliases to more than %d nodes (max_nodes) under line %d: '
-                           'refused as an alias bomb' % (max_nodes, _line(node)), node)
+                           'refused as an alias bomb' % (max_nodes, _line(node)))
         size[key] = total
         opened.discard(key)
         stack.pop()
@@ -259,7 +255,8 @@ def load_membership_file(path, loader=None, max_bytes=DEFAULT_MAX_BYTES, max_nod
     except _Refused as exc:
         raise fail(str(exc)) from None
     except yaml.YAMLError as exc:
-        raise fail('is not valid YAML: %s' % ' '.join(str(exc).split())) from None
+        # The parser names the stream "<byte string>": the file is named at the front already.
+        raise fail('is not valid YAML: %s' % ' '.join(str(exc).replace(' in "<byte string>",', ' at').split())) from None
     except RecursionError:
         raise fail('is nested too deeply') from None
     return _membership_orgs(document, fail)
