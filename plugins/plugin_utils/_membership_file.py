@@ -15,17 +15,20 @@ Contract of :func:`load_membership_file`:
   mapping holding ``membership_orgs``, a list of mappings. Other top-level keys are not read.
 * **Vault.** The file is read through ``DataLoader.get_text_file_contents`` (or its older private
   form), so a wholly vault-encrypted file is decrypted with the run's secrets; ``!vault`` values are
-  decrypted with the same DataLoader's ``VaultLib``; ``!unsafe`` scalars are plain strings (the
+  decrypted with the same DataLoader's ``VaultLib`` (its ``_vault``, which
+  ``DataLoader.set_vault_secrets`` fills), eagerly; ``!unsafe`` scalars are plain strings (the
   engine never templates what it reads).
 * **Output.** The list ``membership_orgs`` as plain Python data: exactly what ``yaml.safe_load``
   would build (``dict``, ``list``, ``str``, ``int``, ``bool``, ``None``, ``datetime.date``...),
   never Ansible's tagged or unsafe strings. The data is parsed by PyYAML's C parser when libyaml is
   there (the pure Python one otherwise) and constructed by ``yaml.SafeConstructor``, never by
   Ansible's constructor, so 11,000 logins cost what a plain script pays for them and never become
-  Ansible variables. Nodes that the file shares through an alias are shared in the result too.
+  Ansible variables. Nodes that the file shares through an alias are shared in the result too
+  (as PyYAML builds them): treat the result as read-only.
 * **Refusals**, each a :class:`MembershipFileError` whose message names the file and what was
-  refused, before any construction (the checks walk the composed node graph once, in time and
-  memory linear in the file):
+  refused. The size is checked before reading; aliases and keys in one walk of the composed node
+  graph before any Python object is built (each node object once, however many aliases point at
+  it: time and memory linear in the file, which ``max_bytes`` bounds); the shape last:
 
   - a file larger than ``max_bytes`` (checked on disk before reading, and after decryption);
   - a document that expands to more than ``max_nodes`` nodes when every alias is counted as the
