@@ -5,6 +5,7 @@ refused: alias bombs in bounded memory, duplicate and non-string keys, wrong sha
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 import subprocess
 import sys
@@ -324,3 +325,18 @@ def test_it_uses_the_c_parser_when_libyaml_is_there(monkeypatch):
     assert mf.HAS_LIBYAML == yaml.__with_libyaml__
     if yaml.__with_libyaml__:
         assert issubclass(mf._Loader, yaml.cyaml.CParser)
+
+
+@pytest.mark.parametrize('text', [NORMAL, 'membership_orgs: [\n', laughs(9), 'a: 1\na: 2\n'], ids=['read', 'yaml-error', 'bomb', 'duplicate'])
+def test_the_garbage_collector_is_as_it_was_after_a_read_or_a_refusal(tmp_path, text):
+    path = write(tmp_path, text)
+    for was_enabled in (True, False):
+        (gc.enable if was_enabled else gc.disable)()
+        try:
+            try:
+                load_membership_file(path)
+            except MembershipFileError:
+                pass
+            assert gc.isenabled() is was_enabled
+        finally:
+            gc.enable()
