@@ -17,7 +17,8 @@ three runs each, medians:
 * for reference, ``yaml.load`` with ``CSafeLoader`` (what a plain script pays) and Ansible's own
   ``DataLoader.load_from_file`` (include_vars' parser, tagged strings) inside this process.
 
-A benchmark, not a test: it prints a Markdown table and writes nothing.
+A benchmark, not a test: it prints a Markdown table (``benchmarks/results/membership_file_load.md``
+holds one run's) and removes its temporary files.
 
     .venv/bin/python benchmarks/membership_file_load.py                 # 5,000 x 300 and 100,000 x 6,000
     .venv/bin/python benchmarks/membership_file_load.py --sizes 1000x50 --repeat 1
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -198,6 +200,8 @@ def main():
     print(table(rows))
     print()
     print(alias_bomb(workdir))
+    shutil.rmtree(workdir)
+    shutil.rmtree(root)
 
 
 if __name__ == '__main__':
