@@ -1231,10 +1231,12 @@ def _role(o: Org, role_id: str, doc: str) -> Any:
 
 
 def _render_role(api: Api, o: Org, role: Any) -> dict:
-    return {"id": role.id, "name": role.name, "description": role.description, "base_role": role.base_role,
-            "source": role.source, "permissions": list(role.permissions),
-            "organization": api.user(api.s.users[o.key]), "created_at": role.created_at,
-            "updated_at": role.created_at}
+    d = {"id": role.id, "name": role.name, "description": role.description, "source": role.source,
+         "permissions": list(role.permissions), "organization": api.user(api.s.users[o.key]),
+         "created_at": role.created_at, "updated_at": role.created_at}
+    if role.base_role:  # optional; a role without one leaves it out (its enum has no null)
+        d["base_role"] = role.base_role
+    return d
 
 
 @route("GET", "/orgs/{org}/organization-roles")
