@@ -1428,15 +1428,17 @@ def _repo_admin(s: State, req: Request, o: Org, r: Repo, doc: str) -> None:
 
 def _valid_permission(s: State, o: Org, perm: Any, doc: str) -> str:
     """pull, triage, push, maintain, admin, or a custom repository role's name (OpenAPI:
-    "you can also specify a custom repository role name, if the owning organization has defined any")."""
+    "you can also specify a custom repository role name, if the owning organization has defined any").
+    Anything else: 422 "`<value>` is not a valid permission." (hub4j/github-api's recording
+    add-collaborator-bad-permission, in tests/data/recordings/client-library-recordings.json)."""
     if isinstance(perm, str):
         if perm in REPO_PERMISSIONS:
             return perm
         custom = o.custom_repo_role(perm)
         if custom is not None:
             return custom.name
-    raise ApiError(422, "Validation Failed", doc,
-                   errors=[{"resource": "Repository", "field": "permission", "code": "invalid"}])
+    shown = perm if isinstance(perm, str) else json.dumps(perm)
+    raise ApiError(422, f"`{shown}` is not a valid permission.", doc)
 
 
 @route("GET", "/orgs/{org}/repos")
@@ -1555,6 +1557,10 @@ def collaborator_permission(s: State, req: Request, owner: str, repo: str, usern
         raise ApiError(403, "Must have push access to view collaborator permission.", doc)
     u = _user(s, username, doc)
     perm = s.repo_permission(r, u.key)
+    if perm is None and not r.private:
+        # anyone may read a public repository: a user without access reads "read", with the user
+        # (hub4j/github-api's recording permission-of-non-collaborator)
+        perm = "pull"
     rank = _rank(s, o, perm)
     # "permission" keeps the legacy base roles: maintain reads as write, triage as read (OpenAPI).
     legacy = ("none", "read", "read", "write", "write", "admin")[rank]
