@@ -409,3 +409,35 @@ def test_generate_adds_repositories_and_access() -> None:
     assert sum(len(r.users) for r in org.roles.values()) == 5
     with pytest.raises(ValueError, match="need repositories"):
         generate(members=3, outside_collaborators=1)
+
+
+# ----------------------------------------------------------------------------- GraphQL
+TEAM_REPOS = """query($org: String!) { organization(login: $org) {
+  team(slug: "platform") { repositories(first: 10) { totalCount edges { permission node { name nameWithOwner databaseId isPrivate } } } }
+  oncall: team(slug: "oncall") { repositories(first: 10) { edges { permission node { name } } } }
+  repositories(first: 10) { totalCount nodes { name visibility viewerPermission
+    collaborators(first: 10, affiliation: OUTSIDE) { edges { permission node { login } } } } }
+} }"""
+
+
+def test_graphql_team_repositories_and_collaborators(owner: Client, world: Simulator) -> None:
+    r = owner.post("/graphql", json={"query": TEAM_REPOS, "variables": {"org": "acme"}})
+    assert r.status_code == 200
+    body = r.json()
+    assert "errors" not in body, body
+    org = body["data"]["organization"]
+    edges = org["team"]["repositories"]["edges"]
+    # the same grants as REST's team list, a custom role by its base role (the enum has no others)
+    assert [(e["node"]["name"], e["permission"]) for e in edges] == [("widgets", "WRITE"), ("docs", "READ")]
+    assert edges[0]["node"]["nameWithOwner"] == "acme/widgets" and edges[0]["node"]["isPrivate"] is True
+    assert [(e["node"]["name"], e["permission"]) for e in org["oncall"]["repositories"]["edges"]] == [("secret-sauce", "READ")]
+    repos = {n["name"]: n for n in org["repositories"]["nodes"]}
+    assert set(repos) == {"widgets", "docs", "secret-sauce"} and repos["docs"]["visibility"] == "PUBLIC"
+    assert repos["widgets"]["viewerPermission"] == "ADMIN"
+    outside = [(e["node"]["login"], e["permission"]) for e in repos["widgets"]["collaborators"]["edges"]]
+    assert outside == [("olivia", "WRITE")]
+    carol = Client(world, "sim-token-carol")
+    seen = carol.post("/graphql", json={"query": TEAM_REPOS, "variables": {"org": "acme"}}).json()["data"]["organization"]
+    by_name = {n["name"]: n for n in seen["repositories"]["nodes"]}
+    assert by_name["docs"]["collaborators"] is None  # no push access: GitHub's REST refuses it (403)
+    assert by_name["docs"]["viewerPermission"] == "READ" and by_name["widgets"]["viewerPermission"] == "WRITE"
