@@ -1503,6 +1503,20 @@ def list_collaborators(s: State, req: Request, owner: str, repo: str) -> Respons
                     lambda x: _collaborator_render(api, o, s.users[x[0]], x[1]))
 
 
+def _by_repository_id(s: State, repository_id: str) -> tuple[str, str]:
+    """``/repositories/{id}/...``: the routes GitHub's ``Link`` headers switch to (octokit-fixtures,
+    paginate-issues); mapped onto owner and name."""
+    r = s.repos_by_id.get(int(repository_id)) if repository_id.isdigit() else None
+    if r is None:
+        raise not_found(COLLABORATORS_DOC)
+    return s.orgs[r.org_key].login, r.name
+
+
+@route("GET", "/repositories/{repository_id}/collaborators")
+def list_collaborators_by_id(s: State, req: Request, repository_id: str) -> Response:
+    return list_collaborators(s, req, *_by_repository_id(s, repository_id))
+
+
 @route("GET", "/repos/{owner}/{repo}/collaborators/{username}")
 def check_collaborator(s: State, req: Request, owner: str, repo: str, username: str) -> Response:
     doc = "/collaborators/collaborators#check-if-a-user-is-a-repository-collaborator"
@@ -1589,6 +1603,11 @@ def list_repo_invitations(s: State, req: Request, owner: str, repo: str) -> Resp
     api = Api(s, req)
     invs = [inv for _dummy, inv in sorted(r.invitations.items())]
     return api.page(invs, f"/repositories/{r.id}/invitations", lambda inv: _repo_invitation(api, r, inv))
+
+
+@route("GET", "/repositories/{repository_id}/invitations")
+def list_repo_invitations_by_id(s: State, req: Request, repository_id: str) -> Response:
+    return list_repo_invitations(s, req, *_by_repository_id(s, repository_id))
 
 
 @route("DELETE", "/repos/{owner}/{repo}/invitations/{invitation_id}")

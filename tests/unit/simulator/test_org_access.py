@@ -441,3 +441,15 @@ def test_graphql_team_repositories_and_collaborators(owner: Client, world: Simul
     by_name = {n["name"]: n for n in seen["repositories"]["nodes"]}
     assert by_name["docs"]["collaborators"] is None  # no push access: GitHub's REST refuses it (403)
     assert by_name["docs"]["viewerPermission"] == "READ" and by_name["widgets"]["viewerPermission"] == "WRITE"
+
+
+def test_collaborator_pages_follow_link_verbatim(make_sim: Any) -> None:
+    from ghsim import generate
+    seed = generate(members=3, repositories=1, outside_collaborators=7)
+    owner = Client(make_sim(seed), "sim-token-bigorg-admin")
+    items, urls = owner.get_all("/repos/bigorg/repo-0001/collaborators?affiliation=outside&per_page=3")
+    assert [u["login"] for u in items] == ["outside%05d" % i for i in range(1, 8)]
+    assert len(urls) == 3 and "/repositories/" in urls[1]  # GitHub's Link switches to the id route
+    everyone, _urls = owner.get_all("/repos/bigorg/repo-0001/collaborators?per_page=2")
+    # the owner (admin), the three members (the base permission, read by default) and the seven outside
+    assert len(everyone) == 11 and {u["role_name"] for u in everyone} == {"admin", "read"}
