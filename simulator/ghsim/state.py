@@ -927,11 +927,12 @@ class State:
             self.touch()
 
     def remove_collaborator(self, repo: Repo, key: str) -> None:
-        """Removes direct access and cancels a pending invitation of the user (GitHub's
-        "Remove a repository collaborator" documents both)."""
+        """Removes direct access; "This endpoint also: Cancels any outstanding invitations sent by
+        the collaborator" (GitHub's "Remove a repository collaborator"). An invitation *to* the
+        user is left alone: GitHub documents nothing for it (DELETE .../invitations/{id} cancels it)."""
         with self.lock:
             repo.collaborators.pop(key, None)
-            for iid in [i for i, inv in repo.invitations.items() if inv.invitee_key == key]:
+            for iid in [i for i, inv in repo.invitations.items() if inv.inviter_key == key]:
                 del repo.invitations[iid]
             self.touch()
 

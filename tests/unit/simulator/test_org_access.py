@@ -248,8 +248,19 @@ def test_collaborator_writes_need_admin(world: Simulator) -> None:
     assert alice.get("/repos/acme/widgets/invitations").status_code == 403
 
 
-def test_remove_collaborator_and_invitation(owner: Client) -> None:
+def test_remove_collaborator_and_invitation(owner: Client, world: Simulator) -> None:
+    # an invitation the removed collaborator sent goes with them ("Cancels any outstanding
+    # invitations sent by the collaborator"); one sent to them stays
+    olivia = Client(world, "sim-token-olivia")
+    owner.put("/repos/acme/widgets/collaborators/olivia", json={"permission": "admin"})
+    assert olivia.put("/repos/acme/widgets/collaborators/newbie").status_code == 201
+    assert owner.put("/repos/acme/widgets/collaborators/oscar").status_code == 201
+    assert owner.delete("/repos/acme/widgets/collaborators/oscar").status_code == 204
     assert owner.delete("/repos/acme/widgets/collaborators/olivia").status_code == 204
+    assert sorted(i["invitee"]["login"] for i in owner.get("/repos/acme/widgets/invitations").json()) == ["oscar", "paul"]
+    for i in owner.get("/repos/acme/widgets/invitations").json():
+        if i["invitee"]["login"] == "oscar":
+            assert owner.delete(f"/repos/acme/widgets/invitations/{i['id']}").status_code == 204
     assert owner.get("/repos/acme/widgets/collaborators/olivia").status_code == 404
     invs = owner.get("/repos/acme/widgets/invitations").json()
     assert [i["invitee"]["login"] for i in invs] == ["paul"]

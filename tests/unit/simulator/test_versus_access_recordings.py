@@ -138,3 +138,34 @@ def test_invitation_delete_after_listing(gh: Client) -> None:
     invitation = gh.get("/repos/acme/widgets/invitations").json()[0]
     r = gh.delete("/repos/acme/widgets/invitations/%d" % invitation["id"])
     assert r.status_code == real["status"] == 204 and r.content == b""
+
+
+def test_octokit_collaborator_scenario(gh: Client) -> None:
+    """@octokit/fixtures' add-and-remove-repository-collaborator, step by step: PUT of a non-member
+    answers 201 with the invitation and a Location under /user/repository_invitations, the invitation
+    is listed, a collaborator list holds collaborator objects, DELETE answers 204."""
+    put = exchange("octokit:add-and-remove-repository-collaborator:0")
+    r = gh.put("/repos/acme/widgets/collaborators/newbie")
+    assert r.status_code == put["status"] == 201
+    h = lower(r.headers)
+    assert h["location"].endswith("/user/repository_invitations/%d" % r.json()["id"])
+    assert put["headers"]["location"].endswith("/user/repository_invitations/%d" % put["body"]["id"])
+    # the default permission: push, which an invitation names "write" (the recording sent no body)
+    assert r.json()["permissions"] == put["body"]["permissions"] == "write"
+    assert shape_problems(r.json(), put["body"], schema("repository-invitation")) == []
+    listed = exchange("octokit:add-and-remove-repository-collaborator:1")
+    r = gh.get("/repos/acme/widgets/invitations")
+    assert r.status_code == listed["status"] == 200
+    assert "newbie" in [i["invitee"]["login"] for i in r.json()]
+    assert shape_problems(r.json(), listed["body"], {"type": "array", "items": schema("repository-invitation")}) == []
+    collaborators = exchange("octokit:add-and-remove-repository-collaborator:3")
+    r = gh.get("/repos/acme/widgets/collaborators")
+    assert r.status_code == collaborators["status"] == 200
+    assert shape_problems(r.json(), collaborators["body"], {"type": "array", "items": schema("collaborator")}) == []
+    # the recording's invitee accepts (PATCH /user/repository_invitations/{id}) before the DELETE
+    gh.sim.state.accept_repo_invitation("acme", "widgets", "newbie")
+    assert gh.get("/repos/acme/widgets/collaborators/newbie").status_code == 204
+    removed = exchange("octokit:add-and-remove-repository-collaborator:4")
+    r = gh.delete("/repos/acme/widgets/collaborators/newbie")
+    assert r.status_code == removed["status"] == 204
+    assert gh.get("/repos/acme/widgets/collaborators/newbie").status_code == 404
