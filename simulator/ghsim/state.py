@@ -772,13 +772,14 @@ class State:
         if key in org.members:
             if org.members[key] == "admin":
                 return "admin"
-            perms.append({"read": "pull", "write": "push", "admin": "admin"}.get(org.default_repository_permission))
             for team in org.teams.values():
                 if key in self.effective_team_members(team):
                     perms.append(self.team_repo_permission(team, repo)[0])
             for role in org.roles.values():
                 if role.source == "Predefined" and role.base_role and key in self.role_users(org, role):
                     perms.append(PERMISSION_OF_ROLE[role.base_role])
+            # last: on a tie, a grant (a custom role, say) names the access rather than the base permission
+            perms.append({"read": "pull", "write": "push", "admin": "admin"}.get(org.default_repository_permission))
         return self._best(org, perms)
 
     def outside_collaborators(self, org: Org) -> list[str]:

@@ -464,3 +464,20 @@ def test_collaborator_pages_follow_link_verbatim(make_sim: Any) -> None:
     everyone, _urls = owner.get_all("/repos/bigorg/repo-0001/collaborators?per_page=2")
     # the owner (admin), the three members (the base permission, read by default) and the seven outside
     assert len(everyone) == 11 and {u["role_name"] for u in everyone} == {"admin", "read"}
+
+
+def test_seed_from_export_carries_issue_20_keys() -> None:
+    from ghsim import seed_from_export
+    data = {"membership_orgs": [{
+        "org": "acme", "owners": ["owner"], "members": ["alice", "bob"],
+        "teams": [{"team": "web", "members": ["bob"], "repositories": {"site": "push", "docs": "auditor"}}],
+        "outside_collaborators": [{"login": "olivia", "repositories": {"site": "pull"}}],
+        "organization_roles": [{"role": "security_manager", "users": ["alice"], "teams": ["web"]}],
+    }]}
+    state = State(seed_from_export(data))
+    org = state.org("acme")
+    assert sorted(org.repos) == ["docs", "site"]
+    assert [state.login_of(k) for k in state.outside_collaborators(org)] == ["olivia"]
+    assert state.repo_permission(org.repos["docs"], "bob") == "auditor"
+    role = org.role_named("security_manager")
+    assert role.users == {"alice"} and role.teams == {org.teams["web"].id}
