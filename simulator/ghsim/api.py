@@ -1486,18 +1486,19 @@ def list_collaborators(s: State, req: Request, owner: str, repo: str) -> Respons
     if _rank(s, o, s.repo_permission(r, req.caller.key)) < 3:
         # quoted in tests/data/recordings/quoted.json (push-access-collaborators-403)
         raise ApiError(403, "Must have push access to view repository collaborators.", COLLABORATORS_DOC)
-    if affiliation == "all":
-        candidates = set(r.collaborators) | set(o.members)
-    else:
-        candidates = set(r.collaborators)
-    rows = []
-    for k in s.sorted_keys(candidates):
-        if affiliation == "outside" and k in o.members:
-            continue
-        perm = s.repo_permission(r, k) if affiliation == "all" else r.collaborators[k]
-        if not perm or (wanted and _rank(s, o, perm) < _rank(s, o, wanted)):
-            continue
-        rows.append((k, perm))
+    def build() -> list[tuple[str, str]]:
+        candidates = set(r.collaborators) | set(o.members) if affiliation == "all" else set(r.collaborators)
+        rows = []
+        for k in s.sorted_keys(candidates):
+            if affiliation == "outside" and k in o.members:
+                continue
+            perm = s.repo_permission(r, k) if affiliation == "all" else r.collaborators[k]
+            if not perm or (wanted and _rank(s, o, perm) < _rank(s, o, wanted)):
+                continue
+            rows.append((k, perm))
+        return rows
+
+    rows = s.cached(("collaborators", r.id, affiliation, wanted), build)  # pages of one list: built once
     api = Api(s, req)
     return api.page(rows, f"/repositories/{r.id}/collaborators",
                     lambda x: _collaborator_render(api, o, s.users[x[0]], x[1]))
