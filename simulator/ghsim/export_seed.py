@@ -38,7 +38,9 @@ def seed_from_export(data: dict | str | os.PathLike, token_prefix: str = TOKEN_P
     - every owner, member, team maintainer and team member becomes an active member (pending
       invitations in the export are members-to-be; the rehearsal treats them as having accepted);
       a person given by e-mail only becomes a pending e-mail invitation;
-    - teams keep their slug, name, description, privacy and parent;
+    - teams keep their slug, name, description, privacy and parent, and their ``repositories``;
+    - ``outside_collaborators`` become collaborators of the repositories they list, and
+      ``organization_roles`` assignments (every repository named is made, private);
     - every owner gets the token ``sim-token-<login>`` (printed by ``ghsim`` at start-up).
     """
     if not isinstance(data, dict):
@@ -92,8 +94,57 @@ def seed_from_export(data: dict | str | os.PathLike, token_prefix: str = TOKEN_P
                                     "teams": teams}
         if invitations:
             seed_org["invitations"] = invitations
+        _access_of(org, name, teams, seed_org, users)
         seed_orgs.append(seed_org)
     return {"users": list(users.values()), "tokens": tokens, "orgs": seed_orgs}
+
+
+# the REST permission names and GitHub's role names for them; any other name is a custom repository role
+_BUILT_IN = {"pull", "triage", "push", "maintain", "admin", "read", "write"}
+
+
+def _access_of(org: dict, name: str, teams: list, seed_org: dict, users: dict) -> None:
+    """Issue 20's keys of one organization entry: team ``repositories``, ``outside_collaborators``
+    (each with ``repositories``) and ``organization_roles``. Every repository named becomes a
+    private repository of the organization; a permission that is not built in, a custom repository
+    role (base role read); a role that is not predefined, a custom organization role."""
+    repos: dict[str, dict] = {}
+    custom: dict[str, dict] = {}
+
+    def repo(repo_name: str) -> dict:
+        return repos.setdefault(str(repo_name).lower(), {"name": str(repo_name), "private": True, "collaborators": {}})
+
+    def permission(value: Any) -> str:
+        text = str(value)
+        if text not in _BUILT_IN:
+            custom.setdefault(text.lower(), {"name": text, "base_role": "read"})
+        return text
+
+    for team, source in zip(teams, org.get("teams") or []):
+        wanted = source.get("repositories") if isinstance(source, dict) else None
+        if isinstance(wanted, dict) and wanted:
+            team["repositories"] = {repo(r)["name"]: permission(p) for r, p in wanted.items()}
+    for index, entry in enumerate(org.get("outside_collaborators") or []):
+        login = _person(entry, f"{name}.outside_collaborators[{index}]").get("login")
+        wanted = entry.get("repositories") if isinstance(entry, dict) else None
+        if not login or not isinstance(wanted, dict):
+            continue
+        users.setdefault(login.lower(), {"login": login})
+        for r, p in wanted.items():
+            repo(r)["collaborators"][login] = permission(p)
+    roles = []
+    for index, entry in enumerate(org.get("organization_roles") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("role"), str):
+            raise SeedError(f"{name}.organization_roles[{index}]: each entry needs role (its name)")
+        logins = [p["login"] for p in (_person(u, f"{name}.organization_roles[{index}].users")
+                                       for u in entry.get("users") or []) if p.get("login")]
+        roles.append({"role": entry["role"], "users": logins, "teams": [str(t) for t in entry.get("teams") or []]})
+    if custom:
+        seed_org["custom_repository_roles"] = list(custom.values())
+    if repos:
+        seed_org["repositories"] = list(repos.values())
+    if roles:
+        seed_org["organization_roles"] = roles
 
 
 def load_export(path: str | os.PathLike) -> dict:

@@ -14,7 +14,15 @@ Queries are parsed, validated and executed by ``graphql-core`` against GitHub's 
   ``databaseId``, ``id``, ``parentTeam``, ``organization``, ``childTeams(first/after,
   immediateOnly:, userLogins:)`` and ``members(first/after, membership:, role:)`` where
   ``IMMEDIATE`` is the direct members, ``CHILD_TEAM`` those only through child teams and ``ALL``
-  both, each edge with its ``role`` (organization owners read as ``MAINTAINER``, as REST shows them);
+  both, each edge with its ``role`` (organization owners read as ``MAINTAINER``, as REST shows them),
+  and ``repositories(first/after)``, each ``TeamRepositoryEdge`` with the team's ``permission``
+  (the team's own grants, as REST's "List team repositories"; a custom repository role reads as
+  its base role, the enum having no other values);
+- ``Organization.repositories(first/after, privacy:, isArchived:, isFork:)`` (the repositories the
+  caller can see, by id) and ``Repository``: ``name``, ``nameWithOwner``, ``databaseId``, ``id``,
+  ``isPrivate``, ``isArchived``, ``isFork``, ``visibility``, ``viewerPermission`` and
+  ``collaborators(first/after, affiliation: OUTSIDE|DIRECT|ALL)`` with the edge's ``permission``
+  (``null`` for a caller without push access, as REST refuses them);
 - ``rateLimit`` (``cost``, ``limit``, ``nodeCount``, ``remaining``, ``resetAt``, ``used``).
 
 Costs follow GitHub's documented formula ("Rate limits and query limits for the GraphQL API"):
@@ -33,7 +41,19 @@ import os
 from datetime import datetime, timezone
 from typing import Any
 
-from .state import Org, State, Team, User, node_id
+from .state import PERMISSION_OF_ROLE, REPO_PERMISSIONS, Org, Repo, State, Team, User, node_id
+
+_ENUM_OF = {"pull": "READ", "triage": "TRIAGE", "push": "WRITE", "maintain": "MAINTAIN", "admin": "ADMIN"}
+
+
+def _permission_enum(state: State, org: Org, perm: str | None) -> str | None:
+    """GraphQL's RepositoryPermission of a REST permission; a custom role reads as its base role."""
+    if not perm:
+        return None
+    if perm in REPO_PERMISSIONS:
+        return _ENUM_OF[perm]
+    custom = org.custom_repo_role(perm)
+    return _ENUM_OF[PERMISSION_OF_ROLE[custom.base_role]] if custom else None
 
 SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "github-schema.graphql.gz")
 NODE_LIMIT = 500_000
@@ -194,6 +214,57 @@ class _TeamNode(_Resolver):
 
         return _connection(keys, first, after, last, "members", edge)
 
+    def repositories(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
+                     before: str | None = None, orderBy: Any = None, query: str | None = None) -> dict:
+        if orderBy is not None or query is not None:
+            raise _NotSimulated("Team.repositories(orderBy:, query:)")
+        s = self.ctx.state
+        org = s.orgs[self.team.org_key]
+        rows = [(s.repos_by_id[rid], perm) for rid, perm in sorted(self.team.repos.items()) if rid in s.repos_by_id]
+        return _connection(rows, first, after, last, "repositories",
+                           lambda row, c: {"cursor": c, "node": _RepoNode(self.ctx, row[0]),
+                                           "permission": _permission_enum(s, org, row[1])})
+
+
+class _RepoNode(_Resolver):
+    def __init__(self, ctx: _Context, repo: Repo) -> None:
+        super().__init__(ctx)
+        org = ctx.state.orgs[repo.org_key]
+        self.repo = repo
+        self.name = repo.name
+        self.nameWithOwner = "%s/%s" % (org.login, repo.name)
+        self.databaseId = repo.id
+        self.id = node_id("Repository", repo.id)
+        self.isPrivate = repo.private
+        self.isArchived = repo.archived
+        self.isFork = repo.fork
+        self.visibility = "PRIVATE" if repo.private else "PUBLIC"
+
+    def viewerPermission(self, info: Any) -> str | None:
+        s = self.ctx.state
+        perm = s.repo_permission(self.repo, self.ctx.caller.key) or (None if self.repo.private else "pull")
+        return _permission_enum(s, s.orgs[self.repo.org_key], perm)
+
+    def collaborators(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
+                      before: str | None = None, affiliation: str | None = None, login: str | None = None,
+                      query: str | None = None) -> dict | None:
+        s = self.ctx.state
+        org = s.orgs[self.repo.org_key]
+        if login is not None or query is not None:
+            raise _NotSimulated("Repository.collaborators(login:, query:)")
+        if s.permission_rank(org, s.repo_permission(self.repo, self.ctx.caller.key)) < 3:
+            return None  # REST: 403 "Must have push access to view repository collaborators."
+        affiliation = affiliation or "ALL"
+        if affiliation == "ALL":
+            rows = [(k, s.repo_permission(self.repo, k)) for k in s.sorted_keys(set(self.repo.collaborators) | set(org.members))]
+        else:
+            rows = [(k, self.repo.collaborators[k]) for k in s.sorted_keys(self.repo.collaborators)
+                    if affiliation == "DIRECT" or k not in org.members]
+        rows = [(k, p) for k, p in rows if p]
+        return _connection(rows, first, after, last, "collaborators",
+                           lambda row, c: {"cursor": c, "node": _UserNode(self.ctx, s.users[row[0]]),
+                                           "permission": _permission_enum(s, org, row[1]), "permissionSources": None})
+
 
 class _OrgNode(_Resolver):
     def __init__(self, ctx: _Context, org: Org) -> None:
@@ -221,6 +292,25 @@ class _OrgNode(_Resolver):
         found = [t for t in self._visible() if t.slug.lower() == slug.lower()]
         return _TeamNode(self.ctx, found[0]) if found else None
 
+    def repositories(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
+                     before: str | None = None, privacy: str | None = None, isArchived: bool | None = None,
+                     isFork: bool | None = None, **other: Any) -> dict:
+        unsupported = sorted(k for k, v in other.items() if v is not None and k != "ownerAffiliations")
+        if unsupported:
+            raise _NotSimulated("Organization.repositories(%s:)" % ", ".join(unsupported))
+        s, caller = self.ctx.state, self.ctx.caller.key
+        repos = []
+        for r in sorted(self.org.repos.values(), key=lambda r: r.id):
+            if r.private and not s.repo_permission(r, caller):
+                continue
+            if privacy is not None and (privacy == "PRIVATE") != r.private:
+                continue
+            if (isArchived is not None and r.archived != isArchived) or (isFork is not None and r.fork != isFork):
+                continue
+            repos.append(r)
+        return _connection(repos, first, after, last, "repositories",
+                           lambda r, c: {"cursor": c, "node": _RepoNode(self.ctx, r)})
+
     def membersWithRole(self, info: Any, first: int | None = None, after: str | None = None, last: int | None = None,
                         before: str | None = None) -> dict:
         """Active members ordered by id, each edge with ``role`` (``ADMIN``/``MEMBER``); a caller who
@@ -233,7 +323,7 @@ class _OrgNode(_Resolver):
 
         def edge(key: str, cursor: str) -> dict:
             return {"cursor": cursor, "role": "ADMIN" if org.members[key] == "admin" else "MEMBER",
-                    "hasTwoFactorEnabled": (key not in org.two_factor_disabled) if owner else None,
+                    "hasTwoFactorEnabled": (s.two_factor_of(org, key) != "disabled") if owner else None,
                     "node": _UserNode(self.ctx, s.users[key])}
 
         return _connection(keys, first, after, last, "membersWithRole", edge)

@@ -30,6 +30,7 @@ def load_seed(path: str | os.PathLike) -> dict:
 GENERATE_KEYS: dict[str, type] = {
     "org": str, "members": int, "owners": int, "teams": int, "team_size": int, "invitations": int,
     "public": int, "token": str, "member_prefix": str, "rate_limit": int, "org_id": int,
+    "repositories": int, "outside_collaborators": int, "team_repositories": int, "role_assignments": int,
 }
 
 
@@ -66,7 +67,8 @@ def parse_generate_spec(text: str) -> dict:
 def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams: int = 0,
              team_size: int = 0, invitations: int = 0, public: int = 0,
              token: str = "sim-token-bigorg-admin", member_prefix: str = "user",
-             rate_limit: int | None = None, org_id: int = 9001) -> dict:
+             rate_limit: int | None = None, org_id: int = 9001, repositories: int = 0,
+             outside_collaborators: int = 0, team_repositories: int = 0, role_assignments: int = 0) -> dict:
     """A seed dict for one big org.
 
     - owners ``<org>-admin`` (the token's user), ``<org>-admin2`` ... (``owners`` in all);
@@ -74,7 +76,13 @@ def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams:
     - ``teams`` teams ``team-001`` ... (ids 7001 ...), each with ``team_size`` members taken in turn
       from the member list (the first member of each team is its maintainer);
     - ``invitations`` pending invitations for users ``invitee00001`` ...;
-    - the first ``public`` members publicize their membership.
+    - the first ``public`` members publicize their membership;
+    - ``repositories`` private repositories ``repo-0001`` ...;
+    - ``outside_collaborators`` users ``outside00001`` ..., not members, each with ``pull`` on one
+      repository in turn (needs ``repositories``);
+    - every team gets ``push`` on ``team_repositories`` repositories, taken in turn;
+    - ``role_assignments`` members, from the first, each hold a predefined organization role, in turn
+      ``all_repo_read``, ``all_repo_write``, ``security_manager``, ``all_repo_triage``, ``all_repo_maintain``.
     Building the State for 10,000 members takes well under a second.
     """
     owner_logins = [f"{org}-admin"] + [f"{org}-admin{i}" for i in range(2, owners + 1)]
@@ -89,8 +97,27 @@ def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams:
             cursor += 1
         team_specs.append({"slug": f"team-{j:03d}", "name": f"Team {j:03d}", "id": 7000 + j,
                            "maintainers": chosen[:1], "members": chosen[1:]})
+    if (outside_collaborators or team_repositories) and not repositories:
+        raise ValueError("outside_collaborators and team_repositories need repositories > 0")
+    if role_assignments > len(member_logins):
+        raise ValueError("role_assignments: more than the members")
+    repo_names = [f"repo-{i:04d}" for i in range(1, repositories + 1)]
+    outside_logins = [f"outside{i:05d}" for i in range(1, outside_collaborators + 1)]
+    repos = [{"name": name, "private": True, "collaborators": {}} for name in repo_names]
+    for i, login in enumerate(outside_logins):
+        repos[i % len(repos)]["collaborators"][login] = "pull"
+    cursor = 0
+    for spec in team_specs:
+        spec["repositories"] = {}
+        for _dummy in range(min(team_repositories, len(repo_names))):
+            spec["repositories"][repo_names[cursor % len(repo_names)]] = "push"
+            cursor += 1
+    role_cycle = ("all_repo_read", "all_repo_write", "security_manager", "all_repo_triage", "all_repo_maintain")
+    roles: dict[str, list[str]] = {}
+    for i, login in enumerate(member_logins[:role_assignments]):
+        roles.setdefault(role_cycle[i % len(role_cycle)], []).append(login)
     seed: dict[str, Any] = {
-        "users": owner_logins + member_logins + invitee_logins,
+        "users": owner_logins + member_logins + invitee_logins + outside_logins,
         "tokens": {token: owner_logins[0]},
         "orgs": [{
             "login": org, "id": org_id, "owners": owner_logins, "members": member_logins,
@@ -99,6 +126,10 @@ def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams:
             "teams": team_specs,
         }],
     }
+    if repos:
+        seed["orgs"][0]["repositories"] = repos
+    if roles:
+        seed["orgs"][0]["organization_roles"] = [{"role": name, "users": users} for name, users in roles.items()]
     if rate_limit is not None:
         seed["rate_limit"] = {"limit": rate_limit}
     return seed

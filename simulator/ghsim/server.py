@@ -488,6 +488,7 @@ class Simulator:
 
         req = Request(method=method, path=api_path or path, query_pairs=pairs, body=body, caller=caller,
                       ghes=self.ghes, api_url=self.api_url, root_url=self.root_url,
+                      accept=hdrs.get("accept", ""),
                       as_app=apps_mod.token_installation(self.state.installation_tokens, token) if as_app else None)
         try:
             resp = route.handler(self.state, req, **params)

@@ -21,6 +21,29 @@ DEFAULT_RATE_LIMIT = 5000
 ORG_ROLES = ("admin", "member")
 TEAM_ROLES = ("member", "maintainer")
 INVITATION_ROLES = ("admin", "direct_member", "billing_manager", "hiring_manager", "reinstate")
+# Repository permissions, weakest first (GitHub's "Repository roles for an organization"); the
+# REST names of the roles read, triage, write, maintain, admin.
+REPO_PERMISSIONS = ("pull", "triage", "push", "maintain", "admin")
+ROLE_NAME_OF = {"pull": "read", "triage": "triage", "push": "write", "maintain": "maintain", "admin": "admin"}
+PERMISSION_OF_ROLE = {v: k for k, v in ROLE_NAME_OF.items()}
+BASE_PERMISSIONS = ("none", "read", "write", "admin")  # an organization's default_repository_permission
+# GitHub's predefined organization roles (docs: "Permissions of predefined organization roles"),
+# by the names GET /orgs/{org}/organization-roles gives them, with the ids github.com uses for
+# them in every organization: 8132-8136 as integrations/terraform-provider-github's acceptance
+# tests hard-code them (MIT), 138, 26237 and 33679 as a public capture of that listing shows.
+# ``source`` "Predefined" is the OpenAPI enum value (organization-role.source).
+PREDEFINED_ORG_ROLES = (
+    (138, "security_manager", "Grants the ability to manage security policies, security alerts, and security "
+                              "configurations for an organization and all its repositories.", None),
+    (8132, "all_repo_read", "Grants read access to all repositories in the organization.", "read"),
+    (8133, "all_repo_triage", "Grants triage access to all repositories in the organization.", "triage"),
+    (8134, "all_repo_write", "Grants write access to all repositories in the organization.", "write"),
+    (8135, "all_repo_maintain", "Grants maintenance access to all repositories in the organization.", "maintain"),
+    (8136, "all_repo_admin", "Grants admin access to all repositories in the organization.", "admin"),
+    (26237, "ci_cd_admin", "Grants admin access to manage Actions policies, runners, runner groups, network "
+                           "configurations, secrets, variables, and usage metrics for an organization.", None),
+    (33679, "app_manager", "Grants the ability to manage all GitHub Apps owned by an organization.", None),
+)
 
 
 class SeedError(ValueError):
@@ -45,6 +68,9 @@ class User:
     site_admin: bool = False
     # Verified addresses GitHub knows but does not show (an accepted e-mail invitation's address).
     verified_emails: list[str] = field(default_factory=list)
+    # Two-factor status GitHub's ``filter`` parameters tell apart: enabled | disabled | insecure
+    # (GET /orgs/{org}/members and /outside_collaborators, filter=2fa_disabled|2fa_insecure).
+    two_factor: str = "enabled"
 
     def has_email(self, address: str) -> bool:
         wanted = address.lower()
@@ -75,10 +101,61 @@ class Team:
     # an enterprise team cannot be changed through the organization API (kubernetes-sigs/prow#710).
     type: str = "organization"
     created_by_app: int | None = None  # the GitHub App installation that created it, if one did
+    repos: dict[int, str] = field(default_factory=dict)  # repository id -> permission granted to this team
 
     @property
     def key(self) -> str:
         return self.slug.lower()
+
+
+@dataclass
+class RepoInvitation:
+    id: int
+    invitee_key: str
+    permission: str  # pull | triage | push | maintain | admin | a custom repository role's name
+    inviter_key: str | None = None
+    created_at: str = SEED_TIME
+
+
+@dataclass
+class Repo:
+    id: int
+    name: str
+    org_key: str
+    private: bool = False
+    description: str | None = None
+    fork: bool = False
+    archived: bool = False
+    created_at: str = SEED_TIME
+    collaborators: dict[str, str] = field(default_factory=dict)  # login key -> permission (direct)
+    invitations: dict[int, RepoInvitation] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+@dataclass
+class OrgRole:
+    id: int
+    name: str
+    description: str | None
+    source: str  # Predefined | Organization | Enterprise
+    base_role: str | None = None
+    permissions: list[str] = field(default_factory=list)
+    created_at: str = "2023-06-29T16:47:29Z"
+    users: set[str] = field(default_factory=set)  # login keys assigned directly
+    teams: set[int] = field(default_factory=set)  # team ids assigned directly
+
+
+@dataclass
+class CustomRepoRole:
+    id: int
+    name: str
+    base_role: str  # read | triage | write | maintain
+    description: str | None = None
+    permissions: list[str] = field(default_factory=list)
+    created_at: str = SEED_TIME
 
 
 @dataclass
@@ -113,10 +190,24 @@ class Org:
     # invitation sent (accepted, cancelled and failed ones too), newest last.
     invitation_limit: int | None = None
     invitations_sent: list[str] = field(default_factory=list)
+    repos: dict[str, Repo] = field(default_factory=dict)  # name key -> Repo
+    two_factor_requirement_enabled: bool = False
+    default_repository_permission: str = "read"  # none | read | write | admin (base permission)
+    # False: the organization has no organization roles (a GHES version without them answers 404,
+    # github.com answers 422 "feature not enabled" on assignments, as documented).
+    organization_roles_enabled: bool = True
+    roles: dict[int, OrgRole] = field(default_factory=dict)
+    custom_repo_roles: dict[int, CustomRepoRole] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
         return self.login.lower()
+
+    def role_named(self, name: str) -> OrgRole | None:
+        return next((r for r in self.roles.values() if r.name.lower() == name.lower()), None)
+
+    def custom_repo_role(self, name: str) -> CustomRepoRole | None:
+        return next((r for r in self.custom_repo_roles.values() if r.name.lower() == name.lower()), None)
 
     def invitations_in_last_day(self, now: datetime) -> int:
         """How many invitations were sent in the 24 hours before ``now``."""
@@ -132,6 +223,21 @@ class Org:
             if inv.login_key == login_key:
                 return inv
         return None
+
+
+def _mapping(value: Any, what: str, inner: str) -> dict:
+    """A seed's ``{login: permission}`` mapping, or a list of ``{login|name, <inner>}`` entries."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    out: dict = {}
+    for item in _as_list(value, what):
+        if isinstance(item, dict) and (item.get("login") or item.get("name")):
+            out[str(item.get("login") or item.get("name"))] = item.get(inner, "push")
+        else:
+            raise SeedError(f"{what}: bad entry {item!r}")
+    return out
 
 
 def _as_list(value: Any, what: str) -> list:
@@ -171,6 +277,7 @@ class State:
         self.orgs: dict[str, Org] = {}
         self.orgs_by_id: dict[int, Org] = {}
         self.teams_by_id: dict[int, Team] = {}
+        self.repos_by_id: dict[int, Repo] = {}
         self.rev = 0
         self._cache: dict[tuple, tuple[int, Any]] = {}
         self.apps: dict[int, Any] = {}                  # app id -> apps.App
@@ -202,7 +309,10 @@ class State:
             self._add_user(entry["login"], entry.get("id"), entry.get("type", "User"),
                            name=entry.get("name"), email=entry.get("email"),
                            verified_emails=list(entry.get("verified_emails") or []),
-                           site_admin=bool(entry.get("site_admin", False)))
+                           site_admin=bool(entry.get("site_admin", False)),
+                           two_factor=str(entry.get("two_factor", "enabled")))
+            if self.users[str(entry["login"]).lower()].two_factor not in ("enabled", "disabled", "insecure"):
+                raise SeedError(f"user {entry['login']}: two_factor must be enabled, disabled or insecure")
 
         team_taken = {int(t["id"]) for o in orgs_spec for t in _as_list(o.get("teams"), "teams")
                       if isinstance(t, dict) and t.get("id") is not None}
@@ -212,6 +322,14 @@ class State:
                      if isinstance(i, dict) and i.get("id") is not None}
         self._next_invitation_id = 50001
         self._taken_invitation_ids = inv_taken
+        self._next_repo_id = 300001
+        self._taken_repo_ids = {int(r["id"]) for o in orgs_spec for r in _as_list(o.get("repositories"), "repositories")
+                                if isinstance(r, dict) and r.get("id") is not None}
+        self._next_repo_invitation_id = 600001
+        self._taken_repo_invitation_ids: set[int] = set()
+        # custom roles' ids: above every predefined role's id
+        self._next_role_id = 90001
+        self._taken_role_ids: set[int] = {rid for rid, *_rest in PREDEFINED_ORG_ROLES}
 
         for o in orgs_spec:
             self._load_org(o)
@@ -273,7 +391,12 @@ class State:
         org = Org(login=ouser.login, id=ouser.id, name=spec.get("name"),
                   description=spec.get("description"),
                   invitation_limit=(int(spec["invitation_limit"]) if spec.get("invitation_limit") is not None
-                                    else None))
+                                    else None),
+                  two_factor_requirement_enabled=bool(spec.get("two_factor_requirement_enabled", False)),
+                  default_repository_permission=str(spec.get("default_repository_permission", "read")),
+                  organization_roles_enabled=bool(spec.get("organization_roles_enabled", True)))
+        if org.default_repository_permission not in BASE_PERMISSIONS:
+            raise SeedError(f"org {login}: default_repository_permission must be one of {', '.join(BASE_PERMISSIONS)}")
         self.orgs[key] = org
         self.orgs_by_id[org.id] = org
 
@@ -356,6 +479,96 @@ class State:
             org.failed_invitations.append(invitation)
             org.invitations_sent.append(invitation.created_at)
         org.invitations_sent.sort()
+        self._load_access(org, spec, team_specs)
+
+    def _load_access(self, org: Org, spec: dict, team_specs: list) -> None:
+        """Repositories, their collaborators and invitations, custom repository roles, organization
+        roles and their assignments, teams' repository access (issue 20)."""
+        for rid, name, description, base in PREDEFINED_ORG_ROLES:
+            org.roles[rid] = OrgRole(id=rid, name=name, description=description, source="Predefined", base_role=base)
+        for r in _as_list(spec.get("custom_repository_roles"), "custom_repository_roles"):
+            if not isinstance(r, dict) or not r.get("name"):
+                raise SeedError(f"org {org.login}: bad custom repository role {r!r}")
+            base = str(r.get("base_role", "read"))
+            if base not in ("read", "triage", "write", "maintain"):
+                raise SeedError(f"org {org.login}: custom role {r['name']}: base_role must be read, triage, write or maintain")
+            cid = int(r["id"]) if r.get("id") is not None else self._alloc("_next_role_id", "_taken_role_ids")
+            org.custom_repo_roles[cid] = CustomRepoRole(id=cid, name=str(r["name"]), base_role=base,
+                                                        description=r.get("description"),
+                                                        permissions=[str(x) for x in r.get("permissions") or []])
+        for r in _as_list(spec.get("repositories"), "repositories"):
+            if isinstance(r, str):
+                r = {"name": r}
+            if not isinstance(r, dict) or not r.get("name"):
+                raise SeedError(f"org {org.login}: bad repository entry {r!r}")
+            repo = self.add_repo(org, str(r["name"]), private=bool(r.get("private", False)),
+                                 description=r.get("description"), rid=r.get("id"),
+                                 archived=bool(r.get("archived", False)))
+            for login_, perm in _mapping(r.get("collaborators"), "collaborators", "permission").items():
+                repo.collaborators[self._collaborator(login_).key] = self._permission(org, perm)
+            for login_, perm in _mapping(r.get("invitations"), "invitations", "permission").items():
+                user = self._collaborator(login_)
+                iid = self._alloc("_next_repo_invitation_id", "_taken_repo_invitation_ids")
+                repo.invitations[iid] = RepoInvitation(id=iid, invitee_key=user.key, permission=self._permission(org, perm),
+                                                       inviter_key=next((k for k, v in org.members.items() if v == "admin"), None))
+        for t in team_specs:
+            if isinstance(t, str):
+                continue
+            team = org.teams[str(t.get("slug") or _slugify(str(t["name"]))).lower()]
+            for name, perm in _mapping(t.get("repositories"), "repositories", "permission").items():
+                repo = org.repos.get(str(name).lower())
+                if repo is None:
+                    raise SeedError(f"team {team.slug}: unknown repository {name}")
+                team.repos[repo.id] = self._permission(org, perm)
+        for entry in _as_list(spec.get("organization_roles"), "organization_roles"):
+            if not isinstance(entry, dict) or not (entry.get("role") or entry.get("name")):
+                raise SeedError(f"org {org.login}: bad organization role entry {entry!r}")
+            name = str(entry.get("role") or entry.get("name"))
+            role = org.role_named(name)
+            if role is None:  # a custom organization role
+                rid = int(entry["id"]) if entry.get("id") is not None else self._alloc("_next_role_id", "_taken_role_ids")
+                role = OrgRole(id=rid, name=name, description=entry.get("description"), source="Organization",
+                               base_role=entry.get("base_role"),
+                               permissions=[str(x) for x in entry.get("permissions") or []], created_at=SEED_TIME)
+                org.roles[rid] = role
+            for login_ in _as_list(entry.get("users"), "users"):
+                user = self._member_user(login_)
+                if user.key not in org.members:
+                    raise SeedError(f"org {org.login}: role {name}: {login_} is not a member")
+                role.users.add(user.key)
+            for slug in _as_list(entry.get("teams"), "teams"):
+                team_ = org.teams.get(str(slug).lower())
+                if team_ is None:
+                    raise SeedError(f"org {org.login}: role {name}: unknown team {slug}")
+                role.teams.add(team_.id)
+
+    def _collaborator(self, login: Any) -> User:
+        user = self.ensure_user(str(login))
+        if user.type == "Organization":
+            raise SeedError(f"{user.login} is an Organization and cannot be a collaborator")
+        return user
+
+    def _permission(self, org: Org, perm: Any) -> str:
+        perm = PERMISSION_OF_ROLE.get(str(perm), str(perm))
+        if perm in REPO_PERMISSIONS or org.custom_repo_role(perm) is not None:
+            return perm if perm in REPO_PERMISSIONS else org.custom_repo_role(perm).name  # type: ignore[union-attr]
+        raise SeedError(f"org {org.login}: unknown repository permission {perm}")
+
+    def add_repo(self, org: Org, name: str, private: bool = False, description: Any = None, rid: Any = None,
+                 archived: bool = False) -> Repo:
+        """A repository of ``org`` (seeds, ``ghsim --generate`` and tests)."""
+        with self.__dict__.get("lock") or threading.RLock():  # a fresh State has no lock while it loads
+            if name.lower() in org.repos:
+                raise SeedError(f"org {org.login}: duplicate repository {name}")
+            rid = int(rid) if rid is not None else self._alloc("_next_repo_id", "_taken_repo_ids")
+            if rid in self.repos_by_id:
+                raise SeedError(f"duplicate repository id {rid}")
+            repo = Repo(id=rid, name=name, org_key=org.key, private=private, archived=archived,
+                        description=str(description) if description is not None else None)
+            org.repos[repo.key] = repo
+            self.repos_by_id[rid] = repo
+            self.touch()
+            return repo
 
     def _member_user(self, login: Any) -> User:
         user = self.ensure_user(str(login))
@@ -490,6 +703,97 @@ class State:
             return "pending", inv.teams[team.id]
         return None
 
+    # ------------------------------------------------------------------ repository access (issue 20)
+    def permission_rank(self, org: Org, perm: str | None) -> int:
+        """0 for no access, 1..5 for pull..admin; a custom repository role ranks as its base role."""
+        if not perm or perm == "none":
+            return 0
+        if perm in REPO_PERMISSIONS:
+            return REPO_PERMISSIONS.index(perm) + 1
+        custom = org.custom_repo_role(perm)
+        return REPO_PERMISSIONS.index(PERMISSION_OF_ROLE[custom.base_role]) + 1 if custom else 0
+
+    def _best(self, org: Org, perms: Iterable[str | None]) -> str | None:
+        best: str | None = None
+        for perm in perms:
+            if perm and self.permission_rank(org, perm) > self.permission_rank(org, best):
+                best = perm
+        return best
+
+    def ancestors(self, team: Team) -> list[Team]:
+        out: list[Team] = []
+        p = team.parent_id
+        while p is not None and p in self.teams_by_id:
+            out.append(self.teams_by_id[p])
+            p = self.teams_by_id[p].parent_id
+        return out
+
+    def team_repo_permission(self, team: Team, repo: Repo) -> tuple[str | None, bool]:
+        """(permission, inherited): a team's own grant or, failing a stronger one, its parents'
+        (GitHub: "Repositories inherited through a parent team will also be checked")."""
+        org = self.orgs[team.org_key]
+        own = team.repos.get(repo.id)
+        inherited = self._best(org, (t.repos.get(repo.id) for t in self.ancestors(team)))
+        if own is not None and self.permission_rank(org, own) >= self.permission_rank(org, inherited):
+            return own, False
+        return inherited, inherited is not None
+
+    def role_teams(self, org: Org, role: OrgRole) -> dict[int, str]:
+        """team id -> direct | indirect | mixed: teams assigned the role, and their child teams."""
+        out: dict[int, str] = {}
+        for t in sorted(org.teams.values(), key=lambda t: t.id):
+            direct = t.id in role.teams
+            indirect = any(a.id in role.teams for a in self.ancestors(t))
+            if direct or indirect:
+                out[t.id] = "mixed" if direct and indirect else ("direct" if direct else "indirect")
+        return out
+
+    def role_users(self, org: Org, role: OrgRole) -> dict[str, tuple[str, list[int]]]:
+        """login key -> (direct | indirect | mixed, ids of the assigned teams it comes through)."""
+        via: dict[str, list[int]] = {}
+        for tid in sorted(role.teams):
+            team = self.teams_by_id.get(tid)
+            if team is None:
+                continue
+            for k in self.effective_team_members(team):
+                via.setdefault(k, []).append(tid)
+        out: dict[str, tuple[str, list[int]]] = {}
+        for k in self.sorted_keys(set(role.users) | set(via)):
+            direct, teams = k in role.users, via.get(k, [])
+            out[k] = ("mixed" if direct and teams else ("direct" if direct else "indirect"), teams)
+        return out
+
+    def repo_permission(self, repo: Repo, key: str) -> str | None:
+        """A user's effective permission on an organization's repository: direct collaboration,
+        teams (with their parents' grants), all-repository organization roles, ownership and the
+        organization's base permission (GitHub: "Repository roles for an organization")."""
+        org = self.orgs[repo.org_key]
+        perms: list[str | None] = [repo.collaborators.get(key)]
+        if key in org.members:
+            if org.members[key] == "admin":
+                return "admin"
+            for team in org.teams.values():
+                if key in self.effective_team_members(team):
+                    perms.append(self.team_repo_permission(team, repo)[0])
+            for role in org.roles.values():
+                if role.source == "Predefined" and role.base_role and key in self.role_users(org, role):
+                    perms.append(PERMISSION_OF_ROLE[role.base_role])
+            # last: on a tie, a grant (a custom role, say) names the access rather than the base permission
+            perms.append({"read": "pull", "write": "push", "admin": "admin"}.get(org.default_repository_permission))
+        return self._best(org, perms)
+
+    def outside_collaborators(self, org: Org) -> list[str]:
+        """Login keys with direct access to a repository of ``org`` who are not its members."""
+        keys = {k for repo in org.repos.values() for k in repo.collaborators if k not in org.members}
+        return self.sorted_keys(keys)
+
+    def two_factor_of(self, org: Org, key: str) -> str:
+        if key in org.two_factor_disabled:
+            return "disabled"
+        if key in org.two_factor_insecure:
+            return "insecure"
+        return self.users[key].two_factor
+
     # ------------------------------------------------------------------ test helpers
     def org_role(self, org: str, login: str) -> str | None:
         with self.lock:
@@ -566,14 +870,118 @@ class State:
         with self.lock:
             if key not in org.members:
                 return False
+            self._keep_two_factor(org, key)
             del org.members[key]
             org.public.discard(key)
             org.two_factor_disabled.discard(key)
             org.two_factor_insecure.discard(key)
             for team in org.teams.values():
                 team.members.pop(key, None)
+            for role in org.roles.values():
+                role.users.discard(key)
+            # GitHub ("Remove an organization member"): removed from all teams, "and they will no
+            # longer have any access to the organization's repositories".
+            for repo in org.repos.values():
+                repo.collaborators.pop(key, None)
             self.touch()
             return True
+
+    def _keep_two_factor(self, org: Org, key: str) -> None:
+        """The org-level 2FA seed lists hold members only; the status belongs to the user."""
+        if key in org.two_factor_disabled:
+            self.users[key].two_factor = "disabled"
+        elif key in org.two_factor_insecure:
+            self.users[key].two_factor = "insecure"
+
+    def convert_to_outside_collaborator(self, org: Org, key: str) -> None:
+        """``PUT /orgs/{org}/outside_collaborators/{username}``: "they'll only have access to the
+        repositories that their current team membership allows. The user will no longer be a
+        member of the organization." The team-given access becomes direct collaboration."""
+        with self.lock:
+            grants: dict[int, str] = {}
+            for repo in org.repos.values():
+                best = self._best(org, [repo.collaborators.get(key)] + [
+                    self.team_repo_permission(t, repo)[0] for t in org.teams.values()
+                    if key in self.effective_team_members(t)])
+                if best:
+                    grants[repo.id] = best
+            self._keep_two_factor(org, key)
+            self.remove_org_member(org, key)
+            for rid, perm in grants.items():
+                self.repos_by_id[rid].collaborators[key] = perm
+            self.touch()
+
+    def remove_outside_collaborator(self, org: Org, key: str) -> None:
+        """"Removing a user from this list will remove them from all the organization's repositories"."""
+        with self.lock:
+            for repo in org.repos.values():
+                repo.collaborators.pop(key, None)
+                for iid in [i for i, inv in repo.invitations.items() if inv.invitee_key == key]:
+                    del repo.invitations[iid]
+            self.touch()
+
+    def set_collaborator(self, repo: Repo, key: str, permission: str) -> None:
+        with self.lock:
+            repo.collaborators[key] = permission
+            for iid in [i for i, inv in repo.invitations.items() if inv.invitee_key == key]:
+                del repo.invitations[iid]
+            self.touch()
+
+    def remove_collaborator(self, repo: Repo, key: str) -> None:
+        """Removes direct access; "This endpoint also: Cancels any outstanding invitations sent by
+        the collaborator" (GitHub's "Remove a repository collaborator"). An invitation *to* the
+        user is left alone: GitHub documents nothing for it (DELETE .../invitations/{id} cancels it)."""
+        with self.lock:
+            repo.collaborators.pop(key, None)
+            for iid in [i for i, inv in repo.invitations.items() if inv.inviter_key == key]:
+                del repo.invitations[iid]
+            self.touch()
+
+    def invite_collaborator(self, repo: Repo, key: str, permission: str, inviter_key: str | None) -> RepoInvitation:
+        with self.lock:
+            for inv in repo.invitations.values():
+                if inv.invitee_key == key:
+                    inv.permission = permission
+                    self.touch()
+                    return inv
+            iid = self._alloc("_next_repo_invitation_id", "_taken_repo_invitation_ids")
+            inv = RepoInvitation(id=iid, invitee_key=key, permission=permission, inviter_key=inviter_key,
+                                 created_at=now_iso())
+            repo.invitations[iid] = inv
+            self.touch()
+            return inv
+
+    def accept_repo_invitation(self, org: str, repo: str, login: str) -> None:
+        """The invitee accepts (test helper): they become a direct collaborator."""
+        with self.lock:
+            o = self._org_or_raise(org)
+            r = o.repos[repo.lower()]
+            for iid, inv in list(r.invitations.items()):
+                if inv.invitee_key == login.lower():
+                    del r.invitations[iid]
+                    r.collaborators[inv.invitee_key] = inv.permission
+                    self.touch()
+                    return
+            raise KeyError(f"no invitation for {login} to {org}/{repo}")
+
+    def set_team_repo(self, team: Team, repo: Repo, permission: str | None) -> None:
+        with self.lock:
+            if permission is None:
+                team.repos.pop(repo.id, None)
+            else:
+                team.repos[repo.id] = permission
+            self.touch()
+
+    def set_role_assignment(self, role: OrgRole, user_key: str | None = None, team_id: int | None = None,
+                            present: bool = True) -> None:
+        with self.lock:
+            target: set = role.users if user_key is not None else role.teams
+            value = user_key if user_key is not None else team_id
+            if present:
+                target.add(value)
+            else:
+                target.discard(value)
+            self.touch()
 
     def create_invitation(self, org: Org, login_key: str | None, email: str | None, role: str,
                           teams: dict[int, str] | None, inviter_key: str | None) -> Invitation:
@@ -679,6 +1087,17 @@ class State:
                         inv.inviter_key = now
                 for team in org.teams.values():
                     rekey(team.members)
+                for repo in org.repos.values():
+                    rekey(repo.collaborators)
+                    for rinv in repo.invitations.values():
+                        if rinv.invitee_key == was:
+                            rinv.invitee_key = now
+                        if rinv.inviter_key == was:
+                            rinv.inviter_key = now
+                for role in org.roles.values():
+                    if was in role.users:
+                        role.users.discard(was)
+                        role.users.add(now)
             for token, key in list(self.tokens.items()):
                 if key == was:
                     self.tokens[token] = now
@@ -731,6 +1150,8 @@ class State:
                 self.teams_by_id.pop(gone.id, None)
                 for inv in org.invitations.values():
                     inv.teams.pop(gone.id, None)
+                for role in org.roles.values():  # its role assignments and repository access go with it
+                    role.teams.discard(gone.id)
             self.touch()
 
     # ------------------------------------------------------------------ snapshot
@@ -795,8 +1216,51 @@ class State:
                         td["type"] = t.type
                     td["maintainers"] = logins(k for k, r in t.members.items() if r == "maintainer")
                     td["members"] = logins(k for k, r in t.members.items() if r != "maintainer")
+                    if t.repos:
+                        td["repositories"] = {self.repos_by_id[rid].name: perm for rid, perm in sorted(t.repos.items())}
                     teams.append(td)
+                if org.custom_repo_roles:
+                    o["custom_repository_roles"] = [
+                        {"id": c.id, "name": c.name, "base_role": c.base_role, "description": c.description,
+                         "permissions": list(c.permissions)} for _dummy, c in sorted(org.custom_repo_roles.items())]
+                if org.repos:
+                    repos = []
+                    for r in sorted(org.repos.values(), key=lambda r: r.id):
+                        rd: dict[str, Any] = {"name": r.name, "id": r.id}
+                        if r.private:
+                            rd["private"] = True
+                        if r.archived:
+                            rd["archived"] = True
+                        if r.description is not None:
+                            rd["description"] = r.description
+                        if r.collaborators:
+                            rd["collaborators"] = {self.login_of(k): r.collaborators[k]
+                                                   for k in self.sorted_keys(r.collaborators)}
+                        if r.invitations:
+                            rd["invitations"] = {self.login_of(i.invitee_key): i.permission
+                                                 for _dummy, i in sorted(r.invitations.items())}
+                        repos.append(rd)
+                    o["repositories"] = repos
                 o["teams"] = teams
+                if org.two_factor_requirement_enabled:
+                    o["two_factor_requirement_enabled"] = True
+                if org.default_repository_permission != "read":
+                    o["default_repository_permission"] = org.default_repository_permission
+                if not org.organization_roles_enabled:
+                    o["organization_roles_enabled"] = False
+                roles = []
+                for role in sorted(org.roles.values(), key=lambda r: r.id):
+                    if role.source == "Predefined" and not role.users and not role.teams:
+                        continue
+                    entry: dict[str, Any] = {"role": role.name}
+                    if role.source != "Predefined":
+                        entry.update({"id": role.id, "description": role.description, "base_role": role.base_role,
+                                      "permissions": list(role.permissions)})
+                    entry["users"] = logins(role.users)
+                    entry["teams"] = [self.teams_by_id[tid].slug for tid in sorted(role.teams)]
+                    roles.append(entry)
+                if roles:
+                    o["organization_roles"] = roles
                 orgs.append(o)
             users = []
             for u in sorted(self.users.values(), key=lambda u: u.id):
@@ -809,6 +1273,8 @@ class State:
                     d["site_admin"] = True
                 if u.verified_emails:
                     d["verified_emails"] = list(u.verified_emails)
+                if u.two_factor != "enabled":
+                    d["two_factor"] = u.two_factor
                 users.append(d)
             snap: dict[str, Any] = {"users": users}
             if include_tokens:

@@ -487,9 +487,9 @@ def test_routes_not_simulated_say_so_to_both_libraries(sim: Any) -> None:
     assert err.value.data["message"] == "not simulated: GET /user/orgs"
     gh = kit(sim)
     with pytest.raises(RequestFailed) as kerr:
-        gh.rest.orgs.list_outside_collaborators("acme")
+        gh.rest.orgs.list_webhooks("acme")  # outside collaborators are simulated since issue 20
     assert kerr.value.response.status_code == 501
-    assert kerr.value.response.json()["message"] == "not simulated: GET /orgs/{org}/outside_collaborators"
+    assert kerr.value.response.json()["message"] == "not simulated: GET /orgs/{org}/hooks"
     # A path GitHub does not have at all is still GitHub's 404.
     with pytest.raises(RequestFailed) as kerr:
         gh.request("GET", "/orgs/acme/no-such-thing")
