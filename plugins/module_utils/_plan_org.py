@@ -275,62 +275,47 @@ def _former_team(state, wanted, listed, claimed, problems):
     return former[0]
 
 
-def _plan_definitions(state, roster, own_login):
-    """``(writes, teams, problems, withheld)``: the team creations, renames, settings changes and
-    deletions, parents created before their children; ``teams`` ``{lower slug: TeamState}`` as
-    the membership planning must see them (a created team is empty but for its creator; a renamed
-    one keeps its members); ``withheld`` ``{lower slug: [Write]}`` the settings changes a
-    read-only team (managed externally, or an enterprise team) is not given."""
-    problems = []
-    cycle = parent_cycle(roster, state)
-    if cycle:
-        problems.append('teams of %s would form a cycle of parents: %s' % (state.org, ' -> '.join(cycle)))
-        return [], {}, problems, {}
-    listed = set(t.key for t in roster.teams)
-    writes, teams, withheld, claimed = [], {}, {}, {}
-    for wanted in roster.teams:
-        team = state.teams.get(wanted.key)
-        if team is not None:
-            diff = _settings_diff(team, wanted)
-            if diff:
-                write = Write(TEAM_SETTINGS, TeamChange('update', team.slug, diff), team=team.slug, phase='team-define')
-                if read_only_reason(wanted, team):
-                    withheld.setdefault(wanted.key, []).append(write)
-                else:
-                    writes.append(write)
-            teams[wanted.key] = team
-            continue
-        old = _former_team(state, wanted, listed, claimed, problems)
-        parent = wanted.settings.get('parent')
-        if parent and parent.lower() not in state.teams and parent.lower() not in listed:
-            problems.append('team %s: its parent %s neither exists nor is listed' % (wanted.slug, parent))
-            continue
-        reason = read_only_reason(wanted, old)
-        if reason:
-            # No write of any kind: neither created nor renamed here.
-            problems.append('team %s is %s: it is not %s here; do it where the team is managed'
-                            % (wanted.slug, reason, 'renamed from %s' % old.slug if old is not None else 'created'))
-            continue
-        if old is not None:
-            diff = _settings_diff(old, wanted)
-            diff['name'] = wanted.settings.get('name') or wanted.slug
-            writes.append(Write(TEAM_SETTINGS, TeamChange('rename', wanted.slug, diff), team=old.slug,
-                                phase='team-define'))
-            renamed = old.copy()
-            renamed.slug = wanted.slug
-            teams[wanted.key] = renamed
-            continue
-        diff = _settings_diff(None, wanted)
-        diff['name'] = wanted.settings.get('name') or wanted.slug
-        creator = own_login  # None for a GitHub App: no user is made maintainer
-        writes.append(Write(TEAM_SETTINGS, TeamChange('create', wanted.slug, diff, creator), team=wanted.slug,
-                            phase='team-define'))
-        members = {}
-        if creator:
-            members[creator.lower()] = Entry(creator, 'maintainer', ACTIVE)
-        teams[wanted.key] = TeamState(wanted.slug, None, diff.get('parent'), diff['name'], diff.get('description'),
-                                      diff.get('privacy'), members)
-    # Parents before children: a team is defined after every team above it that is defined too.
+def _define(state, wanted, listed, claimed, own_login, problems):
+    """``(write, team, withheld)`` for one listed team: the write that defines it (an update, a
+    rename from a former slug, a creation) or ``None``; the team as the membership planning must
+    see it, or ``None`` when it cannot be planned (a problem says why); a settings change a
+    read-only team is not given."""
+    team = state.teams.get(wanted.key)
+    if team is not None:
+        diff = _settings_diff(team, wanted)
+        if not diff:
+            return None, team, None
+        write = Write(TEAM_SETTINGS, TeamChange('update', team.slug, diff), team=team.slug, phase='team-define')
+        if read_only_reason(wanted, team):
+            return None, team, write
+        return write, team, None
+    old = _former_team(state, wanted, listed, claimed, problems)
+    parent = wanted.settings.get('parent')
+    if parent and parent.lower() not in state.teams and parent.lower() not in listed:
+        problems.append('team %s: its parent %s neither exists nor is listed' % (wanted.slug, parent))
+        return None, None, None
+    reason = read_only_reason(wanted, old)
+    if reason:
+        # No write of any kind: neither created nor renamed here.
+        problems.append('team %s is %s: it is not %s here; do it where the team is managed'
+                        % (wanted.slug, reason, 'renamed from %s' % old.slug if old is not None else 'created'))
+        return None, None, None
+    diff = _settings_diff(old, wanted)
+    diff['name'] = wanted.settings.get('name') or wanted.slug
+    if old is not None:
+        renamed = old.copy()
+        renamed.slug = wanted.slug
+        return Write(TEAM_SETTINGS, TeamChange('rename', wanted.slug, diff), team=old.slug, phase='team-define'), renamed, None
+    creator = own_login  # None for a GitHub App: no user is made maintainer
+    members = {creator.lower(): Entry(creator, 'maintainer', ACTIVE)} if creator else {}
+    created = TeamState(wanted.slug, None, diff.get('parent'), diff['name'], diff.get('description'),
+                        diff.get('privacy'), members)
+    return Write(TEAM_SETTINGS, TeamChange('create', wanted.slug, diff, creator), team=wanted.slug,
+                 phase='team-define'), created, None
+
+
+def _parents_first(state, roster, writes):
+    """Sorts the definitions so that a team is defined after every team above it that is defined too."""
     order = dict((w.change.slug.lower(), i) for i, w in enumerate(writes))
     parents = dict((k, (t.parent or '').lower() or None) for k, t in state.teams.items())
     for wanted in roster.teams:
@@ -345,27 +330,34 @@ def _plan_definitions(state, roster, own_login):
             node = parents.get(node)
         return count
     writes.sort(key=lambda w: (depth(w.change.slug.lower()), order[w.change.slug.lower()]))
-    planned = planned_tree(state, writes)
+
+
+def _closed_parents(planned, writes):
+    """A new team the plan gives children is created ``closed``: GitHub makes a new top-level team
+    secret, and a secret team cannot have children."""
     for write in writes:
         key = write.change.slug.lower()
         if write.action == 'create' and 'privacy' not in write.change.settings and planned.descendants(key):
-            # GitHub makes a new top-level team secret, and a secret team cannot have children.
             write.change.settings['privacy'] = 'closed'
             planned.teams[key].privacy = 'closed'
-    problems.extend(secret_problems(planned))
-    # A former slug (previously) whose team still exists beside the listed new slug: GitHub has two
-    # teams where the file speaks of one. Neither is renamed or deleted; the file must say which.
+
+
+def _both_kept(state, roster):
+    """``(former slugs, problems)``: a former slug (previously) whose team still exists beside the
+    listed new slug. GitHub has two teams where the file speaks of one; neither is renamed or
+    deleted, the file must say which."""
     both = [(t.slug, f) for t in roster.teams if t.key in state.teams
             for f in t.previously if f.lower() != t.key and f.lower() in state.teams]
-    for slug, former in both:
-        problems.append('team %s lists %s in previously, but GitHub has both teams: delete %s by hand or take it '
-                        'out of previously (nothing is deleted meanwhile)' % (slug, former, former))
-    if roster.delete_unlisted_teams and roster.teams:
-        deletions, trouble = _deletions(planned, listed | set(f.lower() for _slug, f in both))
-        writes.extend(deletions)
-        problems.extend(trouble)
+    problems = ['team %s lists %s in previously, but GitHub has both teams: delete %s by hand or take it '
+                'out of previously (nothing is deleted meanwhile)' % (slug, former, former) for slug, former in both]
+    return set(f.lower() for _slug, f in both), problems
+
+
+def _name_problems(writes):
+    """A name written (create, rename, or a new name) gives the team the slug GitHub derives from
+    it: the name must give the listed slug."""
+    problems = []
     for write in writes:
-        # A name written (create, rename, or a new name) gives the team the slug GitHub derives from it.
         name = write.change.settings.get('name')
         if name is None:
             continue
@@ -376,7 +368,148 @@ def _plan_definitions(state, roster, own_login):
         elif team_slug_of(name) != write.change.slug.lower():
             problems.append('team %s: GitHub derives the slug %s from the name %r; give a name whose slug is %s'
                             % (write.change.slug, team_slug_of(name), name, write.change.slug))
+    return problems
+
+
+def _plan_definitions(state, roster, own_login):
+    """``(writes, teams, problems, withheld)``: the team creations, renames, settings changes and
+    deletions, parents created before their children; ``teams`` ``{lower slug: TeamState}`` as
+    the membership planning must see them (a created team is empty but for its creator; a renamed
+    one keeps its members); ``withheld`` ``{lower slug: [Write]}`` the settings changes a
+    read-only team (managed externally, or an enterprise team) is not given."""
+    problems = []
+    cycle = parent_cycle(roster, state)
+    if cycle:
+        problems.append('teams of %s would form a cycle of parents: %s' % (state.org, ' -> '.join(cycle)))
+        return [], {}, problems, {}
+    listed = set(t.key for t in roster.teams)
+    writes, teams, withheld, claimed = [], {}, {}, {}
+    for wanted in roster.teams:
+        write, team, held = _define(state, wanted, listed, claimed, own_login, problems)
+        if write is not None:
+            writes.append(write)
+        if team is not None:
+            teams[wanted.key] = team
+        if held is not None:
+            withheld.setdefault(wanted.key, []).append(held)
+    _parents_first(state, roster, writes)
+    planned = planned_tree(state, writes)
+    _closed_parents(planned, writes)
+    problems.extend(secret_problems(planned))
+    both, trouble = _both_kept(state, roster)
+    problems.extend(trouble)
+    if roster.delete_unlisted_teams and roster.teams:
+        deletions, trouble = _deletions(planned, listed | both)
+        writes.extend(deletions)
+        problems.extend(trouble)
+    problems.extend(_name_problems(writes))
     return writes, teams, problems, withheld
+
+
+class _OrgSide(object):
+    """What the organization's part of the plan means for every team's part."""
+
+    def __init__(self, state, org_changes, mapping, definitions, withheld, own_login):
+        self.mapping = mapping
+        self.removed = set(c.key for c in org_changes if c.action == REMOVE)
+        self.owners = owners_after(state, org_changes)
+        # Owners demoted now: every team shows them as maintainer, their own team role is hidden.
+        self.demoted = set(c.key for c in org_changes if _is_demotion(c, 'admin') and c.before.state == ACTIVE)
+        self.created = dict((w.change.slug.lower(), w.change) for w in definitions if w.action == 'create')
+        self.withheld = withheld
+        self.own = (own_login or '').lower()
+
+
+def _hide_demoted_roles(plan_current, team_wanted, demoted):
+    """Owners demoted now: every team shows them as maintainer and hides their own team role, so
+    the wanted role is written once; after the demotion GitHub shows the real one."""
+    for key in demoted:
+        entry = plan_current.get(key)
+        if entry is not None and key in team_wanted and entry.state == ACTIVE and not entry.inherited:
+            plan_current[key] = entry.copy(role=HIDDEN_ROLE)
+
+
+def _team_current(state, wanted, team, team_wanted, side):
+    """The team's members as the membership planning must see them."""
+    current = dict(team.members)
+    # Members only through a child team are shown by GitHub but cannot be removed from here.
+    for key, login in state.child_members(wanted.key).items():
+        if key not in current:
+            current[key] = Entry(login, 'member', ACTIVE, inherited=True)
+    # A listed user only seen through a child team is made an immediate member.
+    plan_current = dict((k, e) for k, e in current.items() if not (e.inherited and k in team_wanted))
+    _hide_demoted_roles(plan_current, team_wanted, side.demoted)
+    creation = side.created.get(wanted.key)
+    if creation is not None:
+        creator = (creation.creator or '').lower()
+        plan_current = dict((k, e) for k, e in plan_current.items() if k != creator or k in team_wanted)
+    return plan_current
+
+
+def _withhold(tplan, reason, settings, kept):
+    """A team managed elsewhere is read and reported, never written (settings included): what
+    would be written is kept apart as drift."""
+    tplan.withheld = settings + [Write(TEAM, c, team=tplan.slug, phase=_phase(TEAM, c)) for c in kept]
+    problems = ['team %s is %s: not updating its settings (%s)' % (tplan.slug, reason, ', '.join(sorted(w.change.settings)))
+                for w in settings]
+    problems.extend('team %s is %s: not %s' % (tplan.slug, reason, _describe(change)) for change in kept)
+    return problems
+
+
+def _creator_left(tplan, wanted, team, team_wanted, side, reason):
+    """GitHub makes the token's user maintainer of a team it creates, and only the run that
+    creates the team undoes it: a run cut short in between leaves it. Named, not undone (nothing
+    tells it from a membership someone wanted)."""
+    entry = team.members.get(side.own) if side.own else None
+    if (entry is None or entry.state != ACTIVE or side.own in team_wanted or wanted.key in side.created
+            or reason):
+        return []
+    tplan.creator_left = entry.login
+    return ['%s (the token\'s user) is a %s of team %s but not listed there: GitHub makes the '
+            'creator of a team its maintainer, and a run cut short after creating the team '
+            'leaves them so. List them in the team, or remove them (exclusive: true with '
+            'allow_self: true does)' % (entry.login, entry.role or 'member', team.slug)]
+
+
+def _plan_team(state, wanted, team, side, problems):
+    """``(TeamPlan, writes)``: one listed team's membership writes and report."""
+    team_wanted = _rewrite(wanted.wanted, side.mapping, problems, 'team %s' % wanted.slug)
+    plan = plan_members(_team_current(state, wanted, team, team_wanted, side), team_wanted, TEAM_ROLES,
+                        wanted.exclusive, owners=side.owners)
+    writes = []
+    creation = side.created.get(wanted.key)
+    if creation is not None and creation.creator and creation.creator.lower() not in team_wanted:
+        # GitHub makes the token's user maintainer of a team it creates: undo it, unlisted.
+        writes.append(Write(TEAM, Change(REMOVE, creation.creator, None, Entry(creation.creator, 'maintainer', ACTIVE)),
+                            team=team.slug, phase='creator'))
+    # The organization removal takes the removed out of every team: no team write for them.
+    left = [c.login for c in plan.changes if c.key in side.removed and c.action == REMOVE]
+    kept = [c for c in plan.changes if c.key not in side.removed]
+    reason = read_only_reason(wanted, team)
+    tplan = TeamPlan(team.slug, inherited=plan.inherited, owners_kept=plan.owners_kept, left_with_org=left,
+                     managed_externally=bool(reason), current_count=len(team.members))
+    team_problems = []
+    if reason:
+        team_problems = _withhold(tplan, reason, side.withheld.get(wanted.key, []), kept)
+    else:
+        tplan.writes = [Write(TEAM, c, team=team.slug, phase=_phase(TEAM, c)) for c in kept]
+        writes.extend(tplan.writes)
+    team_problems.extend(_creator_left(tplan, wanted, team, team_wanted, side, reason))
+    tplan.problems = team_problems
+    return tplan, writes
+
+
+def _in_write_order(writes, own):
+    """The writes in the phases' order; the token's own demotions and removals last, teams first,
+    so that every other write is made while the token still has the rights it needs."""
+    for write in writes:
+        if own and write.scope not in (PUBLIC, TEAM_SETTINGS) and write.change.key == own and write.phase in (
+                'org-demote', 'team-demote', 'team-remove', 'org-remove'):
+            write.phase = 'self'
+    order = dict((name, i) for i, name in enumerate(_PHASES))
+    # stable: keeps the role and login order inside a phase
+    writes.sort(key=lambda w: (order[w.phase], w.scope == ORG if w.phase == 'self' else False))
+    return writes
 
 
 def plan_roster(state, roster, own_login=None):
@@ -391,99 +524,29 @@ def plan_roster(state, roster, own_login=None):
     """
     org_changes = []
     renamed, mapping, problems = _renames(state, roster)
-    org_wanted = _rewrite(roster.wanted, mapping, problems) if roster.wanted is not None else None
-    if org_wanted is not None:
+    if roster.wanted is not None:
+        org_wanted = _rewrite(roster.wanted, mapping, problems)
         org_changes = plan_members(state.members, org_wanted, ORG_ROLES, roster.exclusive).changes
     org_changes, kept_by_enterprise = enterprise_granted(state, org_changes)
     problems.extend(_accepted_addresses(state, org_changes))
-    removed_from_org = set(c.key for c in org_changes if c.action == REMOVE)
-    owners = owners_after(state, org_changes)
-    # Owners demoted now: every team shows them as maintainer, their own team role is hidden.
-    demoted = set(c.key for c in org_changes if _is_demotion(c, 'admin') and c.before.state == ACTIVE)
 
     writes = [Write(ORG, c, phase=_phase(ORG, c)) for c in org_changes]
     definitions, defined, def_problems, withheld_settings = _plan_definitions(state, roster, own_login)
     problems.extend(def_problems)
     writes.extend(definitions)
-    created = dict((w.change.slug.lower(), w.change) for w in definitions if w.action == 'create')
+    side = _OrgSide(state, org_changes, mapping, definitions, withheld_settings, own_login)
     team_plans = {}
     for wanted in roster.teams:
         team = defined.get(wanted.key)
         if team is None:
             team_plans[wanted.key] = TeamPlan(wanted.slug, problems=['cannot be planned'])
             continue
-        current = dict(team.members)
-        # Members only through a child team are shown by GitHub but cannot be removed from here.
-        for key, login in state.child_members(wanted.key).items():
-            if key not in current:
-                current[key] = Entry(login, 'member', ACTIVE, inherited=True)
-        team_wanted = _rewrite(wanted.wanted, mapping, problems, 'team %s' % wanted.slug)
-        # A listed user only seen through a child team is made an immediate member.
-        plan_current = dict((k, e) for k, e in current.items() if not (e.inherited and k in team_wanted))
-        for key in demoted:
-            entry = plan_current.get(key)
-            if entry is not None and key in team_wanted and entry.state == ACTIVE and not entry.inherited:
-                # Write the wanted role once: after the demotion GitHub shows the real one.
-                plan_current[key] = entry.copy(role=HIDDEN_ROLE)
-        if wanted.key in created:
-            plan_current = dict((k, e) for k, e in plan_current.items()
-                                if k != (created[wanted.key].creator or '').lower() or k in team_wanted)
-        plan = plan_members(plan_current, team_wanted, TEAM_ROLES, wanted.exclusive, owners=owners)
-        team_problems = []
-        creator = created.get(wanted.key)
-        if creator is not None and creator.creator and creator.creator.lower() not in team_wanted:
-            # GitHub makes the token's user maintainer of a team it creates: undo it, unlisted.
-            writes.append(Write(TEAM, Change(REMOVE, creator.creator, None, Entry(creator.creator, 'maintainer', ACTIVE)),
-                                team=team.slug, phase='creator'))
-        left = []
-        kept = []
-        for change in plan.changes:
-            if change.key in removed_from_org:
-                if change.action == REMOVE:
-                    left.append(change.login)
-                continue  # the organization removal takes them out of every team
-            kept.append(change)
-        reason = read_only_reason(wanted, team)
-        tplan = TeamPlan(team.slug, inherited=plan.inherited, owners_kept=plan.owners_kept, left_with_org=left,
-                         managed_externally=bool(reason), current_count=len(team.members))
-        if reason:
-            # Read and reported, never written (settings included): what would be written is kept apart as drift.
-            settings = withheld_settings.get(wanted.key, [])
-            tplan.withheld = settings + [Write(TEAM, c, team=team.slug, phase=_phase(TEAM, c)) for c in kept]
-            for write in settings:
-                team_problems.append('team %s is %s: not updating its settings (%s)'
-                                     % (team.slug, reason, ', '.join(sorted(write.change.settings))))
-            for change in kept:
-                team_problems.append('team %s is %s: not %s' % (team.slug, reason, _describe(change)))
-        else:
-            tplan.writes = [Write(TEAM, c, team=team.slug, phase=_phase(TEAM, c)) for c in kept]
-            writes.extend(tplan.writes)
-        own = (own_login or '').lower()
-        entry = team.members.get(own) if own else None
-        if (entry is not None and entry.state == ACTIVE and own not in team_wanted and wanted.key not in created
-                and not reason):
-            # GitHub makes the token's user maintainer of a team it creates, and only the run that
-            # creates the team undoes it: a run cut short in between leaves it. Named, not undone
-            # (nothing tells it from a membership someone wanted).
-            tplan.creator_left = entry.login
-            team_problems.append('%s (the token\'s user) is a %s of team %s but not listed there: GitHub makes the '
-                                 'creator of a team its maintainer, and a run cut short after creating the team '
-                                 'leaves them so. List them in the team, or remove them (exclusive: true with '
-                                 'allow_self: true does)' % (entry.login, entry.role or 'member', team.slug))
-        tplan.problems = team_problems
-        team_plans[wanted.key] = tplan
+        team_plans[wanted.key], team_writes = _plan_team(state, wanted, team, side, problems)
+        writes.extend(team_writes)
 
     if roster.public_membership is not None and state.public is not None and roster.public_membership != state.public:
         writes.append(Write(PUBLIC, _PublicChange(roster.public_membership), phase='public'))
-
-    own = (own_login or '').lower()
-    for write in writes:
-        if own and write.scope not in (PUBLIC, TEAM_SETTINGS) and write.change.key == own and write.phase in (
-                'org-demote', 'team-demote', 'team-remove', 'org-remove'):
-            write.phase = 'self'
-    order = dict((name, i) for i, name in enumerate(_PHASES))
-    writes.sort(key=lambda w: (order[w.phase], w.scope == ORG if w.phase == 'self' else False))  # stable: keeps the role and login order inside a phase
-    writes, reinvite, not_reinvited, not_retried = failed_invitations(state, roster, writes)
+    writes, reinvite, not_reinvited, not_retried = failed_invitations(state, roster, _in_write_order(writes, side.own))
     sent = sent_within_a_day(state, roster.now)
     limit = None if roster.max_invitations is None else max(roster.max_invitations - sent, 0)
     writes, deferred, left = cap_invitations(state, writes, limit)
@@ -523,6 +586,23 @@ def enterprise_granted(state, org_changes):
     return [c for c in org_changes if not (c.action == REMOVE and c.key in granted)], kept
 
 
+def _id_problem(state, person, now_login, id_of):
+    """Why the file's ``id`` and ``login`` of ``person`` cannot both be right, or ``None``."""
+    key = person.login.lower()
+    if now_login is not None and now_login.lower() != key and key in state.members:
+        return ('%s is listed with id %d, which GitHub shows for %s; %s is still in %s, so this is '
+                'not a rename: correct the id or the login'
+                % (person.login, person.id, now_login, state.members[key].login, state.org))
+    shown = id_of.get(key)
+    if shown is not None and shown != person.id:
+        return ('%s is listed with id %d, but GitHub shows %s in %s with id %d: correct the id or '
+                'the login' % (person.login, person.id, state.members[key].login, state.org, shown))
+    if now_login is None and person.id in state.looked_up:
+        return ('%s is listed with id %d, which no GitHub account has (GET /user/%d answered 404): '
+                'remove the entry or correct the id' % (person.login, person.id, person.id))
+    return None
+
+
 def _renames(state, roster):
     """``([{id, from, to}], {lower file login: login now}, problems)``: the file's people whose
     ``id`` GitHub shows under another login (renamed users), and the pending e-mail invitations
@@ -536,28 +616,15 @@ def _renames(state, roster):
     id_of = dict((login.lower(), uid) for uid, login in state.ids.items())
     for person in roster.people:
         if person.id is not None and person.login:
-            key = person.login.lower()
             now_login = state.ids.get(person.id) or state.looked_up.get(person.id)
-            if now_login is not None and now_login.lower() != key and key in state.members:
-                problems.append('%s is listed with id %d, which GitHub shows for %s; %s is still in %s, so this is '
-                                'not a rename: correct the id or the login'
-                                % (person.login, person.id, now_login, state.members[key].login, state.org))
-                continue
-            shown = id_of.get(key)
-            if shown is not None and shown != person.id:
-                problems.append('%s is listed with id %d, but GitHub shows %s in %s with id %d: correct the id or '
-                                'the login' % (person.login, person.id, state.members[key].login, state.org, shown))
-                continue
-            if now_login is None and person.id in state.looked_up:
-                problems.append('%s is listed with id %d, which no GitHub account has (GET /user/%d answered 404): '
-                                'remove the entry or correct the id' % (person.login, person.id, person.id))
-                continue
-            if now_login is None or now_login.lower() == key:
-                continue
-            mapping[key] = now_login
-            if person.id not in seen:
-                seen.add(person.id)
-                renamed.append({'id': person.id, 'from': person.login, 'to': now_login})
+            problem = _id_problem(state, person, now_login, id_of)
+            if problem:
+                problems.append(problem)
+            elif now_login is not None and now_login.lower() != person.login.lower():
+                mapping[person.login.lower()] = now_login
+                if person.id not in seen:
+                    seen.add(person.id)
+                    renamed.append({'id': person.id, 'from': person.login, 'to': now_login})
         elif person.email and not person.login:
             key = state.emails.get(person.email.lower())
             if key is not None and key in state.members and key != person.email.lower():
