@@ -96,45 +96,46 @@ def _lists(done, after_members):
     }
 
 
-def report(plan, done, after):
-    """The result: ``changes`` (ordered writes as dicts), ``org`` and ``teams`` sections with
-    ``added``, ``removed``, ``role_changed``, ``pending``, ``inherited``, ``problems``, and ``diff``."""
-    org_done = [w for w in done if w.scope == ORG]
-    org = _lists(org_done, after.members)
+def _org_problems(plan):
+    """The organization's problems: the plan's, and what the run leaves alone and why."""
+    roster = plan.roster
+    org = plan.before.org
+    problems = list(plan.problems) + _expired_problems(roster.expired, plan.before.members, roster.exclusive, org)
+    if plan.invitations_left:
+        problems.append('max_invitations=%d in 24 hours reached (%d sent in the last 24 hours): %d invitation(s) '
+                        'left for the next run (GitHub allows an organization 50 invitations a day, 500 when it is '
+                        'older than a month or on a paid plan)'
+                        % (roster.max_invitations, plan.sent_recently, plan.invitations_left))
+    problems.extend('the invitation of %s expired or failed; it is not sent again (reinvite_failed=false)' % name
+                    for name in plan.not_reinvited)
+    problems.extend('the invitation of %s failed (%s at %s): not sent again, since a retry cannot fix that'
+                    % (item['login'], item['reason'], item['failed_at']) for item in plan.not_retried)
+    problems.extend('%s: GitHub answered that a user with this address is already a part of %s (the invitation '
+                    'was accepted): nothing was sent; list their login instead of the address' % (address, org)
+                    for address in plan.already_members)
+    problems.extend('login changed from %s to %s (user id %d): update the file' % (item['from'], item['to'], item['id'])
+                    for item in plan.renamed)
+    problems.extend('%s is a member of the enterprise team %s: GitHub does not let the organization remove '
+                    'them, so they stay (list them, or take them out of the enterprise team)' % (login, slug)
+                    for login, slug in getattr(plan, 'enterprise_kept', ()))
+    if roster.delete_unlisted_teams and not roster.teams:
+        problems.append('delete_unlisted_teams is set but the entry lists no teams: no team of %s is deleted' % org)
+    return problems
+
+
+def _org_section(plan, done, after):
+    """The ``org`` section of the result."""
     roster = plan.roster
     now = roster.now
-    org_problems = list(plan.problems) + _expired_problems(roster.expired, plan.before.members, roster.exclusive,
-                                                           plan.before.org)
-    if plan.invitations_left:
-        org_problems.append('max_invitations=%d in 24 hours reached (%d sent in the last 24 hours): %d invitation(s) '
-                            'left for the next run (GitHub allows an organization 50 invitations a day, 500 when it is '
-                            'older than a month or on a paid plan)'
-                            % (roster.max_invitations, plan.sent_recently, plan.invitations_left))
-    for name in plan.not_reinvited:
-        org_problems.append('the invitation of %s expired or failed; it is not sent again (reinvite_failed=false)' % name)
-    for item in plan.not_retried:
-        org_problems.append('the invitation of %s failed (%s at %s): not sent again, since a retry cannot fix that'
-                            % (item['login'], item['reason'], item['failed_at']))
-    for address in plan.already_members:
-        org_problems.append('%s: GitHub answered that a user with this address is already a part of %s (the invitation '
-                            'was accepted): nothing was sent; list their login instead of the address'
-                            % (address, plan.before.org))
-    for item in plan.renamed:
-        org_problems.append('login changed from %s to %s (user id %d): update the file'
-                            % (item['from'], item['to'], item['id']))
+    org_done = [w for w in done if w.scope == ORG]
+    org = _lists(org_done, after.members)
     # Reported (not warned: a file may well manage only some teams); deleted only when asked.
     unlisted = unlisted_teams(plan.before, roster) if roster.teams or roster.delete_unlisted_teams else []
-    for login, slug in getattr(plan, 'enterprise_kept', ()):
-        org_problems.append('%s is a member of the enterprise team %s: GitHub does not let the organization remove '
-                            'them, so they stay (list them, or take them out of the enterprise team)' % (login, slug))
-    if roster.delete_unlisted_teams and not roster.teams:
-        org_problems.append('delete_unlisted_teams is set but the entry lists no teams: no team of %s is deleted'
-                            % plan.before.org)
     # Every team a deletion takes: the team, and the teams below it that GitHub deletes with it.
     deleted = [slug for w in done if w.scope == TEAM_SETTINGS and w.action == 'delete'
                for slug in [w.team] + list(w.change.cascade)]
     org.update(unlisted_teams=unlisted, deleted_teams=deleted)
-    org.update(inherited=[], problems=org_problems, failed_invitations=list(after.failed),
+    org.update(inherited=[], problems=_org_problems(plan), failed_invitations=list(after.failed),
                reinvited=[w.login for w in org_done if w.action == ADD and w.change.key in plan.reinvite],
                not_reinvited=list(plan.not_reinvited), not_retried=list(plan.not_retried),
                invitations_left=plan.invitations_left,
@@ -142,41 +143,66 @@ def report(plan, done, after):
                renamed=list(plan.renamed),
                expired=[expiry_view(p, now) for p in roster.expired],
                expiring=[expiry_view(p, now) for p in roster.expiring])
-    teams = {}
-    wanted_by_key = dict((t.key, t) for t in roster.teams)
-    for key, tplan in plan.teams.items():
-        team_after = after.teams.get(key)
-        t_done = [w for w in done if w.scope == TEAM and w.team.lower() == key]
-        section = _lists(t_done, team_after.members if team_after else {})
-        problems = list(tplan.problems)
-        for login in tplan.owners_kept:
-            problems.append('%s is an organization owner: GitHub shows owners as maintainers of every team they are '
-                            'in, so they are left as they are' % login)
-        wanted = wanted_by_key.get(key)
-        expired = list(wanted.expired) if wanted is not None else []
-        expiring = list(wanted.expiring) if wanted is not None else []
-        team_before = plan.before.teams.get(key)
-        problems.extend(_expired_problems(expired, team_before.members if team_before else {},
-                                          wanted.exclusive if wanted is not None else False,
-                                          'team %s in %s' % (tplan.slug, plan.before.org)))
-        definition = [w.as_dict() for w in plan.writes if w.scope == TEAM_SETTINGS and w.change.slug.lower() == key]
-        section['created'] = any(d['action'] == 'create' for d in definition)
-        section['renamed_from'] = next((d['team'] for d in definition if d['action'] == 'rename'), None)
-        section['settings_changed'] = dict(definition[0]['settings']) if definition else {}
-        section.update(inherited=list(tplan.inherited), problems=problems, left_with_org=list(tplan.left_with_org),
-                       managed_externally=tplan.managed_externally, withheld=[w.as_dict() for w in tplan.withheld],
-                       creator_left=tplan.creator_left,
-                       expired=[expiry_view(p, now) for p in expired],
-                       expiring=[expiry_view(p, now) for p in expiring])
-        teams[tplan.slug] = section
-    public = [w for w in done if w.scope == PUBLIC]
+    return org
+
+
+def _definition_view(definition):
+    """Whether the plan creates the team, the slug it renames it from, and its settings changed,
+    from ``definition``, the team's definition writes as dicts."""
+    return {
+        'created': any(d['action'] == 'create' for d in definition),
+        'renamed_from': next((d['team'] for d in definition if d['action'] == 'rename'), None),
+        'settings_changed': dict(definition[0]['settings']) if definition else {},
+    }
+
+
+def _by_team(writes, scope, team_of):
+    """``{lower slug: [write]}`` of the writes of ``scope``: one pass, however many teams."""
+    out = {}
+    for write in writes:
+        if write.scope == scope:
+            out.setdefault(team_of(write).lower(), []).append(write)
+    return out
+
+
+def _team_section(plan, key, tplan, wanted, t_done, definition, after):
+    """The section of one listed team, from the writes done to it and its definition writes."""
+    now = plan.roster.now
+    team_after = after.teams.get(key)
+    section = _lists(t_done, team_after.members if team_after else {})
+    problems = list(tplan.problems)
+    problems.extend('%s is an organization owner: GitHub shows owners as maintainers of every team they are '
+                    'in, so they are left as they are' % login for login in tplan.owners_kept)
+    expired, expiring, exclusive = ((list(wanted.expired), list(wanted.expiring), wanted.exclusive)
+                                    if wanted is not None else ([], [], False))
+    team_before = plan.before.teams.get(key)
+    problems.extend(_expired_problems(expired, team_before.members if team_before else {}, exclusive,
+                                      'team %s in %s' % (tplan.slug, plan.before.org)))
+    section.update(_definition_view([w.as_dict() for w in definition]))
+    section.update(inherited=list(tplan.inherited), problems=problems, left_with_org=list(tplan.left_with_org),
+                   managed_externally=tplan.managed_externally, withheld=[w.as_dict() for w in tplan.withheld],
+                   creator_left=tplan.creator_left,
+                   expired=[expiry_view(p, now) for p in expired],
+                   expiring=[expiry_view(p, now) for p in expiring])
+    return section
+
+
+def report(plan, done, after):
+    """The result: ``changes`` (ordered writes as dicts), ``org`` and ``teams`` sections with
+    ``added``, ``removed``, ``role_changed``, ``pending``, ``inherited``, ``problems``, and ``diff``."""
+    wanted_by_key = dict((t.key, t) for t in plan.roster.teams)
+    done_by_team = _by_team(done, TEAM, lambda w: w.team)
+    definitions = _by_team(plan.writes, TEAM_SETTINGS, lambda w: w.change.slug)
+    teams = dict((tplan.slug, _team_section(plan, key, tplan, wanted_by_key.get(key), done_by_team.get(key, []),
+                                            definitions.get(key, []), after))
+                 for key, tplan in plan.teams.items())
     keys = set(plan.teams)
     return {
         'changes': [w.as_dict() for w in done],
-        'org': org,
+        'org': _org_section(plan, done, after),
         'teams': teams,
         'public': after.public,
-        'public_changed': bool(public),
+        'public_changed': any(w.scope == PUBLIC for w in done),
         'diff': {'before': state_view(plan.before, keys), 'after': state_view(after, keys)},
     }
 
