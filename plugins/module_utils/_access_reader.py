@@ -24,9 +24,12 @@ in a number of requests that grows with pages, not with people x repositories.
   ``collaborators(affiliation: OUTSIDE, first: 100)`` says where, the permission on the edge. A
   repository with more than 100 outside collaborators is read on over REST (the same list as
   above): the simulator, like GitHub's REST, serves it, and GraphQL would need a top-level
-  ``repository(owner:, name:)`` per repository. GraphQL has no repository invitations, so the
-  pending ones come from ``GET /repos/{owner}/{repo}/invitations`` (paged), only for the
-  repositories the plan depends on (``invitation_repos``; ``None``: all of them, for an export).
+  ``repository(owner:, name:)`` per repository. GraphQL's schema has pending repository
+  invitations only across an enterprise (``EnterpriseOwnerInfo.pendingCollaboratorInvitations``,
+  for enterprise owners), none per repository or organization, so the pending ones come from
+  ``GET /repos/{owner}/{repo}/invitations`` (paged): one request per repository, hence only for
+  the repositories the plan depends on (``invitation_repos``, see ``_plan_access.reads_for``:
+  those the wanted data names; ``None``: every repository, for an exclusive list or an export).
 - Organization roles (REST only; GraphQL has none): ``GET /orgs/{org}/organization-roles`` (one
   object with ``total_count``, unpaged in the OpenAPI description), then per role the plan names
   (``role_names``; ``None``: every role) ``.../{role_id}/users`` and ``.../{role_id}/teams``, paged.

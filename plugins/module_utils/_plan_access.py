@@ -360,6 +360,27 @@ class _Planner(object):
                                for _k, (g, source) in sorted(inherited.items())]
 
 
+def reads_for(wanted):
+    """The keyword arguments of :func:`._access_reader.read_access` that read what a plan of
+    ``wanted`` depends on, and no more: the holders of the roles it names only; the pending
+    repository invitations of the repositories its outside collaborators name, or of every
+    repository when ``exclusive_outside_collaborators`` (unlisted invitations are cancelled); a
+    part no key names is not read."""
+    wanted = wanted or {}
+    outside = 'outside_collaborators' in wanted or bool(wanted.get('exclusive_outside_collaborators'))
+    teams = any(isinstance(e, dict) and ('repositories' in e or e.get('exclusive_repositories'))
+                for e in wanted.get('teams') or ())
+    names = sorted(set(e['role'] for e in wanted.get('organization_roles') or ()
+                       if isinstance(e, dict) and isinstance(e.get('role'), str)))
+    invitation_repos = None
+    if not wanted.get('exclusive_outside_collaborators'):
+        invitation_repos = sorted(set(r for e in wanted.get('outside_collaborators') or () if isinstance(e, dict)
+                                      and isinstance(e.get('repositories'), dict) for r in e['repositories']
+                                      if isinstance(r, str)))
+    return {'roles': 'organization_roles' in wanted, 'teams': teams, 'outside': outside, 'role_names': names,
+            'invitation_repos': invitation_repos}
+
+
 def plan_access(state, wanted, members=None, max_removals='25%', new_teams=()):
     """The :class:`AccessPlan` that brings ``state`` to ``wanted``. ``members``: the lower or
     GitHub-spelled logins of the organization's active members (``None``: not checked);

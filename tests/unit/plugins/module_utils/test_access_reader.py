@@ -25,6 +25,7 @@ from ansible_collections.gitops.github.plugins.module_utils._access_reader impor
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL, PagingError
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient, GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import ReadError
+from ansible_collections.gitops.github.plugins.module_utils._plan_access import reads_for
 
 OWNER = 'tok-owner'
 SEED = {
@@ -288,3 +289,29 @@ def test_errors_are_github_errors():
 def test_queries_validate_against_githubs_schema(text):
     variables = {'org': 'acme'}
     validate_query(text, variables)
+
+
+# ------------------------------------------------------------------------------ a plan's reads, measured
+def test_the_reads_a_plan_needs_for_a_benchmark_sized_org():
+    """300 teams with 10 repositories each, 200 repositories, 30 outside collaborators, five role
+    assignments: what a plan of all of it (non-exclusive) reads, counted."""
+    seed = generate(members=300, teams=300, team_size=1, repositories=200, team_repositories=10,
+                    outside_collaborators=30, role_assignments=5)
+    roles = ('all_repo_read', 'all_repo_write', 'security_manager', 'all_repo_triage', 'all_repo_maintain')
+    wanted = {'organization_roles': [{'role': r} for r in roles],
+              'outside_collaborators': [{'login': 'outside%05d' % i, 'repositories': {'repo-%04d' % i: 'pull'}}
+                                        for i in range(1, 31)],
+              'teams': [{'team': 'team-%03d' % i, 'repositories': {}} for i in range(1, 301)]}
+    with Simulator(seed) as sim:
+        gh = client(sim, 'sim-token-bigorg-admin')
+        state = None
+
+        def read():
+            nonlocal state
+            state = read_access(gh, 'bigorg', **reads_for(wanted))
+        graphql, rest = _count(sim, read)
+    assert len(state.teams) == 300 and len(state.outside) == 30
+    assert sum(len(r.users) for r in state.roles.values() if r.read) == 5
+    # GraphQL: 6 pages of teams, 4 of repositories; REST: roles 1 + 5 x 2, custom roles 1,
+    # outside collaborators 1, invitations of the 30 repositories named
+    assert (graphql, rest) == (10, 1 + 10 + 1 + 1 + 30)

@@ -22,6 +22,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_access import 
     ORGANIZATION,
     REMOVE,
     plan_access,
+    reads_for,
     state_after,
 )
 
@@ -290,3 +291,13 @@ def test_no_write_touches_an_access_the_wanted_data_keeps_as_it_is(state, wanted
         else:
             key = ('role' if w.kind == 'user' else 'role-team', subject, w.target.lower())
         assert key not in keep, w
+
+
+def test_reads_for_reads_only_what_the_plan_depends_on():
+    assert reads_for({'organization_roles': [{'role': 'b'}, {'role': 'a'}],
+                      'outside_collaborators': ['x', {'login': 'y', 'repositories': {'Docs': 'pull', 'api': 'push'}}],
+                      'teams': [{'team': 't', 'maintainers': ['m']}]}) == {
+        'roles': True, 'teams': False, 'outside': True, 'role_names': ['a', 'b'], 'invitation_repos': ['Docs', 'api']}
+    # exclusive: every repository's invitations (unlisted ones are cancelled)
+    assert reads_for({'exclusive_outside_collaborators': True, 'teams': [{'team': 't', 'repositories': {}}]}) == {
+        'roles': False, 'teams': True, 'outside': True, 'role_names': [], 'invitation_repos': None}
