@@ -103,6 +103,18 @@ ORG_REPOS_QUERY = '''query($org: String!, $repos: Int!, $after: String) {
   %s
 }''' % (COLLABORATORS_PER_PAGE, _CONNECTION, RATE_LIMIT_FIELDS)
 
+REPOSITORY_NAMES_QUERY = '''query($org: String!, $repos: Int!, $after: String) {
+  organization(login: $org) {
+    repositories(first: $repos, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { name }
+    }
+  }
+  %s
+}''' % RATE_LIMIT_FIELDS
+NAMES_PER_QUERY = 100
+
 # ``assignment`` of ``user-role-assignment`` and ``team-role-assignment`` (OpenAPI extract):
 # "Determines if the user has a direct, indirect, or mixed relationship to a role".
 _DIRECT = {'direct': True, 'mixed': True, 'indirect': False}
@@ -333,6 +345,32 @@ def read_repository_collaborators(client, gql, org):
     return repos, outside, more
 
 
+def read_repository_names(gql, org):
+    """``{lower name: name}`` of every repository the token can see (GraphQL
+    ``Organization.repositories``, 100 a query): what a team's grant may name."""
+    repos = {}
+    after = None
+    expected = None
+    pages = Pages(gql.path, 'the repositories of %s' % org, NAMES_PER_QUERY)
+    while True:
+        data = gql.query(REPOSITORY_NAMES_QUERY, {'org': org, 'repos': NAMES_PER_QUERY, 'after': after})
+        conn = _need(_organization(data, org).get('repositories'), dict, 'organization.repositories')
+        for node in _need(conn.get('nodes'), list, 'organization.repositories.nodes'):
+            name = _need(_need(node, dict, 'organization.repositories.nodes[]').get('name'), str, 'repository.name')
+            if name.lower() in repos:
+                raise ReadError('organization.repositories', 'repository %s is listed twice' % name)
+            repos[name.lower()] = name
+        has_next, cursor, total = _page_info(conn, 'organization.repositories')
+        expected = total if expected is None else expected
+        if not has_next:
+            break
+        after = pages.next(cursor, total)
+    if len(repos) != expected:
+        raise ReadError('organization.repositories', 'the repositories changed while they were read (%d of %d); run '
+                        'again' % (len(repos), expected))
+    return repos
+
+
 def _collaborators_path(org, repo):
     return '/repos/%s/%s/collaborators' % (quote_segment(org), quote_segment(repo))
 
@@ -463,4 +501,6 @@ def read_access(client, org, gql=None, roles=True, teams=True, outside=True, rol
     if outside:
         state.outside, state.repositories = read_outside_collaborators(client, gql, org, state.custom_roles,
                                                                        invitation_repos)
+    elif teams:
+        state.repositories = read_repository_names(gql, org)
     return state

@@ -129,7 +129,7 @@ class AccessState(object):
         self.roles = roles
         self.teams = teams
         self.outside = outside
-        self.repositories = dict(repositories or {})
+        self.repositories = None if repositories is None else dict(repositories)
         self.custom_roles = custom_roles
 
     def role(self, name):

@@ -180,7 +180,7 @@ class _Planner(object):
             self.problem('%s: repositories must be a mapping of repository name to permission' % where)
             return out
         seen = {}
-        known = self.state.repositories if self.state.outside is not None else None
+        known = self.state.repositories
         for name in sorted(mapping, key=str):
             if not isinstance(name, str) or not self.unique(name, '%s: repository' % where, seen):
                 continue

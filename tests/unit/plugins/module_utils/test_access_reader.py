@@ -11,7 +11,7 @@ import pytest
 
 from ghsim import Simulator, generate
 
-from graphql_contract import validate_query
+from graphql_contract import validate_graphql_exchange, validate_query
 
 from ansible_collections.gitops.github.plugins.module_utils._access_reader import (
     ORG_REPOS_QUERY,
@@ -25,7 +25,7 @@ from ansible_collections.gitops.github.plugins.module_utils._access_reader impor
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL, PagingError
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient, GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import ReadError
-from ansible_collections.gitops.github.plugins.module_utils._plan_access import reads_for
+from ansible_collections.gitops.github.plugins.module_utils._plan_access import plan_access, reads_for
 
 OWNER = 'tok-owner'
 SEED = {
@@ -58,6 +58,11 @@ def sim():
     simulator = Simulator(copy.deepcopy(SEED)).start()
     yield simulator
     simulator.stop()
+    # every query sent and every answer read fits GitHub's schema (tampered answers are changed
+    # after they were logged: the log holds what the simulator sent)
+    for exchange in simulator.log:
+        if exchange.path.endswith('/graphql'):
+            validate_graphql_exchange(exchange)
 
 
 def client(sim, token=OWNER):
@@ -101,6 +106,15 @@ def test_team_repositories_with_custom_roles_and_inheritance(sim):
     # on) is read again over REST; oncall (maintain) is not
     rest = [p for m, p in _asked(sim) if p.endswith('/repos')]
     assert rest == ['/orgs/acme/teams/platform/repos']
+
+
+def test_a_teams_only_read_knows_the_repositories_from_one_query(sim):
+    state = read_access(client(sim), 'acme', roles=False, outside=False)
+    assert state.repositories == {'widgets': 'widgets', 'docs': 'Docs', 'secret-sauce': 'secret-sauce'}
+    assert sum(1 for m, p in _asked(sim) if p == '/graphql') == 2  # the teams, the repository names
+    plan = plan_access(state, {'teams': [{'team': 'security', 'repositories': {'nope': 'pull', 'DOCS': 'triage'}}]})
+    assert plan.problems == ['team security: repository nope is not a repository of acme']
+    assert [(w.target, w.permission) for w in plan.proposed] == [('Docs', 'triage')]
 
 
 def test_outside_collaborators_with_pending_invitations(sim):
