@@ -6,12 +6,17 @@ number of requests for big organizations; and every paging or shape fault failin
 from __future__ import annotations
 
 import copy
+import os
+import sys
 
 import pytest
 
 from ghsim import Simulator, generate
 
 from graphql_contract import validate_graphql_exchange, validate_query
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'simulator'))
+import simcontract  # noqa: E402  (tests/unit/simulator: the OpenAPI contract check of logged exchanges)
 
 from ansible_collections.gitops.github.plugins.module_utils._access_reader import (
     ORG_REPOS_QUERY,
@@ -63,6 +68,8 @@ def sim():
     for exchange in simulator.log:
         if exchange.path.endswith('/graphql'):
             validate_graphql_exchange(exchange)
+    # and every REST request and answer fits GitHub's OpenAPI description
+    assert simcontract.problems([e for e in simulator.log if not e.path.endswith('/graphql')], False) == []
 
 
 def client(sim, token=OWNER):
