@@ -120,7 +120,7 @@ class Collaborator(object):
 class AccessState(object):
     """The access of organization ``org``. A part not read is ``None``: ``roles`` (``{lower name:
     OrgRole}``), ``teams`` (``{lower slug: TeamAccess}``), ``outside`` (``{lower login:
-    Collaborator}``); ``repositories`` is ``{lower name: name}`` of the repositories read;
+    Collaborator}``), ``repositories`` (``{lower name: name}`` of the organization's repositories);
     ``custom_roles`` ``{lower name: (name, base permission)}`` of the custom repository roles, or
     ``None`` when GitHub offers none to read (not Enterprise Cloud, or not allowed)."""
 

@@ -330,11 +330,12 @@ class _Planner(object):
         seen = {}
         for entry in planned:
             slug = entry.get('team')
-            if not isinstance(slug, str) or not slug.strip() or not self.unique(slug.strip(), 'team', seen):
-                if not isinstance(slug, str) or not slug.strip():
-                    self.problem('teams: %r has no team slug' % (entry,))
+            if not isinstance(slug, str) or not slug.strip():
+                self.problem('teams: %r has no team slug' % (entry,))
                 continue
             slug = slug.strip()
+            if not self.unique(slug, 'team', seen):
+                continue
             repos = self.repositories(entry.get('repositories'), 'team %s' % slug)
             team = self.state.teams.get(slug.lower()) or TeamAccess(slug)
             self.team_writes(team, repos, bool(entry.get('exclusive_repositories')), report.setdefault(team.slug, _section()))
@@ -382,8 +383,8 @@ def reads_for(wanted):
 
 
 def plan_access(state, wanted, members=None, max_removals='25%', new_teams=()):
-    """The :class:`AccessPlan` that brings ``state`` to ``wanted``. ``members``: the lower or
-    GitHub-spelled logins of the organization's active members (``None``: not checked);
+    """The :class:`AccessPlan` that brings ``state`` to ``wanted``. ``members``: the logins of
+    the organization's active members and owners, any case (``None``: not checked);
     ``new_teams``: slugs the same run creates before these writes."""
     planner = _Planner(state, members, new_teams)
     wanted = wanted or {}

@@ -15,9 +15,6 @@ from ghsim import Simulator, generate
 
 from graphql_contract import validate_graphql_exchange, validate_query
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'simulator'))
-import simcontract  # noqa: E402  (tests/unit/simulator: the OpenAPI contract check of logged exchanges)
-
 from ansible_collections.gitops.github.plugins.module_utils._access_reader import (
     ORG_REPOS_QUERY,
     TEAM_REPOS_QUERY,
@@ -31,6 +28,9 @@ from ansible_collections.gitops.github.plugins.module_utils._graphql import Grap
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient, GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import ReadError
 from ansible_collections.gitops.github.plugins.module_utils._plan_access import plan_access, reads_for
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'simulator'))
+import simcontract  # noqa: E402  (tests/unit/simulator: the OpenAPI contract check of logged exchanges)
 
 OWNER = 'tok-owner'
 SEED = {
