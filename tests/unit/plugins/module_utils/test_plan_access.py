@@ -309,23 +309,3 @@ def test_a_team_listed_twice_or_without_a_slug_is_a_problem():
                                                 {'repositories': {'api': 'pull'}}]})
     assert plan.problems == ['team platform is listed twice (as Platform and platform; names are case-insensitive)',
                              "teams: {'repositories': {'api': 'pull'}} has no team slug"]
-
-
-def test_the_state_and_the_planner_are_pure():
-    """As tests/unit/test_layout.py checks its PURE files (these two are not on its list yet):
-    they import no client, reader or HTTP library, only each other and the pure _plan."""
-    import ast
-    import os
-    utils = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..', 'plugins', 'module_utils')
-    prefix = 'ansible_collections.gitops.github.plugins.module_utils.'
-    allowed = {'__future__', prefix + '_access_state', prefix + '_plan'}
-    for name in ('_access_state.py', '_plan_access.py'):
-        with open(os.path.join(utils, name)) as handle:
-            tree = ast.parse(handle.read())
-        found = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                found.add(node.module)
-        assert found <= allowed, (name, found - allowed)
