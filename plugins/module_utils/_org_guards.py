@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ORG,
@@ -26,8 +28,11 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     read_only_reason,
 )
 
+if TYPE_CHECKING:
+    from ansible_collections.gitops.github.plugins.module_utils._plan_org import RosterPlan
 
-def needs_own_login(plan):
+
+def needs_own_login(plan: RosterPlan) -> bool:
     """Whether the plan needs the token's login: a removal or a demotion can hit the token's own
     user (the guards), and a listed team with an unlisted immediate member may hold it, left by a
     run cut short after creating the team (:func:`._plan_org.plan_roster` names it); a plan with none of
@@ -41,12 +46,12 @@ def needs_own_login(plan):
                or (w.scope == TEAM_SETTINGS and w.action == 'create') for w in plan.writes)
 
 
-def guard_problems(plan, own_login=None):
+def guard_problems(plan: RosterPlan, own_login: str | None = None) -> list[str]:
     """Why the whole ``plan`` must not start (``[]`` when it may), as messages: see :func:`guard_refusals`."""
     return [refusal['problem'] for refusal in guard_refusals(plan, own_login)]
 
 
-def guard_refusals(plan, own_login=None):
+def guard_refusals(plan: RosterPlan, own_login: str | None = None) -> list[dict[str, Any]]:
     """Why the whole ``plan`` must not start (``[]`` when it may), each as ``{team, problem}``
     (``team``: the slug of the team the guard is about, ``None`` for the organization): the organization's and each
     team's ``max_removals`` (counted on the cascaded plan: a team removal the organization removal

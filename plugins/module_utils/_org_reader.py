@@ -24,6 +24,8 @@ a count that does not add up raises :class:`ReadError` before anything is planne
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Container, Iterable, Mapping, TypeVar
+
 from ansible_collections.gitops.github.plugins.module_utils._github_forms import ENTERPRISE_TEAM_TYPE
 from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL, Pages
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
@@ -39,6 +41,15 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
 )
 from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, TeamState
 from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, pending_team_role, read_invitations
+
+if TYPE_CHECKING:
+    from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient
+
+    # What the plan reads of each listed team: (slug, exclusive, wanted lower logins).
+    RosterTeams = Iterable[tuple[str, bool, Iterable[str]]]
+
+# _need returns the value it checked, as the kind it checked it for.
+_Kind = TypeVar('_Kind')
 
 TEAMS_PER_QUERY = 50
 MEMBERS_PER_PAGE = 100
@@ -76,14 +87,14 @@ _PRIVACY = {'VISIBLE': 'closed', 'SECRET': 'secret'}
 class ReadError(GitHubError):
     """A read that is incomplete or malformed: nothing may be planned on it."""
 
-    def __init__(self, what, message):
+    def __init__(self, what: str, message: str) -> None:
         super().__init__('READ', what, None, message)
 
-    def describe(self):
+    def describe(self) -> str:
         return self.message
 
 
-def follow_up_query(count):
+def follow_up_query(count: int) -> str:
     """A query that pages on the immediate members of ``count`` teams, one alias each."""
     params = ['$org: String!'] + ['$s%d: String!, $c%d: String' % (i, i) for i in range(count)]
     parts = []
@@ -94,13 +105,13 @@ def follow_up_query(count):
         ', '.join(params), '\n    '.join(parts), RATE_LIMIT_FIELDS)
 
 
-def _need(value, kind, what):
+def _need(value: Any, kind: type[_Kind], what: str) -> _Kind:
     if not isinstance(value, kind) or (kind is str and not value):
         raise ReadError(what, 'the GraphQL answer is incomplete: %s is missing or malformed' % what)
     return value
 
 
-def _members_page(conn, where, members):
+def _members_page(conn: Any, where: str, members: dict[str, Entry]) -> tuple[bool, str | None, int]:
     """Add one page of a ``members`` connection to ``members``; returns ``(has_next, end_cursor, total)``."""
     _need(conn, dict, where + '.members')
     for edge in _need(conn.get('edges'), list, where + '.members.edges'):
@@ -120,7 +131,7 @@ def _members_page(conn, where, members):
     return has_next, cursor, total
 
 
-def read_teams(gql, org):
+def read_teams(gql: GraphQL, org: str) -> dict[str, TeamState]:
     """``{lower slug: TeamState}`` of every team the token can see, immediate members only."""
     teams = {}
     parents = {}
@@ -141,7 +152,7 @@ def read_teams(gql, org):
             _need(node, dict, 'organization.teams.nodes[]')
             slug = _need(node.get('slug'), str, 'team.slug')
             where = 'team %s' % slug
-            members = {}
+            members: dict[str, Entry] = {}
             has_next, cursor, count = _members_page(node.get('members'), where, members)
             parent = node.get('parentTeam')
             if parent is not None:
@@ -191,7 +202,8 @@ def read_teams(gql, org):
     return teams
 
 
-def _teams_to_check(members, invitations, roster_teams):
+def _teams_to_check(members: Mapping[str, Entry], invitations: Iterable[Mapping[str, Any]],
+                    roster_teams: RosterTeams | None) -> list[str] | None:
     """The slugs of the listed teams whose pending invitations the plan depends on: none when no
     invitation carries a team; else the exclusive teams (their unlisted invitations are cancelled)
     and the teams that list someone whose organization invitation is pending."""
@@ -203,7 +215,7 @@ def _teams_to_check(members, invitations, roster_teams):
     return [slug for slug, exclusive, wanted in roster_teams or () if exclusive or pending.intersection(wanted)]
 
 
-def _add_team_invitations(client, org, teams, slugs):
+def _add_team_invitations(client: GitHubClient, org: str, teams: dict[str, TeamState], slugs: Iterable[str] | None) -> None:
     """Pending team entries from ``GET /orgs/{org}/teams/{team}/invitations``. GitHub's invitation
     objects do not say the team role, so one membership read per invitee asks it."""
     for slug in (sorted(teams) if slugs is None else slugs):
@@ -217,13 +229,13 @@ def _add_team_invitations(client, org, teams, slugs):
                 team.members[login.lower()] = Entry(login, pending_team_role(client, ref, login), PENDING)
 
 
-def read_immediate_members(gql, org, slug):
+def read_immediate_members(gql: GraphQL, org: str, slug: str) -> dict[str, Entry]:
     """``{lower login: Entry}`` of the *immediate* members of team ``slug`` (GraphQL
     ``members(membership: IMMEDIATE)``, every page): REST lists a team's members through its child
     teams too and cannot tell a direct member who is also in a child team from one who is only
     there, so whoever must know (an exclusive list, a removal) asks this."""
     where = 'team %s' % slug
-    members = {}
+    members: dict[str, Entry] = {}
     cursor = None
     total = None
     pages = Pages(gql.path, 'the immediate members of team %s' % slug, MEMBERS_PER_PAGE)
@@ -247,13 +259,13 @@ def read_immediate_members(gql, org, slug):
     return members
 
 
-def mark_not_immediate(current, immediate):
+def mark_not_immediate(current: dict[str, Entry], immediate: Container[str]) -> dict[str, Entry]:
     """Mark as inherited the active members of ``current`` (a team's REST list) that are not in
     ``immediate`` (:func:`read_immediate_members`): they are there only through a child team."""
     return mark_inherited(current, [e.login for k, e in current.items() if e.state == ACTIVE and k not in immediate])
 
 
-def mark_enterprise_teams(client, org, teams):
+def mark_enterprise_teams(client: GitHubClient, org: str, teams: dict[str, TeamState]) -> None:
     """Mark the enterprise teams of ``teams`` (``{lower slug: TeamState}``): GitHub lists them in
     ``GET /orgs/{org}/teams`` with ``type: enterprise`` (the ``team_type`` filter and the ``type``
     field of its OpenAPI description; kubernetes-sigs/prow#710 skips them the same way), and
@@ -271,7 +283,7 @@ def mark_enterprise_teams(client, org, teams):
         team = teams.get(slug.lower())
         if team is None:
             parent = item.get('parent') if isinstance(item.get('parent'), dict) else {}
-            team = TeamState(slug, item.get('id'), parent.get('slug'), item.get('name'), item.get('description'),
+            team = TeamState(slug, item.get('id'), parent.get('slug'), item.get('name'), item.get('description'),  # type: ignore[union-attr]
                              item.get('privacy'))
             teams[slug.lower()] = team
             for role in ('maintainer', 'member'):
@@ -281,7 +293,8 @@ def mark_enterprise_teams(client, org, teams):
         team.enterprise = True
 
 
-def read_org(client, org, own_login=None, with_public=False, gql=None, roster_teams=None):
+def read_org(client: GitHubClient, org: str, own_login: str | None = None, with_public: bool = False,
+             gql: GraphQL | None = None, roster_teams: RosterTeams | None = None) -> OrgState:
     """The :class:`OrgState` of ``org``. ``own_login`` with ``with_public`` also reads whether the
     token owner's membership is public (``GET /orgs/{org}/public_members/{login}``: 204 or 404).
     ``roster_teams`` is ``[(slug, exclusive, wanted lower logins)]`` of the teams to be planned:
@@ -289,7 +302,7 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
     of every team (for an export), when any invitation carries teams."""
     gql = gql or GraphQL(client)
     ref = OrgRef(org)
-    ids = {}
+    ids: dict[int, str] = {}
     members = _read_org_members(client, ref, ids)
     invitations = []
     failed = []
@@ -325,7 +338,8 @@ def read_org(client, org, own_login=None, with_public=False, gql=None, roster_te
     return state
 
 
-def _add_failed_records(state, invitations, failed_invitations):
+def _add_failed_records(state: OrgState, invitations: Iterable[Mapping[str, Any]],
+                        failed_invitations: Iterable[Mapping[str, Any]]) -> None:
     """Each failed invitation's ``id``, ``failed_reason`` and ``failed_at`` by the invitee's key
     (the plan re-sends only what a retry can fix, deleting the record first), and the
     ``created_at`` of every pending and failed invitation (GitHub's invitation limit counts the
@@ -335,11 +349,11 @@ def _add_failed_records(state, invitations, failed_invitations):
         if key and inv.get('id') is not None:
             state.failed_records.setdefault(key, []).append(
                 {'id': inv['id'], 'reason': inv.get('failed_reason'), 'failed_at': inv.get('failed_at')})
-    state.sent = [inv.get('created_at') for inv in list(invitations) + list(failed_invitations)
+    state.sent = [inv.get('created_at') for inv in list(invitations) + list(failed_invitations)  # type: ignore[misc]
                   if isinstance(inv.get('created_at'), str)]
 
 
-def _read_org_members(client, ref, ids):
+def _read_org_members(client: GitHubClient, ref: OrgRef, ids: dict[int, str]) -> dict[str, Entry]:
     """``{lower login: Entry}`` of the active owners (first) and members, and each one's
     immutable user ``id`` into ``ids`` (``{id: login}``): the list objects carry it."""
     lists = []

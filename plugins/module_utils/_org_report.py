@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Callable, Container, Iterable, Mapping, Sequence
+
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
@@ -28,12 +30,18 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_people import 
     expiry_view,
 )
 
+if TYPE_CHECKING:
+    from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, Write
+    from ansible_collections.gitops.github.plugins.module_utils._org_input import TeamWanted
+    from ansible_collections.gitops.github.plugins.module_utils._plan_org import RosterPlan, TeamPlan
+    from ansible_collections.gitops.github.plugins.module_utils._plan_people import Person
 
-def _view(members):
+
+def _view(members: Mapping[str, Entry]) -> dict[str, str]:
     return dict((e.login, label(e)) for _k, e in sorted(members.items()))
 
 
-def state_view(state, team_keys=None):
+def state_view(state: OrgState, team_keys: Container[str] | None = None) -> dict[str, Any]:
     """``{org: {login: label}, teams: {slug: {login: label}}, public}`` for ``diff``: the org's
     members and invitations and each managed team's immediate members, invitations and (marked
     ``(inherited)``) the members it shows through a child team."""
@@ -51,18 +59,18 @@ def state_view(state, team_keys=None):
     return view
 
 
-def export_view(state):
+def export_view(state: OrgState) -> dict[str, Any]:
     """The organization as it is, in the role's input format: owners and members (pending
     invitations among them, by their role) and each team's immediate maintainers and members
     (pending team invitations as members, since GitHub does not say their team role). Owners and
     members carry their user ``id`` where GitHub showed it; pending e-mail invitations are
     written as ``{email}``. Failed invitations and members only through a child team are left out."""
-    def names(entries):
+    def names(entries: Iterable[Entry]) -> list[str]:
         return sorted((e.login for e in entries), key=lambda login: (login.lower(), login))
 
     ids = dict((login.lower(), uid) for uid, login in state.ids.items())
 
-    def person(login):
+    def person(login: str) -> str | dict[str, Any]:
         # An e-mail invitation is written as {email}; a member with a known id as {login, id},
         # so a later rename is followed (GitHub's ids never change).
         if '@' in login:
@@ -75,7 +83,7 @@ def export_view(state):
     teams = []
     for _key, team in sorted(state.teams.items()):
         entries = list(team.members.values())
-        entry = {'team': team.slug}
+        entry: dict[str, Any] = {'team': team.slug}
         # The team's own settings, so that applying the export back changes nothing.
         for key in ('name', 'description', 'privacy', 'parent'):
             if getattr(team, key, None) is not None:
@@ -87,7 +95,7 @@ def export_view(state):
             'members': [person(n) for n in names(e for e in people if e.role != 'admin')], 'teams': teams}
 
 
-def _lists(done, after_members):
+def _lists(done: Sequence[Write], after_members: Mapping[str, Entry]) -> dict[str, Any]:
     return {
         'added': [w.login for w in done if w.action == ADD],
         'removed': [w.login for w in done if w.action == REMOVE],
@@ -96,7 +104,7 @@ def _lists(done, after_members):
     }
 
 
-def _org_problems(plan):
+def _org_problems(plan: RosterPlan) -> list[str]:
     """The organization's problems: the plan's, and what the run leaves alone and why."""
     roster = plan.roster
     org = plan.before.org
@@ -123,7 +131,7 @@ def _org_problems(plan):
     return problems
 
 
-def _org_section(plan, done, after):
+def _org_section(plan: RosterPlan, done: Sequence[Write], after: OrgState) -> dict[str, Any]:
     """The ``org`` section of the result."""
     roster = plan.roster
     now = roster.now
@@ -146,7 +154,7 @@ def _org_section(plan, done, after):
     return org
 
 
-def _definition_view(definition):
+def _definition_view(definition: list[dict[str, Any]]) -> dict[str, Any]:
     """Whether the plan creates the team, the slug it renames it from, and its settings changed,
     from ``definition``, the team's definition writes as dicts."""
     return {
@@ -156,16 +164,17 @@ def _definition_view(definition):
     }
 
 
-def _by_team(writes, scope, team_of):
+def _by_team(writes: Sequence[Write], scope: str, team_of: Callable[[Write], str]) -> dict[str, list[Write]]:
     """``{lower slug: [write]}`` of the writes of ``scope``: one pass, however many teams."""
-    out = {}
+    out: dict[str, list[Write]] = {}
     for write in writes:
         if write.scope == scope:
             out.setdefault(team_of(write).lower(), []).append(write)
     return out
 
 
-def _team_section(plan, key, tplan, wanted, t_done, definition, after):
+def _team_section(plan: RosterPlan, key: str, tplan: TeamPlan, wanted: TeamWanted | None, t_done: Sequence[Write],
+                  definition: Sequence[Write], after: OrgState) -> dict[str, Any]:
     """The section of one listed team, from the writes done to it and its definition writes."""
     now = plan.roster.now
     team_after = after.teams.get(key)
@@ -187,7 +196,7 @@ def _team_section(plan, key, tplan, wanted, t_done, definition, after):
     return section
 
 
-def report(plan, done, after):
+def report(plan: RosterPlan, done: Sequence[Write], after: OrgState) -> dict[str, Any]:
     """The result: ``changes`` (ordered writes as dicts), ``org`` and ``teams`` sections with
     ``added``, ``removed``, ``role_changed``, ``pending``, ``inherited``, ``problems``, and ``diff``."""
     wanted_by_key = dict((t.key, t) for t in plan.roster.teams)
@@ -207,7 +216,7 @@ def report(plan, done, after):
     }
 
 
-def _expired_problems(expired, members, exclusive, where):
+def _expired_problems(expired: Iterable[Person], members: Container[str], exclusive: bool, where: str) -> list[str]:
     """An expired entry counts as not listed: an exclusive scope removes it (a planned write);
     elsewhere it is only reported, for someone to remove by hand."""
     if exclusive:

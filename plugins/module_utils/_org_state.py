@@ -13,10 +13,15 @@ its ``change`` a :class:`._plan.Change` or a :class:`TeamChange` (a team's own d
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     TEAM_SETTINGS,
 )
+
+if TYPE_CHECKING:
+    from ansible_collections.gitops.github.plugins.module_utils._plan import Entry
 
 SETTING_KEYS = ('name', 'description', 'privacy', 'parent', 'notification_setting')
 
@@ -28,8 +33,9 @@ class TeamState(object):
 
     moves = 0  # how many times any team's parent was changed in place (see OrgState.descendants)
 
-    def __init__(self, slug, team_id=None, parent=None, name=None, description=None, privacy=None, members=None,
-                 enterprise=False):
+    def __init__(self, slug: str, team_id: int | None = None, parent: str | None = None, name: str | None = None,
+                 description: str | None = None, privacy: str | None = None, members: Mapping[str, Entry] | None = None,
+                 enterprise: bool = False) -> None:
         self.slug = slug
         self.team_id = team_id
         self._parent = parent
@@ -41,20 +47,20 @@ class TeamState(object):
         self.enterprise = enterprise
 
     @property
-    def parent(self):
+    def parent(self) -> str | None:
         return self._parent
 
     @parent.setter
-    def parent(self, value):
+    def parent(self, value: str | None) -> None:
         # A team moved in place: the children maps of the states built before are stale.
         TeamState.moves += 1
         self._parent = value
 
     @property
-    def key(self):
+    def key(self) -> str:
         return self.slug.lower()
 
-    def copy(self):
+    def copy(self) -> TeamState:
         return TeamState(self.slug, self.team_id, self.parent, self.name, self.description, self.privacy, self.members,
                          self.enterprise)
 
@@ -96,7 +102,7 @@ class _Teams(dict):
         self._changed()
         dict.clear(self)
 
-    def __ior__(self, other):
+    def __ior__(self, other: Any) -> _Teams:  # type: ignore[misc]  # mypy refuses any __ior__ on a dict subclass
         self.update(other)
         return self
 
@@ -107,8 +113,15 @@ class OrgState(object):
     whether the token's own membership is public (``None`` when not read); ``ghes`` says new
     members join at once (GitHub Enterprise Server has no invitations)."""
 
-    def __init__(self, org, members=None, teams=None, public=None, ghes=False, failed=(), ids=None,
-                 invitation_ids=None, emails=None):
+    looked_up: dict[int, str | None]
+    failed_records: dict[str, list[dict[str, Any]]]
+    sent: list[str]
+    _teams: _Teams
+    _children: tuple[tuple[int, int], dict[str, list[TeamState]]] | None
+
+    def __init__(self, org: str, members: Mapping[str, Entry] | None = None, teams: Mapping[str, TeamState] | None = None,
+                 public: bool | None = None, ghes: bool = False, failed: Iterable[str] = (), ids: Mapping[int, str] | None = None,
+                 invitation_ids: Mapping[str, int] | None = None, emails: Mapping[str, str] | None = None) -> None:
         self.org = org
         self.members = dict(members or {})
         self.teams = teams or {}
@@ -126,15 +139,15 @@ class OrgState(object):
         self.sent = []
 
     @property
-    def teams(self):
+    def teams(self) -> dict[str, TeamState]:
         return self._teams
 
     @teams.setter
-    def teams(self, value):
+    def teams(self, value: Mapping[str, TeamState]) -> None:
         self._teams = _Teams(value)
         self._children = None
 
-    def copy(self):
+    def copy(self) -> OrgState:
         state = OrgState(self.org, self.members, dict((k, t.copy()) for k, t in self.teams.items()),
                          self.public, self.ghes, self.failed, self.ids, self.invitation_ids, self.emails)
         state.looked_up = dict(self.looked_up)
@@ -142,23 +155,23 @@ class OrgState(object):
         state.sent = list(self.sent)
         return state
 
-    def active_owners(self):
+    def active_owners(self) -> list[str]:
         return sorted(k for k, e in self.members.items() if e.role == 'admin' and e.state == ACTIVE)
 
-    def _children_map(self):
+    def _children_map(self) -> dict[str, list[TeamState]]:
         """``{lower parent slug: [TeamState]}``, built once and kept until the teams change (a team
         added, replaced or removed, or a parent changed in place): every team's descendants are read
         several times per plan, so rebuilding it on each call made the planning grow with teams²."""
         stamp = (self._teams.version, TeamState.moves)
         if self._children is None or self._children[0] != stamp:
-            children = {}
+            children: dict[str, list[TeamState]] = {}
             for team in self._teams.values():
                 if team.parent:
                     children.setdefault(team.parent.lower(), []).append(team)
             self._children = (stamp, children)
         return self._children[1]
 
-    def descendants(self, key):
+    def descendants(self, key: str) -> list[TeamState]:
         """The teams below team ``key`` (lower slug), children first."""
         children = self._children_map()
         out = []
@@ -175,10 +188,10 @@ class OrgState(object):
             todo.extend(children.get(team.key, []))
         return out
 
-    def child_members(self, key):
+    def child_members(self, key: str) -> dict[str, str]:
         """``{key: login}`` of the active members of the teams below team ``key``: GitHub shows
         them as members of it too, and it cannot remove them."""
-        out = {}
+        out: dict[str, str] = {}
         for team in self.descendants(key):
             for k, entry in team.members.items():
                 if entry.state == ACTIVE:
@@ -191,22 +204,25 @@ class Write(object):
     ``change`` is a :class:`._plan.Change` (for ``public``: ``action`` is ``add`` or ``remove``)."""
 
     __slots__ = ('scope', 'team', 'change', 'phase')
+    # The slug for a team write, None for the others: read only where the scope says it is a team's.
+    # (``change`` is Any for the same reason: a Change, a TeamChange or the public membership's change.)
+    team: Any
 
-    def __init__(self, scope, change, team=None, phase=None):
+    def __init__(self, scope: str, change: Any, team: str | None = None, phase: str | None = None) -> None:
         self.scope = scope
         self.team = team
         self.change = change
         self.phase = phase
 
     @property
-    def action(self):
+    def action(self) -> str:
         return self.change.action
 
     @property
-    def login(self):
+    def login(self) -> str | None:
         return self.change.login
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         out = {'scope': self.scope, 'team': self.team, 'action': self.change.action, 'login': self.change.login,
                'role': self.change.role}
         if self.scope == TEAM_SETTINGS:
@@ -215,13 +231,13 @@ class Write(object):
                 out['new_slug'] = self.change.slug
         return out
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Write) and self.as_dict() == other.as_dict()
 
-    def __ne__(self, other):
+    def __ne__(self, other: object) -> bool:
         return not self == other
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         where = self.scope + ('/' + self.team if self.team else '')
         return '<Write %s %s %s %s>' % (where, self.change.action, self.change.login, self.change.role)
 
@@ -239,7 +255,8 @@ class TeamChange(object):
     role = None
     before = None
 
-    def __init__(self, action, slug, settings, creator=None, cascade=()):
+    def __init__(self, action: str, slug: str, settings: Mapping[str, Any], creator: str | None = None,
+                 cascade: Iterable[str] = ()) -> None:
         self.action = action
         self.slug = slug
         self.settings = dict(settings)
@@ -247,5 +264,5 @@ class TeamChange(object):
         self.cascade = list(cascade)
 
     @property
-    def key(self):
+    def key(self) -> None:
         return None

@@ -15,6 +15,14 @@ A single membership is a list of one (:func:`plan_membership`), and the whole-or
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
+
+if TYPE_CHECKING:
+    from ansible_collections.gitops.github.plugins.module_utils._org_state import Write
+
+# run_in_order makes any kind of write (a Change here, a whole-org Write there) into any state.
+_Item = TypeVar('_Item')
+_State = TypeVar('_State')
 
 ACTIVE = 'active'
 PENDING = 'pending'
@@ -33,7 +41,7 @@ PUBLIC = 'public'
 TEAM_SETTINGS = 'team_settings'
 
 # GitHub's invitation roles, as the membership role they become.
-_INVITATION_ROLES = {'admin': 'admin', 'direct_member': 'member', 'reinstate': 'member'}
+_INVITATION_ROLES: dict[str | None, str] = {'admin': 'admin', 'direct_member': 'member', 'reinstate': 'member'}
 
 _MAX_REMOVALS_RE = re.compile(r'^\s*(\d+)\s*(%?)\s*$')
 
@@ -44,25 +52,25 @@ class Entry(object):
 
     __slots__ = ('login', 'role', 'state', 'inherited')
 
-    def __init__(self, login, role, state=ACTIVE, inherited=False):
+    def __init__(self, login: str, role: str | None, state: str = ACTIVE, inherited: bool = False) -> None:
         self.login = login
         self.role = role
         self.state = state
         self.inherited = inherited
 
-    def copy(self, **changes):
-        values = dict(login=self.login, role=self.role, state=self.state, inherited=self.inherited)
+    def copy(self, **changes: Any) -> Entry:
+        values: dict[str, Any] = dict(login=self.login, role=self.role, state=self.state, inherited=self.inherited)
         values.update(changes)
         return Entry(**values)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Entry) and (self.login, self.role, self.state, self.inherited) == (
             other.login, other.role, other.state, other.inherited)
 
-    def __ne__(self, other):
+    def __ne__(self, other: object) -> bool:
         return not self == other
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<Entry %s %s %s%s>' % (self.login, self.role, self.state, ' inherited' if self.inherited else '')
 
 
@@ -71,33 +79,34 @@ class Change(object):
 
     __slots__ = ('action', 'login', 'role', 'before')
 
-    def __init__(self, action, login, role=None, before=None):
+    def __init__(self, action: str, login: str, role: str | None = None, before: Entry | None = None) -> None:
         self.action = action
         self.login = login
         self.role = role
         self.before = before  # the Entry it changes, None for an addition
 
     @property
-    def key(self):
+    def key(self) -> str:
         return self.login.lower()
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, str | None]:
         return {'action': self.action, 'login': self.login, 'role': self.role}
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Change) and self.as_dict() == other.as_dict()
 
-    def __ne__(self, other):
+    def __ne__(self, other: object) -> bool:
         return not self == other
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<Change %s %s %s>' % (self.action, self.login, self.role)
 
 
 class Plan(object):
     """The ordered writes from the current to the wanted state, and what was deliberately left alone."""
 
-    def __init__(self, before, changes, owners_kept=(), inherited=(), roles=ORG_ROLES):
+    def __init__(self, before: dict[str, Entry], changes: Iterable[Change], owners_kept: Iterable[str] = (),
+                 inherited: Iterable[str] = (), roles: Sequence[str] = ORG_ROLES) -> None:
         self.before = before
         self.changes = list(changes)
         self.owners_kept = list(owners_kept)   # team: owners listed as members (GitHub shows them as maintainers)
@@ -105,26 +114,26 @@ class Plan(object):
         self.roles = roles
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         return bool(self.changes)
 
     @property
-    def removals(self):
+    def removals(self) -> list[Change]:
         return [c for c in self.changes if c.action == REMOVE]
 
-    def demotions(self):
+    def demotions(self) -> list[Change]:
         """Removals and role changes away from the top role (``admin`` or ``maintainer``)."""
         top = self.roles[0]
         return [c for c in self.changes
                 if c.action == REMOVE or (c.action == ROLE and c.before is not None and c.before.role == top and c.role != top)]
 
-    def without(self, keys):
+    def without(self, keys: Iterable[str]) -> Plan:
         """The same plan without the additions of the lower-case logins ``keys``."""
         keys = set(keys)
         changes = [c for c in self.changes if not (c.action == ADD and c.key in keys)]
         return Plan(self.before, changes, self.owners_kept, self.inherited, self.roles)
 
-    def after(self, new_state=PENDING):
+    def after(self, new_state: str = PENDING) -> dict[str, Entry]:
         state = dict(self.before)
         for change in self.changes:
             apply_change(state, change, new_state)
@@ -135,14 +144,15 @@ class Plan(object):
 # input
 
 
-def collect_wanted(groups, validate=None):
+def collect_wanted(groups: Iterable[tuple[str, Iterable[str] | None]],
+                   validate: Callable[[str], str | None] | None = None) -> tuple[dict[str, tuple[str, str]], list[str]]:
     """Merge the wanted logins into ``{lower login: (login, role)}`` (in the order given).
 
     ``groups`` is a list of ``(role, [logins])``, first the top role. ``validate(login)`` returns a
     problem text or ``None``. Returns ``(wanted, problems)``; a login may appear only once, whatever
     its case and role.
     """
-    wanted = {}
+    wanted: dict[str, tuple[str, str]] = {}
     problems = []
     for role, logins in groups:
         for login in logins or []:
@@ -165,7 +175,7 @@ def collect_wanted(groups, validate=None):
     return wanted, _unique(problems)
 
 
-def parse_max_removals(value):
+def parse_max_removals(value: int | str) -> tuple[int, bool]:
     """``(number, is_percent)`` from ``10``, ``"10"`` or ``"10%"``; ``ValueError`` otherwise."""
     if isinstance(value, bool):
         raise ValueError('max_removals must be a number of users (like 10) or a percentage (like "25%%"), got %r' % (value,))
@@ -181,7 +191,7 @@ def parse_max_removals(value):
     return number, percent
 
 
-def removal_limit(value, current_count):
+def removal_limit(value: int | str, current_count: int) -> int:
     """How many removals ``max_removals`` allows out of ``current_count`` members and invitations.
 
     A percentage rounds down, but a percentage above 0 never forbids removing one person: the
@@ -198,22 +208,22 @@ def removal_limit(value, current_count):
 # reading
 
 
-def invitation_role(role):
+def invitation_role(role: str | None) -> str | None:
     """The membership role of an organization invitation role (``direct_member`` is ``member``)."""
     return _INVITATION_ROLES.get(role, role)
 
 
-def merge_lists(*lists):
+def merge_lists(*lists: tuple[str, str, Iterable[str]]) -> dict[str, Entry]:
     """``{lower login: Entry}`` from ``(role, state, logins)`` triples; the first list to name a
     login wins (read the top role first), so a change between pages cannot list someone twice."""
-    current = {}
+    current: dict[str, Entry] = {}
     for role, state, logins in lists:
         for login in logins:
             current.setdefault(login.lower(), Entry(login, role, state))
     return current
 
 
-def add_invitations(current, invitations, with_role=True):
+def add_invitations(current: dict[str, Entry], invitations: Iterable[Mapping[str, Any]], with_role: bool = True) -> int:
     """Add pending invitations (GitHub invitation objects) to ``current``; returns how many were
     sent to an e-mail address and so have no login. ``with_role=False`` for team invitation lists,
     whose role is the organization role, not the team role."""
@@ -228,7 +238,7 @@ def add_invitations(current, invitations, with_role=True):
     return by_email
 
 
-def mark_inherited(current, child_logins):
+def mark_inherited(current: dict[str, Entry], child_logins: Iterable[str]) -> dict[str, Entry]:
     """Mark active entries that a child team also lists (GitHub shows those on the parent)."""
     keys = set(login.lower() for login in child_logins)
     for key, entry in current.items():
@@ -241,7 +251,7 @@ def mark_inherited(current, child_logins):
 # planning
 
 
-def demotion_candidates(current, wanted, roles):
+def demotion_candidates(current: Mapping[str, Entry], wanted: Mapping[str, tuple[str, str]], roles: Sequence[str]) -> list[str]:
     """Wanted at the lower role but shown at the top one: for a team these may be org owners,
     which GitHub always shows as maintainers. Sorted lower-case logins."""
     top = roles[0]
@@ -249,12 +259,13 @@ def demotion_candidates(current, wanted, roles):
                   if role != top and key in current and current[key].role == top and current[key].state == ACTIVE)
 
 
-def removal_candidates(current, wanted):
+def removal_candidates(current: Mapping[str, Entry], wanted: Mapping[str, Any]) -> list[str]:
     """Active users not wanted, i.e. those an exclusive run would remove."""
     return sorted(key for key, entry in current.items() if key not in wanted and entry.state == ACTIVE)
 
 
-def plan_members(current, wanted, roles=ORG_ROLES, exclusive=False, owners=()):
+def plan_members(current: Mapping[str, Entry], wanted: Mapping[str, tuple[str, str]], roles: Sequence[str] = ORG_ROLES,
+                 exclusive: bool = False, owners: Iterable[str] = ()) -> Plan:
     """Plan the writes from ``current`` (``{key: Entry}``) to ``wanted`` (from :func:`collect_wanted`).
 
     * A pending invitation counts as present; one with another role than wanted gets one PUT. A
@@ -292,7 +303,8 @@ def plan_members(current, wanted, roles=ORG_ROLES, exclusive=False, owners=()):
     return Plan(dict(current), changes, owners_kept, inherited, roles)
 
 
-def apply_change(state, change, new_state=PENDING, server_state=None):
+def apply_change(state: dict[str, Entry], change: Change, new_state: str = PENDING,
+                 server_state: str | None = None) -> dict[str, Entry]:
     """Fold one done (or predicted) change into ``state``; ``server_state`` is what GitHub answered."""
     key = change.key
     if change.action == REMOVE:
@@ -300,18 +312,18 @@ def apply_change(state, change, new_state=PENDING, server_state=None):
     elif change.action == ADD:
         state[key] = Entry(change.login, change.role, server_state or new_state)
     else:
-        state[key] = change.before.copy(role=change.role, state=server_state or change.before.state, inherited=False)
+        state[key] = change.before.copy(role=change.role, state=server_state or change.before.state, inherited=False)  # type: ignore[union-attr]
     return state
 
 
-def parse_min_owners(value):
+def parse_min_owners(value: object) -> int:
     """``min_owners`` as an int of 0 or more; ``ValueError`` otherwise (a boolean is not a number)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError('min_owners must be a whole number of 0 or more, got %r' % (value,))
     return value
 
 
-def active_owners_after(before, changes, top=ORG_ROLES[0]):
+def active_owners_after(before: Mapping[str, Entry], changes: Iterable[Change], top: str = ORG_ROLES[0]) -> set[str]:
     """The lower-case logins of the active owners (role ``top``) once ``changes`` are made to
     ``before`` (``{key: Entry}``). Pure.
 
@@ -328,7 +340,8 @@ def active_owners_after(before, changes, top=ORG_ROLES[0]):
     return owners
 
 
-def min_owners_problem(before, changes, min_owners, top=ORG_ROLES[0], where='the organization'):
+def min_owners_problem(before: Mapping[str, Entry], changes: Iterable[Change], min_owners: int, top: str = ORG_ROLES[0],
+                       where: str = 'the organization') -> str | None:
     """Why the writes ``changes`` (any ordered list of :class:`Change`, the whole plan) must not be
     made to ``before``, because they would leave fewer than ``min_owners`` active owners, or
     ``None``. A plan that removes or demotes no active owner is never refused (it cannot make
@@ -343,7 +356,8 @@ def min_owners_problem(before, changes, min_owners, top=ORG_ROLES[0], where='the
             'min_owners if you mean it' % (', '.join(lost), where, len(after), min_owners))
 
 
-def removal_budget_problem(plan, current_count, max_removals, where='the organization'):
+def removal_budget_problem(plan: Plan, current_count: int, max_removals: int | str,
+                           where: str = 'the organization') -> str | None:
     """Why ``plan`` removes more than ``max_removals`` allows out of ``current_count`` members
     and invitations, or ``None``. Pure."""
     removals = plan.removals
@@ -354,7 +368,7 @@ def removal_budget_problem(plan, current_count, max_removals, where='the organiz
             'Check the lists, or raise max_removals if you mean it' % (len(removals), current_count, where, max_removals, limit))
 
 
-def self_problem(plan, own_login, where='the organization'):
+def self_problem(plan: Plan, own_login: str | None, where: str = 'the organization') -> str | None:
     """Why ``plan`` must not be made because it removes or demotes ``own_login`` (the token's
     user; ``None`` or ``''`` for a GitHub App, which has none), or ``None``. Pure."""
     own = (own_login or '').lower()
@@ -368,8 +382,8 @@ def self_problem(plan, own_login, where='the organization'):
     return None
 
 
-def plan_refusal(plan, current_count, max_removals, own_login=None, allow_self=False, min_owners=None,
-                 where='the organization'):
+def plan_refusal(plan: Plan, current_count: int, max_removals: int | str, own_login: str | None = None,
+                 allow_self: bool = False, min_owners: int | None = None, where: str = 'the organization') -> str | None:
     """The first guard ``plan`` fails, as a message, or ``None`` when it may be made: the removal
     budget, the token's own user (unless ``allow_self``), then ``min_owners`` (``None`` skips it,
     as for teams). All checked on the whole plan, before any write. Pure: the modules and the
@@ -387,7 +401,7 @@ class Incomplete(Exception):
     is the write that failed: a :class:`Change` here (also as ``change``), a whole-org
     :class:`._org_state.Write` there (also as ``write``)."""
 
-    def __init__(self, error, item, done, state):
+    def __init__(self, error: BaseException, item: Any, done: list[Any], state: Any) -> None:
         super().__init__(str(error))
         self.error = error
         self.item = item
@@ -395,21 +409,23 @@ class Incomplete(Exception):
         self.state = state
 
     @property
-    def change(self):
+    def change(self) -> Change:
         return self.item
 
     @property
-    def write(self):
+    def write(self) -> Write:
         return self.item
 
 
-def run_in_order(items, write, state, fold, errors=(Exception,)):
+def run_in_order(items: Iterable[_Item], write: Callable[[_Item], Any], state: _State,
+                 fold: Callable[[_State, _Item, Any], object],
+                 errors: tuple[type[BaseException], ...] = (Exception,)) -> tuple[list[_Item], _State]:
     """Make the writes ``items`` in order with ``write(item)`` (which returns the state GitHub
     answered, or ``None``), folding each done one into ``state`` with ``fold(state, item,
     server_state)``. Returns ``(done, state)``; raises :class:`Incomplete` on the first failure of
     a type in ``errors``, so the caller can report what was done. Check mode passes a ``write``
     that sends nothing: the same steps, the same fold."""
-    done = []
+    done: list[_Item] = []
     for item in items:
         try:
             server_state = write(item)
@@ -420,7 +436,8 @@ def run_in_order(items, write, state, fold, errors=(Exception,)):
     return done, state
 
 
-def execute(plan, write, new_state=PENDING, errors=(Exception,)):
+def execute(plan: Plan, write: Callable[[Change], Any], new_state: str = PENDING,
+            errors: tuple[type[BaseException], ...] = (Exception,)) -> tuple[list[Change], dict[str, Entry]]:
     """Make ``plan``'s writes in order with ``write(change)``: :func:`run_in_order` with
     :func:`apply_change`."""
     return run_in_order(plan.changes, write, dict(plan.before),
@@ -434,7 +451,7 @@ def execute(plan, write, new_state=PENDING, errors=(Exception,)):
 ABSENT = 'absent'
 
 
-def membership_view(login, data=None):
+def membership_view(login: str, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """``{login, state, role}`` from a GitHub membership body (or ``None`` for absent)."""
     if not data:
         return {'login': login, 'state': ABSENT, 'role': None}
@@ -442,7 +459,8 @@ def membership_view(login, data=None):
     return {'login': user.get('login') or login, 'state': data.get('state'), 'role': data.get('role')}
 
 
-def plan_membership(before, state, role=None, roles=ORG_ROLES, owner=False, inherited=False):
+def plan_membership(before: Mapping[str, Any], state: str, role: str | None = None, roles: Sequence[str] = ORG_ROLES,
+                    owner: bool = False, inherited: bool = False) -> Plan:
     """The :class:`Plan` (at most one change) from ``before`` (a :func:`membership_view`) to
     ``state`` (``present`` or ``absent``) with ``role``, made by :func:`plan_members` on a list of
     one, so the single-membership modules, the list modules and the whole-org engine decide alike.
@@ -465,7 +483,7 @@ def plan_membership(before, state, role=None, roles=ORG_ROLES, owner=False, inhe
     return plan_members(current, {key: (login, role)}, roles, owners=(key,) if owner else ())
 
 
-def membership_after(plan, login, new_state=PENDING, data=None):
+def membership_after(plan: Plan, login: str, new_state: str = PENDING, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The :func:`membership_view` of ``login`` once ``plan`` is made: from GitHub's answer
     ``data`` when there is one, else predicted (a new membership is ``new_state``)."""
     if data:
@@ -480,7 +498,7 @@ def membership_after(plan, login, new_state=PENDING, data=None):
 # reporting
 
 
-def label(entry):
+def label(entry: Entry) -> str:
     """``admin``, ``member (pending)``, ``member (inherited)``: one line per user in a diff. A team
     role no read could see (an owner shows as maintainer; once demoted GitHub shows their own
     team role) reads ``own team role (hidden while an owner)``."""
@@ -492,12 +510,12 @@ def label(entry):
     return text
 
 
-def diff_view(state):
+def diff_view(state: Mapping[str, Entry]) -> dict[str, str]:
     """``{login: label}`` (GitHub's spelling) for ``diff.before`` / ``diff.after``."""
     return dict((entry.login, label(entry)) for entry in state.values())
 
 
-def summary(done, after):
+def summary(done: Sequence[Change], after: Mapping[str, Entry]) -> dict[str, Any]:
     """The result lists: ``added``, ``removed``, ``role_changed`` (logins, in the order written),
     ``pending`` (sorted) and ``changes`` (the writes as dicts)."""
     return {
@@ -509,7 +527,7 @@ def summary(done, after):
     }
 
 
-def _unique(items):
+def _unique(items: Iterable[str]) -> list[str]:
     seen = set()
     out = []
     for item in items:

@@ -20,6 +20,8 @@ organization).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
 from ansible_collections.gitops.github.plugins.module_utils._org_input import (
     team_slug_of,
     undocumented_letters,
@@ -55,6 +57,11 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     plan_members,
 )
 
+if TYPE_CHECKING:
+    from ansible_collections.gitops.github.plugins.module_utils._org_input import Roster, TeamWanted
+    from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState
+    from ansible_collections.gitops.github.plugins.module_utils._plan_people import Person
+
 HIDDEN_ROLE = 'hidden by the owner role'
 
 
@@ -67,8 +74,12 @@ _PHASES = ('org-promote', 'org-add', 'team-define', 'team-add', 'creator', 'publ
 class TeamPlan(object):
     """What one team's part of the plan does and leaves alone."""
 
-    def __init__(self, slug, writes=(), inherited=(), owners_kept=(), left_with_org=(), problems=(),
-                 managed_externally=False, current_count=0):
+    withheld: list[Write]
+    creator_left: str | None
+
+    def __init__(self, slug: str, writes: Iterable[Write] = (), inherited: Iterable[str] = (), owners_kept: Iterable[str] = (),
+                 left_with_org: Iterable[str] = (), problems: Iterable[str] = (), managed_externally: bool = False,
+                 current_count: int = 0) -> None:
         self.slug = slug
         self.writes = list(writes)
         self.inherited = list(inherited)          # unlisted members only through a child team
@@ -84,8 +95,13 @@ class TeamPlan(object):
 class RosterPlan(object):
     """The ordered writes for the whole organization, and each part's report."""
 
-    def __init__(self, before, roster, writes, teams, problems=(), renamed=(), reinvite=(), not_reinvited=(),
-                 deferred=(), invitations_left=0):
+    not_retried: list[dict[str, Any]]
+    enterprise_kept: list[tuple[str, str]]
+    already_members: list[str]
+
+    def __init__(self, before: OrgState, roster: Roster, writes: Iterable[Write], teams: dict[str, TeamPlan],
+                 problems: Iterable[str] = (), renamed: Iterable[dict[str, Any]] = (), reinvite: Iterable[str] = (),
+                 not_reinvited: Iterable[str] = (), deferred: Iterable[Write] = (), invitations_left: int = 0) -> None:
         self.before = before
         self.roster = roster
         self.writes = list(writes)
@@ -102,19 +118,19 @@ class RosterPlan(object):
         self.already_members = []                 # listed addresses GitHub answered "already a part of" (apply)
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         return bool(self.writes)
 
-    def of(self, scope, action=None, team=None):
+    def of(self, scope: str, action: str | None = None, team: str | None = None) -> list[Write]:
         return [w for w in self.writes if w.scope == scope and (action is None or w.action == action)
                 and (team is None or (w.team or '').lower() == team.lower())]
 
 
-def _is_demotion(change, top):
+def _is_demotion(change: Change, top: str) -> bool:
     return change.action == ROLE and change.before is not None and change.before.role == top and change.role != top
 
 
-def _phase(scope, change):
+def _phase(scope: str, change: Change) -> str:
     if scope == ORG:
         if change.action == REMOVE:
             return 'org-remove'
@@ -128,7 +144,7 @@ def _phase(scope, change):
     return 'team-add'
 
 
-def owners_after(state, org_changes):
+def owners_after(state: OrgState, org_changes: Sequence[Change]) -> set[str]:
     """Lower-case logins of the active owners once ``org_changes`` are made: the list modules'
     :func:`._plan.active_owners_after`, and on GHES (no invitations) an owner added is one at once."""
     owners = active_owners_after(state.members, org_changes, 'admin')
@@ -137,7 +153,7 @@ def owners_after(state, org_changes):
     return owners
 
 
-def _settings_diff(team, wanted):
+def _settings_diff(team: TeamState | None, wanted: TeamWanted) -> dict[str, Any]:
     diff = {}
     for key in SETTING_KEYS:
         if key not in wanted.settings:
@@ -155,7 +171,7 @@ def _settings_diff(team, wanted):
     return diff
 
 
-def parent_cycle(roster, state):
+def parent_cycle(roster: Roster, state: OrgState) -> list[str] | None:
     """A list of slugs that form a cycle of parents once the file's ``parent`` settings are
     applied (the teams GitHub has keep theirs), or ``None``."""
     parents = dict((k, (t.parent or '').lower() or None) for k, t in state.teams.items())
@@ -173,8 +189,8 @@ def parent_cycle(roster, state):
     return None
 
 
-def _ancestors(state, key):
-    out = []
+def _ancestors(state: OrgState, key: str) -> list[TeamState]:
+    out: list[TeamState] = []
     node = state.teams.get(key)
     while node is not None and node.parent and len(out) <= len(state.teams):
         node = state.teams.get(node.parent.lower())
@@ -183,7 +199,7 @@ def _ancestors(state, key):
     return out
 
 
-def unlisted_teams(state, roster):
+def unlisted_teams(state: OrgState, roster: Roster) -> list[str]:
     """Slugs of the teams GitHub has that the file neither lists nor renames (enterprise teams,
     which the organization API cannot change, apart)."""
     listed = set(t.key for t in roster.teams)
@@ -191,7 +207,7 @@ def unlisted_teams(state, roster):
     return [t.slug for k, t in sorted(state.teams.items()) if k not in listed and k not in former and not t.enterprise]
 
 
-def read_only_reason(wanted, team):
+def read_only_reason(wanted: TeamWanted, team: TeamState | None) -> str | None:
     """Why no write may touch a listed team (``None`` when writes may): the file marks it
     ``managed_externally``, or GitHub shows it as an enterprise team, which the organization API
     refuses to change (GitHub: 422 on a delete, 403 on its members; kubernetes-sigs/prow#710)."""
@@ -202,7 +218,7 @@ def read_only_reason(wanted, team):
     return None
 
 
-def planned_tree(state, writes):
+def planned_tree(state: OrgState, writes: Iterable[Write]) -> OrgState:
     """The teams once ``writes`` (creations, renames, settings changes) are made: the tree every
     deletion, its guard and the secret-team rule are checked on."""
     planned = state.copy()
@@ -212,10 +228,10 @@ def planned_tree(state, writes):
     return planned
 
 
-def secret_problems(planned):
+def secret_problems(planned: OrgState) -> list[str]:
     """GitHub: "Secret teams cannot be nested under parent teams or have child teams" ("About
     teams"; the ``privacy`` parameter of ``POST /orgs/{org}/teams``)."""
-    children = {}
+    children: dict[str, list[str]] = {}
     for team in planned.teams.values():
         if team.parent:
             children.setdefault(team.parent.lower(), []).append(team.slug)
@@ -231,7 +247,7 @@ def secret_problems(planned):
     return problems
 
 
-def _deletions(planned, listed):
+def _deletions(planned: OrgState, listed: set[str]) -> tuple[list[Write], list[str]]:
     """``(writes, problems)``: the deletions of the unlisted teams, on the planned tree. GitHub
     deletes a team's child teams with it, so a team above a listed one (by its new slug, or moved
     or created there by the plan) is a problem, and a team below an unlisted one goes with it
@@ -254,7 +270,8 @@ def _deletions(planned, listed):
     return writes, problems
 
 
-def _former_team(state, wanted, listed, claimed, problems):
+def _former_team(state: OrgState, wanted: TeamWanted, listed: set[str], claimed: dict[str, str],
+                 problems: list[str]) -> TeamState | None:
     """The existing team ``wanted`` is renamed from (``None`` when none), claiming it."""
     former = []
     for slug in wanted.previously:
@@ -275,7 +292,8 @@ def _former_team(state, wanted, listed, claimed, problems):
     return former[0]
 
 
-def _define(state, wanted, listed, claimed, own_login, problems):
+def _define(state: OrgState, wanted: TeamWanted, listed: set[str], claimed: dict[str, str], own_login: str | None,
+            problems: list[str]) -> tuple[Write | None, TeamState | None, Write | None]:
     """``(write, team, withheld)`` for one listed team: the write that defines it (an update, a
     rename from a former slug, a creation) or ``None``; the team as the membership planning must
     see it, or ``None`` when it cannot be planned (a problem says why); a settings change a
@@ -314,7 +332,7 @@ def _define(state, wanted, listed, claimed, own_login, problems):
                  phase='team-define'), created, None
 
 
-def _parents_first(state, roster, writes):
+def _parents_first(state: OrgState, roster: Roster, writes: list[Write]) -> None:
     """Sorts the definitions so that a team is defined after every team above it that is defined too."""
     order = dict((w.change.slug.lower(), i) for i, w in enumerate(writes))
     parents = dict((k, (t.parent or '').lower() or None) for k, t in state.teams.items())
@@ -322,7 +340,7 @@ def _parents_first(state, roster, writes):
         if 'parent' in wanted.settings:
             parents[wanted.key] = (wanted.settings['parent'] or '').lower() or None
 
-    def depth(key):
+    def depth(key: str) -> int:
         count = 0
         node = parents.get(key)
         while node is not None and count <= len(parents):
@@ -332,7 +350,7 @@ def _parents_first(state, roster, writes):
     writes.sort(key=lambda w: (depth(w.change.slug.lower()), order[w.change.slug.lower()]))
 
 
-def _closed_parents(planned, writes):
+def _closed_parents(planned: OrgState, writes: Iterable[Write]) -> None:
     """A new team the plan gives children is created ``closed``: GitHub makes a new top-level team
     secret, and a secret team cannot have children."""
     for write in writes:
@@ -342,7 +360,7 @@ def _closed_parents(planned, writes):
             planned.teams[key].privacy = 'closed'
 
 
-def _both_kept(state, roster):
+def _both_kept(state: OrgState, roster: Roster) -> tuple[set[str], list[str]]:
     """``(former slugs, problems)``: a former slug (previously) whose team still exists beside the
     listed new slug. GitHub has two teams where the file speaks of one; neither is renamed or
     deleted, the file must say which."""
@@ -353,7 +371,7 @@ def _both_kept(state, roster):
     return set(f.lower() for _slug, f in both), problems
 
 
-def _name_problems(writes):
+def _name_problems(writes: Iterable[Write]) -> list[str]:
     """A name written (create, rename, or a new name) gives the team the slug GitHub derives from
     it: the name must give the listed slug."""
     problems = []
@@ -371,7 +389,8 @@ def _name_problems(writes):
     return problems
 
 
-def _plan_definitions(state, roster, own_login):
+def _plan_definitions(state: OrgState, roster: Roster,
+                      own_login: str | None) -> tuple[list[Write], dict[str, TeamState], list[str], dict[str, list[Write]]]:
     """``(writes, teams, problems, withheld)``: the team creations, renames, settings changes and
     deletions, parents created before their children; ``teams`` ``{lower slug: TeamState}`` as
     the membership planning must see them (a created team is empty but for its creator; a renamed
@@ -383,6 +402,8 @@ def _plan_definitions(state, roster, own_login):
         problems.append('teams of %s would form a cycle of parents: %s' % (state.org, ' -> '.join(cycle)))
         return [], {}, problems, {}
     listed = set(t.key for t in roster.teams)
+    withheld: dict[str, list[Write]]
+    claimed: dict[str, str]
     writes, teams, withheld, claimed = [], {}, {}, {}
     for wanted in roster.teams:
         write, team, held = _define(state, wanted, listed, claimed, own_login, problems)
@@ -409,18 +430,19 @@ def _plan_definitions(state, roster, own_login):
 class _OrgSide(object):
     """What the organization's part of the plan means for every team's part."""
 
-    def __init__(self, state, org_changes, mapping, definitions, withheld, own_login):
+    def __init__(self, state: OrgState, org_changes: Sequence[Change], mapping: dict[str, str], definitions: Iterable[Write],
+                 withheld: dict[str, list[Write]], own_login: str | None) -> None:
         self.mapping = mapping
         self.removed = set(c.key for c in org_changes if c.action == REMOVE)
         self.owners = owners_after(state, org_changes)
         # Owners demoted now: every team shows them as maintainer, their own team role is hidden.
-        self.demoted = set(c.key for c in org_changes if _is_demotion(c, 'admin') and c.before.state == ACTIVE)
+        self.demoted = set(c.key for c in org_changes if _is_demotion(c, 'admin') and c.before.state == ACTIVE)  # type: ignore[union-attr]
         self.created = dict((w.change.slug.lower(), w.change) for w in definitions if w.action == 'create')
         self.withheld = withheld
         self.own = (own_login or '').lower()
 
 
-def _hide_demoted_roles(plan_current, team_wanted, demoted):
+def _hide_demoted_roles(plan_current: dict[str, Entry], team_wanted: Mapping[str, tuple[str, str]], demoted: Iterable[str]) -> None:
     """Owners demoted now: every team shows them as maintainer and hides their own team role, so
     the wanted role is written once; after the demotion GitHub shows the real one."""
     for key in demoted:
@@ -429,7 +451,8 @@ def _hide_demoted_roles(plan_current, team_wanted, demoted):
             plan_current[key] = entry.copy(role=HIDDEN_ROLE)
 
 
-def _team_current(state, wanted, team, team_wanted, side):
+def _team_current(state: OrgState, wanted: TeamWanted, team: TeamState, team_wanted: Mapping[str, tuple[str, str]],
+                  side: _OrgSide) -> dict[str, Entry]:
     """The team's members as the membership planning must see them."""
     current = dict(team.members)
     # Members only through a child team are shown by GitHub but cannot be removed from here.
@@ -446,7 +469,7 @@ def _team_current(state, wanted, team, team_wanted, side):
     return plan_current
 
 
-def _withhold(tplan, reason, settings, kept):
+def _withhold(tplan: TeamPlan, reason: str, settings: list[Write], kept: list[Change]) -> list[str]:
     """A team managed elsewhere is read and reported, never written (settings included): what
     would be written is kept apart as drift."""
     tplan.withheld = settings + [Write(TEAM, c, team=tplan.slug, phase=_phase(TEAM, c)) for c in kept]
@@ -456,7 +479,8 @@ def _withhold(tplan, reason, settings, kept):
     return problems
 
 
-def _creator_left(tplan, wanted, team, team_wanted, side, reason):
+def _creator_left(tplan: TeamPlan, wanted: TeamWanted, team: TeamState, team_wanted: Mapping[str, tuple[str, str]],
+                  side: _OrgSide, reason: str | None) -> list[str]:
     """GitHub makes the token's user maintainer of a team it creates, and only the run that
     creates the team undoes it: a run cut short in between leaves it. Named, not undone (nothing
     tells it from a membership someone wanted)."""
@@ -471,7 +495,8 @@ def _creator_left(tplan, wanted, team, team_wanted, side, reason):
             'allow_self: true does)' % (entry.login, entry.role or 'member', team.slug)]
 
 
-def _plan_team(state, wanted, team, side, problems):
+def _plan_team(state: OrgState, wanted: TeamWanted, team: TeamState, side: _OrgSide,
+               problems: list[str]) -> tuple[TeamPlan, list[Write]]:
     """``(TeamPlan, writes)``: one listed team's membership writes and report."""
     team_wanted = _rewrite(wanted.wanted, side.mapping, problems, 'team %s' % wanted.slug)
     plan = plan_members(_team_current(state, wanted, team, team_wanted, side), team_wanted, TEAM_ROLES,
@@ -499,7 +524,7 @@ def _plan_team(state, wanted, team, side, problems):
     return tplan, writes
 
 
-def _in_write_order(writes, own):
+def _in_write_order(writes: list[Write], own: str) -> list[Write]:
     """The writes in the phases' order; the token's own demotions and removals last, teams first,
     so that every other write is made while the token still has the rights it needs."""
     for write in writes:
@@ -508,11 +533,11 @@ def _in_write_order(writes, own):
             write.phase = 'self'
     order = dict((name, i) for i, name in enumerate(_PHASES))
     # stable: keeps the role and login order inside a phase
-    writes.sort(key=lambda w: (order[w.phase], w.scope == ORG if w.phase == 'self' else False))
+    writes.sort(key=lambda w: (order[w.phase], w.scope == ORG if w.phase == 'self' else False))  # type: ignore[index]
     return writes
 
 
-def plan_roster(state, roster, own_login=None):
+def plan_roster(state: OrgState, roster: Roster, own_login: str | None = None) -> RosterPlan:
     """The whole plan from ``state`` (:class:`._org_state.OrgState`) to ``roster`` (:class:`._org_input.Roster`).
 
     ``own_login`` (the token's user, when known) only moves that user's own demotions and removals
@@ -557,7 +582,7 @@ def plan_roster(state, roster, own_login=None):
     return plan
 
 
-def ids_to_look_up(state, roster):
+def ids_to_look_up(state: OrgState, roster: Roster) -> list[int]:
     """The listed user ids the plan cannot place from the member lists: an id that is not among
     the active members, given with a login that is not in the organization either (a renamed
     pending invitee, someone who left). :func:`._resources.users_by_id` reads each with
@@ -571,12 +596,12 @@ def ids_to_look_up(state, roster):
     return out
 
 
-def enterprise_granted(state, org_changes):
+def enterprise_granted(state: OrgState, org_changes: Sequence[Change]) -> tuple[list[Change], list[tuple[str, str]]]:
     """``(org_changes, kept)``: the organization removals of the members of an enterprise team
     taken out, as ``kept`` ``[(login, team slug)]``. GitHub grants them the membership through the
     enterprise and refuses their removal through the organization API with 403
     (kubernetes-sigs/prow#710 drops them from its removal candidates the same way)."""
-    granted = {}
+    granted: dict[str, str] = {}
     for team in sorted(state.teams.values(), key=lambda t: t.key):
         if team.enterprise:
             for key, entry in team.members.items():
@@ -586,7 +611,7 @@ def enterprise_granted(state, org_changes):
     return [c for c in org_changes if not (c.action == REMOVE and c.key in granted)], kept
 
 
-def _id_problem(state, person, now_login, id_of):
+def _id_problem(state: OrgState, person: Person, now_login: str | None, id_of: Mapping[str, int]) -> str | None:
     """Why the file's ``id`` and ``login`` of ``person`` cannot both be right, or ``None``."""
     key = person.login.lower()
     if now_login is not None and now_login.lower() != key and key in state.members:
@@ -603,7 +628,7 @@ def _id_problem(state, person, now_login, id_of):
     return None
 
 
-def _renames(state, roster):
+def _renames(state: OrgState, roster: Roster) -> tuple[list[dict[str, Any]], dict[str, str], list[str]]:
     """``([{id, from, to}], {lower file login: login now}, problems)``: the file's people whose
     ``id`` GitHub shows under another login (renamed users), and the pending e-mail invitations
     the file names by address. A rename is a rename only when the file's login is no longer in
@@ -633,7 +658,7 @@ def _renames(state, roster):
     return renamed, mapping, _unique_texts(problems)
 
 
-def _unique_texts(items):
+def _unique_texts(items: Iterable[str]) -> list[str]:
     out = []
     for item in items:
         if item not in out:
@@ -641,7 +666,7 @@ def _unique_texts(items):
     return out
 
 
-def _accepted_addresses(state, org_changes):
+def _accepted_addresses(state: OrgState, org_changes: Sequence[Change]) -> list[str]:
     """An ``{email}`` entry with neither a pending nor a failed invitation may have been accepted:
     GitHub then lists the invitee by login only, and the plan would invite the address again and
     remove the member who accepted. Never both in one plan: a problem, when the plan removes anyone."""
@@ -655,13 +680,14 @@ def _accepted_addresses(state, org_changes):
             for c in org_changes if c.action == ADD and '@' in c.login and c.key not in failed]
 
 
-def _rewrite(wanted, mapping, problems=None, where='the organization'):
+def _rewrite(wanted: dict[str, tuple[str, str]], mapping: Mapping[str, str], problems: list[str] | None = None,
+             where: str = 'the organization') -> dict[str, tuple[str, str]]:
     """``wanted`` with renamed logins replaced by GitHub's current ones (order kept). A renamed
     login whose new login the file lists too is one person listed twice: a problem (appended to
     ``problems``), never a silent merge in which one of the two roles wins."""
     if not mapping:
         return wanted
-    out = {}
+    out: dict[str, tuple[str, str, str]] = {}
     for key, (login, role) in wanted.items():
         listed = login
         if key in mapping:
@@ -681,18 +707,18 @@ class _PublicChange(object):
 
     __slots__ = ('action', 'login', 'role', 'before')
 
-    def __init__(self, public):
+    def __init__(self, public: bool) -> None:
         self.action = ADD if public else REMOVE
         self.login = None
         self.role = None
         self.before = None
 
     @property
-    def key(self):
+    def key(self) -> None:
         return None
 
 
-def _describe(change):
+def _describe(change: Change) -> str:
     if change.action == ADD:
         return 'adding %s as %s' % (change.login, change.role)
     if change.action == REMOVE:
@@ -700,27 +726,27 @@ def _describe(change):
     return 'changing %s to %s' % (change.login, change.role)
 
 
-def additions_to_look_up(plan):
+def additions_to_look_up(plan: RosterPlan) -> dict[str, str]:
     """Lower-case key -> login of the people the plan adds who are not in the organization yet
     (org additions, and team additions that would invite a non-member): the only ones GitHub can
     refuse as "no such user" or "an organization". Pure."""
-    out = {}
+    out: dict[str, str] = {}
     for write in plan.writes:
         # An invitation by e-mail (an address has an @, a login never) is no login to look up.
-        if (write.action == ADD and write.scope in (ORG, TEAM) and '@' not in write.login
+        if (write.action == ADD and write.scope in (ORG, TEAM) and '@' not in write.login  # type: ignore[operator]
                 and write.change.key not in plan.before.members):
-            out.setdefault(write.change.key, write.login)
+            out.setdefault(write.change.key, write.login)  # type: ignore[arg-type]
     return out
 
 
-def without_additions(plan, keys):
+def without_additions(plan: RosterPlan, keys: Iterable[str]) -> RosterPlan:
     """``plan`` without the additions (org and team) of the lower-case logins ``keys``: what check
     mode may promise once a lookup showed GitHub would refuse them. Pure."""
     keys = set(keys)
     if not keys:
         return plan
 
-    def keep(write):
+    def keep(write: Write) -> bool:
         return not (write.action == ADD and write.scope in (ORG, TEAM) and write.change.key in keys)
 
     for tplan in plan.teams.values():

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from ansible_collections.gitops.github.plugins.module_utils._plan import Change, Entry, Plan
-    from ansible_collections.gitops.github.plugins.module_utils._plan_org import OrgState, RosterPlan, Write
+    from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, Write
+    from ansible_collections.gitops.github.plugins.module_utils._plan_org import RosterPlan
 
     class Host(Protocol):
         """What the runner needs from whoever runs it (a module, or an action plugin on the

@@ -17,7 +17,7 @@ PURE = ('_plan.py', '_plan_org.py', '_plan_people.py', '_names.py', '_github_for
         '_org_invitations.py', '_org_predict.py', '_org_guards.py', '_org_report.py', '_access_state.py',
         '_plan_access.py')
 # What a pure file may import: the standard library's pure parts and the other pure files.
-ALLOWED = {'__future__', 're', 'datetime', 'unicodedata'} | set(
+ALLOWED = {'__future__', 're', 'datetime', 'typing', 'unicodedata'} | set(
     'ansible_collections.gitops.github.plugins.module_utils.' + name[:-3] for name in PURE)
 
 

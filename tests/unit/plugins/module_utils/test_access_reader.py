@@ -30,7 +30,7 @@ from ansible_collections.gitops.github.plugins.module_utils._org_reader import R
 from ansible_collections.gitops.github.plugins.module_utils._plan_access import plan_access, reads_for
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'simulator'))
-import simcontract  # noqa: E402  (tests/unit/simulator: the OpenAPI contract check of logged exchanges)
+import simcontract  # tests/unit/simulator: the OpenAPI contract check of logged exchanges
 
 OWNER = 'tok-owner'
 SEED = {
