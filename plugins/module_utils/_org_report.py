@@ -119,6 +119,12 @@ def report(plan, done, after):
         org_problems.append('%s: GitHub answered that a user with this address is already a part of %s (the invitation '
                             'was accepted): nothing was sent; list their login instead of the address'
                             % (address, plan.before.org))
+    withheld = [w.login for w in getattr(plan, 'removals_withheld', ())]
+    if withheld:
+        org_problems.append('not removed in this run: %s. A listed e-mail address was not resolved (GitHub answered '
+                            'that a member holds it, or its invitation waits for the next run) and GitHub\'s member '
+                            'list shows no address, so any of them could hold it: list the holder\'s login instead '
+                            'of the address' % ', '.join(withheld))
     for item in plan.renamed:
         org_problems.append('login changed from %s to %s (user id %d): update the file'
                             % (item['from'], item['to'], item['id']))
@@ -139,6 +145,7 @@ def report(plan, done, after):
                not_reinvited=list(plan.not_reinvited), not_retried=list(plan.not_retried),
                invitations_left=plan.invitations_left,
                deferred=[w.as_dict() for w in plan.deferred], already_members=list(plan.already_members),
+               removals_withheld=withheld,
                renamed=list(plan.renamed),
                expired=[expiry_view(p, now) for p in roster.expired],
                expiring=[expiry_view(p, now) for p in roster.expiring])

@@ -510,7 +510,9 @@ def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState)
         # failed invitation too; 404: already gone).
         for record in state.failed_records.pop(key, []):
             path = ref.invitation_path(record['id'])
-            client.request('DELETE', path, expected=(204, 404))
+            if client.request('DELETE', path, expected=(204, 404)).status == 204:
+                # Made, whatever the invitation's answer: the caller reports it if that fails.
+                setattr(write, 'cleared', key)
 
     def cancel(address):
         iid = state.invitation_ids.get(address.lower())
@@ -569,6 +571,7 @@ def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState)
 
     def write(item):
         change = item.change
+        setattr(write, 'cleared', None)
         if item.scope == TEAM_SETTINGS:
             return define(item)
         if (change.action == ADD and item.scope in (ORG, TEAM) and change.key in state.failed_records
@@ -593,4 +596,6 @@ def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState)
         role = None if change.action == REMOVE else change.role
         data = write_membership(client, path, role, adding=change.action == ADD)
         return (data or {}).get('state')
+    # ``write.cleared``: the key whose failed invitation record the last write deleted first.
+    setattr(write, 'cleared', None)
     return write

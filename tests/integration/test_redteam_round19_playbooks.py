@@ -137,6 +137,18 @@ def test_an_address_answered_already_a_member_does_not_see_its_holder_removed_in
     result = run.task('roster')
     assert sim.state.org_role('acme', 'pat') == 'member', (result.get('changes'), result['org'])
     assert not ('pat' in result['org']['removed'] and 'pat@example.com' in result['org']['already_members']), result['org']
+    # The re-send went first and was answered "already a part"; pat's removal was then withheld,
+    # reported, and every write made (the failed record's deletion) is listed.
+    assert result['org']['already_members'] == ['pat@example.com'], result['org']
+    assert result['org']['removals_withheld'] == ['pat'], result['org']
+    assert any('not removed in this run: pat' in p for p in result['org']['problems']), result['org']['problems']
+    assert result['changed'] is True and result['changes'] == [
+        {'scope': 'org', 'team': None, 'action': 'delete_failed_invitation', 'login': 'pat@example.com', 'role': None}]
+    assert [w for w in writes(sim) if w[0] == 'DELETE' and '/memberships/' in w[1]] == []
+    # The next run has no record of the address: the plan refuses to invite it and remove pat.
+    again = play(sim, [listed])
+    assert again.rc != 0 and 'pat@example.com' in again.task('roster')['msg'], again.output
+    assert sim.state.org_role('acme', 'pat') == 'member'
 
 
 def test_an_installation_token_echoed_in_a_graphql_error_is_never_shown(play):
@@ -257,3 +269,6 @@ def test_a_failed_record_deleted_before_an_already_a_member_answer_is_reported_a
     sent = writes(sim)
     assert sent[0][0] == 'DELETE' and '/invitations/' in sent[0][1], sent
     assert result['changed'] is True, (sent, result['changes'], result['org'])
+    assert result['changes'] == [{'scope': 'org', 'team': None, 'action': 'delete_failed_invitation',
+                                  'login': 'pat@example.com', 'role': None}], result['changes']
+    assert result['org']['failed_invitations'] == [] and result['org']['already_members'] == ['pat@example.com']
