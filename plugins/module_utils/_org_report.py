@@ -145,7 +145,7 @@ def report(plan, done, after):
                not_reinvited=list(plan.not_reinvited), not_retried=list(plan.not_retried),
                invitations_left=plan.invitations_left,
                deferred=[w.as_dict() for w in plan.deferred], already_members=list(plan.already_members),
-               removals_withheld=withheld,
+               removals_withheld=withheld, may_be_members=list(getattr(plan, 'may_be_members', ())),
                renamed=list(plan.renamed),
                expired=[expiry_view(p, now) for p in roster.expired],
                expiring=[expiry_view(p, now) for p in roster.expiring])

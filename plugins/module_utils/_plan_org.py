@@ -102,6 +102,7 @@ class RosterPlan(object):
         self.enterprise_kept = []                 # [(login, enterprise team)] not removed (enterprise_granted)
         self.already_members = []                 # listed addresses GitHub answered "already a part of" (apply)
         self.removals_withheld = []               # removals of members an unanswered listed address could be
+        self.may_be_members = []                  # check mode: addresses invited, perhaps "already a part of"
 
     @property
     def changed(self):

@@ -262,6 +262,8 @@ notes:
     listed address is answered so, or is left for the next run (O(max_invitations), GitHub's
     invitation limit), the run removes no active member from the organization (pending invitations
     are still cancelled) and lists those it kept in RV(org.removals_withheld) with a warning.
+  - Check mode cannot know that answer, so it promises the invitation of every listed address it
+    would invite and lists those addresses in RV(org.may_be_members).
   - When the failed record of an invitation sent again was deleted and GitHub then refused the new
     invitation, RV(changes) lists the deletion (action V(delete_failed_invitation)) and the task is
     changed.
@@ -467,6 +469,15 @@ org:
           could hold it. List the holder's login instead of the address; a later run removes the others.
       type: list
       elements: str
+    may_be_members:
+      description:
+        - In check mode, the listed e-mail addresses whose invitation RV(changes) promises and that
+          GitHub may answer with "already a part of this organization" (an earlier invitation
+          accepted; GitHub then shows the person by login only, so only the real run can tell). The
+          real run then sends nothing to them, lists them in RV(org.already_members) and is not
+          changed by them. Always empty in a real run.
+      type: list
+      elements: str
     renamed:
       description: People of the file whose C(id) GitHub shows under another login, as
         C({id, from, to}).
@@ -484,7 +495,7 @@ org:
   sample: {"added": ["new-hire"], "removed": [], "role_changed": [], "pending": ["new-hire"],
            "inherited": [], "problems": [], "failed_invitations": [], "reinvited": [], "not_reinvited": [], "not_retried": [],
            "invitations_left": 0, "deferred": [], "already_members": [], "removals_withheld": [],
-           "renamed": [], "expired": [],
+           "may_be_members": [], "renamed": [], "expired": [],
            "expiring": [{"login": "contractor", "expires": "2026-12-31", "days_left": 9}]}
 teams:
   description: One entry per team of O(teams), by slug.
@@ -776,6 +787,9 @@ def check(run, gql, planned, state):
         run.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
     planned = without_additions(planned, [p['login'].lower() for p in impossible])
     done, after = execute(planned, lambda item: None)
+    # Only GitHub's answer to the invitation tells whether a member holds a listed address (its
+    # member list shows none): check mode promises the invitation and marks it.
+    planned.may_be_members = [w.login for w in done if w.scope == ORG and w.action == ADD and '@' in w.login]
     run.progress('check mode: %d writes would be sent, none was' % len(done))
     return planned, done, after, impossible
 
