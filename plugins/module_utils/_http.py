@@ -96,6 +96,8 @@ _QUERY_SECRET_RE = re.compile(r'((?:access_|id_|refresh_)?token=|jwt=)[^&\s#\'",
 class GitHubError(Exception):
     """A failed request: what was asked, what GitHub answered. Never holds the token."""
 
+    errors: Any = None  # a GraphQL answer's errors (see _graphql.GraphQLError), scrubbed as the message is
+
     def __init__(self, method: str, path: str, status: int | None = None, message: str | None = None,
                  documentation_url: str | None = None) -> None:
         self.method = method
@@ -250,7 +252,7 @@ def scrub_error(error: GitHubError, secrets: Iterable[str | None] = ()) -> GitHu
         value = getattr(error, name, None)
         if isinstance(value, str):
             setattr(error, name, scrub(value, secrets, answer=True))
-    if isinstance(getattr(error, 'errors', None), list):
+    if isinstance(error.errors, list):
         error.errors = scrub_value(error.errors, secrets)
     error.args = (scrub(error.describe(), secrets, answer=True),)
     return error

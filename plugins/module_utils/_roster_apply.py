@@ -100,7 +100,8 @@ def apply_roster(plan: RosterPlan, writer: Callable[[Write], Any], client: GitHu
         except Incomplete as exc:
             applied.done.extend(exc.done)
             applied.state = exc.state
-            if getattr(writer, 'cleared', None) is not None and getattr(writer, 'cleared') == exc.write.change.key:
+            cleared = getattr(writer, 'cleared', None)  # an OrgWriter says what it made first
+            if cleared is not None and cleared == exc.write.change.key:
                 # Its failed record was deleted before it failed: a write made, reported.
                 applied.done.append(failed_record_deleted(applied.state, exc.write))
             todo = _writes_left(plan, applied, exc.write, exc.error, todo[todo.index(exc.write) + 1:], client, org, warn)

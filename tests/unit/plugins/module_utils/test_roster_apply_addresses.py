@@ -81,8 +81,8 @@ def test_the_plan_sends_the_address_before_any_removal():
 
 def test_already_a_part_holds_every_removal_of_a_member_but_cancels_invitations():
     plan = plan_of(org_with_expired_address())
-    applied, writer, warnings = run(plan, {('org', 'add', 'pat@x.org'): GitHubError('POST', '/orgs/acme/invitations',
-                                                                                    422, ALREADY)})
+    refusal = GitHubError('POST', '/orgs/acme/invitations', 422, ALREADY)
+    applied, writer, warnings = run(plan, {('org', 'add', 'pat@x.org'): refusal})
     assert ('org', 'remove', 'pat') not in writer.sent and ('org', 'remove', 'quinn') not in writer.sent
     assert ('org', 'remove', 'ivy') in writer.sent  # a pending invitee is no part of the organization
     assert [w.as_dict() for w in applied.done] == [
@@ -106,8 +106,8 @@ def test_an_address_answered_with_an_invitation_lets_the_removals_go_on():
 
 def test_an_address_deferred_by_githubs_invitation_limit_holds_the_removals_too():
     plan = plan_of(org_with_expired_address())
-    applied, writer, _warnings = run(plan, {('org', 'add', 'pat@x.org'): GitHubError('POST', '/orgs/acme/invitations',
-                                                                                    422, LIMIT)})
+    refusal = GitHubError('POST', '/orgs/acme/invitations', 422, LIMIT)
+    applied, writer, _warnings = run(plan, {('org', 'add', 'pat@x.org'): refusal})
     assert [w.login for w in plan.removals_withheld] == ['pat', 'quinn']
     assert ('org', 'remove', 'pat') not in writer.sent
 
