@@ -139,6 +139,25 @@ class GitHubApp(object):
         self._token: str | None = None
         self._token_expires = 0.0  # epoch time; read only once a token is held
 
+    def secret_texts(self) -> list[str]:
+        """The private key's material as text could quote it: each base64 line of its PEM forms
+        (PKCS#1, as GitHub generates it, and PKCS#8). For scrubbing only; never shown."""
+        try:
+            from cryptography.hazmat.primitives import serialization
+        except ImportError:  # a key object from elsewhere: nothing to derive the lines with
+            return []
+        lines = []
+        for form in (serialization.PrivateFormat.TraditionalOpenSSL, serialization.PrivateFormat.PKCS8):
+            try:
+                pem = self._key.private_bytes(serialization.Encoding.PEM, form, serialization.NoEncryption())
+            except (AttributeError, TypeError, ValueError):
+                continue
+            for line in pem.decode('ascii').splitlines():
+                line = line.strip()
+                if len(line) >= 16 and not line.startswith('-----') and line not in lines:
+                    lines.append(line)
+        return lines
+
     def make_jwt(self, now: float) -> str:
         """The JWT that authenticates as the app: RS256, issued a minute ago, valid nine minutes."""
         jwt = _import_jwt()

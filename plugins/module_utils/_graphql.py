@@ -143,7 +143,14 @@ class GraphQL(object):
         self.last_cost = None
 
     def query(self, text, variables=None):
-        """The ``data`` of one query (``text`` should ask for :data:`RATE_LIMIT_FIELDS`)."""
+        """The ``data`` of one query (``text`` should ask for :data:`RATE_LIMIT_FIELDS`). Its
+        errors hold no secret of the client: a GraphQL answer's ``errors`` may quote them."""
+        try:
+            return self._query(text, variables)
+        except GitHubError as exc:
+            raise self.client.scrub_error(exc) from exc.__cause__
+
+    def _query(self, text, variables):
         self._pace()
         retries = 0
         while True:

@@ -86,10 +86,17 @@ _CLEAN_SECRET_RE = re.compile(r'^[\x21-\x7e]+\Z')
 # Secrets that may hide in exception text from the HTTP stack, masked by scrub().
 _BEARER_RE = re.compile(r'(Bearer|token)(\s+|%20)[^\s\'",]+', re.IGNORECASE)
 _JWT_RE = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*')
+# A credential in a URL's query (a redirect's Location such as ...?access_token=...).
+# In an answer's text (GitHub's own messages say "A JSON web token could not be decoded"), only a
+# word that looks like a credential after Bearer/token: 20 or more token characters.
+_ANSWER_BEARER_RE = re.compile(r'(Bearer|token)(\s+|%20)[A-Za-z0-9_.\-]{20,}', re.IGNORECASE)
+_QUERY_SECRET_RE = re.compile(r'((?:access_|id_|refresh_)?token=|jwt=)[^&\s#\'",]+', re.IGNORECASE)
 
 
 class GitHubError(Exception):
     """A failed request: what was asked, what GitHub answered. Never holds the token."""
+
+    errors: Any = None  # a GraphQL answer's errors (see _graphql.GraphQLError), scrubbed as the message is
 
     def __init__(self, method: str, path: str, status: int | None = None, message: str | None = None,
                  documentation_url: str | None = None) -> None:
@@ -209,15 +216,46 @@ def clamp_wait(wait: Any) -> float:
     return min(max(wait, MIN_RATE_LIMIT_WAIT), MAX_RATE_LIMIT_WAIT)
 
 
-def scrub(text: object, secrets: Iterable[str | None] = ()) -> str:
-    """``text`` without any of ``secrets``, an ``Authorization`` value or a JWT."""
+def scrub(text: object, secrets: Iterable[str | None] = (), answer: bool = False) -> str:
+    """``text`` without any of ``secrets``, an ``Authorization`` value or a JWT. ``answer``: the
+    text is (or quotes) an answer's words, where only a credential-like word after ``Bearer`` or
+    ``token`` is one (GitHub writes "A JSON web token could not be decoded")."""
     text = str(text)
     for secret in secrets:
         if secret:
             text = text.replace(secret, '<redacted>')
             text = text.replace(repr(secret)[1:-1], '<redacted>')
-    text = _BEARER_RE.sub(lambda m: m.group(1) + ' <redacted>', text)
+    text = (_ANSWER_BEARER_RE if answer else _BEARER_RE).sub(lambda m: m.group(1) + ' <redacted>', text)
+    text = _QUERY_SECRET_RE.sub(lambda m: m.group(1) + '<redacted>', text)
     return _JWT_RE.sub('<redacted>', text)
+
+
+def scrub_value(value: Any, secrets: Iterable[str | None] = ()) -> Any:
+    """``value`` (a string, or lists and dicts of them, as a GraphQL ``errors`` list is) with every
+    string :func:`scrub`-bed; anything else as it is."""
+    if isinstance(value, str):
+        return scrub(value, secrets, answer=True)
+    if isinstance(value, dict):
+        return dict((scrub_value(k, secrets), scrub_value(v, secrets)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [scrub_value(v, secrets) for v in value]
+    return value
+
+
+def scrub_error(error: GitHubError, secrets: Iterable[str | None] = ()) -> GitHubError:
+    """``error`` with its text fields (``message``, ``path``, ``documentation_url``, a GraphQL
+    error's ``errors``) :func:`scrub`-bed in place, its ``str()`` made again from them; returned.
+    An error body, a GraphQL error or a redirect's ``Location`` may quote the credentials sent
+    (a proxy, a misconfigured front end): every GitHubError the client raises goes through this."""
+    secrets = list(secrets)
+    for name in ('message', 'path', 'documentation_url', 'method'):
+        value = getattr(error, name, None)
+        if isinstance(value, str):
+            setattr(error, name, scrub(value, secrets, answer=True))
+    if isinstance(error.errors, list):
+        error.errors = scrub_value(error.errors, secrets)
+    error.args = (scrub(error.describe(), secrets, answer=True),)
+    return error
 
 
 def parse_rate_limit(status: int, headers: Mapping[str, Any], message: str | None,
@@ -338,6 +376,12 @@ class GitHubClient(object):
         self.app = app
         self._app_token: str | None = None
         self._secrets: list[str] = [token] if token else []
+        if app is not None:
+            # The app's private key material (PEM lines), should an answer ever quote it.
+            self._secrets.extend(app.secret_texts())
+        # Called with each secret the client gets while it runs (an installation token): the host
+        # (a module: Ansible's no_log_values) masks it in anything it prints or returns.
+        self.on_secret: Callable[[str], None] | None = None
         self._last_url: str | None = None  # the URL (with its query) of the last answer received
         if session is None:
             session = requests.Session()
@@ -399,6 +443,14 @@ class GitHubClient(object):
         ``read=True`` marks a POST that changes nothing (a GraphQL query): it is paced and retried
         like a read, and not counted as a write.
         """
+        try:
+            return self._request(method, path, json, params, expected, verify, _auth, read)
+        except GitHubError as exc:
+            # Whatever the answer quoted (an error body, a redirect's Location), the error holds no
+            # secret of this client, nor the JWT of a token exchange.
+            raise self.scrub_error(exc, [_auth._token] if _auth is not None else ()) from exc.__cause__
+
+    def _request(self, method, path, json, params, expected, verify, _auth, read):
         if self.app is not None and _auth is None:
             self._ensure_installation_token()
         method = method.upper()
@@ -506,6 +558,22 @@ class GitHubClient(object):
         """``text`` without this client's token (or installation tokens), an ``Authorization`` value or a JWT."""
         return scrub(text, self._secrets)
 
+    def scrub_error(self, error: GitHubError, extra: Iterable[str | None] = ()) -> GitHubError:
+        """``error`` scrubbed in place of every secret this client holds (:func:`scrub_error`)."""
+        return scrub_error(error, list(self._secrets) + list(extra))
+
+    def secrets(self) -> list[str]:
+        """The secrets this client holds now (the token, the installation tokens it got, the app's
+        key material): for a host that masks them in everything it prints or returns."""
+        return list(self._secrets)
+
+    def _hold_secret(self, secret: str) -> None:
+        """Remember ``secret`` for :meth:`scrub` and tell ``on_secret`` (the host masks it too)."""
+        if secret and secret not in self._secrets:
+            self._secrets.append(secret)
+            if self.on_secret is not None:
+                self.on_secret(secret)
+
     def authenticate(self) -> None:
         """Fetch the installation token now (GitHub App only; otherwise nothing to do)."""
         if self.app is not None:
@@ -517,7 +585,7 @@ class GitHubClient(object):
             return
         token = self.app.installation_token(self)
         if token != self._app_token:
-            self._secrets.append(token)
+            self._hold_secret(token)
             self.session.auth = _BearerAuth(token)
             self._app_token = token
 

@@ -12,9 +12,11 @@ import datetime
 import re
 
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
+    ACTIVE,
     ADD,
     ORG,
     PUBLIC,
+    REMOVE,
     TEAM,
 )
 
@@ -132,3 +134,22 @@ def cap_invitations(state, writes, limit):
             invited.add(key)
         kept.append(write)
     return kept, deferred, len(deferred_keys)
+
+
+def removes_a_member(state, write):
+    """Whether ``write`` removes an active member (not a pending invitation) from the organization:
+    someone a listed e-mail address GitHub has not answered for could be (its member list shows
+    no address)."""
+    if write.scope != ORG or write.action != REMOVE:
+        return False
+    entry = state.members.get(write.change.key)
+    return entry is not None and entry.state == ACTIVE
+
+
+def held_for_addresses(state, writes, deferred):
+    """``(writes, held)``: when an e-mail invitation is among the ``deferred`` writes (not sent in
+    this run, so not answered), the removals of active members wait too (:func:`removes_a_member`)."""
+    if not any(w.scope == ORG and w.action == ADD and '@' in w.change.key for w in deferred):
+        return writes, []
+    held = [w for w in writes if removes_a_member(state, w)]
+    return [w for w in writes if not any(w is h for h in held)], held

@@ -17,13 +17,20 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
+    ORG,
     TEAM_SETTINGS,
+    Change,
 )
 
 if TYPE_CHECKING:
     from ansible_collections.gitops.github.plugins.module_utils._plan import Entry
 
 SETTING_KEYS = ('name', 'description', 'privacy', 'parent', 'notification_setting')
+
+# The action of a write that was only partly made: a failed invitation's record deleted (the first
+# step of sending it again) before GitHub refused the invitation itself. Never planned; reported
+# in a result's changes so that every write made is listed.
+DELETE_FAILED_INVITATION = 'delete_failed_invitation'
 
 
 class TeamState(object):
@@ -240,6 +247,15 @@ class Write(object):
     def __repr__(self) -> str:
         where = self.scope + ('/' + self.team if self.team else '')
         return '<Write %s %s %s %s>' % (where, self.change.action, self.change.login, self.change.role)
+
+
+def failed_record_deleted(state, write):
+    """The :class:`Write` reporting that the failed invitation record of ``write``'s person was
+    deleted although ``write`` itself failed; ``state`` loses the record (as GitHub did)."""
+    key = write.change.key
+    state.failed = [f for f in state.failed if f.lower() != key]
+    state.failed_records.pop(key, None)
+    return Write(ORG, Change(DELETE_FAILED_INVITATION, write.change.login), phase=write.phase)
 
 
 class TeamChange(object):

@@ -29,6 +29,7 @@ from ansible_collections.gitops.github.plugins.module_utils._org_input import (
 from ansible_collections.gitops.github.plugins.module_utils._org_invitations import (
     failed_invitations,
     cap_invitations,
+    held_for_addresses,
     sent_within_a_day,
 )
 from ansible_collections.gitops.github.plugins.module_utils._org_predict import (
@@ -116,6 +117,8 @@ class RosterPlan(object):
         self.sent_recently = 0                    # invitations sent in the 24 hours before roster.now
         self.enterprise_kept = []                 # [(login, enterprise team)] not removed (enterprise_granted)
         self.already_members = []                 # listed addresses GitHub answered "already a part of" (apply)
+        self.removals_withheld = []               # removals of members an unanswered listed address could be
+        self.may_be_members = []                  # check mode: addresses invited, perhaps "already a part of"
 
     @property
     def changed(self) -> bool:
@@ -575,7 +578,9 @@ def plan_roster(state: OrgState, roster: Roster, own_login: str | None = None) -
     sent = sent_within_a_day(state, roster.now)
     limit = None if roster.max_invitations is None else max(roster.max_invitations - sent, 0)
     writes, deferred, left = cap_invitations(state, writes, limit)
+    writes, held = held_for_addresses(state, writes, deferred)
     plan = RosterPlan(state, roster, writes, team_plans, problems, renamed, reinvite, not_reinvited, deferred, left)
+    plan.removals_withheld = held
     plan.not_retried = not_retried
     plan.sent_recently = sent
     plan.enterprise_kept = kept_by_enterprise

@@ -481,7 +481,20 @@ def write_membership(client: GitHubClient, path: str, role: str | None = None, a
     return client.request('PUT', path, json={'role': role}, expected=(200,), verify=landed).data
 
 
-def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState) -> Callable[[Write], Any]:
+class OrgWriter(object):
+    """The ``write(Write)`` of :func:`org_writer`; ``cleared`` is the key whose failed invitation
+    record the last write deleted first (a write made even when the invitation then fails), else ``None``."""
+
+    def __init__(self, write: Callable[[Write], Any]) -> None:
+        self._write = write
+        self.cleared: str | None = None
+
+    def __call__(self, item: Write) -> Any:
+        self.cleared = None
+        return self._write(item)
+
+
+def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState) -> OrgWriter:
     """A ``write(Write)`` for :func:`._org_predict.execute`: each write of a whole-org plan, on a copy
     of its :class:`._org_state.OrgState` ``state`` (invitation and team ids learnt on the way).
     ``own`` is the token's user (for the public membership)."""
@@ -510,7 +523,9 @@ def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState)
         # failed invitation too; 404: already gone).
         for record in state.failed_records.pop(key, []):
             path = ref.invitation_path(record['id'])
-            client.request('DELETE', path, expected=(204, 404))
+            if client.request('DELETE', path, expected=(204, 404)).status == 204:
+                # Made, whatever the invitation's answer: the caller reports it if that fails.
+                writer.cleared = key
 
     def cancel(address):
         iid = state.invitation_ids.get(address.lower())
@@ -593,4 +608,5 @@ def org_writer(client: GitHubClient, org: str, own: str | None, state: OrgState)
         role = None if change.action == REMOVE else change.role
         data = write_membership(client, path, role, adding=change.action == ADD)
         return (data or {}).get('state')
-    return write
+    writer = OrgWriter(write)
+    return writer

@@ -11,7 +11,13 @@ are made, and what GitHub's refusals of one of them mean for the others.
 - GitHub's "Over invitation rate limit" 422 defers that invitation and every later one to the next
   run (:func:`defer_invitations`); the other writes go on.
 - GitHub's "already a part of this organization" 422 to an e-mail invitation means the invitation
-  was accepted (:func:`accepted_address`); that address's writes are left out, the others go on.
+  was accepted (:func:`accepted_address`); that address's writes are left out, the others go on,
+  except the removals of active organization members (:func:`hold_removals`): GitHub's member list
+  shows no e-mail address, so any of them could be the person GitHub just said holds the listed
+  address. The same holds when an address's invitation is deferred: it was not answered at all.
+  Invitations are planned before every removal, so no removal is made before the answer.
+- A write whose first step was made before it failed (a failed invitation's record deleted before
+  the new invitation was refused) is reported as that step (:func:`._org_state.failed_record_deleted`).
 - Any other failure stops at once: :class:`WritesFailed` carries what was done.
 
 Nothing here fails a task: :class:`._runner.Runner` turns the outcome into the task's result.
@@ -24,8 +30,9 @@ from typing import TYPE_CHECKING, Any, Callable
 from ansible_collections.gitops.github.plugins.module_utils._github_forms import is_already_member, is_invitation_limit
 from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, ORG, PUBLIC, REMOVE, TEAM, TEAM_SETTINGS, Incomplete
-from ansible_collections.gitops.github.plugins.module_utils._org_invitations import sends_invitation
+from ansible_collections.gitops.github.plugins.module_utils._org_invitations import removes_a_member, sends_invitation
 from ansible_collections.gitops.github.plugins.module_utils._org_predict import execute
+from ansible_collections.gitops.github.plugins.module_utils._org_state import DELETE_FAILED_INVITATION, failed_record_deleted
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import RosterPlan
 from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, idp_hint
 
@@ -44,6 +51,8 @@ def describe(write: Write, org: str) -> str:
         return '%s the membership of the token owner in %s' % ('publicize' if change.action == ADD else 'conceal', org)
     if write.scope == TEAM_SETTINGS:
         return _SETTINGS_VERBS[change.action] % (write.team, org)
+    if change.action == DELETE_FAILED_INVITATION:
+        return 'delete the failed invitation of %s in %s' % (change.login, org)
     where = org if write.scope == ORG else 'team %s in %s' % (write.team, org)
     if change.action == ADD:
         return 'add %s to %s as %s' % (change.login, where, change.role)
@@ -91,6 +100,10 @@ def apply_roster(plan: RosterPlan, writer: Callable[[Write], Any], client: GitHu
         except Incomplete as exc:
             applied.done.extend(exc.done)
             applied.state = exc.state
+            cleared = getattr(writer, 'cleared', None)  # an OrgWriter says what it made first
+            if cleared is not None and cleared == exc.write.change.key:
+                # Its failed record was deleted before it failed: a write made, reported.
+                applied.done.append(failed_record_deleted(applied.state, exc.write))
             todo = _writes_left(plan, applied, exc.write, exc.error, todo[todo.index(exc.write) + 1:], client, org, warn)
 
 
@@ -135,7 +148,8 @@ def defer_invitations(plan: RosterPlan, state: OrgState, write: Write, rest: lis
     warn('%s: GitHub answered "Over invitation rate limit" (it allows 50 invitations in 24 hours, 500 for older '
          'or paid organizations): %d invitation(s) left for the next run (%s)'
          % (org, len(keys), ', '.join(describe(w, org) for w in deferred)))
-    return todo
+    addresses = sorted(set(w.change.login for w in deferred if w.scope == ORG and '@' in w.change.key))
+    return hold_removals(plan, todo, addresses, 'its invitation is left for the next run', org, warn)
 
 
 def accepted_address(plan: RosterPlan, write: Write, rest: list[Write], org: str, warn: Callable[[str], None]) -> list[Write]:
@@ -148,4 +162,23 @@ def accepted_address(plan: RosterPlan, write: Write, rest: list[Write], org: str
     warn('%s: GitHub answered that a user with the address %s is already a part of the organization (the '
          'invitation was accepted): nothing was sent; list their login instead of the address'
          % (org, write.change.login))
-    return [w for w in rest if not (w.scope in (ORG, TEAM) and w.change.key == key)]
+    rest = [w for w in rest if not (w.scope in (ORG, TEAM) and w.change.key == key)]
+    return hold_removals(plan, rest, [write.change.login], 'GitHub says a member holds it', org, warn)
+
+
+def hold_removals(plan: RosterPlan, rest: list[Write], addresses: list[str], why: str, org: str,
+                  warn: Callable[[str], None]) -> list[Write]:
+    """The listed ``addresses`` are not resolved (``why``): their holder may be any active member,
+    since GitHub's member list shows no e-mail address. An accepted address never comes with the
+    removal of its holder, so ``rest`` loses every removal of an active organization member (a
+    pending invitation's cancellation goes on: an invitee is no part of the organization yet);
+    they are reported in ``plan.removals_withheld`` for a later run. Returns the writes still to make."""
+    if not addresses:
+        return rest
+    held = [w for w in rest if removes_a_member(plan.before, w)]
+    if held:
+        plan.removals_withheld.extend(held)
+        warn('%s: not removing %s in this run: the listed address %s is not resolved (%s), and any member could '
+             'hold it; list the holder\'s login instead of the address'
+             % (org, ', '.join(w.change.login for w in held), ', '.join(addresses), why))
+    return [w for w in rest if not any(w is h for h in held)]

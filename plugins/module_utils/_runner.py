@@ -96,6 +96,11 @@ class Runner(object):
         """``started``: when the run began (``time.monotonic()``), for the progress lines' times."""
         self.host = host
         self.client = client
+        # Every secret the client holds or gets while it runs (an installation token it mints, the
+        # app's key material) is masked by the host too, in whatever it prints or returns.
+        for secret in client.secrets():
+            host.no_log(secret)
+        client.on_secret = host.no_log
         self.lines: list[str] = []
         self._mark = time.monotonic() if started is None else started
 
@@ -129,6 +134,7 @@ class Runner(object):
     def fail_request(self, operation: str, error: object, **result: Any) -> NoReturn:
         """Fail with one line naming the operation, the object, the status and GitHub's message."""
         if isinstance(error, GitHubError):
+            self.client.scrub_error(error)
             result.setdefault('error', error.as_dict())
         self.host.fail('%s: %s' % (operation, error), **result)
 

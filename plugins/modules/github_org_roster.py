@@ -255,6 +255,18 @@ notes:
     address is invited; when GitHub answers that a user with it is already a part of the
     organization, nothing is sent, the address is listed in RV(org.already_members) with a
     warning, and the other writes are still made.
+  - An accepted address never comes with the removal of its holder. An address whose expired
+    invitation is sent again may be answered "already a part of the organization" too (its holder
+    joined by login meanwhile), and GitHub's member list shows no e-mail address, so any member a
+    run would remove could be the holder. Invitations are sent before any removal; when one to a
+    listed address is answered so, or is left for the next run (O(max_invitations), GitHub's
+    invitation limit), the run removes no active member from the organization (pending invitations
+    are still cancelled) and lists those it kept in RV(org.removals_withheld) with a warning.
+  - Check mode cannot know that answer, so it promises the invitation of every listed address it
+    would invite and lists those addresses in RV(org.may_be_members).
+  - When the failed record of an invitation sent again was deleted and GitHub then refused the new
+    invitation, RV(changes) lists the deletion (action V(delete_failed_invitation)) and the task is
+    changed.
   - Identifiers are compared as GitHub compares them, before any request. A login listed twice in
     any case (also once plainly and once as a mapping), one id given to two logins or one login
     given two ids, and one e-mail address claimed twice in any case fail the task, across
@@ -353,7 +365,9 @@ changes:
       type: str
       sample: platform
     action:
-      description: V(add), V(role) or V(remove) (for V(public), V(add) publicizes, V(remove) conceals).
+      description: V(add), V(role) or V(remove) (for V(public), V(add) publicizes, V(remove) conceals);
+        for V(team_settings) V(create), V(rename), V(update) or V(delete); V(delete_failed_invitation)
+        when a failed invitation's record was deleted and GitHub then refused the new invitation.
       type: str
       sample: add
     login:
@@ -446,6 +460,24 @@ org:
           instead of the address.
       type: list
       elements: str
+    removals_withheld:
+      description:
+        - Active members whose removal from the organization this run did not make because a listed
+          e-mail address was not resolved, since GitHub answered its invitation with "already a part
+          of this organization" (see RV(org.already_members)) or the invitation was left for the
+          next run (RV(org.deferred)). GitHub's member list shows no e-mail address, so any of them
+          could hold it. List the holder's login instead of the address; a later run removes the others.
+      type: list
+      elements: str
+    may_be_members:
+      description:
+        - In check mode, the listed e-mail addresses whose invitation RV(changes) promises and that
+          GitHub may answer with "already a part of this organization" (an earlier invitation
+          accepted; GitHub then shows the person by login only, so only the real run can tell). The
+          real run then sends nothing to them, lists them in RV(org.already_members) and is not
+          changed by them. Always empty in a real run.
+      type: list
+      elements: str
     renamed:
       description: People of the file whose C(id) GitHub shows under another login, as
         C({id, from, to}).
@@ -462,7 +494,8 @@ org:
       elements: dict
   sample: {"added": ["new-hire"], "removed": [], "role_changed": [], "pending": ["new-hire"],
            "inherited": [], "problems": [], "failed_invitations": [], "reinvited": [], "not_reinvited": [], "not_retried": [],
-           "invitations_left": 0, "deferred": [], "already_members": [], "renamed": [], "expired": [],
+           "invitations_left": 0, "deferred": [], "already_members": [], "removals_withheld": [],
+           "may_be_members": [], "renamed": [], "expired": [],
            "expiring": [{"login": "contractor", "expires": "2026-12-31", "days_left": 9}]}
 teams:
   description: One entry per team of O(teams), by slug.
@@ -754,6 +787,9 @@ def check(run, gql, planned, state):
         run.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
     planned = without_additions(planned, [p['login'].lower() for p in impossible])
     done, after = execute(planned, lambda item: None)
+    # Only GitHub's answer to the invitation tells whether a member holds a listed address (its
+    # member list shows none): check mode promises the invitation and marks it.
+    planned.may_be_members = [w.login for w in done if w.scope == ORG and w.action == ADD and '@' in w.login]
     run.progress('check mode: %d writes would be sent, none was' % len(done))
     return planned, done, after, impossible
 

@@ -49,6 +49,12 @@ class CountingClient(object):
     def scrub(self, text):
         return str(text).replace('s3cret', '********')
 
+    def scrub_error(self, error):
+        return error
+
+    def secrets(self):
+        return []
+
 
 def run_of(**params):
     host = PlainHost(params)
