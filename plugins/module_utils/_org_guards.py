@@ -51,6 +51,44 @@ def guard_problems(plan: RosterPlan, own_login: str | None = None) -> list[str]:
     return [refusal['problem'] for refusal in guard_refusals(plan, own_login)]
 
 
+def _team_refusals(plan: RosterPlan, own_login: str | None, budget: bool) -> list[dict[str, Any]]:
+    """Each listed team's ``max_removals`` (``budget``), or its removal or demotion of
+    ``own_login``; GitHub's own making of the token's user maintainer of a created team, undone in
+    the 'creator' phase, is not in any team's writes."""
+    problems = []
+    for wanted in plan.roster.teams:
+        tplan = plan.teams.get(wanted.key)
+        if tplan is None:
+            continue
+        team_plan = Plan({}, [w.change for w in tplan.writes], roles=TEAM_ROLES)
+        where = 'team %s in %s' % (tplan.slug, plan.before.org)
+        if budget:
+            problem = removal_budget_problem(team_plan, tplan.current_count, wanted.max_removals, where)
+        else:
+            problem = self_problem(team_plan, own_login, where)
+        if problem:
+            problems.append({'team': tplan.slug, 'problem': problem})
+    return problems
+
+
+def _deletion_refusal(plan: RosterPlan) -> str | None:
+    """``max_removals`` on the teams the plan deletes, counted on the planned tree: the teams below
+    a deleted one go too (GitHub deletes child teams with their parent)."""
+    roster = plan.roster
+    state = plan.before
+    gone = set()
+    for write in plan.writes:
+        if write.scope == TEAM_SETTINGS and write.action == 'delete':
+            gone.add(write.team.lower())
+            gone.update(slug.lower() for slug in write.change.cascade)
+    limit = removal_limit(roster.max_removals, len(state.teams))
+    if not gone or len(gone) <= limit:
+        return None
+    return ('Refusing to delete %d of the %d teams of %s (delete_unlisted_teams): max_removals=%s allows %d. List '
+            'the teams to keep, or raise max_removals if you mean it'
+            % (len(gone), len(state.teams), state.org, roster.max_removals, limit))
+
+
 def guard_refusals(plan: RosterPlan, own_login: str | None = None) -> list[dict[str, Any]]:
     """Why the whole ``plan`` must not start (``[]`` when it may), each as ``{team, problem}``
     (``team``: the slug of the team the guard is about, ``None`` for the organization): the organization's and each
@@ -60,50 +98,18 @@ def guard_refusals(plan: RosterPlan, own_login: str | None = None) -> list[dict[
     without ``allow_self``."""
     roster = plan.roster
     state = plan.before
-    problems = []
     # The same pure guards as the list modules (._plan), on the cascaded whole-org plan.
     org_changes = [w.change for w in plan.of(ORG)]
     org_plan = Plan(state.members, org_changes, roles=ORG_ROLES)
     problem = removal_budget_problem(org_plan, len(state.members), roster.max_removals, state.org)
-    if problem:
-        problems.append({'team': None, 'problem': problem})
-    for wanted in roster.teams:
-        tplan = plan.teams.get(wanted.key)
-        if tplan is None:
-            continue
-        team_plan = Plan({}, [w.change for w in tplan.writes], roles=TEAM_ROLES)
-        problem = removal_budget_problem(team_plan, tplan.current_count, wanted.max_removals,
-                                         'team %s in %s' % (tplan.slug, state.org))
-        if problem:
-            problems.append({'team': tplan.slug, 'problem': problem})
-    deletions = [w for w in plan.writes if w.scope == TEAM_SETTINGS and w.action == 'delete']
-    if deletions:
-        gone = set()
-        for write in deletions:
-            # The teams below it on the planned tree go too (GitHub deletes child teams with their parent).
-            gone.add(write.team.lower())
-            gone.update(slug.lower() for slug in write.change.cascade)
-        limit = removal_limit(roster.max_removals, len(state.teams))
-        if len(gone) > limit:
-            problems.append({'team': None, 'problem': 'Refusing to delete %d of the %d teams of %s (delete_unlisted_teams): '
-                             'max_removals=%s allows %d. List the teams to keep, or raise max_removals if you mean it'
-                             % (len(gone), len(state.teams), state.org, roster.max_removals, limit)})
+    problems = [{'team': None, 'problem': problem}] if problem else []
+    problems.extend(_team_refusals(plan, own_login, budget=True))
     # Owners added in this run do not count (an invitation may never be accepted), also on GHES.
-    problem = min_owners_problem(state.members, org_changes, roster.min_owners, 'admin', state.org)
-    if problem:
-        problems.append({'team': None, 'problem': problem})
+    found = [_deletion_refusal(plan), min_owners_problem(state.members, org_changes, roster.min_owners, 'admin', state.org)]
     if not roster.allow_self:
         # The token's own user: the same rule as the list modules (_plan.self_problem), per scope.
-        # GitHub's own making of the token's user maintainer of a created team, undone in the
-        # 'creator' phase, is not in any team's writes.
-        problem = self_problem(org_plan, own_login, state.org)
-        if problem:
-            problems.append({'team': None, 'problem': problem})
-        for wanted in roster.teams:
-            tplan = plan.teams.get(wanted.key)
-            if tplan is not None:
-                problem = self_problem(Plan({}, [w.change for w in tplan.writes], roles=TEAM_ROLES), own_login,
-                                       'team %s in %s' % (tplan.slug, state.org))
-                if problem:
-                    problems.append({'team': tplan.slug, 'problem': problem})
+        found.append(self_problem(org_plan, own_login, state.org))
+    problems.extend({'team': None, 'problem': problem} for problem in found if problem)
+    if not roster.allow_self:
+        problems.extend(_team_refusals(plan, own_login, budget=False))
     return problems

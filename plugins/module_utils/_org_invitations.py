@@ -33,6 +33,19 @@ def _latest_failure(state, key):
     return sorted(records, key=lambda r: r.get('failed_at') or '')[-1]
 
 
+def _invited_again(state, writes):
+    """The lower logins, in write order, whose failed invitation an addition would send again; a
+    team addition of a non-member invites them as well."""
+    failed = set(f.lower() for f in state.failed)
+    again = []
+    for w in writes:
+        key = w.change.key if w.scope in (ORG, TEAM) else None
+        if (w.action == ADD and key in failed and key not in again
+                and (w.scope == ORG or key not in state.members)):
+            again.append(key)
+    return again
+
+
 def failed_invitations(state, roster, writes):
     """``(writes, reinvite, not_reinvited, not_retried)``: which additions send again an invitation
     that failed (GitHub moves those to ``GET /orgs/{org}/failed_invitations``; nothing re-sends
@@ -40,13 +53,7 @@ def failed_invitations(state, roster, writes):
     writer deletes the failed record first (kubernetes-sigs/prow #712: a failed record blocks a
     new invitation); the others are left out of the plan, with their team additions, which would
     invite them too, and reported with their reason. With ``reinvite_failed`` false none is sent."""
-    failed = set(f.lower() for f in state.failed)
-    again = []
-    for w in writes:
-        key = w.change.key if w.scope in (ORG, TEAM) else None
-        if (w.action == ADD and key in failed and key not in again
-                and (w.scope == ORG or key not in state.members)):
-            again.append(key)  # a team addition of a non-member invites them as well
+    again = _invited_again(state, writes)
     fixable = set(k for k in again if _latest_failure(state, k).get('reason') in RETRYABLE_FAILURES)
     dropped = set(again) - fixable if roster.reinvite_failed else set(again)
     login_of = dict((w.change.key, w.change.login) for w in writes if w.scope in (ORG, TEAM) and w.action == ADD)

@@ -45,6 +45,30 @@ def _shown_team_role(state, key, role):
     return 'maintainer' if entry is not None and entry.role == 'admin' and entry.state == ACTIVE else role
 
 
+def _owner_change_in_teams(state, key, role, was_owner):
+    """An owner's team entries show ``maintainer``; once an owner is demoted GitHub shows their own
+    team role again, which no read could see before: those entries get the role ``None``."""
+    for team in state.teams.values():
+        entry = team.members.get(key)
+        if entry is None or entry.state != ACTIVE:
+            continue
+        if role == 'admin':
+            team.members[key] = entry.copy(role='maintainer')
+        elif was_owner:
+            team.members[key] = entry.copy(role=None)
+
+
+def _predict_removal(state, write):
+    key = write.change.key
+    if write.scope == ORG:
+        state.members.pop(key, None)
+        for team in state.teams.values():
+            team.members.pop(key, None)
+    else:
+        state.teams[write.team.lower()].members.pop(key, None)
+    return state
+
+
 def predict(state, write, server_state=None):
     """Fold one done (``server_state`` from GitHub's answer) or predicted write into ``state``.
 
@@ -58,53 +82,47 @@ def predict(state, write, server_state=None):
         return state
     if write.scope == TEAM_SETTINGS:
         return _predict_definition(state, write, server_state)
-    key = change.key
-    if write.scope == ORG:
-        target = state.members
-    else:
-        target = state.teams[write.team.lower()].members
     if change.action == REMOVE:
-        target.pop(key, None)
-        if write.scope == ORG:
-            for team in state.teams.values():
-                team.members.pop(key, None)
-        return state
+        return _predict_removal(state, write)
+    return _predict_entry(state, write, server_state)
+
+
+def _predict_entry(state, write, server_state):
+    """An addition or a role change, in the organization or a team."""
+    change = write.change
+    key = change.key
+    target = state.members if write.scope == ORG else state.teams[write.team.lower()].members
     before = target.get(key) or change.before
+    role = change.role if write.scope == ORG else _shown_team_role(state, key, change.role)
     if change.action == ADD:
-        role = change.role if write.scope == ORG else _shown_team_role(state, key, change.role)
         target[key] = Entry(change.login, role, server_state or new_state_of(state, write))
         if write.scope == TEAM and key not in state.members:
             # Adding a non-member to a team invites them to the organization (GHES: adds them).
             state.members[key] = Entry(change.login, 'member', ACTIVE if state.ghes else PENDING)
     else:
-        role = change.role if write.scope == ORG else _shown_team_role(state, key, change.role)
         target[key] = before.copy(role=role, state=server_state or before.state, inherited=False)
     if write.scope == ORG and change.action == ROLE and target[key].state == ACTIVE:
-        was_owner = before.role == 'admin' and before.state == ACTIVE
-        for team in state.teams.values():
-            entry = team.members.get(key)
-            if entry is None or entry.state != ACTIVE:
-                continue
-            if change.role == 'admin':
-                team.members[key] = entry.copy(role='maintainer')
-            elif was_owner:
-                team.members[key] = entry.copy(role=None)
+        _owner_change_in_teams(state, key, change.role, before.role == 'admin' and before.state == ACTIVE)
     return state
+
+
+def _created_team(change, answer):
+    settings = change.settings
+    members = {}
+    if change.creator:
+        members[change.creator.lower()] = Entry(change.creator, 'maintainer', ACTIVE)
+    return TeamState(answer.get('slug') or change.slug, answer.get('id'), settings.get('parent'),
+                     settings.get('name'), settings.get('description'),
+                     settings.get('privacy') or ('closed' if settings.get('parent') else 'secret'), members)
 
 
 def _predict_definition(state, write, answer=None):
     """Fold a team creation, rename or settings change into ``state``; ``answer`` is GitHub's
     team object when the write was made (its id and slug win)."""
     change = write.change
-    settings = change.settings
     answer = answer if isinstance(answer, dict) else {}
     if change.action == 'create':
-        members = {}
-        if change.creator:
-            members[change.creator.lower()] = Entry(change.creator, 'maintainer', ACTIVE)
-        team = TeamState(answer.get('slug') or change.slug, answer.get('id'), settings.get('parent'),
-                         settings.get('name'), settings.get('description'),
-                         settings.get('privacy') or ('closed' if settings.get('parent') else 'secret'), members)
+        team = _created_team(change, answer)
         state.teams[team.key] = team
         return state
     if change.action == 'delete':
@@ -123,8 +141,8 @@ def _predict_definition(state, write, answer=None):
                 child.parent = team.slug
                 state.teams[key] = child
     for key in ('name', 'description', 'privacy', 'parent'):
-        if key in settings:
-            setattr(team, key, settings[key])
+        if key in change.settings:
+            setattr(team, key, change.settings[key])
     state.teams[team.key] = team
     return state
 

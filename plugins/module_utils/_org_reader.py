@@ -131,60 +131,43 @@ def _members_page(conn: Any, where: str, members: dict[str, Entry]) -> tuple[boo
     return has_next, cursor, total
 
 
-def read_teams(gql: GraphQL, org: str) -> dict[str, TeamState]:
-    """``{lower slug: TeamState}`` of every team the token can see, immediate members only."""
-    teams = {}
-    parents = {}
-    todo = []  # (slug, cursor, total) of teams with more members to page
-    member_pages = {}  # lower slug -> Pages of its members connection
-    after = None
-    expected = None
-    pages = Pages(gql.path, 'the teams of %s' % org, TEAMS_PER_QUERY)
-    while True:
-        data = gql.query(TEAMS_QUERY, {'org': org, 'teams': TEAMS_PER_QUERY, 'after': after})
-        organization = data.get('organization')
-        if organization is None:
-            raise ReadError('organization', 'organization %s was not found, or the token cannot see it' % org)
-        conn = _need(organization.get('teams'), dict, 'organization.teams')
-        total = _need(conn.get('totalCount'), int, 'organization.teams.totalCount')
-        expected = total if expected is None else expected
-        for node in _need(conn.get('nodes'), list, 'organization.teams.nodes'):
-            _need(node, dict, 'organization.teams.nodes[]')
-            slug = _need(node.get('slug'), str, 'team.slug')
-            where = 'team %s' % slug
-            members: dict[str, Entry] = {}
-            has_next, cursor, count = _members_page(node.get('members'), where, members)
-            parent = node.get('parentTeam')
-            if parent is not None:
-                # A parent is null (a root team) or names its slug: anything else could make a child
-                # look like a root team, and a deletion of its real parent would then take it along.
-                parent = {'slug': _need(_need(parent, dict, where + '.parentTeam').get('slug'), str, where + '.parentTeam.slug')}
-            team = TeamState(slug, node.get('databaseId'), (parent or {}).get('slug'), node.get('name'),
-                             node.get('description'), _PRIVACY.get(node.get('privacy')), members)
-            teams[slug.lower()] = team
-            parents[slug.lower()] = team.parent
-            if has_next:
-                member_pages[slug.lower()] = Pages(gql.path, 'the immediate members of team %s' % slug, MEMBERS_PER_PAGE)
-                todo.append((slug, member_pages[slug.lower()].next(cursor, count), count))
-            elif len(members) != count:
-                raise ReadError(where, 'the GraphQL answer lists %d of %d immediate members' % (len(members), count))
-        info = _need(conn.get('pageInfo'), dict, 'organization.teams.pageInfo')
-        if not _need(info.get('hasNextPage'), bool, 'organization.teams.pageInfo.hasNextPage'):
-            break
-        after = pages.next(_need(info.get('endCursor'), str, 'organization.teams.pageInfo.endCursor'), total)
-    if len(teams) != expected:
-        raise ReadError('organization.teams', 'the teams changed while they were read (%d of %d); run again'
-                        % (len(teams), expected))
+def _organization(data: Mapping[str, Any], org: str) -> Mapping[str, Any]:
+    organization = data.get('organization')
+    if organization is None:
+        raise ReadError('organization', 'organization %s was not found, or the token cannot see it' % org)
+    return organization
+
+
+def _team_of_node(node: Any) -> tuple[TeamState, bool, Any, int]:
+    """``(team, has_next, cursor, count)`` of one team node: the team with its first page of
+    immediate members, and where its members connection goes on."""
+    _need(node, dict, 'organization.teams.nodes[]')
+    slug = _need(node.get('slug'), str, 'team.slug')
+    where = 'team %s' % slug
+    members: dict[str, Entry] = {}
+    has_next, cursor, count = _members_page(node.get('members'), where, members)
+    parent = node.get('parentTeam')
+    if parent is not None:
+        # A parent is null (a root team) or names its slug: anything else could make a child
+        # look like a root team, and a deletion of its real parent would then take it along.
+        parent = _need(_need(parent, dict, where + '.parentTeam').get('slug'), str, where + '.parentTeam.slug')
+    team = TeamState(slug, node.get('databaseId'), parent, node.get('name'),
+                     node.get('description'), _PRIVACY.get(node.get('privacy')), members)
+    if not has_next and len(members) != count:
+        raise ReadError(where, 'the GraphQL answer lists %d of %d immediate members' % (len(members), count))
+    return team, has_next, cursor, count
+
+
+def _follow_up_members(gql: GraphQL, org: str, teams: dict[str, TeamState], todo: list[tuple[str, str, int]],
+                       member_pages: dict[str, Pages]) -> None:
+    """Pages the members of the teams that have more, many teams a query."""
     while todo:
         batch, todo = todo[:FOLLOW_UPS_PER_QUERY], todo[FOLLOW_UPS_PER_QUERY:]
         variables = {'org': org}
         for i, (slug, cursor, _total) in enumerate(batch):
             variables['s%d' % i] = slug
             variables['c%d' % i] = cursor
-        data = gql.query(follow_up_query(len(batch)), variables)
-        organization = data.get('organization')
-        if organization is None:
-            raise ReadError('organization', 'organization %s was not found, or the token cannot see it' % org)
+        organization = _organization(gql.query(follow_up_query(len(batch)), variables), org)
         for i, (slug, _cursor, total) in enumerate(batch):
             node = organization.get('t%d' % i)
             where = 'team %s' % slug
@@ -199,6 +182,35 @@ def read_teams(gql: GraphQL, org: str) -> dict[str, TeamState]:
             elif len(team.members) != total:
                 raise ReadError(where, 'the GraphQL answer lists %d of %d immediate members'
                                 % (len(team.members), total))
+
+
+def read_teams(gql: GraphQL, org: str) -> dict[str, TeamState]:
+    """``{lower slug: TeamState}`` of every team the token can see, immediate members only."""
+    teams = {}
+    todo = []  # (slug, cursor, total) of teams with more members to page
+    member_pages = {}  # lower slug -> Pages of its members connection
+    after = None
+    expected = None
+    pages = Pages(gql.path, 'the teams of %s' % org, TEAMS_PER_QUERY)
+    while True:
+        organization = _organization(gql.query(TEAMS_QUERY, {'org': org, 'teams': TEAMS_PER_QUERY, 'after': after}), org)
+        conn = _need(organization.get('teams'), dict, 'organization.teams')
+        total = _need(conn.get('totalCount'), int, 'organization.teams.totalCount')
+        expected = total if expected is None else expected
+        for node in _need(conn.get('nodes'), list, 'organization.teams.nodes'):
+            team, has_next, cursor, count = _team_of_node(node)
+            teams[team.key] = team
+            if has_next:
+                member_pages[team.key] = Pages(gql.path, 'the immediate members of team %s' % team.slug, MEMBERS_PER_PAGE)
+                todo.append((team.slug, member_pages[team.key].next(cursor, count), count))
+        info = _need(conn.get('pageInfo'), dict, 'organization.teams.pageInfo')
+        if not _need(info.get('hasNextPage'), bool, 'organization.teams.pageInfo.hasNextPage'):
+            break
+        after = pages.next(_need(info.get('endCursor'), str, 'organization.teams.pageInfo.endCursor'), total)
+    if len(teams) != expected:
+        raise ReadError('organization.teams', 'the teams changed while they were read (%d of %d); run again'
+                        % (len(teams), expected))
+    _follow_up_members(gql, org, teams, todo, member_pages)
     return teams
 
 
@@ -293,6 +305,24 @@ def mark_enterprise_teams(client: GitHubClient, org: str, teams: dict[str, TeamS
         team.enterprise = True
 
 
+def _index_invitations(members: dict[str, Entry],
+                       invitations: Iterable[Mapping[str, Any]]) -> tuple[dict[str, int], dict[str, str]]:
+    """``(invitation ids, e-mail addresses)`` by lower key; an invitation sent to an address is
+    added to ``members`` under the address (logins have no @)."""
+    invitation_ids = {}
+    emails = {}
+    for inv in invitations:
+        login, email = inv.get('login'), inv.get('email')
+        if not login and email:
+            members.setdefault(email.lower(), Entry(email, invitation_role(inv.get('role')), PENDING))
+        key = (login or email or '').lower()
+        if key and inv.get('id') is not None:
+            invitation_ids[key] = inv['id']
+        if email and key:
+            emails[email.lower()] = key
+    return invitation_ids, emails
+
+
 def read_org(client: GitHubClient, org: str, own_login: str | None = None, with_public: bool = False,
              gql: GraphQL | None = None, roster_teams: RosterTeams | None = None) -> OrgState:
     """The :class:`OrgState` of ``org``. ``own_login`` with ``with_public`` also reads whether the
@@ -307,21 +337,12 @@ def read_org(client: GitHubClient, org: str, own_login: str | None = None, with_
     invitations = []
     failed = []
     failed_invitations = []
-    invitation_ids = {}
-    emails = {}
+    invitation_ids: dict[str, int] = {}
+    emails: dict[str, str] = {}
     if not client.is_ghes:
         invitations = read_invitations(client, ref.invitations_path)
         add_invitations(members, invitations)
-        for inv in invitations:
-            login, email = inv.get('login'), inv.get('email')
-            if not login and email:
-                # An invitation sent to an address: the address is its key (logins have no @).
-                members.setdefault(email.lower(), Entry(email, invitation_role(inv.get('role')), PENDING))
-            key = (login or email or '').lower()
-            if key and inv.get('id') is not None:
-                invitation_ids[key] = inv['id']
-            if email and key:
-                emails[email.lower()] = key
+        invitation_ids, emails = _index_invitations(members, invitations)
         failed_invitations = list(client.paginate(ref.failed_invitations_path))
         failed = [inv.get('login') or inv.get('email') for inv in failed_invitations]
     teams = read_teams(gql, org)

@@ -31,7 +31,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_people import 
 )
 
 if TYPE_CHECKING:
-    from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, Write
+    from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, TeamState, Write
     from ansible_collections.gitops.github.plugins.module_utils._org_input import TeamWanted
     from ansible_collections.gitops.github.plugins.module_utils._plan_org import RosterPlan, TeamPlan
     from ansible_collections.gitops.github.plugins.module_utils._plan_people import Person
@@ -65,9 +65,6 @@ def export_view(state: OrgState) -> dict[str, Any]:
     (pending team invitations as members, since GitHub does not say their team role). Owners and
     members carry their user ``id`` where GitHub showed it; pending e-mail invitations are
     written as ``{email}``. Failed invitations and members only through a child team are left out."""
-    def names(entries: Iterable[Entry]) -> list[str]:
-        return sorted((e.login for e in entries), key=lambda login: (login.lower(), login))
-
     ids = dict((login.lower(), uid) for uid, login in state.ids.items())
 
     def person(login: str) -> str | dict[str, Any]:
@@ -80,19 +77,26 @@ def export_view(state: OrgState) -> dict[str, Any]:
         return login
 
     people = list(state.members.values())
-    teams = []
-    for _key, team in sorted(state.teams.items()):
-        entries = list(team.members.values())
-        entry: dict[str, Any] = {'team': team.slug}
-        # The team's own settings, so that applying the export back changes nothing.
-        for key in ('name', 'description', 'privacy', 'parent'):
-            if getattr(team, key, None) is not None:
-                entry[key] = getattr(team, key)
-        entry['maintainers'] = names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE)
-        entry['members'] = names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))
-        teams.append(entry)
-    return {'org': state.org, 'owners': [person(n) for n in names(e for e in people if e.role == 'admin')],
-            'members': [person(n) for n in names(e for e in people if e.role != 'admin')], 'teams': teams}
+    teams = [_export_team(team) for _key, team in sorted(state.teams.items())]
+    return {'org': state.org, 'owners': [person(n) for n in _names(e for e in people if e.role == 'admin')],
+            'members': [person(n) for n in _names(e for e in people if e.role != 'admin')], 'teams': teams}
+
+
+def _names(entries: Iterable[Entry]) -> list[str]:
+    return sorted((e.login for e in entries), key=lambda login: (login.lower(), login))
+
+
+def _export_team(team: TeamState) -> dict[str, Any]:
+    """One team in the role's input format, with its own settings, so that applying the export
+    back changes nothing."""
+    entries = list(team.members.values())
+    entry: dict[str, Any] = {'team': team.slug}
+    for key in ('name', 'description', 'privacy', 'parent'):
+        if getattr(team, key, None) is not None:
+            entry[key] = getattr(team, key)
+    entry['maintainers'] = _names(e for e in entries if e.role == 'maintainer' and e.state == ACTIVE)
+    entry['members'] = _names(e for e in entries if not (e.role == 'maintainer' and e.state == ACTIVE))
+    return entry
 
 
 def _lists(done: Sequence[Write], after_members: Mapping[str, Entry]) -> dict[str, Any]:
@@ -121,7 +125,7 @@ def _org_problems(plan: RosterPlan) -> list[str]:
     problems.extend('%s: GitHub answered that a user with this address is already a part of %s (the invitation '
                     'was accepted): nothing was sent; list their login instead of the address' % (address, org)
                     for address in plan.already_members)
-    withheld = [w.login for w in getattr(plan, 'removals_withheld', ())]
+    withheld = [w.login for w in plan.removals_withheld]
     if withheld:
         problems.append('not removed in this run: %s. A listed e-mail address was not resolved (GitHub answered '
                         'that a member holds it, or its invitation waits for the next run) and GitHub\'s member '
@@ -131,10 +135,22 @@ def _org_problems(plan: RosterPlan) -> list[str]:
                     for item in plan.renamed)
     problems.extend('%s is a member of the enterprise team %s: GitHub does not let the organization remove '
                     'them, so they stay (list them, or take them out of the enterprise team)' % (login, slug)
-                    for login, slug in getattr(plan, 'enterprise_kept', ()))
+                    for login, slug in plan.enterprise_kept)
     if roster.delete_unlisted_teams and not roster.teams:
         problems.append('delete_unlisted_teams is set but the entry lists no teams: no team of %s is deleted' % org)
     return problems
+
+
+def _unlisted(plan: RosterPlan) -> list[str]:
+    """Reported (not warned: a file may well manage only some teams); deleted only when asked."""
+    roster = plan.roster
+    return unlisted_teams(plan.before, roster) if roster.teams or roster.delete_unlisted_teams else []
+
+
+def _deleted(done: Sequence[Write]) -> list[str]:
+    """Every team a deletion takes: the team, and the teams below it that GitHub deletes with it."""
+    return [slug for w in done if w.scope == TEAM_SETTINGS and w.action == 'delete'
+            for slug in [w.team] + list(w.change.cascade)]
 
 
 def _org_section(plan: RosterPlan, done: Sequence[Write], after: OrgState) -> dict[str, Any]:
@@ -143,19 +159,14 @@ def _org_section(plan: RosterPlan, done: Sequence[Write], after: OrgState) -> di
     now = roster.now
     org_done = [w for w in done if w.scope == ORG]
     org = _lists(org_done, after.members)
-    # Reported (not warned: a file may well manage only some teams); deleted only when asked.
-    unlisted = unlisted_teams(plan.before, roster) if roster.teams or roster.delete_unlisted_teams else []
-    # Every team a deletion takes: the team, and the teams below it that GitHub deletes with it.
-    deleted = [slug for w in done if w.scope == TEAM_SETTINGS and w.action == 'delete'
-               for slug in [w.team] + list(w.change.cascade)]
-    org.update(unlisted_teams=unlisted, deleted_teams=deleted)
+    org.update(unlisted_teams=_unlisted(plan), deleted_teams=_deleted(done))
     org.update(inherited=[], problems=_org_problems(plan), failed_invitations=list(after.failed),
                reinvited=[w.login for w in org_done if w.action == ADD and w.change.key in plan.reinvite],
                not_reinvited=list(plan.not_reinvited), not_retried=list(plan.not_retried),
                invitations_left=plan.invitations_left,
                deferred=[w.as_dict() for w in plan.deferred], already_members=list(plan.already_members),
-               removals_withheld=[w.login for w in getattr(plan, 'removals_withheld', ())],
-               may_be_members=list(getattr(plan, 'may_be_members', ())),
+               removals_withheld=[w.login for w in plan.removals_withheld],
+               may_be_members=list(plan.may_be_members),
                renamed=list(plan.renamed),
                expired=[expiry_view(p, now) for p in roster.expired],
                expiring=[expiry_view(p, now) for p in roster.expiring])

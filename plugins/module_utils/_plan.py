@@ -277,30 +277,32 @@ def plan_members(current: Mapping[str, Entry], wanted: Mapping[str, tuple[str, s
     * Order: the top role first, then the others; additions and role changes before removals;
       logins sorted case-insensitively inside each group, so the order is stable.
     """
-    owners = set(o.lower() for o in owners)
+    changes, owners_kept = _role_changes(current, wanted, roles, set(o.lower() for o in owners))
+    inherited: list[str] = []
+    if exclusive:
+        unwanted = [current[key] for key in sorted(k for k in current if k not in wanted)]
+        inherited = [entry.login for entry in unwanted if entry.inherited]
+        changes.extend(Change(REMOVE, entry.login, None, entry) for entry in unwanted if not entry.inherited)
+    return Plan(dict(current), changes, owners_kept, inherited, roles)
+
+
+def _role_changes(current: Mapping[str, Entry], wanted: Mapping[str, tuple[str, str]], roles: Sequence[str],
+                  owners: set[str]) -> tuple[list[Change], list[str]]:
+    """``(changes, owners_kept)``: the additions and role changes, the top role first."""
     changes = []
     owners_kept = []
     for role in roles:
         for key in sorted(k for k, pair in wanted.items() if pair[1] == role):
-            login = wanted[key][0]
             entry = current.get(key)
             if entry is None:
-                changes.append(Change(ADD, login, role))
+                changes.append(Change(ADD, wanted[key][0], role))
             elif entry.role is None or entry.role == role:
                 continue
             elif role != roles[0] and entry.role == roles[0] and key in owners and entry.state == ACTIVE:
                 owners_kept.append(entry.login)
             else:
                 changes.append(Change(ROLE, entry.login, role, entry))
-    inherited = []
-    if exclusive:
-        for key in sorted(k for k in current if k not in wanted):
-            entry = current[key]
-            if entry.inherited:
-                inherited.append(entry.login)
-            else:
-                changes.append(Change(REMOVE, entry.login, None, entry))
-    return Plan(dict(current), changes, owners_kept, inherited, roles)
+    return changes, owners_kept
 
 
 def apply_change(state: dict[str, Entry], change: Change, new_state: str = PENDING,

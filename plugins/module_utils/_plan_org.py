@@ -99,6 +99,8 @@ class RosterPlan(object):
     not_retried: list[dict[str, Any]]
     enterprise_kept: list[tuple[str, str]]
     already_members: list[str]
+    removals_withheld: list[Write]
+    may_be_members: list[str]
 
     def __init__(self, before: OrgState, roster: Roster, writes: Iterable[Write], teams: dict[str, TeamPlan],
                  problems: Iterable[str] = (), renamed: Iterable[dict[str, Any]] = (), reinvite: Iterable[str] = (),
