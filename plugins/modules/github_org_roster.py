@@ -581,6 +581,14 @@ current:
   type: dict
   sample: {"org": "acme", "owners": ["octo-admin"], "members": ["alice", "bob"],
            "teams": [{"team": "platform", "maintainers": ["alice"], "members": ["bob"]}]}
+manages_members:
+  description:
+    - Whether the task manages the organization's own owners and members (O(owners) or O(members)
+      given, directly or by the entry of O(membership_file)); the role's drift report reads it.
+  returned: when the organization was read
+  type: bool
+  sample: true
+  version_added: 0.2.0
 public:
   description: Whether the token owner's membership is public after the task; V(null) when not managed.
   returned: always
@@ -867,7 +875,7 @@ def _result(run, gql, plan, done, after):
     scope that differs or that the plan touches."""
     result = report(plan, done, after)
     result.update(api_requests=run.client.request_count, graphql_queries=gql.queries, graphql_cost=gql.cost,
-                  summary=list(run.lines),
+                  summary=list(run.lines), manages_members=plan.roster.wanted is not None,
                   diff=diff_by_scope(plan.before.org, result['diff'], _touched(plan, result)))
     return result
 

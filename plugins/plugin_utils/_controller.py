@@ -113,6 +113,26 @@ def org_names(path, orgs):
     return names
 
 
+def unknown_keys(orgs):
+    """A problem for each key of an organization entry, or of one of its teams, that is not an
+    option of ``github_org_roster`` (what the role's argument spec checked for ``membership_orgs``)."""
+    spec = argument_spec()
+    team_keys = set(spec['teams']['options'])
+    problems = []
+    for index, entry in enumerate(orgs):
+        where = 'membership_orgs[%d] (%s)' % (index, entry.get('org'))
+        extra = sorted(str(k) for k in entry if k != 'org' and k not in ENTRY_KEYS)
+        if extra:
+            problems.append('%s: unknown key(s) %s (known: org, %s)' % (where, ', '.join(extra), ', '.join(ENTRY_KEYS)))
+        for number, team in enumerate(entry.get('teams') or []):
+            if isinstance(team, dict):
+                extra = sorted(str(k) for k in team if k not in team_keys)
+                if extra:
+                    problems.append('%s teams[%d]: unknown key(s) %s (known: %s)'
+                                    % (where, number, ', '.join(extra), ', '.join(sorted(team_keys))))
+    return problems
+
+
 def file_entry_args(args, orgs, path):
     """``(options, from_file)``: the task's ``args`` without ``membership_file``, with the options
     of the entry of ``orgs`` whose ``org`` is the task's (in any case), and the names of the
