@@ -62,8 +62,16 @@ class ActionModule(ActionBase):
             return result
         show = None if self._play_context.no_log else self._progress
         result.update(run_controller(args, check_mode=self._play_context.check_mode, diff_mode=self._play_context.diff,
-                                     show=show, from_file=from_file))
+                                     show=show, from_file=from_file, environ=self._environment()))
         return result
+
+    def _environment(self):
+        """The task's ``environment`` keyword, as the module would get it."""
+        if not self._task.environment:
+            return {}
+        environ = {}
+        self._compute_environment_string(raw_environment_out=environ)
+        return environ
 
     def _progress(self, line):
         display.v('%s: %s' % (self._task.args.get('org') or MODULE, line))

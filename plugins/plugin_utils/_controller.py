@@ -17,6 +17,7 @@ to run the module's own read, plan, guards and writes in the controller's proces
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import traceback
@@ -231,12 +232,33 @@ def argument_spec():
     return spec
 
 
-def run_controller(args, check_mode=False, diff_mode=False, show=None, from_file=()):
+def run_controller(args, check_mode=False, diff_mode=False, show=None, from_file=(), environ=None):
     """The result of ``github_org_roster`` with ``args`` run in this process: validation with the
     module's own argument spec (the module's messages), the module's checks and client
     (:func:`._module.connect`), then the module's :func:`run_roster` with a
     :class:`ControllerHost`. ``from_file``: the options a membership file gave, left out of the
     echoed ``invocation`` (the file's data is not echoed back)."""
+    with _environment(environ):
+        return _run(args, check_mode, diff_mode, show, from_file)
+
+
+@contextlib.contextmanager
+def _environment(environ):
+    """The task's ``environment`` in this worker process while the engine runs (the module gets it
+    in its own process): ``GITHUB_TOKEN``, ``GITHUB_API_URL``... are read from ``os.environ``."""
+    saved = dict((k, os.environ.get(k)) for k in environ or {})
+    os.environ.update(dict((str(k), str(v)) for k, v in (environ or {}).items()))
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _run(args, check_mode, diff_mode, show, from_file):
     from ansible_collections.gitops.github.plugins.modules.github_org_roster import run_roster
     started = time.monotonic()
     spec = argument_spec()
