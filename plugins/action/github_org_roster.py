@@ -40,7 +40,7 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _supports_check_mode = True
-    _supports_async = False
+    _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
@@ -57,8 +57,13 @@ class ActionModule(ActionBase):
         except (EngineError, AnsibleError) as exc:
             result.update(failed=True, msg=str(getattr(exc, 'message', None) or exc))
             return result
-        if engine == 'module':
-            result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars))
+        # An async task runs as a module: the controller path has no background job to poll.
+        if engine == 'module' or self._task.async_val:
+            wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
+            result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars,
+                                               wrap_async=wrap_async))
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
             return result
         show = None if self._play_context.no_log else self._progress
         result.update(run_controller(args, check_mode=self._play_context.check_mode, diff_mode=self._play_context.diff,
@@ -70,7 +75,10 @@ class ActionModule(ActionBase):
         if not self._task.environment:
             return {}
         environ = {}
-        self._compute_environment_string(raw_environment_out=environ)
+        try:
+            self._compute_environment_string(raw_environment_out=environ)
+        except TypeError:  # a core without raw_environment_out: the module path has it
+            raise AnsibleError('the environment keyword needs the module path here: set gitops_github_engine: module')
         return environ
 
     def _progress(self, line):

@@ -314,7 +314,7 @@ notes:
     happens; the result is the module's. Any other connection runs the module on the target as
     usual. The variable C(gitops_github_engine) (V(auto), the default; V(controller); V(module))
     overrides the rule; V(controller) on a remote connection fails. When C(requests) is missing
-    from the controller's Python, V(auto) runs the module."
+    from the controller's Python, V(auto) runs the module; an C(async) task always runs the module."
 seealso:
   - module: gitops.github.github_org_members
   - module: gitops.github.github_team_members

@@ -117,7 +117,8 @@ def test_a_membership_file_with_a_vaulted_value_on_both_paths(sim, play, tmp_pat
             owners: [octo-admin, erin]
             members:
               - alice
-              - bob
+              - login: bob
+                expires: 2099-12-31
               - carol
               - Mixed-Case
               - dave
@@ -233,3 +234,11 @@ def test_the_tasks_environment_reaches_the_engine_on_the_controller(sim, play):
     run = play(sim, [task], module_defaults={'write_delay': 0}, check=True, verbosity=1)
     assert run.rc == 0, run.output
     assert any(line.startswith('acme: read acme') for line in run.stdout.splitlines())
+
+
+def test_an_async_task_runs_the_module(sim, play):
+    task = dict(roster_task(owners=['octo-admin', 'erin']), **{'async': 60, 'poll': 1})
+    run = play(sim, [task], verbosity=1)
+    assert run.rc == 0, run.output
+    assert run.task('roster')['changed'] is False
+    assert not any(line.startswith('acme: read acme') for line in run.stdout.splitlines())
