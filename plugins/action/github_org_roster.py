@@ -77,8 +77,8 @@ class ActionModule(ActionBase):
         environ = {}
         try:
             self._compute_environment_string(raw_environment_out=environ)
-        except TypeError:  # a core without raw_environment_out: the module path has it
-            raise AnsibleError('the environment keyword needs the module path here: set gitops_github_engine: module')
+        except TypeError as exc:  # a core without raw_environment_out: the module path has it
+            raise AnsibleError('the environment keyword needs the module path here: set gitops_github_engine: module') from exc
         return environ
 
     def _progress(self, line):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any, Iterable, Mapping, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NoReturn, Sequence
 
 from ansible.module_utils import basic as _basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -27,6 +27,9 @@ from ansible_collections.gitops.github.plugins.module_utils._http import (
 from ansible_collections.gitops.github.plugins.module_utils._app_auth import AppKeyError, GitHubApp, MissingLibraryError
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._runner import Runner
+
+if TYPE_CHECKING:
+    from ansible_collections.gitops.github.plugins.module_utils._runner import Host
 
 # Credentials come from the options, else from these environment variables. They are read here
 # rather than through ``env_fallback`` because the rule between a token and an app needs to know
@@ -176,7 +179,7 @@ def _raw_params() -> dict[str, Any]:
         return {}
 
 
-def connect(host: Any, spec: Mapping[str, Mapping[str, Any]], raw: object, logins: Sequence[str] = (),
+def connect(host: Host, spec: Mapping[str, Mapping[str, Any]], raw: object, logins: Sequence[str] = (),
             slugs: Sequence[str] = (), team: bool = False, needs_user: bool = False) -> GitHubClient:
     """The checks made before any request, then the client: ``host`` (a :class:`._runner.Host`
     with ``params`` already validated against ``spec``) fails on bad input; ``raw`` is the
@@ -223,7 +226,7 @@ def connect(host: Any, spec: Mapping[str, Mapping[str, Any]], raw: object, login
         host.fail(str(exc))
 
 
-def _credentials(host: Any, needs_user: bool) -> tuple[str | None, GitHubApp | None]:
+def _credentials(host: Host, needs_user: bool) -> tuple[str | None, GitHubApp | None]:
     """``(token, None)`` or ``(None, GitHubApp)``, by the rule of :func:`choose_credentials`;
     fails before any request when they cannot work."""
     try:
