@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any, Iterable, Mapping, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NoReturn, Sequence
 
 from ansible.module_utils import basic as _basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -27,6 +27,9 @@ from ansible_collections.gitops.github.plugins.module_utils._http import (
 from ansible_collections.gitops.github.plugins.module_utils._app_auth import AppKeyError, GitHubApp, MissingLibraryError
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._runner import Runner
+
+if TYPE_CHECKING:
+    from ansible_collections.gitops.github.plugins.module_utils._runner import Host
 
 # Credentials come from the options, else from these environment variables. They are read here
 # rather than through ``env_fallback`` because the rule between a token and an app needs to know
@@ -176,6 +179,79 @@ def _raw_params() -> dict[str, Any]:
         return {}
 
 
+def connect(host: Host, spec: Mapping[str, Mapping[str, Any]], raw: object, logins: Sequence[str] = (),
+            slugs: Sequence[str] = (), team: bool = False, needs_user: bool = False) -> GitHubClient:
+    """The checks made before any request, then the client: ``host`` (a :class:`._runner.Host`
+    with ``params`` already validated against ``spec``) fails on bad input; ``raw`` is the
+    parameters as given, before any type conversion. Shared by a module's host
+    (:class:`GitHubModule`) and the controller's (an action plugin's)."""
+    params = host.params
+    if not HAS_REQUESTS:
+        host.fail(missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+    problems = non_string_identifiers(spec, raw)
+    for name in logins:
+        value = params.get(name)
+        if value is not None:
+            problem = login_problem(value, name)
+            if problem:
+                problems.append(problem)
+    for name in slugs:
+        value = params.get(name)
+        if value is not None:
+            problem = slug_problem(value, name)
+            if problem:
+                problems.append(problem)
+    if team and params['team_id'] is not None and params['team_id'] <= 0:
+        problems.append('team_id must be a positive number, got %s' % params['team_id'])
+    if problems:
+        host.fail('; '.join(problems))
+    for name in ('timeout', 'rate_limit_max_wait'):
+        if params[name] < 0 or (name == 'timeout' and params[name] == 0):
+            host.fail('%s must be %s, got %s' % (name, 'positive' if name == 'timeout' else '0 or more', params[name]))
+    if params['write_delay'] < 0:
+        host.fail('write_delay must be 0 or more, got %s' % params['write_delay'])
+    token, app = _credentials(host, needs_user)
+    try:
+        return GitHubClient(
+            api_url=params['api_url'],
+            token=token,
+            app=app,
+            validate_certs=params['validate_certs'],
+            ca_path=params['ca_path'],
+            timeout=params['timeout'],
+            rate_limit_max_wait=params['rate_limit_max_wait'],
+            write_delay=params['write_delay'],
+        )
+    except ValueError as exc:
+        host.fail(str(exc))
+
+
+def _credentials(host: Host, needs_user: bool) -> tuple[str | None, GitHubApp | None]:
+    """``(token, None)`` or ``(None, GitHubApp)``, by the rule of :func:`choose_credentials`;
+    fails before any request when they cannot work."""
+    try:
+        kind, value = choose_credentials(host.params)
+    except CredentialsError as exc:
+        host.fail(str(exc))
+    # Values read from the environment are secrets Ansible does not know about: have it mask them too.
+    secret = value if kind == 'token' else value[2]
+    host.no_log(secret)
+    if kind == 'token':
+        problem = secret_problem(value, 'the token')
+        if problem:
+            host.fail(problem)
+        return value, None
+    if needs_user:
+        host.fail('This module acts as the token\'s own user, and a GitHub App installation has no user: '
+                  'authenticate with a user token (token, GITHUB_TOKEN or GH_TOKEN)')
+    try:
+        return None, GitHubApp(*value)
+    except MissingLibraryError as exc:
+        host.fail(missing_required_lib(exc.library, reason='GitHub App authentication'), exception=str(exc.error))
+    except AppKeyError as exc:
+        host.fail(str(exc))
+
+
 class GitHubModule(object):
     """An AnsibleModule with the shared options, input checks and a ready client: the runner's
     host (:class:`._runner.Host`) in a module."""
@@ -204,69 +280,7 @@ class GitHubModule(object):
             required_if=required_if,
         )
         self.params = self.module.params
-        if not HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
-        problems = non_string_identifiers(spec, _raw_params())
-        for name in logins:
-            value = self.params.get(name)
-            if value is not None:
-                problem = login_problem(value, name)
-                if problem:
-                    problems.append(problem)
-        for name in slugs:
-            value = self.params.get(name)
-            if value is not None:
-                problem = slug_problem(value, name)
-                if problem:
-                    problems.append(problem)
-        if team and self.params['team_id'] is not None and self.params['team_id'] <= 0:
-            problems.append('team_id must be a positive number, got %s' % self.params['team_id'])
-        if problems:
-            self.fail('; '.join(problems))
-        for name in ('timeout', 'rate_limit_max_wait'):
-            if self.params[name] < 0 or (name == 'timeout' and self.params[name] == 0):
-                self.fail('%s must be %s, got %s' % (name, 'positive' if name == 'timeout' else '0 or more', self.params[name]))
-        if self.params['write_delay'] < 0:
-            self.fail('write_delay must be 0 or more, got %s' % self.params['write_delay'])
-        token, app = self._credentials(needs_user)
-        try:
-            self.client = GitHubClient(
-                api_url=self.params['api_url'],
-                token=token,
-                app=app,
-                validate_certs=self.params['validate_certs'],
-                ca_path=self.params['ca_path'],
-                timeout=self.params['timeout'],
-                rate_limit_max_wait=self.params['rate_limit_max_wait'],
-                write_delay=self.params['write_delay'],
-            )
-        except ValueError as exc:
-            self.fail(str(exc))
-
-    def _credentials(self, needs_user: bool) -> tuple[str | None, GitHubApp | None]:
-        """``(token, None)`` or ``(None, GitHubApp)``, by the rule of :func:`choose_credentials`;
-        fails before any request when they cannot work."""
-        try:
-            kind, value = choose_credentials(self.params)
-        except CredentialsError as exc:
-            self.fail(str(exc))
-        # Values read from the environment are secrets Ansible does not know about: have it mask them too.
-        secret = value if kind == 'token' else value[2]
-        self.no_log(secret)
-        if kind == 'token':
-            problem = secret_problem(value, 'the token')
-            if problem:
-                self.fail(problem)
-            return value, None
-        if needs_user:
-            self.fail('This module acts as the token\'s own user, and a GitHub App installation has no user: '
-                      'authenticate with a user token (token, GITHUB_TOKEN or GH_TOKEN)')
-        try:
-            return None, GitHubApp(*value)
-        except MissingLibraryError as exc:
-            self.fail(missing_required_lib(exc.library, reason='GitHub App authentication'), exception=str(exc.error))
-        except AppKeyError as exc:
-            self.fail(str(exc))
+        self.client = connect(self, spec, _raw_params(), logins=logins, slugs=slugs, team=team, needs_user=needs_user)
 
     @property
     def check_mode(self) -> bool:

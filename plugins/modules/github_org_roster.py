@@ -224,6 +224,31 @@ options:
         type: list
         elements: str
         default: []
+  membership_file:
+    description:
+      - Path of a membership file (YAML or JSON, its top level a mapping with C(membership_orgs), a
+        list of organization entries as the role P(gitops.github.membership#role) takes them); the
+        entry whose C(org) equals O(org) (in any case) gives O(owners), O(members), O(teams) and
+        the other options it sets. A missing entry fails naming the file and the organization; an
+        option set both in the entry and in the task fails before any request.
+      - Read on the controller by the action plugin, through Ansible's data loader, so
+        vault-encrypted files and C(!vault) values work with the run's vault secrets. Aliases and
+        keys are checked before anything is built; a file larger than 64 MiB or expanding to more
+        than 2,000,000 nodes (a YAML alias bomb) is refused. The data never becomes an Ansible
+        variable.
+      - When the task runs on another host than the controller, the entry is read on the
+        controller and sent to the module as its options.
+      - Relative paths are relative to the playbook's directory (the role's, in a role), as for
+        C(include_vars).
+    type: path
+    version_added: 0.2.0
+  return_current:
+    description:
+      - Return RV(current), the whole organization after the task. It is always returned when
+        the task manages nothing (only O(org) given, as the export does).
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - gitops.github.github
   - gitops.github.github.ORG
@@ -294,6 +319,14 @@ notes:
     RV(teams.creator_left), the team's RV(teams.problems) and the drift report.
   - Pending team invitations are read from the organization's invitations; GitHub does not say
     their team role, so it is checked once they have accepted.
+  - "Where it runs: when the task's connection is C(local) (a play on C(localhost),
+    C(connection: local), or C(delegate_to: localhost)) the action plugin runs the same read,
+    plan, guards and writes in the controller's own process, with the Python that runs Ansible
+    (C(ansible_python_interpreter) is then not used), and prints its progress at C(-v) as it
+    happens; the result is the module's. Any other connection runs the module on the target as
+    usual. The variable C(gitops_github_engine) (V(auto), the default; V(controller); V(module))
+    overrides the rule; V(controller) on a remote connection fails. When C(requests) is missing
+    from the controller's Python, V(auto) runs the module; an C(async) task always runs the module."
 seealso:
   - module: gitops.github.github_org_members
   - module: gitops.github.github_team_members
@@ -303,6 +336,11 @@ seealso:
 '''
 
 EXAMPLES = r'''
+- name: One organization of a membership file (vaulted values work), read on the controller
+  gitops.github.github_org_roster:
+    org: acme
+    membership_file: membership.yml
+
 - name: The whole organization as code
   gitops.github.github_org_roster:
     org: acme
@@ -572,10 +610,18 @@ current:
       are left out. Applying it back changes nothing.
     - With only O(org) given the task manages nothing and reads everything, pending team
       invitations of every team included; the role's C(export) entry point uses this.
-  returned: success
+  returned: when O(return_current) is set or the task manages nothing (only O(org) given)
   type: dict
   sample: {"org": "acme", "owners": ["octo-admin"], "members": ["alice", "bob"],
            "teams": [{"team": "platform", "maintainers": ["alice"], "members": ["bob"]}]}
+manages_members:
+  description:
+    - Whether the task manages the organization's own owners and members (O(owners) or O(members)
+      given, directly or by the entry of O(membership_file)); the role's drift report reads it.
+  returned: when the organization was read
+  type: bool
+  sample: true
+  version_added: 0.2.0
 public:
   description: Whether the token owner's membership is public after the task; V(null) when not managed.
   returned: always
@@ -588,6 +634,9 @@ diff:
       team (RV(diff[].before_header)). Members are mappings from login to role, such as
       C(admin), C(member (pending)), C(member (inherited)), or C(own team role (hidden while an
       owner)) for an owner demoted in the same run, whose own team role GitHub did not show.
+    - Only the scopes that differ, that the plan writes to (or would, when a guard refuses it) or
+      whose writes are withheld (O(teams[].managed_externally)), so a run that changes nothing
+      returns an empty list.
   returned: always
   type: list
   elements: dict
@@ -631,8 +680,8 @@ would_change:
 summary:
   description:
     - What the task read, planned and wrote, one line each, with the seconds each took (the role
-      shows them at C(-v)). A module cannot print while it runs; progress as it happens comes with
-      the controller-side engine.
+      shows them at C(-v)). A module cannot print while it runs; on the controller (see the notes)
+      these lines, and one line per write made, are printed at C(-v) as they happen.
   returned: always
   type: list
   elements: str
@@ -672,6 +721,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     plan_roster,
     without_additions,
 )
+from ansible_collections.gitops.github.plugins.module_utils._roster_apply import describe as describe_write
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     impossible_additions,
     org_writer,
@@ -710,6 +760,9 @@ def argument_spec():
         delete_unlisted_teams=dict(type='bool', default=False),
         max_invitations=dict(type='int', default=50),
         expiring_within_days=dict(type='int', default=14),
+        # The controller path (issue 21): read by the action plugin, never by the module.
+        membership_file=dict(type='path'),
+        return_current=dict(type='bool', default=False),
     )
 
 
@@ -740,7 +793,7 @@ def read(run, gql, roster):
             own = client.current_login()
         if own is None:
             run.fail('public_membership needs a user token: a GitHub App installation has no membership of its own')
-    manages = roster.wanted is not None or roster.teams or roster.public_membership is not None
+    manages = _manages(roster)
     with run.step('read the membership of %s' % org):
         state = read_org(client, org, own_login=own, with_public=roster.public_membership is not None, gql=gql,
                          roster_teams=listed_team_slugs(roster) if manages else None)
@@ -794,9 +847,14 @@ def check(run, gql, planned, state):
     return planned, done, after, impossible
 
 
-def main():
-    run = runner(argument_spec(), logins=('org',))
+def run_roster(run):
+    """The whole run with a ready :class:`._runner.Runner`: read, plan, guard, then check mode or
+    the writes, then the result. The module (:func:`main`) and the controller-side action plugin
+    (``plugins/action/github_org_roster.py``) both call it, each with its own host."""
     org, gql = run.params['org'], GraphQL(run.client)
+    if run.params.get('membership_file'):
+        run.fail('membership_file is read on the controller by the action plugin of gitops.github.github_org_roster; '
+                 'the module itself takes the data as options')
     roster = wanted_roster(run)
     state, own = read(run, gql, roster)
     planned, own = plan(run, gql, state, roster, own)
@@ -804,10 +862,38 @@ def main():
     if run.check_mode:
         planned, done, after, impossible = check(run, gql, planned, state)
     else:
-        done, after = run.apply_roster(planned, org_writer(run.client, org, own, state.copy()), org,
-                                       lambda done, after: _result(run, gql, planned, done, after))
+        done, after = run.apply_roster(planned, _logged(run, org_writer(run.client, org, own, state.copy()), planned, org),
+                                       org, lambda done, after: _result(run, gql, planned, done, after))
         run.progress('wrote %d of %d planned writes' % (len(done), len(planned.writes)))
-    run.exit(changed=bool(done), current=export_view(after), impossible=impossible, **_result(run, gql, planned, done, after))
+    extra = {}
+    # The whole organization as it is after the run, only when asked (or for the export, which
+    # manages nothing and reads everything): at 50,000 members it is megabytes nobody reads.
+    if run.params.get('return_current') or not _manages(roster):
+        extra['current'] = export_view(after)
+    run.exit(changed=bool(done), impossible=impossible, **dict(_result(run, gql, planned, done, after), **extra))
+
+
+def main():
+    run_roster(runner(argument_spec(), logins=('org',)))
+
+
+def _manages(roster):
+    """Whether the options manage anything (owners or members, teams, the public membership)."""
+    return roster.wanted is not None or bool(roster.teams) or roster.public_membership is not None
+
+
+def _logged(run, writer, planned, org):
+    """``writer``, saying each write as it is made (the controller prints it at ``-v``)."""
+    count = [0]
+    total = len(planned.writes)
+
+    def write(item):
+        outcome = writer(item)
+        count[0] += 1
+        run.host.log('wrote %d of %d: %s' % (count[0], total, describe_write(item, org)))
+        return outcome
+
+    return write
 
 
 def _plan_line(plan):
@@ -821,32 +907,59 @@ def _plan_line(plan):
 
 
 def _result(run, gql, plan, done, after):
-    """The result of the run so far: :func:`report`, the counts, the progress lines, one diff per scope."""
+    """The result of the run so far: :func:`report`, the counts, the progress lines, one diff per
+    scope that differs or that the plan touches."""
     result = report(plan, done, after)
     result.update(api_requests=run.client.request_count, graphql_queries=gql.queries, graphql_cost=gql.cost,
-                  summary=list(run.lines),
-                  diff=diff_by_scope(plan.before.org, result['diff']))
+                  summary=list(run.lines), manages_members=plan.roster.wanted is not None,
+                  diff=diff_by_scope(plan.before.org, result['diff'], _touched(plan, result)))
     return result
 
 
-def diff_by_scope(org, views):
+def _touched(plan, result):
+    """``(org, team keys, public)``: the scopes whose diff element is kept although before and after
+    are the same: those the plan writes to (in a refused plan or a failed run, what would have
+    changed needs the labels of its logins) and the teams whose writes are withheld."""
+    org = public = False
+    teams = set()
+    for write in plan.writes:
+        if write.scope == ORG:
+            org = True
+        elif write.scope == PUBLIC:
+            public = True
+        else:
+            teams.update(slug.lower() for slug in (write.team, getattr(write.change, 'slug', None)) if slug)
+    teams.update(slug.lower() for slug, section in result['teams'].items()
+                 if section.get('withheld') or section.get('creator_left'))
+    return org, teams, public
+
+
+def diff_by_scope(org, views, touched=None):
     """The ``{before, after}`` views of :func:`report` as one diff per scope (the organization,
     each team, the public membership), each headed by its name: Ansible prints each element's
-    hunks under its own header, so a change never shows under the team printed above it."""
+    hunks under its own header, so a change never shows under the team printed above it.
+
+    With ``touched`` (:func:`_touched`), only the elements whose before and after differ or that
+    it names: a run that changes nothing returns no diff, not the whole organization twice."""
     before, after = views['before'], views['after']
+    keep_org, keep_teams, keep_public = touched if touched is not None else (True, None, True)
 
     def element(scope, team, header, was, now):
         return {'scope': scope, 'team': team, 'before_header': header, 'after_header': header, 'before': was, 'after': now}
 
-    out = [element('org', None, 'organization %s' % org, before.get('org') or {}, after.get('org') or {})]
+    out = []
+    was, now = before.get('org') or {}, after.get('org') or {}
+    if keep_org or was != now:
+        out.append(element('org', None, 'organization %s' % org, was, now))
     for slug in sorted(set(before.get('teams') or {}) | set(after.get('teams') or {}), key=str.lower):
-        out.append(element('team', slug, 'team %s in %s' % (slug, org), (before.get('teams') or {}).get(slug, {}),
-                           (after.get('teams') or {}).get(slug, {})))
+        was, now = (before.get('teams') or {}).get(slug, {}), (after.get('teams') or {}).get(slug, {})
+        if keep_teams is None or slug.lower() in keep_teams or was != now:
+            out.append(element('team', slug, 'team %s in %s' % (slug, org), was, now))
     if 'public' in before or 'public' in after:
-        out.append(element('public', None, 'public membership of the token owner in %s' % org,
-                           {'public': before.get('public')}, {'public': after.get('public')}))
+        if keep_public or before.get('public') != after.get('public'):
+            out.append(element('public', None, 'public membership of the token owner in %s' % org,
+                               {'public': before.get('public')}, {'public': after.get('public')}))
     return out
-
 
 if __name__ == '__main__':
     main()

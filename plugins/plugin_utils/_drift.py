@@ -192,7 +192,9 @@ def membership_roster_results(registered):
                             'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None,
                             'definition': [{'action': 'delete', 'from': team, 'settings': {}}]})
         org_refused = [r['problem'] for r in refusals if not r.get('team')]
-        if _declared(item) or section.get('renamed') or org_refused:
+        # The item is the organization's entry, or only {org} when the task read its entry from a
+        # membership file: then the result says what the task manages.
+        if _declared(item) or result.get('manages_members') or section.get('renamed') or org_refused:
             targets.append({'kind': 'org', 'org': org, 'team': None, 'name': org, 'changed': bool(org_changes),
                             'added': added, 'removed': removed, 'role_changed': role_changed,
                             'pending': list(section.get('pending') or []), 'public': None,
@@ -233,7 +235,7 @@ def membership_roster_results(registered):
                                         for c in withheld if c.get('scope') == 'team_settings']
                 target['differs'] = bool(withheld) or bool(target['creator_left'])
             targets.append(target)
-        if item.get('public_membership') is not None:
+        if item.get('public_membership') is not None or result.get('public') is not None:
             public_changes = index['public']
             targets.append({'kind': 'public', 'org': org, 'team': None,
                             'name': '%s (public membership of the token owner)' % org,

@@ -206,3 +206,33 @@ def test_no_two_test_files_share_a_basename():
             if name.startswith('test_') and name.endswith('.py'):
                 seen[name].append(os.path.relpath(os.path.join(folder, name), root))
     assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}
+
+
+# -- the controller side reaches GitHub only through the engine -------------------------------------
+# An action plugin (and the controller-side helpers under plugin_utils) runs the modules' engine in
+# the controller's process: it must not grow its own GitHub calls beside it. No REST path, no call
+# of the client's HTTP methods, no HTTP library of its own.
+CONTROLLER_FILES = sorted(os.path.join(folder, name) for folder in ('action', 'plugin_utils', 'lookup')
+                          if os.path.isdir(os.path.join(PLUGINS, folder))
+                          for name in os.listdir(os.path.join(PLUGINS, folder)) if name.endswith('.py'))
+HTTP_LIBRARIES = {'requests', 'urllib.request', 'http.client', 'ansible.module_utils.urls',
+                  'ansible_collections.gitops.github.plugins.module_utils._http'}
+
+
+@pytest.mark.parametrize('where', CONTROLLER_FILES)
+def test_the_controller_side_makes_no_request_of_its_own(where):
+    path = os.path.join(PLUGINS, where)
+    code = _code_of(path)
+    assert not _PATH_LITERAL.findall(code), 'REST paths belong to OrgRef/TeamRef in _resources'
+    assert client_http_calls(code) == []
+    found = imports(path) & HTTP_LIBRARIES
+    # Only whether requests is there (the rule of choose_engine) may come from _http.
+    assert found <= {'ansible_collections.gitops.github.plugins.module_utils._http'}
+    if found:
+        assert re.findall(r'from ansible_collections\.gitops\.github\.plugins\.module_utils\._http import (\w+)', code) == [
+            'HAS_REQUESTS']
+
+
+def test_the_controller_files_are_found():
+    assert os.path.join('action', 'github_org_roster.py') in CONTROLLER_FILES
+    assert os.path.join('plugin_utils', '_controller.py') in CONTROLLER_FILES
