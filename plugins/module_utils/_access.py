@@ -248,3 +248,15 @@ def delete_invitation(client: GitHubClient, repo: RepoRef, invitation_id: int) -
     """``DELETE .../invitations/{id}``: 204 (OpenAPI ``repos/delete-invitation``; PyGithub's
     ``remove-repo-invitation-1``)."""
     client.request('DELETE', repo.invitation_path(invitation_id), expected=(204,))
+
+
+def roles_unavailable(client: GitHubClient, org: str) -> str:
+    """Why ``GET /orgs/{org}/organization-roles`` answered 404, for the failure message. GHES
+    documents organization roles from 3.16 (tests/data/github-openapi/README.md, "Where these
+    endpoints exist"); on github.com the route needs an owner (or a role that may view roles)."""
+    path = roles_path(org)
+    if client.is_ghes:
+        return ('organization roles are not available on this GitHub Enterprise Server (GET %s returned HTTP 404); '
+                'GitHub documents them from GHES 3.16' % path)
+    return ('GET %s returned HTTP 404: organization %s was not found, or the token may not read its organization roles '
+            '(GitHub asks for an organization owner, or a custom role with "View organization roles")' % (path, org))
