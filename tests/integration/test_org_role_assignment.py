@@ -92,3 +92,22 @@ def test_ghes_without_organization_roles_fails_clearly(sim_factory, seed, play):
     run = play(ghes, [task(role='security_manager', username='alice')])
     assert run.rc != 0
     assert 'not available on this GitHub Enterprise Server' in run.task('role')['msg']
+
+
+def test_info_reads_back_every_role_and_holder(sim, play):
+    info = {'name': 'info', 'gitops.github.github_org_role_info': {'org': 'acme'}}
+    run = play(sim, [task(role='all_repo_admin', username='erin'), info], check=False)
+    assert run.rc == 0, run.output
+    result = run.task('info')
+    assert result['changed'] is False
+    roles = dict((r['name'], r) for r in result['roles'])
+    assert {'security_manager', 'all_repo_read', 'all_repo_admin', 'release-manager'} <= set(roles)
+    assert roles['all_repo_admin']['users'] == [{'login': 'erin', 'assignment': 'direct', 'inherited_from': []}]
+    assert roles['release-manager']['users'] == [{'login': 'bob', 'assignment': 'direct', 'inherited_from': []}]
+    security = roles['security_manager']
+    assert {'slug': 'platform', 'assignment': 'direct'} in security['teams']
+    assert {'slug': 'platform-oncall', 'assignment': 'indirect'} in security['teams']  # a child team
+    assert {'login': 'bob', 'assignment': 'indirect', 'inherited_from': ['platform']} in security['users']
+    one = play(sim, [{'name': 'info', 'gitops.github.github_org_role_info': {'org': 'acme', 'role': 'Release-Manager'}}])
+    assert [r['name'] for r in one.task('info')['roles']] == ['release-manager']
+    assert len(writes(sim)) == 1

@@ -128,3 +128,4 @@ def test_bad_input_fails_before_any_request(run_module, args, words):
     with exact_calls([]):
         result = run_module(assignment.main, args)
     assert result['failed'] is True and words in result['msg']
+
