@@ -260,3 +260,15 @@ def roles_unavailable(client: GitHubClient, org: str) -> str:
                 'GitHub documents them from GHES 3.16' % path)
     return ('GET %s returned HTTP 404: organization %s was not found, or the token may not read its organization roles '
             '(GitHub asks for an organization owner, or a custom role with "View organization roles")' % (path, org))
+
+
+def list_org_repositories(client: GitHubClient, org: str) -> list[RepoRef]:
+    """Every repository of ``org`` the token can see, every page (OpenAPI ``repos/list-for-org``)."""
+    path = OrgRef(org).base + '/repos'
+    found = []
+    for item in client.paginate(path, {'type': 'all'}):
+        if not isinstance(item.get('name'), str) or not item.get('name'):
+            raise GitHubError('GET', path, 200, 'the list holds a repository without a name; refusing to plan on it')
+        owner = item.get('owner') if isinstance(item.get('owner'), dict) else {}
+        found.append(RepoRef(owner.get('login') or org, item['name']))
+    return found
