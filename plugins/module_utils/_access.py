@@ -74,7 +74,10 @@ def _accepting(client: GitHubClient, media_type: str) -> Iterator[None]:
     try:
         yield
     finally:
-        headers['Accept'] = before
+        if before is None:
+            headers.pop('Accept', None)
+        else:
+            headers['Accept'] = before
 
 
 # -- team repository access ------------------------------------------------------------------------
@@ -208,7 +211,8 @@ def pending_invitation(client: GitHubClient, repo: RepoRef, login: str) -> dict[
     """The repository's pending invitation of ``login`` (OpenAPI ``repos/list-invitations``;
     PyGithub's ``repo-invitations-2``), or ``None``."""
     for item in client.paginate(repo.invitations_path):
-        invitee = item.get('invitee') if isinstance(item.get('invitee'), dict) else {}
+        raw = item.get('invitee')
+        invitee: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if isinstance(invitee.get('login'), str) and invitee['login'].lower() == login.lower():
             if item.get('id') is None:
                 raise GitHubError('GET', repo.invitations_path, 200, 'an invitation without an id; refusing to plan on it')
@@ -228,8 +232,8 @@ def add_collaborator(client: GitHubClient, repo: RepoRef, login: str, permission
 
     resp = client.request('PUT', repo.collaborator_path(login), json={'permission': permission}, expected=(201, 204),
                           verify=landed)
-    if resp.status is None:
-        return resp.data['state']
+    if resp.status is None:  # lost in transit, found landed by the read
+        return (resp.data or {}).get('state', 'pending')
     return 'pending' if resp.status == 201 else 'active'
 
 
@@ -269,6 +273,7 @@ def list_org_repositories(client: GitHubClient, org: str) -> list[RepoRef]:
     for item in client.paginate(path, {'type': 'all'}):
         if not isinstance(item.get('name'), str) or not item.get('name'):
             raise GitHubError('GET', path, 200, 'the list holds a repository without a name; refusing to plan on it')
-        owner = item.get('owner') if isinstance(item.get('owner'), dict) else {}
+        raw = item.get('owner')
+        owner: dict[str, Any] = raw if isinstance(raw, dict) else {}
         found.append(RepoRef(owner.get('login') or org, item['name']))
     return found

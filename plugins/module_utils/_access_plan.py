@@ -162,6 +162,6 @@ def assignment_view(found: dict | None) -> tuple[bool, list[str]]:
     if not found:
         return False, []
     assignment = found.get('assignment')
-    through = [t.get('slug') for t in found.get('inherited_from') or [] if isinstance(t, dict) and t.get('slug')]
+    through = [str(t['slug']) for t in found.get('inherited_from') or [] if isinstance(t, dict) and isinstance(t.get('slug'), str)]
     # An answer without the field (older servers) is a holder GitHub lists: count it as direct.
     return assignment in (None, 'direct', 'mixed'), through
