@@ -198,7 +198,10 @@ def read_repo(run, repo, username):
 
 
 def state_after_adding(run, username):
-    """Check mode: an organization member becomes a collaborator at once (204), anyone else is invited (201)."""
+    """Check mode: an organization member becomes a collaborator at once (204), anyone else is
+    invited (201); GHES documents only the 204 (ghes-3.19.json, repos/add-collaborator)."""
+    if run.client.is_ghes:
+        return 'active'
     with run.step('read membership of %s in %s' % (username, run.params['org'])):
         data = get_membership(run.client, OrgRef(run.params['org']), username)
     return 'active' if data and data.get('state') == 'active' else 'pending'

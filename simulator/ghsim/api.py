@@ -1541,8 +1541,9 @@ def add_collaborator(s: State, req: Request, owner: str, repo: str, username: st
         raise ApiError(422, "Validation Failed", doc,
                        errors=[{"resource": "Repository", "field": "collaborator", "code": "invalid"}])
     # 204: "an existing collaborator is added as a collaborator" (its permission changes, "with no
-    # other indication"), "an organization member is added as an individual collaborator"
-    if u.key in r.collaborators or _is_member(o, u.key):
+    # other indication"), "an organization member is added as an individual collaborator"; GHES
+    # documents 204 only (no 201 with an invitation: ghes-3.19.json, repos/add-collaborator)
+    if u.key in r.collaborators or _is_member(o, u.key) or req.ghes:
         s.set_collaborator(r, u.key, perm)
         return Response(204)
     inv = s.invite_collaborator(r, u.key, perm, req.caller.key)

@@ -107,3 +107,16 @@ def test_bad_input_fails_naming_the_key_before_any_request(sim, play):
     run = play(sim, [task(username='olivia', repository='no/such/repo', permission='push')])
     assert run.rc != 0 and 'repository' in run.task('collab')['msg']
     assert sim.log == []
+
+
+def test_ghes_outside_collaborator(sim_factory, seed, play):
+    # GHES documents only the 204 of PUT .../collaborators/{username}: access is given at once.
+    ghes = sim_factory(seed, ghes=True)
+    add = task(username='new-hire', repository='docs', permission='pull')
+    checked = play(ghes, [add], check=True)
+    assert checked.task('collab')['collaborator']['state'] == 'active'
+    run = play(ghes, [add])
+    assert run.rc == 0, run.output
+    assert run.task('collab')['changed'] is True and run.task('collab')['collaborator']['state'] == 'active'
+    assert access(ghes, 'docs', 'new-hire') == ('pull', None)
+    assert play(ghes, [add]).task('collab')['changed'] is False

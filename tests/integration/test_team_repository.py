@@ -81,3 +81,13 @@ def test_team_id_route(sim, play):
 def test_missing_team_fails(sim, play):
     run = play(sim, [task(team='no-such-team', repository='widgets', state='absent')])
     assert run.rc != 0 and 'Team no-such-team in acme was not found' in run.task('access')['msg']
+
+
+def test_ghes_team_repository(sim_factory, seed, play):
+    # Team repository access is long-standing REST v3 on GHES (tests/data/github-openapi/README.md).
+    ghes = sim_factory(seed, ghes=True)
+    add = task(repository='widgets', permission='admin')
+    run = play(ghes, [add])
+    assert run.rc == 0, run.output
+    assert run.task('access')['changed'] is True and granted(ghes, 'platform', 'widgets') == 'admin'
+    assert play(ghes, [add]).task('access')['changed'] is False

@@ -129,3 +129,21 @@ def test_bad_input_fails_before_any_request(run_module, args, words):
         result = run_module(assignment.main, args)
     assert result['failed'] is True and words in result['msg']
 
+
+
+def test_team_holding_the_role_through_its_parent_is_reported_not_removed(run_module):
+    with exact_calls([call('GET', ROLES, 200, role_list()), call('GET', TEAMS, 200, [team('sec-child', 'indirect')])]):
+        result = run_module(assignment.main, {'org': 'acme', 'role': 'auditor', 'team': 'sec-child', 'state': 'absent'})
+    assert result['changed'] is False and result['assignment']['state'] == 'absent'
+    assert any('only through a parent team' in w for w in warning_texts(result))
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_assign_team_held_only_through_its_parent(run_module, check_mode):
+    # indirect is not direct: state=present assigns the role to the team itself
+    calls = [call('GET', ROLES, 200, role_list()), call('GET', TEAMS, 200, [team('sec-child', 'indirect')])]
+    if not check_mode:
+        calls.append(call('PUT', ROLES + '/teams/sec-child/8031', 204))
+    with exact_calls(calls):
+        result = run_module(assignment.main, {'org': 'acme', 'role': 'auditor', 'team': 'sec-child'}, check_mode=check_mode)
+    assert result['changed'] is True and result['impossible'] == []

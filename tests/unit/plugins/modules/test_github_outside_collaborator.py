@@ -193,3 +193,11 @@ def test_bad_input_fails_before_any_request(run_module, args, words):
     with exact_calls([]):
         result = run_module(oc.main, args)
     assert result['failed'] is True and words in result['msg']
+
+
+def test_ghes_check_mode_predicts_access_at_once(run_module):
+    # GHES documents only the 204 of PUT .../collaborators/{username} (ghes-3.19.json): no membership read.
+    ghe = 'https://ghe.example.com/api/v3'
+    with exact_calls([call('GET', R + '/collaborators', 200, [], query=DIRECT), call('GET', R + '/invitations', 200, [])], api=ghe):
+        result = run_module(oc.main, dict(ARGS, permission='pull', api_url=ghe), check_mode=True)
+    assert result['changed'] is True and result['collaborator']['state'] == 'active'
