@@ -277,3 +277,13 @@ def list_org_repositories(client: GitHubClient, org: str) -> list[RepoRef]:
         owner: dict[str, Any] = raw if isinstance(raw, dict) else {}
         found.append(RepoRef(owner.get('login') or org, item['name']))
     return found
+
+
+def team_parent(client: GitHubClient, team: TeamRef) -> TeamRef | None:
+    """The parent of ``team`` (``GET`` of the team: its ``parent``, OpenAPI ``teams/get-by-name``),
+    or ``None``."""
+    data = client.get_or_none(team.base)
+    parent = (data or {}).get('parent') if isinstance(data, dict) else None
+    if isinstance(parent, dict) and isinstance(parent.get('slug'), str) and parent['slug']:
+        return TeamRef(team.org, slug=parent['slug'])
+    return None

@@ -165,3 +165,18 @@ def assignment_view(found: dict | None) -> tuple[bool, list[str]]:
     through = [str(t['slug']) for t in found.get('inherited_from') or [] if isinstance(t, dict) and isinstance(t.get('slug'), str)]
     # An answer without the field (older servers) is a holder GitHub lists: count it as direct.
     return assignment in (None, 'direct', 'mixed'), through
+
+
+def shadowed(shown: str | None, parent: str | None, state: str, want: str | None) -> bool:
+    """Whether a write cannot change the permission GitHub shows for a team because its parent
+    team grants it: GitHub's check "Repositories inherited through a parent team will also be
+    checked" (OpenAPI teams/check-permissions-for-repo-in-org) shows the parent's access on the
+    child. True when the access ``shown`` is the ``parent``'s and ``state``/``want`` would remove
+    it or lower it below the parent's (a custom role has no known rank: only equal names shadow)."""
+    if shown is None or parent is None or not same_permission(shown, parent):
+        return False
+    if state == ABSENT:
+        return True
+    if want is None or want.lower() not in BASE_PERMISSIONS or parent.lower() not in BASE_PERMISSIONS:
+        return False
+    return BASE_PERMISSIONS.index(want.lower()) < BASE_PERMISSIONS.index(parent.lower())

@@ -48,8 +48,11 @@ notes:
   - The permission is read from the answer's C(role_name) (which names custom roles too), else
     from its highest C(permissions) flag; GitHub's older answers have only the flags.
   - GitHub answers the team's read with a repository the team reaches through a I(parent) team as
-    well ("Repositories inherited through a parent team will also be checked"). Such access reads
-    as present; give the permission on the parent team, or with O(state=absent) remove it there.
+    well ("Repositories inherited through a parent team will also be checked"). When a write could
+    not change what GitHub shows (O(state=absent), or a lower permission, while the parent grants
+    the access shown), the task reads the parent (two more requests), reports RV(inherited_from)
+    with a warning and writes nothing, rather than report a change on every run; change the
+    access on the parent team.
   - GitHub answers 404 both when the team has no access and when the token cannot see the
     repository; a missing team is told apart with one more read and fails the task.
 seealso:
@@ -101,6 +104,11 @@ access:
       description: V(pull), V(triage), V(push), V(maintain), V(admin) or a custom role's name; V(null) without access.
       type: str
       sample: push
+inherited_from:
+  description: The parent team whose grant GitHub shows on this team, when the task could not change it (see the notes).
+  returned: when the access comes through the parent team
+  type: str
+  sample: platform
 diff:
   description: The access before and after, the same shape as RV(access).
   returned: always
@@ -114,12 +122,19 @@ api_requests:
   sample: 1
 '''
 
-from ansible_collections.gitops.github.plugins.module_utils._access import RepoRef, get_team_repo, remove_team_repo, set_team_repo
+from ansible_collections.gitops.github.plugins.module_utils._access import (
+    RepoRef,
+    get_team_repo,
+    remove_team_repo,
+    set_team_repo,
+    team_parent,
+)
 from ansible_collections.gitops.github.plugins.module_utils._access_plan import (
     access_action,
     permission_of,
     permission_problem,
     repository_problem,
+    shadowed,
     split_repository,
     wanted_permission,
 )
@@ -160,6 +175,25 @@ def read(run, repo):
     return ref, view
 
 
+def inherited(run, ref, repo, before, action, want, result):
+    """The parent team whose grant GitHub shows on this team, when the write ``action`` could not
+    change what GitHub shows (so the task would report a change on every run); else ``None``."""
+    if action not in ('remove', 'update'):
+        return None
+    with run.step('read %s' % ref.label, dict(access=before)):
+        parent = team_parent(run.client, ref)
+    if parent is None:
+        return None
+    with run.step('read the permission of %s on %s' % (parent.label, repo.label), dict(access=before)):
+        data = get_team_repo(run.client, parent, repo)
+    if not shadowed(before['permission'], permission_of(data), run.params['state'], want):
+        return None
+    result['inherited_from'] = parent.slug
+    run.warn('%s has %s on %s through its parent team %s, and GitHub shows the parent\'s access on the child: '
+             'change it on %s' % (ref.label, before['permission'], repo.label, parent.slug, parent.slug))
+    return parent
+
+
 def write(run, ref, repo, action, want, before):
     """The one write ``action`` calls for (``PUT`` or ``DELETE``)."""
     what = ('remove %s from %s' % (repo.label, ref.label) if action == 'remove'
@@ -178,13 +212,14 @@ def main():
         state=dict(type='str', default='present', choices=['present', 'absent']),
     ), team=True, required_if=[('state', 'present', ('permission',))])
     repo, want = checked(run)
+    result = {}
     ref, before = read(run, repo)
     action = access_action(before['permission'], run.params['state'], want)
+    action = None if inherited(run, ref, repo, before, action, want, result) else action
     after = dict(before, permission=want if run.params['state'] == 'present' else None) if action else before
     if action and not run.check_mode:
         write(run, ref, repo, action, want, before)
-    run.report(before, after, bool(action), access=after)
-
+    run.report(before, after, bool(action), access=after, **result)
 
 if __name__ == '__main__':
     main()

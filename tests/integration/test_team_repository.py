@@ -91,3 +91,18 @@ def test_ghes_team_repository(sim_factory, seed, play):
     assert run.rc == 0, run.output
     assert run.task('access')['changed'] is True and granted(ghes, 'platform', 'widgets') == 'admin'
     assert play(ghes, [add]).task('access')['changed'] is False
+
+
+def test_access_through_the_parent_team_is_reported_not_flapped(sim, play):
+    # platform-oncall is a child of platform, which has pull on docs: GitHub shows it on the child.
+    for _dummy in range(2):
+        run = play(sim, [{'name': 'access', 'gitops.github.github_team_repository': {
+            'org': 'acme', 'team': 'platform-oncall', 'repository': 'docs', 'state': 'absent'}}])
+        assert run.rc == 0, run.output
+        assert run.task('access')['changed'] is False and run.task('access')['inherited_from'] == 'platform'
+    assert writes(sim) == []
+    raised = {'name': 'access', 'gitops.github.github_team_repository': {
+        'org': 'acme', 'team': 'platform-oncall', 'repository': 'docs', 'permission': 'push'}}
+    assert play(sim, [raised]).task('access')['changed'] is True
+    assert play(sim, [raised]).task('access')['changed'] is False
+    assert granted(sim, 'platform-oncall', 'docs') == 'push'

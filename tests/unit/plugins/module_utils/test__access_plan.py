@@ -82,3 +82,16 @@ def test_find_role_and_names():
 ])
 def test_assignment_view(entry, expected):
     assert ap.assignment_view(entry) == expected
+
+
+@pytest.mark.parametrize('shown, parent, state, want, expected', [
+    ('push', 'push', 'absent', None, True),
+    ('push', 'push', 'present', 'pull', True),
+    ('push', 'push', 'present', 'admin', False),
+    ('admin', 'push', 'absent', None, False),  # the child's own grant is higher: removable
+    ('push', None, 'absent', None, False),
+    ('Auditor', 'auditor', 'present', 'pull', False),  # a custom role has no known rank
+    ('Auditor', 'auditor', 'absent', None, True),
+])
+def test_shadowed(shown, parent, state, want, expected):
+    assert ap.shadowed(shown, parent, state, want) is expected

@@ -14,6 +14,10 @@ from recordings import exchange
 P = '/orgs/acme/teams/platform/repos/acme/widgets'
 ARGS = {'org': 'acme', 'team': 'platform', 'repository': 'widgets'}
 MEDIA = 'application/vnd.github.v3.repository+json'
+TEAM = '/orgs/acme/teams/platform'
+ROOT_TEAM = {'id': 7001, 'slug': 'platform', 'parent': None}
+CHILD_TEAM = {'id': 7002, 'slug': 'platform', 'parent': {'id': 7000, 'slug': 'eng'}}
+PARENT = '/orgs/acme/teams/eng/repos/acme/widgets'
 
 
 def repo_answer(role_name=None, flags=None):
@@ -59,7 +63,7 @@ def test_recorded_flags_only_answer_is_read_as_pull_and_converges(run_module, ch
 def test_update_decides_on_role_name(run_module, check_mode):
     # role_name "write" (GitHub's word) is push: asking maintain changes it.
     flags = {'admin': False, 'maintain': False, 'push': True, 'triage': True, 'pull': True}
-    calls = [call('GET', P, 200, repo_answer('write', flags))]
+    calls = [call('GET', P, 200, repo_answer('write', flags)), call('GET', TEAM, 200, ROOT_TEAM)]
     if not check_mode:
         calls.append(call('PUT', P, 204, request_json={'permission': 'maintain'}))
     with exact_calls(calls):
@@ -83,7 +87,7 @@ def test_write_alias_is_push(run_module):
 
 @pytest.mark.parametrize('check_mode', [False, True])
 def test_absent(run_module, check_mode):
-    calls = [call('GET', P, 200, repo_answer('read'))]
+    calls = [call('GET', P, 200, repo_answer('read')), call('GET', TEAM, 200, ROOT_TEAM)]
     if not check_mode:
         calls.append(call('DELETE', P, 204))
     with exact_calls(calls):
@@ -142,3 +146,33 @@ def test_token_never_in_output(run_module):
     with exact_calls([call('GET', P, 200, repo_answer('admin'))]):
         result = run_module(team_repo.main, dict(ARGS, permission='admin'))
     assert 'ghp_' not in json.dumps(result)
+
+
+@pytest.mark.parametrize('state, permission', [('absent', None), ('present', 'pull')])
+def test_access_through_the_parent_team_is_reported_not_flapped(run_module, state, permission):
+    # GitHub's check shows the parent's grant on the child ("Repositories inherited through a
+    # parent team will also be checked"): removing it, or lowering it below the parent's, on the
+    # child would change nothing GitHub shows.
+    args = dict(ARGS, state=state)
+    if permission:
+        args['permission'] = permission
+    with exact_calls([call('GET', P, 200, repo_answer('write')), call('GET', TEAM, 200, CHILD_TEAM),
+                      call('GET', PARENT, 200, repo_answer('write'))]):
+        result = run_module(team_repo.main, args)
+    assert result['changed'] is False and result['inherited_from'] == 'eng'
+    assert any('through its parent team eng' in w for w in result['_warned'])
+
+
+def test_raising_above_the_parent_is_written(run_module):
+    with exact_calls([call('GET', P, 200, repo_answer('write')), call('GET', TEAM, 200, CHILD_TEAM),
+                      call('GET', PARENT, 200, repo_answer('write')),
+                      call('PUT', P, 204, request_json={'permission': 'admin'})]):
+        result = run_module(team_repo.main, dict(ARGS, permission='admin'))
+    assert result['changed'] is True and 'inherited_from' not in result
+
+
+def test_own_grant_above_the_parents_is_removed(run_module):
+    with exact_calls([call('GET', P, 200, repo_answer('admin')), call('GET', TEAM, 200, CHILD_TEAM),
+                      call('GET', PARENT, 404, NOT_FOUND), call('DELETE', P, 204)]):
+        result = run_module(team_repo.main, dict(ARGS, state='absent'))
+    assert result['changed'] is True
