@@ -207,11 +207,13 @@ def main():
     refused = impossible(run, org, kind, name, (before['state'] == 'present') != present)
     changed = (before['state'] == 'present') != present and not refused
     if changed and not run.check_mode:
-        with run.step('%s role %s %s %s %s in %s' % ('assign' if present else 'remove', role['name'], 'to' if present else 'from',
-                                                    kind, name, org), dict(assignment=before)):
+        what = '%s role %s %s %s %s in %s' % ('assign' if present else 'remove', role['name'], 'to' if present else 'from',
+                                              kind, name, org)
+        with run.step(what, dict(assignment=before)):
             set_role(run.client, org, role['id'], kind, name, present)
     after = dict(before, state=run.params['state']) if changed else before
     run.report(before, after, changed, assignment=after, impossible=refused)
+
 
 if __name__ == '__main__':
     main()

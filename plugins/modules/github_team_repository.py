@@ -221,5 +221,6 @@ def main():
         write(run, ref, repo, action, want, before)
     run.report(before, after, bool(action), access=after, **result)
 
+
 if __name__ == '__main__':
     main()

@@ -147,3 +147,12 @@ def test_assign_team_held_only_through_its_parent(run_module, check_mode):
     with exact_calls(calls):
         result = run_module(assignment.main, {'org': 'acme', 'role': 'auditor', 'team': 'sec-child'}, check_mode=check_mode)
     assert result['changed'] is True and result['impossible'] == []
+
+
+def test_roles_feature_not_enabled_fails_with_githubs_status(run_module):
+    # "422 Validation failed" is documented for GET /orgs/{org}/organization-roles (OpenAPI orgs/list-org-roles).
+    body = {'message': 'Validation Failed', 'documentation_url': 'https://docs.github.com/rest'}
+    with exact_calls([call('GET', ROLES, 422, body)]):
+        result = run_module(assignment.main, ARGS)
+    assert result['failed'] is True
+    assert result['msg'].startswith('read the organization roles of acme') and 'HTTP 422' in result['msg']
