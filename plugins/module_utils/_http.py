@@ -427,7 +427,7 @@ class GitHubClient(object):
 
     def request(self, method: str, path: str, json: Any = None, params: Mapping[str, Any] | None = None,
                 expected: tuple[int, ...] = (200,), verify: Verify | None = None, _auth: _BearerAuth | None = None,
-                read: bool = False) -> Response:
+                read: bool = False, accept: str | None = None) -> Response:
         """Send one request and return a :class:`Response` whose status is in ``expected``.
 
         Reads are retried on 502/503/504 and dropped connections. A write that fails that way may or
@@ -442,15 +442,18 @@ class GitHubClient(object):
 
         ``read=True`` marks a POST that changes nothing (a GraphQL query): it is paced and retried
         like a read, and not counted as a write.
+
+        ``accept`` replaces the session's ``Accept`` header for this request only (a media type an
+        endpoint documents, such as the repository media type of a team's repository check).
         """
         try:
-            return self._request(method, path, json, params, expected, verify, _auth, read)
+            return self._request(method, path, json, params, expected, verify, _auth, read, accept)
         except GitHubError as exc:
             # Whatever the answer quoted (an error body, a redirect's Location), the error holds no
             # secret of this client, nor the JWT of a token exchange.
             raise self.scrub_error(exc, [_auth._token] if _auth is not None else ()) from exc.__cause__
 
-    def _request(self, method, path, json, params, expected, verify, _auth, read):
+    def _request(self, method, path, json, params, expected, verify, _auth, read, accept=None):
         if self.app is not None and _auth is None:
             self._ensure_installation_token()
         method = method.upper()
@@ -463,6 +466,8 @@ class GitHubClient(object):
         resend_unsent = _auth is not None
         # requests sends Content-Length: 0 for a PUT or DELETE without a body, as GitHub requires.
         kwargs_body = {'json': json} if json is not None else {}
+        if accept is not None:
+            kwargs_body['headers'] = {'Accept': accept}
 
         attempts = 0
         rate_limit_retries = 0
