@@ -862,7 +862,7 @@ def run_roster(run):
     if run.check_mode:
         planned, done, after, impossible = check(run, gql, planned, state)
     else:
-        done, after = run.apply_roster(planned, _logged(run, org_writer(run.client, org, own, state.copy()), planned, org),
+        done, after = run.apply_roster(planned, _Logged(run, org_writer(run.client, org, own, state.copy()), planned, org),
                                        org, lambda done, after: _result(run, gql, planned, done, after))
         run.progress('wrote %d of %d planned writes' % (len(done), len(planned.writes)))
     extra = {}
@@ -882,18 +882,25 @@ def _manages(roster):
     return roster.wanted is not None or bool(roster.teams) or roster.public_membership is not None
 
 
-def _logged(run, writer, planned, org):
-    """``writer``, saying each write as it is made (the controller prints it at ``-v``)."""
-    count = [0]
-    total = len(planned.writes)
+class _Logged(object):
+    """``writer``, saying each write as it is made (the controller prints it at ``-v``); what the
+    writer tells of its last write (``cleared``: a failed invitation's record it deleted first) is
+    passed through, so the apply policy still sees it."""
 
-    def write(item):
-        outcome = writer(item)
-        count[0] += 1
-        run.host.log('wrote %d of %d: %s' % (count[0], total, describe_write(item, org)))
+    def __init__(self, run, writer, planned, org):
+        self.run, self.writer, self.org = run, writer, org
+        self.count = 0
+        self.total = len(planned.writes)
+
+    @property
+    def cleared(self):
+        return getattr(self.writer, 'cleared', None)
+
+    def __call__(self, item):
+        outcome = self.writer(item)
+        self.count += 1
+        self.run.host.log('wrote %d of %d: %s' % (self.count, self.total, describe_write(item, self.org)))
         return outcome
-
-    return write
 
 
 def _plan_line(plan):
