@@ -225,7 +225,7 @@ def _twice(first: tuple[str, str, str], second: tuple[str, str, str]) -> str:
 
 def _teams(problems: list[str], teams: list[Any], org: dict[str, tuple[str, str, str]] | None,
            scopes: list[tuple[str, list[Any]]]) -> None:
-    clean = []  # what team_identifier_problems may read: strings where strings belong
+    clean: list[Mapping[str, Any]] = []  # what team_identifier_problems may read: strings where strings belong
     for index, team in enumerate(teams):
         if not isinstance(team, Mapping):
             problems.append('teams[%d] must be a mapping with a team key, got %s' % (index, kind_of(team)))
@@ -340,7 +340,9 @@ def _former_slugs(entries: list[Mapping[str, Any]], slugs: dict[str, int], probl
 def _name_clash(entries: list[Mapping[str, Any]], index: int, slugs: dict[str, int]) -> list[str]:
     """A team's name that gives the slug of another listed team."""
     name = entries[index].get('name')
-    other = slugs.get(team_slug_of(name)) if isinstance(name, str) and name else None
+    if not isinstance(name, str) or not name:
+        return []
+    other = slugs.get(team_slug_of(name))
     if other is None or other == index:
         return []
     return ['%s.name: %s gives the slug %s, the slug of %s'
