@@ -8,7 +8,7 @@ role holds it (straight from YAML) and as ``github_org_roster``'s options hold i
 
 :func:`entry_problems` is the validator. The role's filter (``membership_problems``), the
 roster's input (:func:`._org_input.roster_from_params`, so the module and its controller-side
-action) and github_team_members (:func:`login_list_problems`) all use it, so a problem reads the
+action) and the list modules (:func:`login_list_problems`, :func:`role_list_problems`) all use it, so a problem reads the
 same wherever it is found: it starts with the key it is about, as a path inside the entry
 (``teams[2] (web).previously[0] must be a string, got the boolean False: ...``).
 
@@ -145,6 +145,25 @@ def login_list_problems(lists: Mapping[str, Any], keys: tuple[tuple[str, str], .
     :func:`entry_problems` checks a team's, and a login may appear once, whatever its case and role."""
     problems: list[str] = []
     _people(problems, lists, '', keys, False, [])
+    return problems
+
+
+def role_list_problems(items: list[Mapping[str, Any]], key: str = 'members', login_key: str = 'username') -> list[str]:
+    """The problems of github_org_members' ``members`` (``[{username, role}]``): each login is
+    checked as :func:`entry_problems` checks one, and a login may appear once, whatever its case
+    and role."""
+    problems: list[str] = []
+    seen: dict[str, tuple[str, str, str]] = {}
+    for index, item in enumerate(items):
+        where = '%s[%d].%s' % (key, index, login_key)
+        login = item.get(login_key)
+        problem = login_at(login, where)
+        if problem or not isinstance(login, str):
+            problems.append(problem or not_a_string(where, login))
+        elif login.lower() in seen:
+            problems.append(_twice(seen[login.lower()], (login, str(item.get('role')), where)))
+        else:
+            seen[login.lower()] = (login, str(item.get('role')), where)
     return problems
 
 
