@@ -14,11 +14,14 @@ The documentation of each filter is in the ``.yml`` file of the same name next t
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
-from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
-from ansible_collections.gitops.github.plugins.module_utils._plan import parse_max_removals, parse_min_owners
-from ansible_collections.gitops.github.plugins.module_utils._plan_people import parse_person
+from ansible_collections.gitops.github.plugins.module_utils._membership_data import (
+    entry_problems,
+    flag,
+    kind_of,
+    login_at,
+    number,
+)
 from ansible_collections.gitops.github.plugins.plugin_utils._drift import (
     _declared,
     _results,
@@ -36,172 +39,29 @@ def _sorted(logins):
     return sorted(logins, key=lambda login: (login.lower(), login))
 
 
-def _collect(problems, where, groups):
-    """``{lower login: (login, role)}`` from ``(role, logins)`` groups, reporting every login that is
-    invalid, listed twice, listed in two roles, or listed twice in different case."""
-    people = {}
-    for role, logins in groups:
-        if logins is None:
-            continue
-        if not isinstance(logins, list):
-            problems.append('the %ss of %s must be a list of logins' % (role, where))
-            continue
-        for item in logins:
-            if isinstance(item, dict):
-                # A person mapping {login, id, expires, email} (see _plan_people).
-                person, found = parse_person(item, '%s of %s' % (role, where), login_problem,
-                                             allow_email=not where.startswith('team '))
-                if found:
-                    problems.extend(found)
-                    continue
-                login = person.name
-            else:
-                problem = login_problem(item, '%s of %s' % (role, where))
-                if problem:
-                    problems.append(problem)
-                    continue
-                login = item
-            key = login.lower()
-            if key in people:
-                first, first_role = people[key]
-                if first_role != role:
-                    problems.append('%s is listed both as %s and as %s of %s; a user has one role'
-                                    % (login, first_role, role, where))
-                elif first != login:
-                    problems.append('%s and %s are the same user in %s (logins are case-insensitive); list them once'
-                                    % (first, login, where))
-                else:
-                    problems.append('%s is listed twice as %s of %s' % (login, role, where))
-                continue
-            people[key] = (login, role)
-    return people
-
-
-# The booleans of the data, per level, with their defaults (None: no default, left out means "leave alone").
-ORG_BOOLEANS = (('exclusive', False), ('allow_self', False), ('public_membership', None))
-TEAM_BOOLEANS = (('exclusive', False), ('managed_externally', False))
-
-
-def _boolean(value):
-    """``value`` by Ansible's own boolean rules (those of a module's ``type: bool``): ``True``,
-    ``'yes'``, ``'on'``, ``'true'``, ``1``... and their opposites; ``ValueError`` for anything else,
-    so a quoted ``"false"`` is false and never "a non-empty string, so true"."""
-    if isinstance(value, bool):
-        return value
-    normalized = value.lower().strip() if isinstance(value, str) else value
-    try:
-        if normalized in BOOLEANS_TRUE:
-            return True
-        if normalized in BOOLEANS_FALSE:
-            return False
-    except TypeError:  # an unhashable value, such as a list
-        pass
-    raise ValueError(value)
-
-
-def _check_booleans(problems, spec, where, keys):
-    for key, _default in keys:
-        value = spec.get(key)
-        if value is None:
-            continue
-        try:
-            _boolean(value)
-        except ValueError:
-            problems.append('%s of %s must be a boolean (true/false, yes/no), got %r' % (key, where, value))
-
-
-def _whole(value):
-    """An int from an int or a string of digits (``-e min_owners=2``), as ``type: int`` converts it;
-    anything else unchanged, for parse_min_owners to refuse."""
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return value
-
-
-def _flag(spec, key, default):
-    """A boolean of the (checked) data, or ``default`` when it is left out."""
-    value = spec.get(key)
-    return default if value is None else _boolean(value)
-
-
-def _check_max_removals(problems, spec, where):
-    value = spec.get('max_removals')
-    if value is None:
-        return
-    try:
-        parse_max_removals(value)
-    except ValueError as exc:
-        problems.append('%s: %s' % (where, exc))
-
-
 def membership_problems(orgs):
     """Every problem in the role's ``membership_orgs`` data, as clear one-line messages; empty when
-    the data can be applied."""
+    the data can be applied. Each entry is checked by the collection's one validator
+    (:func:`entry_problems`, which github_org_roster uses too), its problems headed by the
+    organization; this adds only what spans entries (an organization listed twice)."""
     if not isinstance(orgs, list):
         return ['membership_orgs must be a list of organizations, got %s' % type(orgs).__name__]
     problems = []
     seen_orgs = {}
     for index, spec in enumerate(orgs):
         if not isinstance(spec, dict):
-            problems.append('entry %d of membership_orgs must be a mapping with an org key' % (index + 1))
+            problems.append('membership_orgs[%d] must be a mapping with an org key, got %s' % (index, kind_of(spec)))
             continue
         org = spec.get('org')
-        problem = login_problem(org, 'org')
-        if problem:
-            problems.append('entry %d of membership_orgs: %s' % (index + 1, problem))
+        named = isinstance(org, str) and login_at(org, 'org') is None
+        label = org if named else 'membership_orgs[%d]' % index
+        problems.extend('%s: %s' % (label, problem) for problem in entry_problems(spec))
+        if not named:
             continue
         if org.lower() in seen_orgs:
             problems.append('organization %s is listed twice (as %s and %s); merge the two entries'
                             % (org, seen_orgs[org.lower()], org))
-            continue
-        seen_orgs[org.lower()] = org
-        people = _collect(problems, org, [(role, spec.get(key)) for key, role, _dummy in ORG_ROLES])
-        declared = _declared(spec)
-        _check_booleans(problems, spec, org, ORG_BOOLEANS)
-        try:
-            exclusive = _flag(spec, 'exclusive', False)
-        except ValueError:
-            exclusive = True  # already reported; assume the worst for the next check
-        if declared and exclusive and not any(role == 'owner' for _dummy, role in people.values()):
-            problems.append('%s is exclusive but lists no owners: applying it would remove every owner' % org)
-        _check_max_removals(problems, spec, org)
-        if spec.get('min_owners') is not None:
-            try:
-                parse_min_owners(_whole(spec['min_owners']))
-            except ValueError as exc:
-                problems.append('%s: %s' % (org, exc))
-
-        teams = spec.get('teams') or []
-        seen_teams = {}
-        for team_index, team in enumerate(teams):
-            if not isinstance(team, dict):
-                problems.append('team entry %d of %s must be a mapping with a team key' % (team_index + 1, org))
-                continue
-            slug = team.get('team')
-            problem = slug_problem(slug, 'team')
-            if problem:
-                problems.append('team entry %d of %s: %s' % (team_index + 1, org, problem))
-                continue
-            if slug.lower() in seen_teams:
-                problems.append('team %s of %s is listed twice (as %s and %s); merge the two entries'
-                                % (slug, org, seen_teams[slug.lower()], slug))
-                continue
-            seen_teams[slug.lower()] = slug
-            where = 'team %s of %s' % (slug, org)
-            team_people = _collect(problems, where, [(role, team.get(key)) for key, role, _dummy in TEAM_ROLES])
-            _check_booleans(problems, team, where, TEAM_BOOLEANS)
-            _check_max_removals(problems, team, where)
-            if not declared:
-                continue
-            for key in sorted(team_people):
-                login, role = team_people[key]
-                if key not in people:
-                    problems.append('%s is a %s of %s but not among the owners or members of %s: add them to the '
-                                    "organization's members, or the team would invite them to %s"
-                                    % (login, role, where, org, org))
-                elif people[key][0] != login:
-                    problems.append('%s is spelled %s in %s and %s in %s; spell a login the same way everywhere'
-                                    % (login, people[key][0], org, login, where))
+        seen_orgs.setdefault(org.lower(), org)
     return problems
 
 
@@ -214,15 +74,15 @@ def membership_normalize(orgs):
     plan = {'orgs': [], 'teams': [], 'public': []}
     for spec in orgs:
         org = spec['org']
-        allow_self = _flag(spec, 'allow_self', False)
+        allow_self = flag(spec, 'allow_self', False)
         if _declared(spec):
             entry = {
                 'org': org,
                 'members': [{'username': login, 'role': role}
                             for key, _dummy, role in ORG_ROLES for login in spec.get(key) or []],
-                'exclusive': _flag(spec, 'exclusive', False),
+                'exclusive': flag(spec, 'exclusive', False),
                 'allow_self': allow_self,
-                'min_owners': 1 if spec.get('min_owners') is None else _whole(spec['min_owners']),
+                'min_owners': number(spec, 'min_owners', 1),
             }
             if spec.get('max_removals') is not None:
                 entry['max_removals'] = spec['max_removals']
@@ -233,16 +93,16 @@ def membership_normalize(orgs):
                 'team': team['team'],
                 'maintainers': list(team.get('maintainers') or []),
                 'members': list(team.get('members') or []),
-                'exclusive': _flag(team, 'exclusive', False),
+                'exclusive': flag(team, 'exclusive', False),
                 'allow_self': allow_self,
                 # Members managed by an identity provider: read and reported (check mode), never written.
-                'managed_externally': _flag(team, 'managed_externally', False),
+                'managed_externally': flag(team, 'managed_externally', False),
             }
             if team.get('max_removals') is not None:
                 entry['max_removals'] = team['max_removals']
             plan['teams'].append(entry)
         if spec.get('public_membership') is not None:
-            plan['public'].append({'org': org, 'public': _flag(spec, 'public_membership', None)})
+            plan['public'].append({'org': org, 'public': flag(spec, 'public_membership', None)})
     return plan
 
 

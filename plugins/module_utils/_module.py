@@ -25,6 +25,7 @@ from ansible_collections.gitops.github.plugins.module_utils._http import (
     secret_problem,
 )
 from ansible_collections.gitops.github.plugins.module_utils._app_auth import AppKeyError, GitHubApp, MissingLibraryError
+from ansible_collections.gitops.github.plugins.module_utils._membership_data import not_a_string
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._runner import Runner
 
@@ -132,20 +133,6 @@ def _app_values(values: Mapping[str, Any], from_env: bool) -> tuple[str, int, st
 IDENTIFIER_OPTIONS = frozenset(('org', 'username', 'team', 'members', 'maintainers'))
 
 
-def _kind_of(value: object) -> str:
-    """``the boolean``, ``the number`` or ``a <type>``: what YAML made of a value, for messages."""
-    if isinstance(value, bool):
-        return 'the boolean'
-    if isinstance(value, (int, float)):
-        return 'the number'
-    return 'a %s' % type(value).__name__
-
-
-def _quote_hint(where: str, value: object) -> str:
-    return ('%s must be a string, got %s %r: quote it in the YAML (YAML reads 0123 as the number 83 and '
-            'yes/no/on/off as booleans)' % (where, _kind_of(value), value))
-
-
 def non_string_identifiers(spec: Mapping[str, Mapping[str, Any]], raw: object, prefix: str = '') -> list[str]:
     """Problems for every identifier option (see IDENTIFIER_OPTIONS) whose value in ``raw`` (the
     parameters as the module received them, before Ansible converted any type) is not a string,
@@ -159,13 +146,13 @@ def non_string_identifiers(spec: Mapping[str, Mapping[str, Any]], raw: object, p
             continue
         kind = option.get('type', 'str')
         if kind == 'str' and name in IDENTIFIER_OPTIONS and not isinstance(value, str):
-            problems.append(_quote_hint(prefix + name, value))
+            problems.append(not_a_string(prefix + name, value))
         elif kind == 'list' and isinstance(value, list):
             for index, item in enumerate(value):
                 where = '%s%s[%d]' % (prefix, name, index)
                 if option.get('elements') == 'str' and name in IDENTIFIER_OPTIONS:
                     if item is not None and not isinstance(item, str):
-                        problems.append(_quote_hint(where, item))
+                        problems.append(not_a_string(where, item))
                 elif option.get('elements') == 'dict' and option.get('options'):
                     problems.extend(non_string_identifiers(option['options'], item, where + '.'))
     return problems

@@ -9,6 +9,7 @@ request. Pure (no client, no ``requests``), so the role's filters use them witho
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # GitHub's rules for user and organization logins: letters, digits and single inner hyphens, at
 # most 39 characters. Enterprise Managed Users add an ``_shortcode`` suffix.
@@ -40,3 +41,30 @@ def slug_problem(value: object, what: str = 'team') -> str | None:
         return ('%s %r is not a valid team slug: use the slug from the team URL (letters, digits, '
                 '"-", "_" and ".")' % (what, value))
     return None
+
+
+def team_slug_of(name: str) -> str:
+    """The slug GitHub derives from a team name. GitHub's reference ("Get a team by name"):
+    "GitHub replaces special characters in the name string, changes all words to lowercase, and
+    replaces spaces with a - separator. For example, "My TEam Näme" would become my-team-name":
+    a letter with an accent loses it (canonical Unicode decomposition, NFD: compatibility forms
+    such as full-width letters or ligatures are not folded, since GitHub documents no such
+    folding); any other character that is not a letter, a digit or ``_`` separates words."""
+    out = []
+    for ch in unicodedata.normalize('NFD', name).lower():
+        if unicodedata.combining(ch):
+            continue
+        out.append(ch if ch.isascii() and (ch.isalnum() or ch == '_') else '-')
+    return '-'.join(part for part in ''.join(out).split('-') if part)
+
+
+def undocumented_letters(name: str) -> list[str]:
+    """The letters of ``name`` whose slug GitHub does not document (neither ASCII nor an ASCII
+    letter with an accent, such as ``ß`` or ``東``): a name with them cannot be checked before
+    the write, so it is refused. Canonical decomposition (NFD) only: full-width letters,
+    ligatures and other compatibility forms stay non-ASCII and are refused too."""
+    found = []
+    for ch in unicodedata.normalize('NFD', name):
+        if ord(ch) >= 128 and not unicodedata.combining(ch) and ch.isalnum() and ch not in found:
+            found.append(ch)
+    return found

@@ -11,18 +11,24 @@
 
 from __future__ import annotations
 
-import unicodedata
-
+from ansible_collections.gitops.github.plugins.module_utils._membership_data import (  # noqa: F401 (team_identifier_problems: re-exported)
+    entry_problems,
+    flag,
+    number,
+    team_identifier_problems,
+)
+from ansible_collections.gitops.github.plugins.module_utils._names import (  # noqa: F401 (re-exported for the planner)
+    team_slug_of,
+    undocumented_letters,
+)
 from ansible_collections.gitops.github.plugins.module_utils._org_state import (
     SETTING_KEYS,
 )
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     collect_wanted,
-    parse_max_removals,
 )
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import (
     DEFAULT_EXPIRING_WITHIN_DAYS,
-    identity_problems,
     parse_people,
     split_by_time,
     utc_now,
@@ -78,42 +84,6 @@ class Roster(object):
         self.now = now
 
 
-def team_slug_of(name):
-    """The slug GitHub derives from a team name. GitHub's reference ("Get a team by name"):
-    "GitHub replaces special characters in the name string, changes all words to lowercase, and
-    replaces spaces with a - separator. For example, "My TEam Näme" would become my-team-name":
-    a letter with an accent loses it (canonical Unicode decomposition, NFD: compatibility forms
-    such as full-width letters or ligatures are not folded, since GitHub documents no such
-    folding); any other character that is not a letter, a digit or ``_`` separates words."""
-    out = []
-    for ch in unicodedata.normalize('NFD', name).lower():
-        if unicodedata.combining(ch):
-            continue
-        out.append(ch if ch.isascii() and (ch.isalnum() or ch == '_') else '-')
-    return '-'.join(part for part in ''.join(out).split('-') if part)
-
-
-def undocumented_letters(name):
-    """The letters of ``name`` whose slug GitHub does not document (neither ASCII nor an ASCII
-    letter with an accent, such as ``ß`` or ``東``): a name with them cannot be checked before
-    the write, so it is refused. Canonical decomposition (NFD) only: full-width letters,
-    ligatures and other compatibility forms stay non-ASCII and are refused too."""
-    found = []
-    for ch in unicodedata.normalize('NFD', name):
-        if ord(ch) >= 128 and not unicodedata.combining(ch) and ch.isalnum() and ch not in found:
-            found.append(ch)
-    return found
-
-
-def _whole_number(params, name, default, problems):
-    value = params.get(name)
-    value = default if value is None else value
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        problems.append('%s must be a whole number of 0 or more, got %r' % (name, value))
-        return default
-    return value
-
-
 def listed_team_slugs(roster):
     """``[(slug, exclusive, wanted lower logins)]`` of the listed teams for the reader, each under
     its slug and its former slugs (``previously``): a team the run renames still has its old slug
@@ -125,146 +95,70 @@ def listed_team_slugs(roster):
     return out
 
 
-def team_identifier_problems(entries):
-    """Team identifiers compared as GitHub compares them (slugs case-insensitively, a name by the
-    slug GitHub derives from it), before any request: a team listed twice, a name that gives
-    another listed team's slug, a former slug (``previously``) claimed by two teams, or one that
-    is the slug of another listed team."""
-    problems = []
-    slugs = {}   # lower slug: index
-    for index, entry in enumerate(entries):
-        slug = entry.get('team')
-        if not isinstance(slug, str) or not slug:
-            continue
-        if slug.lower() in slugs:
-            problems.append('team %s is listed twice (teams[%d] and teams[%d])' % (slug, slugs[slug.lower()], index))
-            continue
-        slugs[slug.lower()] = index
-
-    def where(index):
-        return 'teams[%d] (%s)' % (index, entries[index].get('team'))
-
-    formers = {}  # lower former slug: index
-    for index, entry in enumerate(entries):
-        slug = entry.get('team')
-        if not isinstance(slug, str) or slugs.get(slug.lower()) != index:
-            continue
-        name = entry.get('name')
-        if isinstance(name, str) and name:
-            other = slugs.get(team_slug_of(name))
-            if other is not None and other != index:
-                problems.append('%s: its name %s gives the slug %s, the slug of %s'
-                                % (where(index), name, team_slug_of(name), where(other)))
-        for former in entry.get('previously') or []:
-            if not isinstance(former, str) or not former or former.lower() == slug.lower():
-                continue
-            other = slugs.get(former.lower())
-            if other is not None:
-                problems.append('former slug %s of %s is the slug of %s' % (former, where(index), where(other)))
-            elif former.lower() in formers and formers[former.lower()] != index:
-                problems.append('former slug %s of %s is also claimed by %s'
-                                % (former, where(index), where(formers[former.lower()])))
-            else:
-                formers[former.lower()] = index
-    # A parent named by a slug the same file renames away: after the rename GitHub has no team of
-    # that slug, so the plan could never converge (and a team named as its own former slug would be
-    # PATCHed as its own parent). The file must name the parent by the slug it will have.
-    for index, entry in enumerate(entries):
-        parent = entry.get('parent')
-        if not isinstance(parent, str) or parent.lower() not in formers or parent.lower() in slugs:
-            continue
-        owner = formers[parent.lower()]
-        if owner == index:
-            problems.append('%s: its parent %s is its own former slug (previously): a team cannot be its own parent'
-                            % (where(index), parent))
-        else:
-            problems.append('%s: its parent %s is a former slug of %s (previously): name the parent by its new slug %s'
-                            % (where(index), parent, where(owner), entries[owner].get('team')))
-    return problems
-
-
 def roster_from_params(params, validate_login=None, now=None):
-    """``(Roster, problems)`` from the options of one ``membership_orgs`` entry, already type
-    converted by Ansible's argument spec (booleans follow Ansible's rules there). Pure:
-    ``validate_login(value, what)`` returns a problem text or ``None``; ``now`` (an aware
-    ``datetime``, default the real clock) decides which ``expires`` have passed."""
-    now = utc_now() if now is None else now
-    problems = []
+    """``(Roster, [])`` from the options of one ``membership_orgs`` entry, or ``(None, problems)``
+    when :func:`._membership_data.entry_problems` finds any: the one check of the data, so the
+    module, its controller-side action and the role's filter word a problem the same way. Pure.
+    The options may be as Ansible's argument spec converted them or as the role holds them
+    (booleans follow Ansible's rules either way). ``validate_login`` is no longer used (every
+    login is checked); ``now`` (an aware ``datetime``, default the real clock) decides which
+    ``expires`` have passed."""
+    problems = entry_problems(params)
+    if problems:
+        return None, problems
+    return _roster(params, utc_now() if now is None else now), []
 
-    def check_removals(value, where):
-        try:
-            parse_max_removals(value)
-        except ValueError as exc:
-            problems.append('%s: %s' % (where, exc))
 
-    max_removals = params.get('max_removals')
-    max_removals = DEFAULT_MAX_REMOVALS if max_removals is None else max_removals
-    check_removals(max_removals, 'max_removals')
-    min_owners = _whole_number(params, 'min_owners', 1, problems)
-    within = _whole_number(params, 'expiring_within_days', DEFAULT_EXPIRING_WITHIN_DAYS, problems)
-    max_invitations = _whole_number(params, 'max_invitations', DEFAULT_MAX_INVITATIONS, problems)
-    people = []
-    org_expired, org_expiring = [], []
-    scopes = [('', [])]  # the identifiers of each scope, checked together (identity_problems)
+def _removals(entry):
+    removals = entry.get('max_removals')
+    return DEFAULT_MAX_REMOVALS if removals is None else removals
 
-    def persons(value, where, allow_email, scope):
-        found, trouble = parse_people(value, where, validate_login, allow_email)
-        problems.extend(trouble)
+
+class _People(object):
+    """The people lists of checked options, split by ``now``; every current person kept."""
+
+    def __init__(self, now, within):
+        self.now, self.within, self.current = now, within, []
+
+    def split(self, entry, key, allow_email):
+        """``(current names or None, expired, expiring)`` of ``entry[key]``."""
+        found = parse_people(entry.get(key), key, None, allow_email)[0]
         if found is None:
             return None, [], []
-        current, expired, expiring = split_by_time(found, now, within)
-        people.extend(current)
-        scope.extend(found)
+        current, expired, expiring = split_by_time(found, self.now, self.within)
+        self.current.extend(current)
         return [p.name for p in current], expired, expiring
 
-    owners, expired, expiring = persons(params.get('owners'), 'owners', True, scopes[0][1])
-    org_expired.extend(expired)
-    org_expiring.extend(expiring)
-    members, expired, expiring = persons(params.get('members'), 'members', True, scopes[0][1])
-    org_expired.extend(expired)
-    org_expiring.extend(expiring)
-    gone = set(p.key for p in org_expired)
+
+def _roster(params, now):
+    """The :class:`Roster` of checked options."""
+    people = _People(now, number(params, 'expiring_within_days', DEFAULT_EXPIRING_WITHIN_DAYS))
+    owners, expired, expiring = people.split(params, 'owners', True)
+    members, m_expired, m_expiring = people.split(params, 'members', True)
+    org_expired, org_expiring = expired + m_expired, expiring + m_expiring
     wanted = None
     if owners is not None or members is not None:
-        wanted, dup = collect_wanted([('admin', owners or []), ('member', members or [])])
-        problems.extend(dup)
-        gone.difference_update(wanted)
-    teams = []
-    entries = params.get('teams') or []
-    problems.extend(team_identifier_problems(entries))
-    seen = set()
-    for index, entry in enumerate(entries):
-        slug = entry.get('team')
-        where = 'teams[%d] (%s)' % (index, slug)
-        if not isinstance(slug, str) or slug.lower() in seen:
-            continue  # a problem already (team_identifier_problems)
-        seen.add(slug.lower())
-        scopes.append((where, []))
-        maint, m_expired, m_expiring = persons(entry.get('maintainers'), where + '.maintainers', False, scopes[-1][1])
-        mem, e_expired, e_expiring = persons(entry.get('members'), where + '.members', False, scopes[-1][1])
-        team_wanted, dup = collect_wanted([('maintainer', maint or []), ('member', mem or [])])
-        problems.extend('%s: %s' % (where, p) for p in dup)
-        t_expired = m_expired + e_expired
-        t_expiring = m_expiring + e_expiring
-        for key in [k for k in team_wanted if k in gone]:
-            # Their organization membership expired: so did every team membership.
-            t_expired.extend(p for p in org_expired if p.key == key)
-            del team_wanted[key]
-        if wanted is not None:
-            for key, (login, _role) in team_wanted.items():
-                if key not in wanted:
-                    problems.append('%s: %s is not one of the organization\'s owners or members' % (where, login))
-        team_removals = entry.get('max_removals')
-        team_removals = DEFAULT_MAX_REMOVALS if team_removals is None else team_removals
-        check_removals(team_removals, where + '.max_removals')
-        settings = dict((k, entry.get(k)) for k in SETTING_KEYS if entry.get(k) is not None)
-        teams.append(TeamWanted(slug, team_wanted, bool(entry.get('exclusive')), team_removals,
-                                bool(entry.get('managed_externally')), settings, t_expired, t_expiring,
-                                entry.get('previously') or ()))
-    problems.extend(identity_problems(scopes))
-    reinvite = params.get('reinvite_failed')
-    roster = Roster(params.get('org'), wanted, bool(params.get('exclusive')), max_removals, min_owners,
-                    bool(params.get('allow_self')), params.get('public_membership'), teams, people,
-                    org_expired, org_expiring, True if reinvite is None else bool(reinvite), max_invitations, now,
-                    bool(params.get('delete_unlisted_teams')))
-    return roster, problems
+        wanted = collect_wanted([('admin', owners or []), ('member', members or [])])[0]
+    gone = set(p.key for p in org_expired) - set(wanted or ())
+    teams = [_team(entry, people, gone, org_expired) for entry in params.get('teams') or []]
+    return Roster(params.get('org'), wanted, flag(params, 'exclusive', False), _removals(params),
+                  number(params, 'min_owners', 1), flag(params, 'allow_self', False),
+                  flag(params, 'public_membership', None), teams, people.current, org_expired, org_expiring,
+                  flag(params, 'reinvite_failed', True), number(params, 'max_invitations', DEFAULT_MAX_INVITATIONS),
+                  now, flag(params, 'delete_unlisted_teams', False))
+
+
+def _team(entry, people, gone, org_expired):
+    """The :class:`TeamWanted` of one checked team; ``gone`` are the lower logins whose
+    organization membership expired (so did every team membership)."""
+    maint, expired, expiring = people.split(entry, 'maintainers', False)
+    mem, m_expired, m_expiring = people.split(entry, 'members', False)
+    wanted = collect_wanted([('maintainer', maint or []), ('member', mem or [])])[0]
+    expired, expiring = expired + m_expired, expiring + m_expiring
+    for key in [k for k in wanted if k in gone]:
+        expired.extend(p for p in org_expired if p.key == key)
+        del wanted[key]
+    return TeamWanted(entry['team'], wanted, flag(entry, 'exclusive', False), _removals(entry),
+                      flag(entry, 'managed_externally', False),
+                      dict((k, entry.get(k)) for k in SETTING_KEYS if entry.get(k) is not None),
+                      expired, expiring, entry.get('previously') or ())

@@ -72,25 +72,44 @@ def utc_now():
     return datetime.datetime.now(_UTC)
 
 
+def _utc(stamp):
+    """An aware ``stamp`` in UTC. A moment the calendar cannot hold in UTC (``9999-12-31T23:00:00-05:00``,
+    ``0001-01-01T00:00:00+01:00``) is taken as the calendar's edge: it never comes, or has always passed."""
+    try:
+        return stamp.astimezone(_UTC)
+    except OverflowError:
+        edge = datetime.datetime.max if stamp.year == datetime.MAXYEAR else datetime.datetime.min
+        return edge.replace(tzinfo=_UTC)
+
+
+def _end_of_day(year, month, day):
+    """The moment ``year-month-day`` ends, UTC. The calendar's last day (``9999-12-31``, the usual
+    "never expires") ends at the last moment it can count."""
+    start = datetime.datetime(year, month, day, tzinfo=_UTC)
+    if start.date() == datetime.date.max:
+        return datetime.datetime.max.replace(tzinfo=_UTC)
+    return start + datetime.timedelta(days=1)
+
+
 def parse_expires(value):
     """``(aware UTC datetime, None)`` or ``(None, problem)`` for one ``expires`` value: a date
     (through that day, UTC) or a timestamp with an offset. YAML may already have turned an
     unquoted date into a ``date`` or ``datetime`` object; those are taken as they are (a
-    ``datetime`` without an offset is refused, as a string would be)."""
+    ``datetime`` without an offset is refused, as a string would be). Never raises: a date at
+    the calendar's edge (``9999-12-31``) is its last moment."""
     if isinstance(value, datetime.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             return None, 'must carry its UTC offset (such as 2026-12-31T18:00:00Z), got %s' % value.isoformat()
-        return value.astimezone(_UTC), None
+        return _utc(value), None
     if isinstance(value, datetime.date):
-        return datetime.datetime(value.year, value.month, value.day, tzinfo=_UTC) + datetime.timedelta(days=1), None
+        return _end_of_day(value.year, value.month, value.day), None
     if not isinstance(value, str):
         return None, 'must be an ISO 8601 date or timestamp string, got %s' % type(value).__name__
     text = value.strip()
     match = _DATE_RE.match(text)
     try:
         if match:
-            day = datetime.datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)), tzinfo=_UTC)
-            return day + datetime.timedelta(days=1), None
+            return _end_of_day(int(match.group(1)), int(match.group(2)), int(match.group(3))), None
         match = _STAMP_RE.match(text)
         if match:
             (year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m) = match.groups()
@@ -101,7 +120,7 @@ def parse_expires(value):
                     offset = -offset
             stamp = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
                                       int((fraction or '0').ljust(6, '0')), tzinfo=datetime.timezone(offset))
-            return stamp.astimezone(_UTC), None
+            return _utc(stamp), None
     except ValueError as exc:
         return None, 'is not a real date or time (%s), got %r' % (exc, value)
     return None, ('must be an ISO 8601 date (2026-12-31) or a timestamp with its offset (2026-12-31T18:00:00Z), '
@@ -109,71 +128,82 @@ def parse_expires(value):
 
 
 def parse_person(item, where, validate_login=None, allow_email=True):
-    """``(Person or None, problems)`` for one list item. A login must be a string (a number is
-    refused, never converted); ``id`` a positive whole number; ``email`` an address."""
-    problems = []
-    if isinstance(item, str):
-        problem = validate_login(item, '%s entry' % where) if validate_login else None
-        if problem:
-            return None, [problem]
-        return Person(login=item), []
+    """``(Person or None, problems)`` for one list item, ``where`` its key (``members[2]``). A
+    login must be a string (a number is refused, never converted); ``id`` a positive whole
+    number; ``email`` an address. Every problem starts with the key it is about."""
     if not isinstance(item, dict):
-        problem = validate_login(item, '%s entry' % where) if validate_login else None
-        return None, [problem or '%s entry must be a login or a mapping, got %s' % (where, type(item).__name__)]
-    unknown = sorted(str(k) for k in item if k not in PERSON_KEYS)
-    if unknown:
-        problems.append('%s entry: unknown key(s) %s (a person has %s)'
-                        % (where, ', '.join(unknown), ', '.join(PERSON_KEYS)))
-    login = item.get('login')
-    email = item.get('email')
-    uid = item.get('id')
-    if login is None and email is None:
-        keys = ', '.join(sorted(str(k) for k in item)) or 'an empty mapping'
-        problems.append('%s entry needs login or email, got %s' % (where, keys))
-    if login is not None:
-        problem = validate_login(login, '%s entry login' % where) if validate_login else None
-        if problem:
-            problems.append(problem)
-        elif not isinstance(login, str):
-            problems.append('%s entry login must be a string, got %s' % (where, type(login).__name__))
-    if email is not None:
-        if not allow_email:
-            problems.append('%s entry %s: e-mail invitations are for the organization\'s owners and members; '
-                            'list the login here' % (where, email))
-        elif not isinstance(email, str) or not _EMAIL_RE.match(email):
-            problems.append('%s entry email must be an e-mail address, got %r' % (where, email))
-    if uid is not None and (isinstance(uid, bool) or not isinstance(uid, int) or uid <= 0):
-        problems.append('%s entry id must be GitHub\'s numeric user id (a positive whole number), got %r'
-                        % (where, uid))
-    if uid is not None and login is None:
-        problems.append('%s entry: id %r needs the login it belongs to' % (where, uid))
+        problem = validate_login(item, where) if validate_login else None
+        if problem or isinstance(item, str):
+            return (None, [problem]) if problem else (Person(login=item), [])
+        return None, ['%s must be a login or a mapping, got %s' % (where, type(item).__name__)]
+    problems = _person_key_problems(item, where, validate_login, allow_email)
     expires, expires_text = None, None
     if item.get('expires') is not None:
         expires, problem = parse_expires(item['expires'])
         if problem:
-            problems.append('%s entry %s: expires %s' % (where, login or email, problem))
+            problems.append('%s.expires %s' % (where, problem))
         raw = item['expires']
         expires_text = raw.isoformat() if isinstance(raw, (datetime.date, datetime.datetime)) else str(raw)
     if problems:
         return None, problems
-    return Person(login=login, id=uid, expires=expires, expires_text=expires_text,
+    login, email = item.get('login'), item.get('email')
+    return Person(login=login, id=item.get('id'), expires=expires, expires_text=expires_text,
                   email=email if login is None else email), []
 
 
+def _person_key_problems(item, where, validate_login, allow_email):
+    """The problems of a person mapping's keys other than ``expires``."""
+    problems = []
+    unknown = sorted(str(k) for k in item if k not in PERSON_KEYS)
+    if unknown:
+        problems.append('%s: unknown key(s) %s (a person has %s)' % (where, ', '.join(unknown), ', '.join(PERSON_KEYS)))
+    login, email, uid = item.get('login'), item.get('email'), item.get('id')
+    if login is None and email is None:
+        keys = ', '.join(sorted(str(k) for k in item)) or 'an empty mapping'
+        problems.append('%s needs login or email, got %s' % (where, keys))
+    if login is not None:
+        problem = validate_login(login, '%s.login' % where) if validate_login else None
+        if problem or not isinstance(login, str):
+            problems.append(problem or '%s.login must be a string, got %s' % (where, type(login).__name__))
+    return problems + _email_and_id_problems(login, email, uid, where, allow_email)
+
+
+def _email_and_id_problems(login, email, uid, where, allow_email):
+    problems = []
+    if email is not None:
+        if not allow_email:
+            problems.append('%s.email: e-mail invitations are for the organization\'s owners and members; '
+                            'list the login here' % where)
+        elif not isinstance(email, str) or not _EMAIL_RE.match(email):
+            problems.append('%s.email must be an e-mail address, got %r' % (where, email))
+    if uid is not None and (isinstance(uid, bool) or not isinstance(uid, int) or uid <= 0):
+        problems.append('%s.id must be GitHub\'s numeric user id (a positive whole number), got %r' % (where, uid))
+    if uid is not None and login is None:
+        problems.append('%s: id %r needs the login it belongs to' % (where, uid))
+    return problems
+
+
 def parse_people(value, where, validate_login=None, allow_email=True):
-    """``(persons, problems)`` for one list option (``None`` stays ``None``)."""
+    """``(persons, problems)`` for one list option (``None`` stays ``None``); each item's problems
+    name it by its index (``members[2]``)."""
     if value is None:
         return None, []
     if not isinstance(value, (list, tuple)):
         return [], ['%s must be a list of logins or person mappings, got %s' % (where, type(value).__name__)]
     persons = []
     problems = []
-    for item in value:
-        person, found = parse_person(item, where, validate_login, allow_email)
+    for index, item in enumerate(value):
+        person, found = parse_person(item, item_key(where, index, item), validate_login, allow_email)
         problems.extend(found)
         if person is not None:
             persons.append(person)
     return persons, problems
+
+
+def item_key(where, index, item):
+    """``members[2]``, or ``members[2] (bob)`` for a mapping with a login (or an address)."""
+    name = (item.get('login') or item.get('email')) if isinstance(item, dict) else None
+    return '%s[%d] (%s)' % (where, index, name) if isinstance(name, str) else '%s[%d]' % (where, index)
 
 
 def split_by_time(persons, now, within_days=DEFAULT_EXPIRING_WITHIN_DAYS):

@@ -209,7 +209,7 @@ api_requests:
 '''
 
 from ansible_collections.gitops.github.plugins.module_utils._module import runner
-from ansible_collections.gitops.github.plugins.module_utils._names import login_problem
+from ansible_collections.gitops.github.plugins.module_utils._membership_data import role_list_problems
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ORG_ROLES,
@@ -231,9 +231,9 @@ from ansible_collections.gitops.github.plugins.module_utils._resources import (
 def wanted_members(run, org):
     """``{login: role}`` from the options; fails before any request on bad input."""
     params = run.params
-    wanted, problems = collect_wanted(
-        [(role, [m['username'] for m in params['members'] if m['role'] == role]) for role in ORG_ROLES],
-        validate=lambda login: login_problem(login, 'member'))
+    problems = role_list_problems(params['members'])
+    wanted = {} if problems else collect_wanted(
+        [(role, [m['username'] for m in params['members'] if m['role'] == role]) for role in ORG_ROLES])[0]
     for check, value in ((removal_limit, (params['max_removals'], 0)), (parse_min_owners, (params['min_owners'],))):
         try:
             check(*value)

@@ -141,8 +141,9 @@ options:
     suboptions:
       team:
         description:
-          - Slug of the team, as in its URL.
-        type: str
+          - Slug of the team, as in its URL, as a string; a YAML boolean or number (C(no), C(0123)) fails
+            before any request, naming the key; quote it.
+        type: raw
         required: true
       maintainers:
         description:
@@ -189,11 +190,13 @@ options:
             other characters as dashes, so C(My TEam Näme) gives C(my-team-name)), so its slug must be
             O(teams[].team) (checked before any request; letters whose slug GitHub does not
             document fail). A team that does not exist is created with this name (default the slug).
-        type: str
+          - A string, like O(teams[].team).
+        type: raw
       description:
         description:
           - The team's description, set when created and converged (C(PATCH)) when different.
-        type: str
+          - A string, like O(teams[].team).
+        type: raw
       privacy:
         description:
           - The team's visibility, set when created and converged when different. GitHub
@@ -209,7 +212,8 @@ options:
             before their children. A cycle of parents fails before any request.
           - A child team a GitHub App creates lands at the root, pending approval; the task reads
             GitHub's answer and, when it shows another parent, sets it (C(PATCH)).
-        type: str
+          - A string, like O(teams[].team).
+        type: raw
       notification_setting:
         description:
           - Set when the team is created (GitHub's default is C(notifications_enabled)). Not read
@@ -221,8 +225,10 @@ options:
           - Former slugs of the team. When the team does not exist but one of these does, that
             team is renamed (C(PATCH) with the new name), keeping its members, instead of a new
             team being created and the old one left behind.
+          - Each a string, like O(teams[].team); a former slug YAML read as a boolean (C(no)) would
+            match no team, and O(delete_unlisted_teams) would delete the team it names.
         type: list
-        elements: str
+        elements: raw
         default: []
   membership_file:
     description:
@@ -706,7 +712,6 @@ graphql_cost:
 '''
 
 from ansible_collections.gitops.github.plugins.module_utils._module import runner
-from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
 from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, ORG, PENDING, PUBLIC, TEAM, TEAM_SETTINGS, Change
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org
@@ -733,17 +738,19 @@ PERSON = dict(type='list', elements='raw')
 
 def argument_spec():
     team = dict(
-        team=dict(type='str', required=True),
+        # Identifiers and names are raw: the argument spec would turn a YAML `no` into 'False' and
+        # 2023 into '2023' before the check (_membership_data.entry_problems) could name the key.
+        team=dict(type='raw', required=True),
         maintainers=dict(PERSON, default=[]),
         members=dict(PERSON, default=[]),
         exclusive=dict(type='bool', default=False),
         max_removals=dict(type='raw', default='25%'),
         managed_externally=dict(type='bool', default=False),
-        name=dict(type='str'),
-        description=dict(type='str'),
+        name=dict(type='raw'),
+        description=dict(type='raw'),
         privacy=dict(type='str', choices=['closed', 'secret']),
-        parent=dict(type='str'),
-        previously=dict(type='list', elements='str', default=[]),
+        parent=dict(type='raw'),
+        previously=dict(type='list', elements='raw', default=[]),
         notification_setting=dict(type='str', choices=['notifications_enabled', 'notifications_disabled']),
     )
     return dict(
@@ -768,17 +775,7 @@ def argument_spec():
 
 def wanted_roster(run):
     """The roster the options describe; fails before any request on bad input."""
-    roster, problems = roster_from_params(run.params, validate_login=login_problem, now=utc_now())
-    for index, entry in enumerate(run.params['teams']):
-        for key in ('team', 'parent'):
-            if entry.get(key) is not None:
-                problem = slug_problem(entry[key], 'teams[%d].%s' % (index, key))
-                if problem:
-                    problems.append(problem)
-        for former in entry.get('previously') or []:
-            problem = slug_problem(former, 'teams[%d].previously entry' % index)
-            if problem:
-                problems.append(problem)
+    roster, problems = roster_from_params(run.params, now=utc_now())
     if problems:
         run.fail('Invalid input for %s: %s' % (run.params['org'], '; '.join(problems)))
     return roster

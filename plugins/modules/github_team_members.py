@@ -214,7 +214,7 @@ skipped_writes:
 '''
 
 from ansible_collections.gitops.github.plugins.module_utils._module import runner
-from ansible_collections.gitops.github.plugins.module_utils._names import login_problem
+from ansible_collections.gitops.github.plugins.module_utils._membership_data import login_list_problems
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     ACTIVE,
     ADD,
@@ -246,9 +246,8 @@ from ansible_collections.gitops.github.plugins.module_utils._org_reader import m
 def wanted_members(run, org):
     """``{login: role}`` from the options; fails before any request on bad input."""
     params = run.params
-    wanted, problems = collect_wanted(
-        [('maintainer', params['maintainers']), ('member', params['members'])],
-        validate=lambda login: login_problem(login, 'login'))
+    problems = login_list_problems(params, (('maintainers', 'maintainer'), ('members', 'member')))
+    wanted = collect_wanted([('maintainer', params['maintainers']), ('member', params['members'])])[0] if not problems else {}
     try:
         removal_limit(params['max_removals'], 0)
     except ValueError as exc:

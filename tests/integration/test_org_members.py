@@ -161,5 +161,5 @@ def test_a_dropped_write_is_checked_before_it_is_sent_again(sim, play):
 def test_bad_input_fails_before_any_request(sim, play):
     run = play(sim, [members_task([m('alice'), m('ALICE', 'admin')])])
     assert run.rc != 0
-    assert 'alice is listed both as admin and as member' in run.task('members')['msg']
+    assert 'ALICE is listed both as member (members[0].username) and as admin (members[1].username)' in run.task('members')['msg']
     assert sim.log == []

@@ -149,10 +149,10 @@ def test_bad_input_fails_before_any_request(sim, play):
     assert sim.log == []
     task = roster_task(owners=[123, 'ok'], members=['Ok'], min_owners=-1, teams=[{'team': 'platform', 'members': ['zed']}])
     msg = play(sim, [task]).task('roster')['msg']
-    assert 'owners entry must be a non-empty string' in msg
-    assert 'Ok is listed both as admin and as member' in msg
+    assert 'owners[0] must be a string, got the number 123: quote it' in msg
+    assert 'Ok is listed both as owner (owners[1]) and as member (members[0]); a user has one role' in msg
     assert 'min_owners must be a whole number of 0 or more' in msg
-    assert "zed is not one of the organization's owners or members" in msg
+    assert 'teams[0] (platform).members[0]: zed is not among the owners or members' in msg
     assert sim.log == []
 
 

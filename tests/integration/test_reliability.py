@@ -322,7 +322,7 @@ BAD_INPUT = [
      'team_id must be a positive number'),
     (_bad('bad login in a list', 'github_org_members', org='acme',
           members=[{'username': 'alice'}, {'username': 'no spaces'}]),
-     "member 'no spaces' is not a valid GitHub login"),
+     "members[1].username 'no spaces' is not a valid GitHub login"),
     (_bad('bad role in a list', 'github_org_members', org='acme', members=[{'username': 'alice', 'role': 'owner'}]),
      'value of role must be one of: admin, member, got: owner'),
     (_bad('bad max_removals', 'github_org_members', org='acme', members=[], max_removals='lots'),

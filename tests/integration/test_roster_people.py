@@ -87,13 +87,13 @@ def test_bad_person_entries_fail_before_any_request(sim, play):
     run = play(sim, [task])
     assert run.rc != 0
     msg = run.task('roster')['msg']
-    assert 'members entry bob: expires is not a real date or time' in msg
-    assert "members entry carol: expires must be an ISO 8601 date" in msg
-    assert "members entry id must be GitHub's numeric user id" in msg
-    assert "members entry email must be an e-mail address, got 'not-an-address'" in msg
-    assert 'members entry needs login or email' in msg
-    assert 'members entry erin: expires must be an ISO 8601 date (2026-12-31) or a timestamp with its offset' in msg
-    assert 'members entry: unknown key(s) role' in msg
+    assert 'members[0] (bob).expires is not a real date or time' in msg
+    assert "members[1] (carol).expires must be an ISO 8601 date" in msg
+    assert "members[2] (alice).id must be GitHub's numeric user id" in msg
+    assert "members[3] (not-an-address).email must be an e-mail address, got 'not-an-address'" in msg
+    assert 'members[4] needs login or email' in msg
+    assert 'members[5] (erin).expires must be an ISO 8601 date (2026-12-31) or a timestamp with its offset' in msg
+    assert 'members[6] (dave): unknown key(s) role' in msg
     assert sim.log == []
 
 
@@ -275,8 +275,8 @@ def test_duplicate_identifiers_in_any_case_fail_before_any_request(sim, play):
     run = play(sim, [task])
     assert run.rc != 0
     msg = run.task('roster')['msg']
-    assert 'BOB is listed twice (as bob and BOB' in msg
-    assert 'pat@example.COM is listed twice (as Pat@Example.com and pat@example.COM' in msg
+    assert 'bob and BOB are the same user (members[0] and members[1] (BOB); logins are case-insensitive)' in msg
+    assert 'Pat@Example.com and pat@example.COM are the same user (members[2] (Pat@Example.com) and members[3]' in msg
     assert 'e-mail address erin@example.com is claimed twice (erin and erin@example.com)' in msg
     assert 'teams[0] (platform): id 77 is given to both octo-admin and erin' in msg
     assert sim.log == []

@@ -230,13 +230,13 @@ def test_an_entry_without_teams_never_deletes_teams_and_reports_them_unlisted(si
 def test_team_identifiers_are_compared_as_github_compares_them_before_any_request(sim, play):
     # Class 3: each of these was applied twice, crashed check mode, or failed half-way before the fix.
     cases = [
-        ([{'team': 'core'}, {'team': 'Core'}], 'team Core is listed twice (teams[0] and teams[1])'),
+        ([{'team': 'core'}, {'team': 'Core'}], 'teams[1].team: Core is listed twice (teams[0] and teams[1]; slugs are case-insensitive)'),
         ([{'team': 'web', 'previously': ['old-web']}, {'team': 'site', 'previously': ['Old-Web']}],
-         'former slug Old-Web of teams[1] (site) is also claimed by teams[0] (web)'),
+         'teams[1] (site).previously: former slug Old-Web is also claimed by teams[0] (web)'),
         ([{'team': 'platform'}, {'team': 'infra', 'previously': ['Platform']}],
-         'former slug Platform of teams[1] (infra) is the slug of teams[0] (platform)'),
+         'teams[1] (infra).previously: former slug Platform is the slug of teams[0] (platform)'),
         ([{'team': 'web', 'name': 'Web'}, {'team': 'web-2', 'name': 'WEB'}],
-         'teams[1] (web-2): its name WEB gives the slug web, the slug of teams[0] (web)'),
+         'teams[1] (web-2).name: WEB gives the slug web, the slug of teams[0] (web)'),
     ]
     for teams, expected in cases:
         for check in (True, False):

@@ -35,35 +35,38 @@ def team(**changes):
     ([], []),
     ([{'org': 'acme', 'teams': [team(members=['bob', 'stranger'])]}], []),  # org membership not managed
     ('acme', ['membership_orgs must be a list of organizations, got str']),
-    (['acme'], ['entry 1 of membership_orgs must be a mapping with an org key']),
-    ([{'owners': ['octo']}], ['entry 1 of membership_orgs: org must be a non-empty string']),
+    (['acme'], ["membership_orgs[0] must be a mapping with an org key, got a str 'acme'"]),
+    ([{'owners': ['octo']}], ["membership_orgs[0]: org is required (the organization's login)"]),
+    ([{'org': False}], ['membership_orgs[0]: org must be a string, got the boolean False: quote it in the YAML '
+                        '(YAML reads 0123 as the number 83 and yes/no/on/off as booleans)']),
     ([org(), org(org='ACME')], ['organization ACME is listed twice (as acme and ACME); merge the two entries']),
-    ([org(members=['alice', 'bob', 'octo'])], ['octo is listed both as owner and as member of acme; a user has one role']),
+    ([org(members=['alice', 'bob', 'octo'])], ['acme: octo is listed both as owner (owners[0]) and as member (members[2]); a user has one role']),
     ([org(members=['alice', 'bob', 'Alice'])],
-     ['alice and Alice are the same user in acme (logins are case-insensitive); list them once']),
-    ([org(members=['alice', 'bob', 'bob'])], ['bob is listed twice as member of acme']),
-    ([org(members='alice', teams=[])], ['the members of acme must be a list of logins']),
+     ['acme: alice and Alice are the same user (members[0] and members[2]; logins are case-insensitive); list them once']),
+    ([org(members=['alice', 'bob', 'bob'])], ['acme: bob is listed twice (members[1] and members[2])']),
+    ([org(members='alice', teams=[])], ["acme: members must be a list of logins or person mappings, got a str 'alice'"]),
     ([org(members=['alice', 'bob', '-bad'])],
-     ["member of acme '-bad' is not a valid GitHub login: use letters, digits and single hyphens, "
+     ["acme: members[2] '-bad' is not a valid GitHub login: use letters, digits and single hyphens, "
       'not starting or ending with a hyphen']),
     ([org(owners=[], exclusive=True)],
-     ['acme is exclusive but lists no owners: applying it would remove every owner']),
+     ['acme: exclusive is true but no owners are listed: applying it would remove every owner']),
     ([org(max_removals='many')],
      ["acme: max_removals must be a number of users (like 10) or a percentage (like \"25%\"), got 'many'"]),
     ([org(teams=[team(), team(team='Platform')])],
-     ['team Platform of acme is listed twice (as platform and Platform); merge the two entries']),
+     ['acme: teams[1].team: Platform is listed twice (teams[0] and teams[1]; slugs are case-insensitive)']),
     ([org(teams=[team(team='a/b')])],
-     ['team entry 1 of acme: team \'a/b\' is not a valid team slug: use the slug from the team URL '
+     ['acme: teams[0].team \'a/b\' is not a valid team slug: use the slug from the team URL '
       '(letters, digits, "-", "_" and ".")']),
     ([org(teams=[team(members=['alice'])])],
-     ['alice is listed both as maintainer and as member of team platform of acme; a user has one role']),
+     ['acme: alice is listed both as maintainer (teams[0] (platform).maintainers[0]) and as member '
+      '(teams[0] (platform).members[0]); a user has one role']),
     ([org(teams=[team(members=['bob', 'carol'])])],
-     ["carol is a member of team platform of acme but not among the owners or members of acme: add them to "
-      "the organization's members, or the team would invite them to acme"]),
+     ["acme: teams[0] (platform).members[1]: carol is not among the owners or members: add them to "
+      "the organization's members, or the team would invite them to the organization"]),
     ([org(teams=[team(members=['BOB'])])],
-     ['BOB is spelled bob in acme and BOB in team platform of acme; spell a login the same way everywhere']),
+     ['acme: teams[0] (platform).members[0]: BOB is spelled bob in members[1]; spell a login the same way everywhere']),
     ([org(teams=[team(max_removals='200%')])],
-     ["team platform of acme: max_removals must be between 0 and 100%, got '200%'"]),
+     ["acme: teams[0] (platform).max_removals must be between 0 and 100%, got '200%'"]),
 ])
 def test_problems(orgs, problems):
     assert membership_problems(orgs) == problems
@@ -90,7 +93,7 @@ def test_normalize_builds_one_call_per_org_and_team():
 
 
 def test_normalize_refuses_invalid_data():
-    with pytest.raises(AnsibleFilterError, match='listed both as owner and as member'):
+    with pytest.raises(AnsibleFilterError, match=r'listed both as owner \(owners\[0\]\) and as member'):
         membership_normalize([org(members=['octo'])])
 
 
@@ -225,7 +228,7 @@ def test_managed_externally_follows_ansible_boolean_rules(value, expected):
 @pytest.mark.parametrize('value', ['maybe', 'tru', [True], {'a': 1}, 2])
 def test_managed_externally_that_is_not_a_boolean_is_refused(value):
     problems = membership_problems([{'org': 'acme', 'teams': [{'team': 'eng', 'managed_externally': value}]}])
-    assert problems == ['managed_externally of team eng of acme must be a boolean (true/false, yes/no), got %r' % (value,)]
+    assert problems == ['acme: teams[0] (eng).managed_externally must be a boolean (true/false, yes/no), got %r' % (value,)]
 
 
 def test_a_managed_team_is_reported_as_differing_never_as_changed():

@@ -54,10 +54,10 @@ def test_anything_else_is_refused_naming_the_key(value, key, level):
     data = org()
     if level == 'org':
         data[key] = value
-        where = '%s of acme' % key
+        where = 'acme: %s' % key
     else:
         data['teams'][0][key] = value
-        where = '%s of team platform of acme' % key
+        where = 'acme: teams[0] (platform).%s' % key
     problems = membership_problems([data])
     assert any(p.startswith(where + ' must be a boolean') for p in problems), problems
     with pytest.raises(AnsibleFilterError):

@@ -112,9 +112,11 @@ def test_duplicates_of_every_kind_fail_the_input():
         'teams': [{'team': 'web', 'maintainers': [{'login': 'root', 'id': 1}], 'members': [{'login': 'Root', 'id': 1}]}],
     }, now=NOW)
     text = '; '.join(problems)
-    assert 'alice is listed both as admin and as member' in text
-    assert 'pat@X.ORG is listed twice (as Pat@x.org and pat@X.ORG; logins are case-insensitive)' in text
-    assert 'teams[0] (web): Root is listed both as maintainer and as member' in text
+    assert 'alice is listed both as owner (owners[1] (Alice)) and as member (members[0]); a user has one role' in text
+    assert ('Pat@x.org and pat@X.ORG are the same user (members[1] (Pat@x.org) and members[2] (pat@X.ORG); '
+            'logins are case-insensitive)') in text
+    assert ('Root is listed both as maintainer (teams[0] (web).maintainers[0] (root)) and as member '
+            '(teams[0] (web).members[0] (Root))') in text
 
 
 # --------------------------------------------------------------------------- e-mail entries

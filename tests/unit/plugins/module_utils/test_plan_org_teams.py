@@ -94,12 +94,12 @@ def test_an_entry_without_teams_deletes_nothing_and_reports_the_teams_unlisted()
 
 
 @pytest.mark.parametrize('entries, expected', [
-    ([{'team': 'core'}, {'team': 'Core'}], ['team Core is listed twice (teams[0] and teams[1])']),
+    ([{'team': 'core'}, {'team': 'Core'}], ['teams[1].team: Core is listed twice (teams[0] and teams[1]; slugs are case-insensitive)']),
     ([{'team': 'a', 'previously': ['old']}, {'team': 'b', 'previously': ['OLD']}],
-     ['former slug OLD of teams[1] (b) is also claimed by teams[0] (a)']),
-    ([{'team': 'a'}, {'team': 'b', 'previously': ['A']}], ['former slug A of teams[1] (b) is the slug of teams[0] (a)']),
+     ['teams[1] (b).previously: former slug OLD is also claimed by teams[0] (a)']),
+    ([{'team': 'a'}, {'team': 'b', 'previously': ['A']}], ['teams[1] (b).previously: former slug A is the slug of teams[0] (a)']),
     ([{'team': 'my-team-name'}, {'team': 'other', 'name': 'My TEam Näme'}],
-     ['teams[1] (other): its name My TEam Näme gives the slug my-team-name, the slug of teams[0] (my-team-name)']),
+     ['teams[1] (other).name: My TEam Näme gives the slug my-team-name, the slug of teams[0] (my-team-name)']),
     ([{'team': 'a', 'previously': ['old', 'Old', 'a']}], []),  # the same claim twice in one entry, or its own slug
 ])
 def test_team_identifiers_are_compared_as_github_compares_them(entries, expected):
@@ -227,10 +227,10 @@ def test_an_exclusive_organization_keeps_the_members_an_enterprise_team_grants()
 @pytest.mark.parametrize('entries, expected', [
     # The team is named as its own parent by the slug it is renamed from (property finding F2).
     ([{'team': 'core-2', 'previously': ['core'], 'parent': 'core'}],
-     'teams[0] (core-2): its parent core is its own former slug (previously): a team cannot be its own parent'),
+     'teams[0] (core-2).parent: core is its own former slug (previously): a team cannot be its own parent'),
     # Another team names the renamed team by its old slug (property finding F5): it would never converge.
     ([{'team': 'core-2', 'previously': ['Core']}, {'team': 'api', 'parent': 'CORE'}],
-     'teams[1] (api): its parent CORE is a former slug of teams[0] (core-2) (previously): name the parent by its new slug core-2'),
+     'teams[1] (api).parent: CORE is a former slug of teams[0] (core-2) (previously): name the parent by its new slug core-2'),
 ])
 def test_a_parent_named_by_a_slug_the_file_renames_away_fails_before_any_request(entries, expected):
     _roster, problems = roster_from_params({'org': 'acme', 'teams': entries})

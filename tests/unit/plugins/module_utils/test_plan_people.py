@@ -66,7 +66,7 @@ def test_person_entries_are_checked_by_type():
     assert problems == [] and (person.id, person.expires_text) == (42, '2026-07-01')
     assert parse_person({'email': 'pat@example.com'}, 'members')[0].key == 'pat@example.com'
     cases = [
-        ({'login': 7}, 'members entry login must be a non-empty string'),
+        ({'login': 7}, 'members.login must be a non-empty string'),
         ({'login': 'bob', 'id': True}, "id must be GitHub's numeric user id"),
         ({'login': 'bob', 'id': '42'}, "id must be GitHub's numeric user id"),
         ({'id': 42}, 'needs login or email'),
@@ -89,8 +89,8 @@ def test_roster_options_are_checked_before_any_request():
     text = '\n'.join(problems)
     assert 'max_invitations must be a whole number of 0 or more' in text
     assert 'expiring_within_days must be a whole number' in text
-    assert 'members entry bob: expires must be an ISO 8601 date' in text
-    assert 'teams[0] (t).members entry pat@example.com: e-mail invitations are for the organization' in text
+    assert 'members[0] (bob).expires must be an ISO 8601 date' in text
+    assert 'teams[0] (t).members[0] (pat@example.com).email: e-mail invitations are for the organization' in text
 
 
 # -- time-bound access -----------------------------------------------------------------------------

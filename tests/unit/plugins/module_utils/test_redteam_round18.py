@@ -59,7 +59,9 @@ def test_compatibility_letters_in_a_team_name_are_refused_not_folded_to_ascii():
     # roman-numeral letters) to ASCII, so they pass as if GitHub documented their slug: a team
     # named "Ｉｎｆｒａ" is planned as slug infra, which GitHub does not promise.
     for name in ['Ｉｎｆｒａ', 'ﬁnance', 'ℌelp', 'Ⅻ']:
-        plan = plan_roster(state_of(), roster([{'team': team_slug_of(name).lower(), 'name': name}]), own_login='root')
+        # Ⅻ gives no slug at all: an empty slug is refused by the input check, so the team is 'xii'.
+        slug = team_slug_of(name).lower() or 'xii'
+        plan = plan_roster(state_of(), roster([{'team': slug, 'name': name}]), own_login='root')
         assert [p for p in plan.problems if 'does not document' in p], (name, plan.problems)
 
 

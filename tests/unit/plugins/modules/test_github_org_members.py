@@ -215,9 +215,11 @@ def test_read_error_names_the_operation(run_module):
 
 
 @pytest.mark.parametrize('members,extra,fragment', [
-    ([m('alice'), m('Alice')], {}, 'Alice is listed twice (as alice and Alice'),
-    ([m('alice', 'admin'), m('alice')], {}, 'alice is listed both as admin and as member'),
-    ([m('-alice')], {}, "member '-alice' is not a valid GitHub login"),
+    ([m('alice'), m('Alice')], {}, 'alice and Alice are the same user (members[0].username and members[1].username; '
+                                   'logins are case-insensitive)'),
+    ([m('alice', 'admin'), m('alice')], {},
+     'alice is listed both as admin (members[0].username) and as member (members[1].username); a user has one role'),
+    ([m('ok'), m('-alice')], {}, "members[1].username '-alice' is not a valid GitHub login"),
     ([m('alice')], {'max_removals': '10 percent'}, 'max_removals must be'),
     ([m('alice')], {'max_removals': '120%'}, 'max_removals must be between'),
     ([{'username': 'alice', 'role': 'owner'}], {}, 'role'),

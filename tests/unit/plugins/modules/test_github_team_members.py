@@ -190,9 +190,11 @@ def test_a_plain_403_on_a_team_write_is_not_blamed_on_the_idp(run_module):
 
 
 @pytest.mark.parametrize('extra,fragment', [
-    ({'maintainers': ['alice'], 'members': ['ALICE']}, 'ALICE is listed both as maintainer and as member'),
-    ({'members': ['bob', 'Bob']}, 'Bob is listed twice'),
-    ({'members': ['bob_']}, 'not a valid GitHub login'),
+    ({'maintainers': ['alice'], 'members': ['ALICE']},
+     'ALICE is listed both as maintainer (maintainers[0]) and as member (members[0]); a user has one role'),
+    ({'members': ['bob', 'Bob']}, 'bob and Bob are the same user (members[0] and members[1]; logins are case-insensitive)'),
+    ({'members': ['bob', 'bob']}, 'bob is listed twice (members[0] and members[1])'),
+    ({'members': ['ok', 'bob_']}, "members[1] 'bob_' is not a valid GitHub login"),
     ({'team': 'a/b'}, 'not a valid team slug'),
     ({'team': None, 'team_id': -3}, 'team_id must be a positive number'),
     ({'max_removals': 'all'}, 'max_removals'),
