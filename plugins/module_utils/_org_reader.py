@@ -164,9 +164,9 @@ def _follow_up_members(gql: GraphQL, org: str, teams: dict[str, TeamState], todo
     while todo:
         batch, todo = todo[:FOLLOW_UPS_PER_QUERY], todo[FOLLOW_UPS_PER_QUERY:]
         variables = {'org': org}
-        for i, (slug, cursor, _total) in enumerate(batch):
+        for i, (slug, after, _total) in enumerate(batch):
             variables['s%d' % i] = slug
-            variables['c%d' % i] = cursor
+            variables['c%d' % i] = after
         organization = _organization(gql.query(follow_up_query(len(batch)), variables), org)
         for i, (slug, _cursor, total) in enumerate(batch):
             node = organization.get('t%d' % i)

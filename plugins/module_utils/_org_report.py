@@ -125,7 +125,7 @@ def _org_problems(plan: RosterPlan) -> list[str]:
     problems.extend('%s: GitHub answered that a user with this address is already a part of %s (the invitation '
                     'was accepted): nothing was sent; list their login instead of the address' % (address, org)
                     for address in plan.already_members)
-    withheld = [w.login for w in plan.removals_withheld]
+    withheld = [w.change.login for w in plan.removals_withheld]
     if withheld:
         problems.append('not removed in this run: %s. A listed e-mail address was not resolved (GitHub answered '
                         'that a member holds it, or its invitation waits for the next run) and GitHub\'s member '
@@ -165,7 +165,7 @@ def _org_section(plan: RosterPlan, done: Sequence[Write], after: OrgState) -> di
                not_reinvited=list(plan.not_reinvited), not_retried=list(plan.not_retried),
                invitations_left=plan.invitations_left,
                deferred=[w.as_dict() for w in plan.deferred], already_members=list(plan.already_members),
-               removals_withheld=[w.login for w in plan.removals_withheld],
+               removals_withheld=[w.change.login for w in plan.removals_withheld],
                may_be_members=list(plan.may_be_members),
                renamed=list(plan.renamed),
                expired=[expiry_view(p, now) for p in roster.expired],
