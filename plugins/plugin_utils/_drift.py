@@ -152,6 +152,87 @@ def _views(diff):
     return before, after
 
 
+def _definition_view(changes):
+    return [{'action': c.get('action'), 'from': c.get('team'), 'settings': c.get('settings') or {}} for c in changes]
+
+
+def _deleted_targets(org, section, index):
+    """Every team a deletion takes, the child teams GitHub deletes with their parent included."""
+    deletions = list(section.get('deleted_teams') or []) or index['deleted']
+    return [{'kind': 'team', 'org': org, 'team': team, 'name': '%s/%s' % (org, team), 'changed': True,
+             'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None,
+             'definition': [{'action': 'delete', 'from': team, 'settings': {}}]} for team in deletions]
+
+
+def _org_target(org, result, section, org_changes, before, after):
+    added, removed, role_changed = _changes_as_entries(org_changes, before.get('org'), after.get('org'))
+    reinvited = set(login.lower() for login in section.get('reinvited') or [])
+    for entry in added:
+        if entry['login'].lower() in reinvited:
+            entry['reinvited'] = True
+    target = {'kind': 'org', 'org': org, 'team': None, 'name': org, 'changed': bool(org_changes),
+              'added': added, 'removed': removed, 'role_changed': role_changed, 'public': None,
+              'invitations_left': section.get('invitations_left') or 0,
+              # Additions no apply can make (check mode looked them up): listed apart.
+              'problems': list(result.get('impossible') or [])}
+    for key in ('pending', 'expired', 'expiring', 'renamed', 'not_reinvited', 'not_retried'):
+        target[key] = list(section.get(key) or [])
+    return target
+
+
+def _team_target(org, slug, section, index, before, after):
+    team_changes = index['team'].get(slug.lower(), [])
+    members_before = (before.get('teams') or {}).get(slug)
+    added, removed, role_changed = _changes_as_entries(team_changes, members_before, (after.get('teams') or {}).get(slug))
+    definition = index['team_settings'].get(slug.lower(), [])
+    target = {'kind': 'team', 'org': org, 'team': slug, 'name': '%s/%s' % (org, slug),
+              'changed': bool(team_changes or definition), 'added': added, 'removed': removed,
+              'definition': _definition_view(definition), 'role_changed': role_changed, 'public': None,
+              'managed_externally': bool(section.get('managed_externally')),
+              # The token's user, left unlisted in the team by a run cut short after creating it.
+              'creator_left': section.get('creator_left')}
+    for key in ('pending', 'inherited', 'left_with_org', 'expired', 'expiring'):
+        target[key] = list(section.get(key) or [])
+    if target['creator_left']:
+        target['differs'] = True
+    if target['managed_externally']:
+        # Read and never written: what the lists call for is drift, but nothing changed.
+        withheld = section.get('withheld') or []
+        target['added'], target['removed'], target['role_changed'] = _changes_as_entries(
+            [c for c in withheld if c.get('scope') == 'team'], members_before, members_before)
+        target['definition'] = _definition_view(c for c in withheld if c.get('scope') == 'team_settings')
+        target['differs'] = bool(withheld) or bool(target['creator_left'])
+    return target
+
+
+def _public_membership_target(org, result, index, before):
+    return {'kind': 'public', 'org': org, 'team': None, 'name': '%s (public membership of the token owner)' % org,
+            'changed': bool(index['public']), 'added': [], 'removed': [], 'role_changed': [], 'pending': [],
+            'public': {'login': 'the token owner', 'from': before.get('public'), 'to': result.get('public')}}
+
+
+def _org_result_targets(item, result, refusals):
+    """The targets of one organization's result (its refusals marked on them)."""
+    org = item.get('org')
+    changes = (result.get('would_change') if refusals else result.get('changes')) or []
+    before, after = _views(result.get('diff'))
+    index = _index_changes(changes)
+    section = result.get('org') or {}
+    targets = _deleted_targets(org, section, index)
+    org_refused = [r['problem'] for r in refusals if not r.get('team')]
+    # The item is the organization's entry, or only {org} when the task read its entry from a
+    # membership file: then the result says what the task manages.
+    if _declared(item) or result.get('manages_members') or section.get('renamed') or org_refused:
+        targets.append(_org_target(org, result, section, index['org'], before, after))
+    for slug, team_section in sorted((result.get('teams') or {}).items()):
+        targets.append(_team_target(org, slug, team_section, index, before, after))
+    if item.get('public_membership') is not None or result.get('public') is not None:
+        targets.append(_public_membership_target(org, result, index, before))
+    if refusals:
+        _mark_refused(targets, refusals)
+    return targets
+
+
 def membership_roster_results(registered):
     """One entry per org, team and public membership from the registered results of the role's
     one github_org_roster loop. A team removal that an organization removal makes is listed only
@@ -164,87 +245,14 @@ def membership_roster_results(registered):
     targets = []
     for result in _results(registered):
         item = result.get('item') or {}
-        org = item.get('org')
         refusals = []
         if _failed(result):
-            failure = _failure(org, result)
+            failure = _failure(item.get('org'), result)
             targets.append(failure)
             refusals = failure['refused']
             if 'teams' not in result:
                 continue  # nothing was read (or the data was refused): no targets to show
-        first = len(targets)
-        changes = result.get('changes') or []
-        if refusals:
-            changes = result.get('would_change') or []
-        before, after = _views(result.get('diff'))
-        index = _index_changes(changes)
-        org_changes = index['org']
-        added, removed, role_changed = _changes_as_entries(org_changes, before.get('org'), after.get('org'))
-        section = result.get('org') or {}
-        reinvited = set(login.lower() for login in section.get('reinvited') or [])
-        for entry in added:
-            if entry['login'].lower() in reinvited:
-                entry['reinvited'] = True
-        # Every team a deletion takes, the child teams GitHub deletes with their parent included.
-        deletions = list(section.get('deleted_teams') or []) or index['deleted']
-        for team in deletions:
-            targets.append({'kind': 'team', 'org': org, 'team': team, 'name': '%s/%s' % (org, team), 'changed': True,
-                            'added': [], 'removed': [], 'role_changed': [], 'pending': [], 'public': None,
-                            'definition': [{'action': 'delete', 'from': team, 'settings': {}}]})
-        org_refused = [r['problem'] for r in refusals if not r.get('team')]
-        # The item is the organization's entry, or only {org} when the task read its entry from a
-        # membership file: then the result says what the task manages.
-        if _declared(item) or result.get('manages_members') or section.get('renamed') or org_refused:
-            targets.append({'kind': 'org', 'org': org, 'team': None, 'name': org, 'changed': bool(org_changes),
-                            'added': added, 'removed': removed, 'role_changed': role_changed,
-                            'pending': list(section.get('pending') or []), 'public': None,
-                            'expired': list(section.get('expired') or []),
-                            'expiring': list(section.get('expiring') or []),
-                            'renamed': list(section.get('renamed') or []),
-                            'not_reinvited': list(section.get('not_reinvited') or []),
-                            'not_retried': list(section.get('not_retried') or []),
-                            'invitations_left': section.get('invitations_left') or 0,
-                            # Additions no apply can make (check mode looked them up): listed apart.
-                            'problems': list(result.get('impossible') or [])})
-        for slug, section in sorted((result.get('teams') or {}).items()):
-            team_changes = index['team'].get(slug.lower(), [])
-            added, removed, role_changed = _changes_as_entries(
-                team_changes, (before.get('teams') or {}).get(slug), (after.get('teams') or {}).get(slug))
-            definition = index['team_settings'].get(slug.lower(), [])
-            target = {'kind': 'team', 'org': org, 'team': slug, 'name': '%s/%s' % (org, slug),
-                      'changed': bool(team_changes or definition), 'added': added, 'removed': removed,
-                      'definition': [{'action': c.get('action'), 'from': c.get('team'),
-                                      'settings': c.get('settings') or {}} for c in definition],
-                      'role_changed': role_changed, 'pending': list(section.get('pending') or []),
-                      'public': None, 'inherited': list(section.get('inherited') or []),
-                      'left_with_org': list(section.get('left_with_org') or []),
-                      'expired': list(section.get('expired') or []),
-                      'expiring': list(section.get('expiring') or []),
-                      'managed_externally': bool(section.get('managed_externally')),
-                      # The token's user, left unlisted in the team by a run cut short after creating it.
-                      'creator_left': section.get('creator_left')}
-            if target['creator_left']:
-                target['differs'] = True
-            if target['managed_externally']:
-                # Read and never written: what the lists call for is drift, but nothing changed.
-                withheld = section.get('withheld') or []
-                members = (before.get('teams') or {}).get(slug)
-                target['added'], target['removed'], target['role_changed'] = _changes_as_entries(
-                    [c for c in withheld if c.get('scope') == 'team'], members, members)
-                target['definition'] = [{'action': c.get('action'), 'from': c.get('team'), 'settings': c.get('settings') or {}}
-                                        for c in withheld if c.get('scope') == 'team_settings']
-                target['differs'] = bool(withheld) or bool(target['creator_left'])
-            targets.append(target)
-        if item.get('public_membership') is not None or result.get('public') is not None:
-            public_changes = index['public']
-            targets.append({'kind': 'public', 'org': org, 'team': None,
-                            'name': '%s (public membership of the token owner)' % org,
-                            'changed': bool(public_changes), 'added': [], 'removed': [], 'role_changed': [],
-                            'pending': [],
-                            'public': {'login': 'the token owner', 'from': before.get('public'),
-                                       'to': result.get('public')}})
-        if refusals:
-            _mark_refused(targets[first:], refusals)
+        targets.extend(_org_result_targets(item, result, refusals))
     return targets
 
 
