@@ -317,32 +317,42 @@ def _only_removed_with_org(target):
             and not target['added'] and not target['role_changed'])
 
 
+def _total(results, key):
+    """How many entries the targets list under ``key``."""
+    return sum(len(t.get(key) or []) for t in results)
+
+
+def _summary(results, drifted):
+    """The counts of the report over its targets (failures apart)."""
+    return {
+        'targets': len(results),
+        'targets_with_drift': len(drifted),
+        'added': _total(results, 'added'),
+        # Removing someone from an organization removes them from its teams (one write): a team
+        # removal of a user the organization also removes is shown, but counted once.
+        'removed': sum(1 for t in results for entry in t['removed'] if not entry.get('with_org')),
+        'role_changed': _total(results, 'role_changed'),
+        'public_changed': sum(1 for t in results if t['kind'] == 'public' and t['changed']),
+        'pending': _total(results, 'pending'),
+        # Listed apart: additions no apply can make (no such user, an organization). They are
+        # not drift, so a scheduled drift job does not stay red on them for ever.
+        'problems': _total(results, 'problems'),
+        'managed_externally': sum(1 for t in results if t.get('managed_externally')),
+        'reinvited': sum(1 for t in results for e in t['added'] if e.get('reinvited')),
+        'expired': _total(results, 'expired'),
+        'expiring': _total(results, 'expiring'),
+        'renamed': _total(results, 'renamed'),
+        'invitations_left': sum(t.get('invitations_left') or 0 for t in results),
+    }
+
+
 def membership_drift_report(results):
     """The drift report: whether anything would change, counts, and the targets with their changes."""
     results = list(results or [])
     failures = [t for t in results if t.get('kind') == 'failure']
     results = _mark_removed_with_org([t for t in results if t.get('kind') != 'failure'])
     drifted = [t for t in results if _drifted(t)]
-    summary = {
-        'targets': len(results),
-        'targets_with_drift': len(drifted),
-        'added': sum(len(t['added']) for t in results),
-        # Removing someone from an organization removes them from its teams (one write): a team
-        # removal of a user the organization also removes is shown, but counted once.
-        'removed': sum(1 for t in results for entry in t['removed'] if not entry.get('with_org')),
-        'role_changed': sum(len(t['role_changed']) for t in results),
-        'public_changed': sum(1 for t in results if t['kind'] == 'public' and t['changed']),
-        'pending': sum(len(t['pending']) for t in results),
-        # Listed apart: additions no apply can make (no such user, an organization). They are
-        # not drift, so a scheduled drift job does not stay red on them for ever.
-        'problems': sum(len(t.get('problems') or []) for t in results),
-        'managed_externally': sum(1 for t in results if t.get('managed_externally')),
-        'reinvited': sum(1 for t in results for e in t['added'] if e.get('reinvited')),
-        'expired': sum(len(t.get('expired') or []) for t in results),
-        'expiring': sum(len(t.get('expiring') or []) for t in results),
-        'renamed': sum(len(t.get('renamed') or []) for t in results),
-        'invitations_left': sum(t.get('invitations_left') or 0 for t in results),
-    }
+    summary = _summary(results, drifted)
     summary['refused'] = sum(len(f['refused']) for f in failures)
     summary['failures'] = sum(1 for f in failures if not f['refused'])
     problems = [dict(p, target=t['name']) for t in results for p in t.get('problems') or []]
