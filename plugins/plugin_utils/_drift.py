@@ -400,37 +400,49 @@ def _title(target):
     return {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s'}[target['kind']] % target['name']
 
 
-def _rows(target):
-    """``(change, user, detail)`` rows of a target's changes."""
+def _definition_rows(target):
     rows = []
     for entry in target.get('definition') or []:
         detail = ', '.join('%s: %s' % (k, v) for k, v in sorted(entry['settings'].items())) or 'no settings'
         if entry['action'] == 'rename':
             detail = 'from `%s`; %s' % (entry['from'], detail)
         rows.append(('%s team' % entry['action'], '', detail))
-    for entry in target['added']:
-        note = ' (invitation, pending until accepted)' if entry['pending'] else ''
-        if entry.get('reinvited'):
-            rows.append(('re-invite', _who(entry), 'as %s (the last invitation expired or failed)' % entry['role']))
-            continue
-        rows.append(('add', _who(entry), 'as %s%s' % (entry['role'], note)))
-    for entry in target['role_changed']:
-        note = ' (pending invitation)' if entry['pending'] else ''
-        if entry['from'] == entry['to'] and target['kind'] == 'team':
-            # GitHub shows an organization owner as maintainer of each of their teams; the
-            # organization demotes this one, so their own team role is written first.
-            rows.append(('set own team role', _who(entry), '%s, kept after the organization demotes them from owner '
-                         '(GitHub shows owners as maintainers)' % entry['to']))
-            continue
-        rows.append(('change role', _who(entry), '%s → %s%s' % (entry['from'] or 'not shown', entry['to'], note)))
-    for entry in target['removed']:
-        if entry['pending']:
-            detail = 'cancel the pending invitation as %s' % entry['role']
-        elif entry.get('with_org'):
-            detail = 'was %s (goes with the organization membership, no separate write)' % entry['role']
-        else:
-            detail = 'was %s' % entry['role']
-        rows.append(('remove', _who(entry), detail))
+    return rows
+
+
+def _added_row(entry):
+    if entry.get('reinvited'):
+        return ('re-invite', _who(entry), 'as %s (the last invitation expired or failed)' % entry['role'])
+    note = ' (invitation, pending until accepted)' if entry['pending'] else ''
+    return ('add', _who(entry), 'as %s%s' % (entry['role'], note))
+
+
+def _role_row(target, entry):
+    if entry['from'] == entry['to'] and target['kind'] == 'team':
+        # GitHub shows an organization owner as maintainer of each of their teams; the
+        # organization demotes this one, so their own team role is written first.
+        return ('set own team role', _who(entry), '%s, kept after the organization demotes them from owner '
+                '(GitHub shows owners as maintainers)' % entry['to'])
+    note = ' (pending invitation)' if entry['pending'] else ''
+    return ('change role', _who(entry), '%s → %s%s' % (entry['from'] or 'not shown', entry['to'], note))
+
+
+def _removed_row(entry):
+    if entry['pending']:
+        detail = 'cancel the pending invitation as %s' % entry['role']
+    elif entry.get('with_org'):
+        detail = 'was %s (goes with the organization membership, no separate write)' % entry['role']
+    else:
+        detail = 'was %s' % entry['role']
+    return ('remove', _who(entry), detail)
+
+
+def _rows(target):
+    """``(change, user, detail)`` rows of a target's changes."""
+    rows = _definition_rows(target)
+    rows += [_added_row(entry) for entry in target['added']]
+    rows += [_role_row(target, entry) for entry in target['role_changed']]
+    rows += [_removed_row(entry) for entry in target['removed']]
     if target['kind'] == 'public' and target['changed']:
         public = target['public']
         rows.append(('publicize' if public['to'] else 'conceal', '`%s`' % public['login'],
@@ -466,6 +478,15 @@ def membership_drift_markdown(report):
         lines += ['- %s: %s' % (_title(t), _count_words(t)) for t in differing]
     if summary.get('pending'):
         lines += ['', '%d pending invitation(s) (not drift: waiting to be accepted).' % summary['pending']]
+    lines += _markdown_apart(report)
+    for target in shown:
+        lines += _markdown_target(target)
+    return '\n'.join(lines) + '\n'
+
+
+def _markdown_apart(report):
+    """The sections of what is not drift of one place: refusals, failures, data problems."""
+    lines = []
     refused = report.get('refused') or []
     if refused:
         lines += ['', '## Would be refused (an apply stops before any write)', '',
@@ -480,27 +501,30 @@ def membership_drift_markdown(report):
         lines += ['', '## Cannot be applied (not drift: fix the membership data)', '',
                   '| where | user | problem |', '|---|---|---|']
         lines += ['| %s | `%s` | %s |' % (p.get('target'), p.get('login'), p.get('problem')) for p in problems]
-    for target in shown:
-        lines += ['', '## %s' % _title(target), '']
-        if target.get('managed_externally'):
-            lines += ['Managed by the identity provider (`managed_externally`): read and reported, never '
-                      'written; change the IdP group to fix what differs.', '']
-        if target.get('creator_left'):
-            lines += ['`%s` (the token\'s user) is in this team but not listed there: GitHub makes the creator of a '
-                      'team its maintainer, and a run cut short after creating the team leaves them so. List them, '
-                      'or remove them.' % target['creator_left'], '']
-        if target.get('refused'):
-            lines += ['Would be refused (an apply stops before any write), because: %s' % '; '.join(target['refused']), '']
-        elif target.get('refused_plan'):
-            lines += ['Would not be written: the plan of %s is refused (see above).' % target['org'], '']
-        rows = _rows(target)
-        if rows:
-            lines += ['| change | user | detail |', '|---|---|---|']
-            lines += ['| %s | %s | %s |' % row for row in rows]
-        else:
-            lines.append('No changes.')
-        lines += _notes(target)
-    return '\n'.join(lines) + '\n'
+    return lines
+
+
+def _markdown_target(target):
+    """The section of one place that differs or has something to tell."""
+    lines = ['', '## %s' % _title(target), '']
+    if target.get('managed_externally'):
+        lines += ['Managed by the identity provider (`managed_externally`): read and reported, never '
+                  'written; change the IdP group to fix what differs.', '']
+    if target.get('creator_left'):
+        lines += ['`%s` (the token\'s user) is in this team but not listed there: GitHub makes the creator of a '
+                  'team its maintainer, and a run cut short after creating the team leaves them so. List them, '
+                  'or remove them.' % target['creator_left'], '']
+    if target.get('refused'):
+        lines += ['Would be refused (an apply stops before any write), because: %s' % '; '.join(target['refused']), '']
+    elif target.get('refused_plan'):
+        lines += ['Would not be written: the plan of %s is refused (see above).' % target['org'], '']
+    rows = _rows(target)
+    if rows:
+        lines += ['| change | user | detail |', '|---|---|---|']
+        lines += ['| %s | %s | %s |' % row for row in rows]
+    else:
+        lines.append('No changes.')
+    return lines + _notes(target)
 
 
 def _notes(target):
