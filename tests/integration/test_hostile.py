@@ -282,7 +282,7 @@ def test_role_exclusive_false_as_a_string_removes_nobody(sim, collections_path, 
         # The engine reads the file as data and never templates it (a file from a pull request
         # must not run Jinja on the controller): the expression is refused, naming the key.
         assert outcome.rc != 0
-        assert "exclusive of acme must be a boolean (true/false, yes/no), got '{{ exclusive }}'" in outcome.output
+        assert "acme: exclusive must be a boolean (true/false, yes/no), got '{{ exclusive }}'" in outcome.output
         assert sim.log == []
         return
     assert outcome.rc == 0, outcome.output
