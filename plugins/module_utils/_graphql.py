@@ -135,7 +135,7 @@ class GraphQL(object):
     def __init__(self, client):
         self.client = client
         self.url = graphql_url(client)
-        self.path = client._display(self.url)
+        self.path = client.display(self.url)
         self.queries = 0
         self.cost = 0
         self.remaining = None
@@ -192,19 +192,19 @@ class GraphQL(object):
         budget = client.rate_limit_max_wait - client.waited
         if wait > budget:
             raise RateLimitError('POST', self.path, 200, 'GraphQL primary', reset_at, wait, message, None, client.waited)
-        client._wait(wait)
+        client.wait(wait)
 
     def _pace(self):
         if self.remaining is None or self.last_cost is None or self.remaining >= self.last_cost:
             return
-        now = self.client._clock()
+        now = self.client.clock()
         reset_at = self.reset_at if self.reset_at is not None else now + SECONDARY_FALLBACK_WAIT
         self._budget_wait(max(0.0, reset_at - now) + 1.0, reset_at,
                           '%d GraphQL points left, the last query cost %d' % (self.remaining, self.last_cost))
         self.remaining = None
 
     def _wait_for_limit(self, resp, errors):
-        now = self.client._clock()
+        now = self.client.clock()
         headers = resp.headers or {}
         wait = None
         reset_at = None

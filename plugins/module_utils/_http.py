@@ -620,16 +620,6 @@ class GitHubClient(object):
         self.waited += seconds
         self._sleep(seconds)
 
-    # The old private names, kept until issue 19's re-cut: _graphql.py and github_org_roster.py
-    # still call them (tests/unit/test_layout.py lists those uses).
-    _display = display
-    _scrub = scrub
-    _wait = wait
-
-    @property
-    def _clock(self) -> Callable[[], float]:
-        return self.clock
-
     # -- helpers -----------------------------------------------------------------------------
 
     def get(self, path: str, params: Mapping[str, Any] | None = None, expected: tuple[int, ...] = (200,)) -> Response:

@@ -142,7 +142,13 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     membership_view,
     plan_membership,
 )
-from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, impossible_additions, write_membership
+from ansible_collections.gitops.github.plugins.module_utils._resources import (
+    OrgRef,
+    exists,
+    get_membership,
+    impossible_additions,
+    write_membership,
+)
 
 
 def read(run, org, username):
@@ -150,11 +156,11 @@ def read(run, org, username):
     client = run.client
     ref = OrgRef(org)
     with run.step('read membership of %s in %s' % (username, org)):
-        data = client.get_or_none(ref.membership_path(username))
+        data = get_membership(client, ref, username)
     if data is None:
         # 404 means absent, but also that the org is missing or hidden from this token: tell them apart.
         with run.step('read organization %s' % org):
-            if client.get_or_none(ref.base) is None:
+            if not exists(client, ref):
                 run.fail('Organization %s was not found, or the token cannot see it (GET /orgs/%s returned HTTP 404)'
                          % (org, org), membership=membership_view(username))
     return membership_view(username, data)

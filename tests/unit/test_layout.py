@@ -80,17 +80,9 @@ def test_the_path_rule_would_catch_a_hand_built_path():
 HTTP_METHODS = frozenset(('request', 'get', 'get_or_none', 'paginate', 'get_all'))
 PLUGINS = os.path.join(REPO, 'plugins')
 
-# Debt, until issue 19's re-cut: these files are being changed by other work and keep their
-# current uses for now. Entries are (file under plugins/, name): the most uses allowed. Remove an
-# entry when its file stops needing it; never add one.
-ALLOWED_MODULE_CLIENT_CALLS = {
-    ('modules/github_org_membership.py', 'get_or_none'): 2,  # until issue 19's re-cut
-}
-ALLOWED_CLIENT_PRIVATES = {
-    ('module_utils/_graphql.py', '_display'): 1,  # until issue 19's re-cut
-    ('module_utils/_graphql.py', '_wait'): 1,  # until issue 19's re-cut
-    ('module_utils/_graphql.py', '_clock'): 2,  # until issue 19's re-cut
-}
+# No debt left: entries would be (file under plugins/, name): the most uses allowed. Never add one.
+ALLOWED_MODULE_CLIENT_CALLS: dict = {}
+ALLOWED_CLIENT_PRIVATES: dict = {}
 
 
 def _client_names(tree):
