@@ -40,7 +40,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     merge_lists,
 )
 from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, TeamState
-from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, pending_team_role, read_invitations
+from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, is_public, pending_team_role, read_invitations
 
 if TYPE_CHECKING:
     from ansible_collections.gitops.github.plugins.module_utils._http import GitHubClient
@@ -348,10 +348,7 @@ def read_org(client: GitHubClient, org: str, own_login: str | None = None, with_
     teams = read_teams(gql, org)
     mark_enterprise_teams(client, org, teams)
     _add_team_invitations(client, org, teams, _teams_to_check(members, invitations, roster_teams))
-    public = None
-    if with_public and own_login:
-        resp = client.request('GET', ref.public_member_path(own_login), expected=(204, 404))
-        public = resp.status == 204
+    public = is_public(client, org, own_login) if with_public and own_login else None
     state = OrgState(org, members, teams, public=public, ghes=client.is_ghes, failed=[f for f in failed if f], ids=ids,
                      invitation_ids=invitation_ids, emails=emails)
     if not client.is_ghes:
