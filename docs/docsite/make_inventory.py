@@ -16,6 +16,8 @@ LABELS = [
      'Return Values'),
     ('ansible_configuration_settings', 'std:label', '-1', 'reference_appendices/config.html#$',
      'Ansible Configuration Settings'),
+    # antsibull-docs notes that a module has an action plugin of its name (github_org_roster).
+    ('action_plugins', 'std:label', '-1', 'plugins/action.html#$', 'Action plugins'),
 ]
 
 

@@ -14,7 +14,7 @@ description:
   - Returns one C({org}) mapping per entry of the C(membership_orgs) list of a membership file, in
     order, for a loop of M(gitops.github.github_org_roster) tasks that each take their entry from
     the file themselves (O(gitops.github.github_org_roster#module:membership_file)). The role
-    P(gitops.github.membership#role) loops over it when given O(gitops.github.membership#role:membership_file).
+    P(gitops.github.membership#role) loops over it when given O(gitops.github.membership#role:main:membership_file).
   - The file is read on the controller through Ansible's data loader (vaulted files and values
     work), with the refusals of the roster's reader (size, YAML alias bombs, duplicate keys). The
     tasks of the loop, which run in the same worker process, do not read it again.
