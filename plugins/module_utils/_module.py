@@ -113,17 +113,21 @@ def _app_values(values: Mapping[str, Any], from_env: bool) -> tuple[str, int, st
                                'missing: %s' % ', '.join('%s (or %s)' % (name, env_of[name]) for name in missing))
     app_id = str(values['app_id']).strip()
     if not _APP_ID_RE.match(app_id):
-        shown = ' %r' % app_id if len(app_id) <= 40 and not any(c.isspace() for c in app_id) else ''
-        raise CredentialsError('%s must be the GitHub App\'s numeric id or its client ID (such as Iv1.0123456789abcdef), got%s'
-                               % ('GITHUB_APP_ID' if from_env else 'app_id', shown or ' something else'))
+        # The value is never echoed: a token put in the wrong variable must not be printed.
+        raise CredentialsError('%s must be the GitHub App\'s numeric id or its client ID (such as Iv1.0123456789abcdef), '
+                               'got something else (not shown: it could be a secret in the wrong place)'
+                               % ('GITHUB_APP_ID' if from_env else 'app_id'))
     installation_id = values['app_installation_id']
     try:
         installation_id = int(str(installation_id).strip())
     except ValueError:
         installation_id = None
     if installation_id is None or installation_id <= 0:
+        # Shown only when it is a whole number (0, negative): anything else could be a token.
+        given = str(values['app_installation_id']).strip()
+        shown = given if re.match(r'^-?[0-9]{1,20}$', given) else 'something else (not shown: it could be a secret in the wrong place)'
         raise CredentialsError('app_installation_id (GITHUB_APP_INSTALLATION_ID) must be a positive number: the id of the '
-                               'app\'s installation on the organization, got %r' % values['app_installation_id'])
+                               'app\'s installation on the organization, got %s' % shown)
     return app_id, installation_id, values['app_private_key']
 
 
@@ -147,6 +151,10 @@ def non_string_identifiers(spec: Mapping[str, Mapping[str, Any]], raw: object, p
         kind = option.get('type', 'str')
         if kind == 'str' and name in IDENTIFIER_OPTIONS and not isinstance(value, str):
             problems.append(not_a_string(prefix + name, value))
+        elif kind == 'list' and not isinstance(value, (list, str)):
+            # Ansible would make a number or a boolean a list of one string: 0123 (YAML's 83) for a
+            # whole member list would become the login "83" and everyone else unlisted.
+            problems.append('%s%s must be a list, got %s %r' % (prefix, name, type(value).__name__, value))
         elif kind == 'list' and isinstance(value, list):
             for index, item in enumerate(value):
                 where = '%s%s[%d]' % (prefix, name, index)

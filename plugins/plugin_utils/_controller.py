@@ -134,6 +134,20 @@ def unknown_keys(orgs):
     return problems
 
 
+def file_problems(path, orgs):
+    """Every check the role's lookup makes of a membership file, for a task that names the file
+    itself (or a file changed since the lookup read it): a key that is not an option of an entry
+    (``api_url``, ``token`` and the other connection options never come from a file: it may come
+    from a pull request), the one validator of the data, and an organization listed twice in any
+    case. Raises :class:`EngineError` naming the file."""
+    from ansible_collections.gitops.github.plugins.filter.membership import membership_problems
+
+    problems = unknown_keys(orgs) + membership_problems(orgs)
+    if problems:
+        raise EngineError('membership_file %s: invalid membership data: %s' % (path, '; '.join(problems)))
+    return org_names(path, orgs)
+
+
 def file_entry_args(args, orgs, path):
     """``(options, from_file)``: the task's ``args`` without ``membership_file``, with the options
     of the entry of ``orgs`` whose ``org`` is the task's (in any case), and the names of the
@@ -142,6 +156,7 @@ def file_entry_args(args, orgs, path):
     org = args.get('org')
     if not isinstance(org, str) or not org:
         raise EngineError('membership_file needs org: the organization whose entry of %s to apply' % path)
+    file_problems(path, orgs)
     entry = next((e for e in orgs if isinstance(e.get('org'), str) and e['org'].lower() == org.lower()), None)
     if entry is None:
         raise EngineError('membership_file %s has no entry for the organization %s (its organizations: %s)'

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 
 import yaml
 from yaml.composer import Composer
@@ -231,9 +232,32 @@ def _parse(data, vault, max_nodes, fail):
         if root is None:
             raise fail('is empty: it must be a mapping with membership_orgs')
         check_nodes(root, max_nodes)
-        return parser.construct_document(root)
+        try:
+            return parser.construct_document(root)
+        except (ValueError, OverflowError) as exc:
+            # An unquoted value YAML reads as a date or a number that cannot be one (2026-02-30, an
+            # integer of thousands of digits): named by its line, not a bare "day is out of range".
+            raise fail('%s (%s): quote it if it is text' % (_where_unreadable(parser, root), exc)) from None
     finally:
         parser.dispose()
+
+
+def _where_unreadable(parser, root):
+    """``line N`` of the first scalar of ``root`` whose value cannot be built, or ``a value``."""
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                parser.construct_object(node)
+            except (ValueError, OverflowError):
+                return 'the value at line %d' % (node.start_mark.line + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                todo.extend((value, key))
+    return 'a value'
 
 
 def load_membership_file(path, loader=None, max_bytes=DEFAULT_MAX_BYTES, max_nodes=DEFAULT_MAX_NODES):
@@ -246,9 +270,13 @@ def load_membership_file(path, loader=None, max_bytes=DEFAULT_MAX_BYTES, max_nod
         return MembershipFileError('membership_file %s: %s' % (path, message))
 
     try:
-        on_disk = os.path.getsize(full)
+        found = os.stat(full)
     except OSError as exc:
         raise fail('cannot be read: %s' % (exc.strerror or exc)) from None
+    if not stat.S_ISREG(found.st_mode):
+        # A device such as /dev/zero (also behind a link) has no size and never ends.
+        raise fail('is not a regular file')
+    on_disk = found.st_size
     if on_disk > max_bytes:
         raise fail('is %d bytes, more than the limit of %d (max_bytes)' % (on_disk, max_bytes))
     try:

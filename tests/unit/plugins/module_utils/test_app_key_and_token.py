@@ -361,7 +361,7 @@ def test_credential_precedence(given, environ, expected):
     ({'app_id': 'my app', 'app_installation_id': 2, 'app_private_key': 'K'}, {}, 'got something else'),
     ({'app_id': '1', 'app_installation_id': 0, 'app_private_key': 'K'}, {}, 'must be a positive number'),
     ({'app_id': '1', 'app_installation_id': -4, 'app_private_key': 'K'}, {}, 'got -4'),
-    ({}, dict(APP_ENV, GITHUB_APP_INSTALLATION_ID='abc'), "got 'abc'"),
+    ({}, dict(APP_ENV, GITHUB_APP_INSTALLATION_ID='abc'), 'got something else (not shown: it could be a secret in the wrong place)'),
     ({}, dict(APP_ENV, GITHUB_APP_ID='x y'), 'GITHUB_APP_ID must be'),
     ({}, {}, 'No GitHub credentials'),
 ])
