@@ -77,7 +77,7 @@ def write_file(workdir, members, teams):
 
 def timed(function, repeat):
     times = []
-    for _ in range(repeat):
+    for _round in range(repeat):
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
@@ -98,7 +98,7 @@ def in_process(path, repeat):
     from ansible_collections.gitops.github.plugins.plugin_utils._membership_file import load_membership_file
 
     orgs = load_membership_file(path)
-    assert all(type(login) is str for login in orgs[0]['members'])
+    assert all(login.__class__ is str for login in orgs[0]['members'])  # plain str, not a tagged subclass
     loader = DataLoader()
     return {
         'reader_s': timed(lambda: load_membership_file(path), repeat),
@@ -140,7 +140,7 @@ def processes(root, workdir, path, repeat):
     }
     row = {}
     for name, argv in commands.items():
-        runs = [process(argv, env, workdir) for _ in range(repeat)]
+        runs = [process(argv, env, workdir) for _round in range(repeat)]
         row[name + '_s'] = statistics.median(r[0] for r in runs)
         row[name + '_rss_mb'] = statistics.median(r[1] for r in runs)
     return row
@@ -181,7 +181,7 @@ def table(rows):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--sizes', default=','.join('%dx%d' % s for s in SIZES), help='members x teams, comma-separated')
     parser.add_argument('--repeat', type=int, default=3)
     args = parser.parse_args()

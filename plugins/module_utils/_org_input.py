@@ -11,15 +11,10 @@
 
 from __future__ import annotations
 
-from ansible_collections.gitops.github.plugins.module_utils._membership_data import (  # noqa: F401 (team_identifier_problems: re-exported)
+from ansible_collections.gitops.github.plugins.module_utils._membership_data import (
     entry_problems,
     flag,
     number,
-    team_identifier_problems,
-)
-from ansible_collections.gitops.github.plugins.module_utils._names import (  # noqa: F401 (re-exported for the planner)
-    team_slug_of,
-    undocumented_letters,
 )
 from ansible_collections.gitops.github.plugins.module_utils._org_state import (
     SETTING_KEYS,

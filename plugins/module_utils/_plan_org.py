@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from ansible_collections.gitops.github.plugins.module_utils._org_input import (
+from ansible_collections.gitops.github.plugins.module_utils._names import (
     team_slug_of,
     undocumented_letters,
 )

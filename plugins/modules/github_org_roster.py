@@ -965,5 +965,6 @@ def diff_by_scope(org, views, touched=None):
                                {'public': before.get('public')}, {'public': after.get('public')}))
     return out
 
+
 if __name__ == '__main__':
     main()

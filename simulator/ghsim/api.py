@@ -1486,6 +1486,7 @@ def list_collaborators(s: State, req: Request, owner: str, repo: str) -> Respons
     if _rank(s, o, s.repo_permission(r, req.caller.key)) < 3:
         # quoted in tests/data/recordings/quoted.json (push-access-collaborators-403)
         raise ApiError(403, "Must have push access to view repository collaborators.", COLLABORATORS_DOC)
+
     def build() -> list[tuple[str, str]]:
         candidates = set(r.collaborators) | set(o.members) if affiliation == "all" else set(r.collaborators)
         rows = []

@@ -55,6 +55,7 @@ def _permission_enum(state: State, org: Org, perm: str | None) -> str | None:
     custom = org.custom_repo_role(perm)
     return _ENUM_OF[PERMISSION_OF_ROLE[custom.base_role]] if custom else None
 
+
 SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "github-schema.graphql.gz")
 NODE_LIMIT = 500_000
 MAX_PAGE = 100

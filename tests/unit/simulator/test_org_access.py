@@ -21,7 +21,7 @@ OWNER = "sim-token-owner"
 def _seed() -> dict:
     return {
         "users": ["owner", "owner2", "alice", "bob", "carol", {"login": "olivia", "two_factor": "disabled"},
-                 {"login": "oscar", "two_factor": "insecure"}, "paul", "newbie", {"login": "other-org", "type": "Organization"}],
+                  {"login": "oscar", "two_factor": "insecure"}, "paul", "newbie", {"login": "other-org", "type": "Organization"}],
         "tokens": {OWNER: "owner", "sim-token-alice": "alice", "sim-token-olivia": "olivia", "sim-token-carol": "carol"},
         "orgs": [{
             "login": "acme", "id": 9001, "owners": ["owner", "owner2"], "members": ["alice", "bob", "carol"],

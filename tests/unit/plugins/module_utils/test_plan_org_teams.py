@@ -8,13 +8,12 @@ import pytest
 
 from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, Entry
 from ansible_collections.gitops.github.plugins.module_utils._org_guards import guard_problems
+from ansible_collections.gitops.github.plugins.module_utils._membership_data import team_identifier_problems
+from ansible_collections.gitops.github.plugins.module_utils._names import team_slug_of, undocumented_letters
 from ansible_collections.gitops.github.plugins.module_utils._org_input import (
     Roster,
     TeamWanted,
     roster_from_params,
-    team_identifier_problems,
-    team_slug_of,
-    undocumented_letters,
 )
 from ansible_collections.gitops.github.plugins.module_utils._org_predict import execute
 from ansible_collections.gitops.github.plugins.module_utils._org_report import report

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, Entry
-from ansible_collections.gitops.github.plugins.module_utils._org_input import roster_from_params, team_slug_of
+from ansible_collections.gitops.github.plugins.module_utils._names import team_slug_of
+from ansible_collections.gitops.github.plugins.module_utils._org_input import roster_from_params
 from ansible_collections.gitops.github.plugins.module_utils._org_invitations import sent_within_a_day
 from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState, TeamState
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import plan_roster

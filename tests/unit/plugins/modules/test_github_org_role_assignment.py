@@ -130,7 +130,6 @@ def test_bad_input_fails_before_any_request(run_module, args, words):
     assert result['failed'] is True and words in result['msg']
 
 
-
 def test_team_holding_the_role_through_its_parent_is_reported_not_removed(run_module):
     with exact_calls([call('GET', ROLES, 200, role_list()), call('GET', TEAMS, 200, [team('sec-child', 'indirect')])]):
         result = run_module(assignment.main, {'org': 'acme', 'role': 'auditor', 'team': 'sec-child', 'state': 'absent'})

@@ -8,6 +8,7 @@ from ansible_collections.gitops.github.plugins.modules import github_org_role_in
 from exact_http import call, exact_calls
 from test_github_org_role_assignment import ROLES, TEAMS, USERS, role_list, team, user
 
+
 def test_info_lists_every_role_with_its_holders_over_pages(run_module):
     nxt = 'https://api.github.com/organizations/9001/organization-roles/8031/teams?per_page=100&page=2'
     with exact_calls([

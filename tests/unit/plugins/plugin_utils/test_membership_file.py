@@ -31,6 +31,7 @@ def parser(request, monkeypatch):
     monkeypatch.setattr(mf, '_Loader', request.param)
     return request.param
 
+
 NORMAL = """\
 ---
 defaults: &defaults
