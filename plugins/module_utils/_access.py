@@ -89,10 +89,29 @@ def set_team_repo(client: GitHubClient, team: TeamRef, repo: RepoRef, permission
                    verify=lambda: {} if get_team_repo(client, team, repo) is not None else None)
 
 
-def remove_team_repo(client: GitHubClient, team: TeamRef, repo: RepoRef) -> None:
-    """``DELETE``: 204 (OpenAPI ``teams/remove-repo-in-org``; PyGithub's ``team-repos-8``)."""
-    client.request('DELETE', team_repo_path(team, repo), expected=(204,),
-                   verify=lambda: {} if get_team_repo(client, team, repo) is None else None)
+def team_lists_repo(client: GitHubClient, team: TeamRef, repo: RepoRef) -> bool:
+    """Whether ``GET {team}/repos`` (OpenAPI ``teams/list-repos-in-org``, "Lists a team's
+    repositories", every page) names ``repo``: a grant of the team's own is always listed. Unlike
+    the check, GitHub does not document the list as including access through a parent team."""
+    owner, name = repo.owner.lower(), repo.name.lower()
+    for item in client.paginate(team.base + '/repos'):
+        raw = item.get('owner')
+        login = raw.get('login') if isinstance(raw, dict) else None
+        if str(item.get('name') or '').lower() == name and str(login or team.org).lower() == owner:
+            return True
+    return False
+
+
+def remove_team_repo(client: GitHubClient, team: TeamRef, repo: RepoRef, shown_by_parent: bool = False) -> None:
+    """``DELETE``: 204 (OpenAPI ``teams/remove-repo-in-org``; PyGithub's ``team-repos-8``). When a
+    parent team grants the access too (``shown_by_parent``), the check still shows it after the
+    DELETE, so a write lost in transit is checked by the team's list instead."""
+    def verify() -> dict[str, Any] | None:
+        if shown_by_parent:
+            return None if team_lists_repo(client, team, repo) else {}
+        return {} if get_team_repo(client, team, repo) is None else None
+
+    client.request('DELETE', team_repo_path(team, repo), expected=(204,), verify=verify)
 
 
 # -- organization roles -----------------------------------------------------------------------------

@@ -53,6 +53,11 @@ notes:
     the access shown), the task reads the parent (two more requests), reports RV(inherited_from)
     with a warning and writes nothing, rather than report a change on every run; change the
     access on the parent team.
+  - A grant of the team's own equal to its parent's looks the same in that read. For O(state=absent)
+    the task then reads the team's repository list (C(GET .../teams/{team}/repos), paged; GitHub
+    documents the parent's access for the check, not for this list). When the list names the
+    repository, the task removes it (C(DELETE)) and reports a change, and GitHub goes on showing
+    the parent's access (RV(inherited_from)).
   - GitHub answers 404 both when the team has no access and when the token cannot see the
     repository; a missing team is told apart with one more read and fails the task.
 seealso:
@@ -105,7 +110,8 @@ access:
       type: str
       sample: push
 inherited_from:
-  description: The parent team whose grant GitHub shows on this team, when the task could not change it (see the notes).
+  description: The parent team whose grant GitHub shows on this team, when the task could not change it, or removed
+    an equal grant of the team's own (see the notes).
   returned: when the access comes through the parent team
   type: str
   sample: platform
@@ -127,6 +133,7 @@ from ansible_collections.gitops.github.plugins.module_utils._access import (
     get_team_repo,
     remove_team_repo,
     set_team_repo,
+    team_lists_repo,
     team_parent,
 )
 from ansible_collections.gitops.github.plugins.module_utils._permissions import (
@@ -176,31 +183,42 @@ def read(run, repo):
 
 
 def inherited(run, ref, repo, before, action, want, result):
-    """The parent team whose grant GitHub shows on this team, when the write ``action`` could not
-    change what GitHub shows (so the task would report a change on every run); else ``None``."""
+    """``(parent, own)``: the parent team whose grant GitHub shows on this team when the write
+    ``action`` could not change what GitHub shows (else ``None``), and for a removal whether the
+    team's own list names the repository too (a grant of its own, equal to the parent's, that the
+    DELETE still takes away)."""
     if action not in ('remove', 'update'):
-        return None
+        return None, False
     with run.step('read %s' % ref.label, dict(access=before)):
         parent = team_parent(run.client, ref)
     if parent is None:
-        return None
+        return None, False
     with run.step('read the permission of %s on %s' % (parent.label, repo.label), dict(access=before)):
         data = get_team_repo(run.client, parent, repo)
     if not shadowed(before['permission'], permission_of(data), run.params['state'], want):
-        return None
+        return None, False
     result['inherited_from'] = parent.slug
-    run.warn('%s has %s on %s through its parent team %s, and GitHub shows the parent\'s access on the child: '
-             'change it on %s' % (ref.label, before['permission'], repo.label, parent.slug, parent.slug))
-    return parent
+    own = False
+    if action == 'remove':
+        with run.step('read the repositories of %s' % ref.label, dict(access=before)):
+            own = team_lists_repo(run.client, ref, repo)
+    if own:
+        run.warn('%s keeps %s on %s through its parent team %s, and GitHub shows the parent\'s access on the '
+                 'child: its own grant is removed, change the rest on %s'
+                 % (ref.label, before['permission'], repo.label, parent.slug, parent.slug))
+    else:
+        run.warn('%s has %s on %s through its parent team %s, and GitHub shows the parent\'s access on the child: '
+                 'change it on %s' % (ref.label, before['permission'], repo.label, parent.slug, parent.slug))
+    return parent, own
 
 
-def write(run, ref, repo, action, want, before):
+def write(run, ref, repo, action, want, before, shown_by_parent):
     """The one write ``action`` calls for (``PUT`` or ``DELETE``)."""
     what = ('remove %s from %s' % (repo.label, ref.label) if action == 'remove'
             else 'give %s %s on %s' % (ref.label, want, repo.label))
     with run.step(what, dict(access=before, diff=dict(before=before, after=before))):
         if action == 'remove':
-            remove_team_repo(run.client, ref, repo)
+            remove_team_repo(run.client, ref, repo, shown_by_parent=shown_by_parent)
         else:
             set_team_repo(run.client, ref, repo, want)
 
@@ -215,10 +233,16 @@ def main():
     result = {}
     ref, before = read(run, repo)
     action = access_action(before['permission'], run.params['state'], want)
-    action = None if inherited(run, ref, repo, before, action, want, result) else action
-    after = dict(before, permission=want if run.params['state'] == 'present' else None) if action else before
+    parent, own = inherited(run, ref, repo, before, action, want, result)
+    if parent is not None and not own:
+        action = None
+    if own:
+        # GitHub goes on showing the parent's (equal) access on the team after the DELETE.
+        after = before
+    else:
+        after = dict(before, permission=want if run.params['state'] == 'present' else None) if action else before
     if action and not run.check_mode:
-        write(run, ref, repo, action, want, before)
+        write(run, ref, repo, action, want, before, own)
     run.report(before, after, bool(action), access=after, **result)
 
 

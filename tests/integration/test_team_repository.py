@@ -106,3 +106,25 @@ def test_access_through_the_parent_team_is_reported_not_flapped(sim, play):
     assert play(sim, [raised]).task('access')['changed'] is True
     assert play(sim, [raised]).task('access')['changed'] is False
     assert granted(sim, 'platform-oncall', 'docs') == 'push'
+
+
+def test_an_own_grant_equal_to_the_parents_is_removed_then_converges(sim, play):
+    # platform-oncall gets pull on docs of its own, the level its parent platform grants: GitHub's
+    # check shows pull either way. state: absent finds the repository on the team's own list and
+    # removes the grant (changed); the next run finds only the parent's access (not changed).
+    def oncall(**args):
+        return {'name': 'access', 'gitops.github.github_team_repository': dict(
+            {'org': 'acme', 'team': 'platform-oncall', 'repository': 'docs'}, **args)}
+    assert play(sim, [oncall(permission='push')]).task('access')['changed'] is True
+    assert play(sim, [oncall(permission='pull')]).task('access')['changed'] is True
+    assert granted(sim, 'platform-oncall', 'docs') == 'pull'
+    before = len(writes(sim))
+    checked = play(sim, [oncall(state='absent')], check=True)
+    assert checked.task('access')['changed'] is True and len(writes(sim)) == before
+    run = play(sim, [oncall(state='absent')])
+    assert run.rc == 0, run.output
+    assert run.task('access')['changed'] is True and run.task('access')['inherited_from'] == 'platform'
+    assert granted(sim, 'platform-oncall', 'docs') is None
+    assert granted(sim, 'platform', 'docs') == 'pull'
+    again = play(sim, [oncall(state='absent')])
+    assert again.task('access')['changed'] is False and len(writes(sim)) == before + 1

@@ -153,14 +153,43 @@ def test_access_through_the_parent_team_is_reported_not_flapped(run_module, stat
     # GitHub's check shows the parent's grant on the child ("Repositories inherited through a
     # parent team will also be checked"): removing it, or lowering it below the parent's, on the
     # child would change nothing GitHub shows.
+    # A removal reads the team's own list (GitHub documents the inheritance for the check only):
+    # the repository is not on it, so there is no grant of the team's own to remove.
     args = dict(ARGS, state=state)
+    calls = [call('GET', P, 200, repo_answer('write')), call('GET', TEAM, 200, CHILD_TEAM),
+             call('GET', PARENT, 200, repo_answer('write'))]
     if permission:
         args['permission'] = permission
-    with exact_calls([call('GET', P, 200, repo_answer('write')), call('GET', TEAM, 200, CHILD_TEAM),
-                      call('GET', PARENT, 200, repo_answer('write'))]):
+    else:
+        calls.append(call('GET', TEAM + '/repos', 200, [], query={'per_page': '100'}))
+    with exact_calls(calls):
         result = run_module(team_repo.main, args)
     assert result['changed'] is False and result['inherited_from'] == 'eng'
     assert any('through its parent team eng' in w for w in result['_warned'])
+
+
+def listed_repo():
+    """PyGithub's recorded list of a team's repositories (team-repos-5), renamed to acme/widgets."""
+    item = dict(exchange('pygithub:team-repos-5')['body'][0])
+    item.update(name='widgets', full_name='acme/widgets', owner=dict(item['owner'], login='acme'))
+    return [item]
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_own_grant_equal_to_the_parents_is_removed(run_module, check_mode):
+    # The team's own list names the repository: the team has a grant of its own, equal to its
+    # parent's, which the check cannot tell apart. state: absent removes it (changed), and GitHub
+    # goes on showing the parent's access.
+    calls = [call('GET', P, 200, repo_answer('write')), call('GET', TEAM, 200, CHILD_TEAM),
+             call('GET', PARENT, 200, repo_answer('write')),
+             call('GET', TEAM + '/repos', 200, listed_repo(), query={'per_page': '100'})]
+    if not check_mode:
+        calls.append(call('DELETE', P, 204))
+    with exact_calls(calls):
+        result = run_module(team_repo.main, dict(ARGS, state='absent'), check_mode=check_mode)
+    assert result['changed'] is True and result['inherited_from'] == 'eng'
+    assert result['access']['permission'] == 'push'
+    assert any('its own grant is removed' in w for w in result['_warned'])
 
 
 def test_raising_above_the_parent_is_written(run_module):
