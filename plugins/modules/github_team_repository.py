@@ -223,6 +223,14 @@ def write(run, ref, repo, action, want, before, shown_by_parent):
             set_team_repo(run.client, ref, repo, want)
 
 
+def access_after(run, before, action, want, own):
+    """The access GitHub shows once ``action`` is made."""
+    if own or not action:
+        # After the DELETE of a grant equal to its parent's, GitHub goes on showing the parent's.
+        return before
+    return dict(before, permission=want if run.params['state'] == 'present' else None)
+
+
 def main():
     run = runner(dict(
         repository=dict(type='str', required=True),
@@ -236,11 +244,7 @@ def main():
     parent, own = inherited(run, ref, repo, before, action, want, result)
     if parent is not None and not own:
         action = None
-    if own:
-        # GitHub goes on showing the parent's (equal) access on the team after the DELETE.
-        after = before
-    else:
-        after = dict(before, permission=want if run.params['state'] == 'present' else None) if action else before
+    after = access_after(run, before, action, want, own)
     if action and not run.check_mode:
         write(run, ref, repo, action, want, before, own)
     run.report(before, after, bool(action), access=after, **result)
