@@ -803,16 +803,17 @@ def read(run, gql, roster):
 
 
 def plan(run, gql, state, roster, own):
-    """``(plan, own login)``: the writes, planned again with the token owner's login when the
-    guards need it; fails when the plan has problems or a guard refuses it."""
+    """``(plan, own login)``: the writes, planned once, and again only when the guards need the
+    token owner's login and it was not read yet; fails when the plan has problems or a guard
+    refuses it."""
     org = run.params['org']
-    planned = plan_roster(state, roster)
+    planned = plan_roster(state, roster, own_login=own)
     if planned.problems:
         run.fail('Cannot plan %s: %s' % (org, '; '.join(planned.problems)), **_result(run, gql, planned, [], state))
     if own is None and needs_own_login(planned):
         with run.step('read the token owner (GET /user)', lambda: _result(run, gql, planned, [], state)):
             own = run.client.current_login()
-    planned = plan_roster(state, roster, own_login=own)
+        planned = plan_roster(state, roster, own_login=own)
     run.progress(_plan_line(planned))
     refusals = guard_refusals(planned, own)
     if refusals:
