@@ -87,14 +87,23 @@ class Applied(object):
 
 
 def apply_roster(plan: RosterPlan, writer: Callable[[Write], Any], client: GitHubClient, org: str,
-                 warn: Callable[[str], None]) -> Applied:
-    """Make the plan's writes in order, by the policy above. Raises :class:`WritesFailed`."""
+                 warn: Callable[[str], None], log: Callable[[str], None] | None = None) -> Applied:
+    """Make the plan's writes in order, by the policy above; ``log`` is told each write as it is
+    made (the controller prints it at ``-v``). Raises :class:`WritesFailed`."""
     applied = Applied([], plan.before, [], [])
     todo = list(plan.writes)
+    count = [0]
+
+    def write(item: Write) -> Any:
+        outcome = writer(item)
+        count[0] += 1
+        if log is not None:
+            log('wrote %d of %d: %s' % (count[0], len(plan.writes), describe(item, org)))
+        return outcome
     while True:
         part = RosterPlan(applied.state, plan.roster, todo, plan.teams, plan.problems)
         try:
-            made, applied.state = execute(part, writer, errors=(Exception,))
+            made, applied.state = execute(part, write, errors=(Exception,))
             applied.done.extend(made)
             return applied
         except Incomplete as exc:

@@ -265,7 +265,7 @@ class Runner(object):
         exactly the writes already made (``result_of(done, state)``); writes skipped for teams
         their identity provider manages fail the task once the others are made, naming them."""
         try:
-            applied = apply_roster(plan, writer, self.client, org, self.warn)
+            applied = apply_roster(plan, writer, self.client, org, self.warn, self.host.log)
         except WritesFailed as exc:
             result = result_of(exc.done, exc.state)
             result.update(changed=bool(exc.done), failed_change=exc.write.as_dict(),

@@ -726,7 +726,6 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     plan_roster,
     without_additions,
 )
-from ansible_collections.gitops.github.plugins.module_utils._roster_apply import describe as describe_write
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     impossible_additions,
     org_writer,
@@ -860,7 +859,7 @@ def run_roster(run):
     if run.check_mode:
         planned, done, after, impossible = check(run, gql, planned, state)
     else:
-        done, after = run.apply_roster(planned, _Logged(run, org_writer(run.client, org, own, state.copy()), planned, org),
+        done, after = run.apply_roster(planned, org_writer(run.client, org, own, state.copy()),
                                        org, lambda done, after: _result(run, gql, planned, done, after))
         run.progress('wrote %d of %d planned writes' % (len(done), len(planned.writes)))
     extra = {}
@@ -878,27 +877,6 @@ def main():
 def _manages(roster):
     """Whether the options manage anything (owners or members, teams, the public membership)."""
     return roster.wanted is not None or bool(roster.teams) or roster.public_membership is not None
-
-
-class _Logged(object):
-    """``writer``, saying each write as it is made (the controller prints it at ``-v``); what the
-    writer tells of its last write (``cleared``: a failed invitation's record it deleted first) is
-    passed through, so the apply policy still sees it."""
-
-    def __init__(self, run, writer, planned, org):
-        self.run, self.writer, self.org = run, writer, org
-        self.count = 0
-        self.total = len(planned.writes)
-
-    @property
-    def cleared(self):
-        return getattr(self.writer, 'cleared', None)
-
-    def __call__(self, item):
-        outcome = self.writer(item)
-        self.count += 1
-        self.run.host.log('wrote %d of %d: %s' % (self.count, self.total, describe_write(item, self.org)))
-        return outcome
 
 
 def _plan_line(plan):
