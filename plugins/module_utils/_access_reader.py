@@ -57,13 +57,12 @@ from ansible_collections.gitops.github.plugins.module_utils._access_state import
 )
 from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL, Pages
 from ansible_collections.gitops.github.plugins.module_utils._http import quote_segment
-from ansible_collections.gitops.github.plugins.module_utils._org_reader import ReadError, _need
+from ansible_collections.gitops.github.plugins.module_utils._org_reader import ReadError, _need, _organization, follow_up_team_pages
 
 TEAMS_PER_QUERY = 50
 REPOS_PER_PAGE = 100
 REPOSITORIES_PER_QUERY = 50
 COLLABORATORS_PER_PAGE = 100
-FOLLOW_UPS_PER_QUERY = 20
 
 _CONNECTION = '''totalCount
         pageInfo { hasNextPage endCursor }'''
@@ -128,13 +127,6 @@ def team_repos_follow_up(count):
              for i in range(count)]
     return 'query(%s) {\n  organization(login: $org) {\n    %s\n  }\n  %s\n}' % (
         ', '.join(params), '\n    '.join(parts), RATE_LIMIT_FIELDS)
-
-
-def _organization(data, org):
-    organization = data.get('organization')
-    if organization is None:
-        raise ReadError('organization', 'organization %s was not found, or the token cannot see it' % org)
-    return organization
 
 
 def _page_info(conn, where):
@@ -221,26 +213,12 @@ def read_team_repositories(gql, org):
 
 
 def _follow_team_repos(gql, org, todo, grants, pages_of):
-    while todo:
-        batch, todo = todo[:FOLLOW_UPS_PER_QUERY], todo[FOLLOW_UPS_PER_QUERY:]
-        variables = {'org': org}
-        for i, (slug, cursor, _total) in enumerate(batch):
-            variables['s%d' % i] = slug
-            variables['c%d' % i] = cursor
-        organization = _organization(gql.query(team_repos_follow_up(len(batch)), variables), org)
-        for i, (slug, _cursor, total) in enumerate(batch):
-            node = organization.get('t%d' % i)
-            where = 'team %s.repositories' % slug
-            if node is None:
-                raise ReadError(where, 'team %s disappeared while it was read; run again' % slug)
-            into = grants[slug.lower()]
-            has_next, cursor, count = _add_edges(node.get('repositories'), where, 'name', into)
-            if count != total:
-                raise ReadError(where, 'the repositories of team %s changed while they were read; run again' % slug)
-            if has_next:
-                todo.append((slug, pages_of[slug.lower()].next(cursor, count), total))
-            elif len(into) != total:
-                raise ReadError(where, 'the GraphQL answer lists %d of %d repositories' % (len(into), total))
+    def repositories_page(node, where, slug):
+        into = grants[slug.lower()]
+        return _add_edges(node.get('repositories'), where, 'name', into) + (len(into),)
+
+    follow_up_team_pages(gql, org, todo, team_repos_follow_up, repositories_page, pages_of,
+                         lambda slug: 'team %s.repositories' % slug, 'repositories', 'repositories')
 
 
 # -------------------------------------------------------------------------------- custom repository roles

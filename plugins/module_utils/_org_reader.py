@@ -24,7 +24,7 @@ a count that does not add up raises :class:`ReadError` before anything is planne
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Container, Iterable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Container, Iterable, Mapping, TypeVar
 
 from ansible_collections.gitops.github.plugins.module_utils._github_forms import ENTERPRISE_TEAM_TYPE
 from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL, Pages
@@ -158,30 +158,32 @@ def _team_of_node(node: Any) -> tuple[TeamState, bool, Any, int]:
     return team, has_next, cursor, count
 
 
-def _follow_up_members(gql: GraphQL, org: str, teams: dict[str, TeamState], todo: list[tuple[str, str, int]],
-                       member_pages: dict[str, Pages]) -> None:
-    """Pages the members of the teams that have more, many teams a query."""
+def follow_up_team_pages(gql: GraphQL, org: str, todo: list[tuple[str, str, int]], query_for: Callable[[int], str],
+                         read_page: Callable[[Any, str, str], tuple[bool, Any, int, int]], pages_of: dict[str, Pages],
+                         where_of: Callable[[str], str], changed: str, listed: str) -> None:
+    """Pages on a connection of many teams at once (``todo``: ``[(slug, cursor, total)]``), one
+    alias ``t<i>`` a team in the query ``query_for(count)``. ``read_page(node, where, slug)`` adds
+    one page and gives ``(has_next, cursor, count, listed so far)``. A team gone, a count that
+    moves, a repeated cursor or a short list fails the read (``changed``/``listed`` name what)."""
     while todo:
         batch, todo = todo[:FOLLOW_UPS_PER_QUERY], todo[FOLLOW_UPS_PER_QUERY:]
         variables = {'org': org}
         for i, (slug, after, _total) in enumerate(batch):
             variables['s%d' % i] = slug
             variables['c%d' % i] = after
-        organization = _organization(gql.query(follow_up_query(len(batch)), variables), org)
+        organization = _organization(gql.query(query_for(len(batch)), variables), org)
         for i, (slug, _cursor, total) in enumerate(batch):
             node = organization.get('t%d' % i)
-            where = 'team %s' % slug
+            where = where_of(slug)
             if node is None:
                 raise ReadError(where, 'team %s disappeared while it was read; run again' % slug)
-            team = teams[slug.lower()]
-            has_next, cursor, count = _members_page(node.get('members'), where, team.members)
+            has_next, cursor, count, have = read_page(node, where, slug)
             if count != total:
-                raise ReadError(where, 'the members of team %s changed while they were read; run again' % slug)
+                raise ReadError(where, 'the %s of team %s changed while they were read; run again' % (changed, slug))
             if has_next:
-                todo.append((slug, member_pages[slug.lower()].next(cursor, count), total))
-            elif len(team.members) != total:
-                raise ReadError(where, 'the GraphQL answer lists %d of %d immediate members'
-                                % (len(team.members), total))
+                todo.append((slug, pages_of[slug.lower()].next(cursor, count), total))
+            elif have != total:
+                raise ReadError(where, 'the GraphQL answer lists %d of %d %s' % (have, total, listed))
 
 
 def read_teams(gql: GraphQL, org: str) -> dict[str, TeamState]:
@@ -210,7 +212,12 @@ def read_teams(gql: GraphQL, org: str) -> dict[str, TeamState]:
     if len(teams) != expected:
         raise ReadError('organization.teams', 'the teams changed while they were read (%d of %d); run again'
                         % (len(teams), expected))
-    _follow_up_members(gql, org, teams, todo, member_pages)
+    def members_page(node: Any, where: str, slug: str) -> tuple[bool, Any, int, int]:
+        members = teams[slug.lower()].members
+        return _members_page(node.get('members'), where, members) + (len(members),)
+
+    follow_up_team_pages(gql, org, todo, follow_up_query, members_page, member_pages, lambda slug: 'team %s' % slug,
+                         'members', 'immediate members')
     return teams
 
 
