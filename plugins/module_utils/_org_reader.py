@@ -212,6 +212,7 @@ def read_teams(gql: GraphQL, org: str) -> dict[str, TeamState]:
     if len(teams) != expected:
         raise ReadError('organization.teams', 'the teams changed while they were read (%d of %d); run again'
                         % (len(teams), expected))
+
     def members_page(node: Any, where: str, slug: str) -> tuple[bool, Any, int, int]:
         members = teams[slug.lower()].members
         return _members_page(node.get('members'), where, members) + (len(members),)
