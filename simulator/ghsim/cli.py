@@ -8,6 +8,7 @@ to nothing yet, so a rehearsed change may name people the world does not hold.""
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import signal
 import sys
@@ -94,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    if hasattr(signal, "SIGUSR1"):
+        # `kill -USR1` prints every thread's stack to stderr: how a test that waited too long
+        # for ghsim to stop shows where it was.
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
 
     print(f"ghsim listening on {sim.api_url}", flush=True)
     if sim.ca_path:

@@ -9,6 +9,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import yaml
@@ -50,7 +51,14 @@ def ghsim_cli(tmp_path):
     yield start
     for proc in started:
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=20) == 0
+        try:
+            rc = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGUSR1)  # ghsim prints its threads' stacks (cli.py)
+            time.sleep(2)
+            proc.kill()
+            pytest.fail('ghsim did not stop within 60 s of SIGTERM; its threads:\n%s' % proc.communicate()[1])
+        assert rc == 0, proc.stderr.read()
 
 
 def playbook(collections_path, tmp_path, api_url, name, membership):
