@@ -17,7 +17,9 @@ token is answered with the message "Only owners can use this filter." (quoted in
 gist.github.com/nikitabugrovsky/b2f680e93ddde76e944e, with the documentation URL
 ``#audit-two-factor-auth``; its status is not shown). So a 403 or 422 to a filtered list is a
 refusal, never "nobody": the task fails saying an owner's token is needed, with GitHub's answer.
-A token whose user GitHub shows as a plain member is refused before any filtered request.
+The lists are read before the rest of the organization, so that refusal is what a non-owner
+sees; should GitHub ever answer them for a token whose user it shows as a plain member, the
+answer is not trusted either.
 
 ``2fa_insecure`` is in GitHub's descriptions for github.com and GHES 3.17 to 3.19; GHES 3.16's REST
 reference lists only ``2fa_disabled`` and ``all``. On GHES, a 422 to ``2fa_insecure`` once
@@ -68,30 +70,52 @@ def _filtered(client: GitHubClient, org: str, path: str, flt: str, first: bool) 
         raise
 
 
-def read_two_factor(client: GitHubClient, org: str, policy: str, state: OrgState, own_login: str | None) -> TwoFactor:
-    """The :class:`._two_factor.TwoFactor` of ``org``: its members (with their kind from ``state``)
-    and outside collaborators without two-factor authentication, under ``policy``. Raises
-    :class:`TwoFactorRefused` when the token is not an owner's, :class:`GitHubError` on any other
-    failed read."""
+class Lists(object):
+    """The filtered lists as read: ``members`` and ``outside`` ``{filter: [login]}``, and
+    ``unchecked`` (why a filter could not be read)."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, list[str]] = {}
+        self.outside: dict[str, list[str]] = {}
+        self.unchecked: list[str] = []
+
+
+def read_lists(client: GitHubClient, org: str) -> Lists:
+    """The members and outside collaborators of ``org`` without two-factor authentication, as
+    :class:`Lists`. Read before the rest of the organization, so that a token GitHub refuses the
+    filter fails with that refusal first. Raises :class:`TwoFactorRefused` when GitHub refuses the
+    filter, :class:`GitHubError` on any other failed read."""
     members_path = OrgRef(org).members_path
-    own = state.members.get((own_login or '').lower())
-    if own is not None and (own.state != ACTIVE or own.role != 'admin'):
-        raise _refusal(org, FILTERS[0], members_path, 'GitHub shows %s, the user this token belongs to, as a %s %s, '
-                       'and documents the filter as only available for organization owners'
-                       % (own.login, own.state, 'owner' if own.role == 'admin' else 'member'))
-    lists: dict[str, dict[str, list[str]]] = {'members': {}, 'outside': {}}
-    unchecked = []
+    lists = Lists()
     for flt in FILTERS:
         try:
-            for name, path in (('members', members_path), ('outside', outside_collaborators_path(org))):
-                lists[name][flt] = _filtered(client, org, path, flt, first=(name, flt) == ('members', FILTERS[0]))
+            for target, path in ((lists.members, members_path), (lists.outside, outside_collaborators_path(org))):
+                target[flt] = _filtered(client, org, path, flt, first=(path, flt) == (members_path, FILTERS[0]))
         except GitHubError as exc:
             if not (client.is_ghes and flt != FILTERS[0] and exc.status == 422):
                 raise
-            unchecked.append('filter=%s is not checked: this GitHub Enterprise Server answers HTTP 422 (%s); GitHub '
-                             'documents it from GHES 3.17' % (flt, exc.message or 'no message'))
-            lists['members'].pop(flt, None)
-    return found(policy, lists['members'], lists['outside'], state, unchecked)
+            lists.unchecked.append('filter=%s is not checked: this GitHub Enterprise Server answers HTTP 422 (%s); '
+                                   'GitHub documents it from GHES 3.17' % (flt, exc.message or 'no message'))
+            lists.members.pop(flt, None)
+    return lists
+
+
+def two_factor_of(org: str, policy: str, lists: Lists, state: OrgState, own_login: str | None) -> TwoFactor:
+    """The :class:`._two_factor.TwoFactor` of the lists once the organization is read (a member's
+    kind comes from ``state``). GitHub documents the filter as owners-only: if it answered a token
+    whose user ``state`` shows as a plain or pending member, the answer is not trusted
+    (:class:`TwoFactorRefused`), never read as "nobody"."""
+    own = state.members.get((own_login or '').lower())
+    if own is not None and (own.state != ACTIVE or own.role != 'admin'):
+        raise _refusal(org, FILTERS[0], OrgRef(org).members_path,
+                       'GitHub shows %s, the user this token belongs to, as a %s %s, and documents the filter as '
+                       'only available for organization owners' % (own.login, own.state, 'owner' if own.role == 'admin' else 'member'))
+    return found(policy, lists.members, lists.outside, state, lists.unchecked)
+
+
+def read_two_factor(client: GitHubClient, org: str, policy: str, state: OrgState, own_login: str | None) -> TwoFactor:
+    """:func:`read_lists` then :func:`two_factor_of`, for a caller that has read the organization already."""
+    return two_factor_of(org, policy, read_lists(client, org), state, own_login)
 
 
 def remove_outside(client: GitHubClient, org: str, logins: list[str], done: list[str],

@@ -784,7 +784,12 @@ from ansible_collections.gitops.github.plugins.module_utils._resources import (
     users_by_id,
 )
 from ansible_collections.gitops.github.plugins.module_utils import _two_factor as two_factor_policy
-from ansible_collections.gitops.github.plugins.module_utils._two_factor_reader import TwoFactorRefused, read_two_factor, remove_outside
+from ansible_collections.gitops.github.plugins.module_utils._two_factor_reader import (
+    TwoFactorRefused,
+    read_lists,
+    remove_outside,
+    two_factor_of,
+)
 
 PERSON = dict(type='list', elements='raw')
 
@@ -856,24 +861,38 @@ def read(run, gql, roster):
     return state, own
 
 
-def read_two_factor_policy(run, state, roster, own):
-    """``(TwoFactor or None, own login)``: under ``require_two_factor``, the people without
-    two-factor authentication (:mod:`._two_factor_reader`; a token GitHub refuses the filter fails
-    the task) and the outside collaborators the policy would remove."""
+def read_two_factor_lists(run, roster):
+    """Under ``require_two_factor``, the people without two-factor authentication
+    (:func:`._two_factor_reader.read_lists`), read first: a token GitHub refuses the filter fails
+    the task with that refusal; ``None`` when not asked."""
     if roster.require_two_factor is None:
-        return None, own
+        return None
     org, client = run.params['org'], run.client
-    with run.step('read the token owner (GET /user)'):
-        own = client.current_login()
     before = client.request_count
     with run.step('read the members and outside collaborators of %s without two-factor authentication' % org):
         try:
-            found = read_two_factor(client, org, roster.require_two_factor, state, own)
+            lists = read_lists(client, org)
         except TwoFactorRefused as exc:
             run.fail(str(exc))
+    run.progress('read %d members and %d outside collaborators of %s without two-factor authentication (%d requests)'
+                 % (len(set(x for v in lists.members.values() for x in v)), len(set(x for v in lists.outside.values() for x in v)),
+                    org, client.request_count - before))
+    return lists
+
+
+def two_factor_policy_of(run, lists, state, roster, own):
+    """``(TwoFactor or None, own login)``: the policy's view of ``lists`` once the organization is
+    read, and the outside collaborators it would remove."""
+    if lists is None:
+        return None, own
+    org = run.params['org']
+    with run.step('read the token owner (GET /user)'):
+        own = run.client.current_login()
+    try:
+        found = two_factor_of(org, roster.require_two_factor, lists, state, own)
+    except TwoFactorRefused as exc:
+        run.fail(str(exc))
     two_factor_policy.outside_removals(found, two_factor_policy.outside_listed(run.params.get('outside_collaborators')))
-    run.progress('read %d people of %s without two-factor authentication (%d requests)'
-                 % (len(found.without), org, client.request_count - before))
     return found, own
 
 
@@ -935,8 +954,9 @@ def run_roster(run):
         run.fail('membership_file is read on the controller by the action plugin of gitops.github.github_org_roster; '
                  'the module itself takes the data as options')
     roster = wanted_roster(run)
+    lists = read_two_factor_lists(run, roster)
     state, own = read(run, gql, roster)
-    two_factor, own = read_two_factor_policy(run, state, roster, own)
+    two_factor, own = two_factor_policy_of(run, lists, state, roster, own)
     planned, own = plan(run, gql, state, roster, own, two_factor)
     impossible = []
     if run.check_mode:

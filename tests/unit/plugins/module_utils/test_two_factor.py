@@ -17,7 +17,12 @@ from ansible_collections.gitops.github.plugins.module_utils._org_state import Or
 from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, ORG, PENDING, REMOVE, Entry
 from ansible_collections.gitops.github.plugins.module_utils._plan_org import plan_roster
 from ansible_collections.gitops.github.plugins.module_utils import _two_factor as tf
-from ansible_collections.gitops.github.plugins.module_utils._two_factor_reader import TwoFactorRefused, read_two_factor
+from ansible_collections.gitops.github.plugins.module_utils._two_factor_reader import (
+    Lists,
+    TwoFactorRefused,
+    read_two_factor,
+    two_factor_of,
+)
 
 API = 'https://api.github.com'
 MEMBERS = API + '/orgs/acme/members'
@@ -212,11 +217,13 @@ def test_a_refused_filter_fails_never_reads_as_nobody(status):
                                % status)
 
 
-@responses.activate
-def test_a_plain_members_token_is_refused_before_any_filtered_request():
-    with pytest.raises(TwoFactorRefused, match='alice, the user this token belongs to, as a active member'):
-        read_two_factor(client(), 'acme', 'report', state(), 'alice')
-    assert sent() == []
+@pytest.mark.parametrize('login', ['alice', 'dave'])
+def test_an_answer_to_a_plain_or_pending_members_token_is_not_trusted(login):
+    lists = Lists()
+    lists.members = {'2fa_disabled': []}  # an empty answer: it must not read as "nobody"
+    with pytest.raises(TwoFactorRefused, match='%s, the user this token belongs to, as a (active|pending) member' % login):
+        two_factor_of('acme', 'report', lists, state(), login)
+    assert two_factor_of('acme', 'report', lists, state(), 'erin').without == []
 
 
 @pytest.mark.parametrize('page', [{'message': 'oops'}, [{'id': 3}], ['bob']])
