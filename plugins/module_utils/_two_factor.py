@@ -185,9 +185,9 @@ def failure(two_factor: TwoFactor | None, org: str) -> str | None:
     """The message of ``fail`` when anyone is without two-factor authentication, else ``None``."""
     if two_factor is None or two_factor.policy != FAIL or not two_factor.without:
         return None
+    people = ', '.join('%s (%s, %s)' % (p['login'], p['kind'], p['filter']) for p in two_factor.without)
     return ('require_two_factor is fail: %d people in %s have no two-factor authentication or an insecure one: %s'
-            % (len(two_factor.without), org, ', '.join('%s (%s, %s)' % (p['login'], p['kind'], p['filter'])
-                                                        for p in two_factor.without)))
+            % (len(two_factor.without), org, people))
 
 
 def warnings(two_factor: TwoFactor | None, org: str) -> list[str]:
