@@ -235,14 +235,14 @@ options:
       - The two-factor policy. Reads the members and outside collaborators GitHub lists without
         two-factor authentication (C(filter=2fa_disabled)) or with an insecure method
         (C(filter=2fa_insecure)) on C(GET /orgs/{org}/members) and C(GET /orgs/{org}/outside_collaborators),
-        every page (four lists: the requests grow with pages, not people). They are listed in
+        every page (four lists; the requests grow with pages, not people). They are listed in
         RV(two_factor). Left out, nothing is read or checked.
       - V(report) only lists them.
       - V(fail) lists them and fails the task after the rest of the plan is made (in check mode,
         after it is predicted), so the drift playbook turns red while an apply still converges
         everything else.
       - V(remove) removes the members and owners among them that the data does not list (as owner,
-        member, team maintainer or team member) through the same plan and guards as any removal:
+        member, team maintainer or team member) through the same plan and guards as any removal;
         O(max_removals), O(min_owners) and the token's own user (O(allow_self)) protect them, a
         refused plan writes nothing, and their team memberships go with the organization
         membership. Outside collaborators among them that the data does not list in
@@ -251,7 +251,7 @@ options:
         count against O(max_removals) together with the organization's removals (a percentage
         is of its members and invitations). Check mode predicts exactly these removals.
       - Someone the data lists is never removed by the policy (the next run would invite them
-        again): they are listed in RV(two_factor.kept) with a warning; take them out of the data,
+        again); they are listed in RV(two_factor.kept) with a warning. Take them out of the data,
         or have them enable two-factor authentication.
       - A pending invitee has no two-factor status GitHub shows, so invitations are not checked.
       - Needs an organization owner's token. GitHub documents the filter as only available to
