@@ -657,6 +657,34 @@ two_factor:
       C(changed) are always empty.
   returned: when O(require_two_factor) is set
   type: dict
+  contains:
+    policy:
+      description: O(require_two_factor).
+      type: str
+    without:
+      description: Each person without (secure) two-factor authentication, as C({login, kind, filter}).
+      type: list
+      elements: dict
+    removed:
+      description: Whom the run removes for the policy (check mode and a refused run, would remove), as C({login, kind}).
+      type: list
+      elements: dict
+    kept:
+      description: People without it whom the data lists, so V(remove) leaves them, as C({login, kind}).
+      type: list
+      elements: dict
+    unchecked:
+      description: Filters this GitHub could not answer (V(2fa_insecure) on an older GHES), with why.
+      type: list
+      elements: str
+    added:
+      description: Always empty (the policy adds nobody).
+      type: list
+      elements: dict
+    changed:
+      description: Always empty.
+      type: list
+      elements: dict
   sample: {"policy": "remove", "without": [{"login": "bob", "kind": "member", "filter": "2fa_disabled"}],
            "added": [], "removed": [{"login": "bob", "kind": "member"}], "changed": [], "kept": [], "unchecked": []}
 current:
