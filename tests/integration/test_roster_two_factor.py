@@ -146,3 +146,19 @@ def test_remove_check_mode_equals_apply_and_a_rerun_changes_nothing(sim_factory,
     assert again['changed'] is False and len(writes(sim)) == 2
     assert again['two_factor']['without'] == [{'login': 'carol', 'kind': 'member', 'filter': '2fa_insecure'}]
     assert again['two_factor']['removed'] == []
+
+
+def test_the_role_passes_the_policy_through_and_refuses_a_bad_one_before_any_request(sim_factory, collections_path, tmp_path):
+    sim = sim_factory(two_factor_seed())
+    entry = {'org': 'acme', 'require_two_factor': 'yes'}
+    refused = run(collections_path, tmp_path, sim, 'gitops.github.apply', {'membership_orgs': [entry]})
+    assert refused.rc != 0
+    # The role's argument spec names the key first (the validator's own wording is unit-tested).
+    assert 'require_two_factor must be one of: report, fail, remove, got: yes' in refused.output, refused.output
+    assert sim.log == []
+
+    entry['require_two_factor'] = 'fail'
+    failed = run(collections_path, tmp_path, sim, 'gitops.github.apply', {'membership_orgs': [entry]})
+    assert failed.rc != 0
+    assert 'require_two_factor is fail: 3 people in acme' in failed.output, failed.output
+    assert len(filtered_reads(sim)) == 4 and writes(sim) == []
