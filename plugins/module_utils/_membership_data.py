@@ -30,6 +30,7 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_T
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem, team_slug_of
 from ansible_collections.gitops.github.plugins.module_utils._plan import parse_max_removals
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import identity_problems, item_key, parse_person
+from ansible_collections.gitops.github.plugins.module_utils._two_factor import KEY as TWO_FACTOR, POLICIES as TWO_FACTOR_POLICIES
 
 # The booleans of an entry and of a team, with their defaults (None: left out means "leave alone").
 ORG_BOOLEANS = (('exclusive', False), ('allow_self', False), ('public_membership', None), ('reinvite_failed', True),
@@ -136,7 +137,21 @@ def entry_problems(entry: object) -> list[str]:
     elif teams:
         _teams(problems, teams, org, scopes)
     problems.extend(identity_problems(scopes))
+    problems.extend(two_factor_problems(entry))
     return problems
+
+
+def two_factor_problems(entry: Mapping[str, Any]) -> list[str]:
+    """``require_two_factor`` (issue 20): left out or null means not checked, else a string among
+    ``report``, ``fail``, ``remove`` (a YAML ``yes`` is the boolean True, not a policy)."""
+    value = entry.get(TWO_FACTOR)
+    if value is None:
+        return []
+    if not isinstance(value, str):
+        return ['%s must be one of %s, got %s' % (TWO_FACTOR, ', '.join(TWO_FACTOR_POLICIES), kind_of(value))]
+    if value not in TWO_FACTOR_POLICIES:
+        return ['%s must be one of %s, got %r' % (TWO_FACTOR, ', '.join(TWO_FACTOR_POLICIES), value)]
+    return []
 
 
 def login_list_problems(lists: Mapping[str, Any], keys: tuple[tuple[str, str], ...]) -> list[str]:

@@ -61,8 +61,10 @@ class Roster(object):
 
     def __init__(self, org, wanted=None, exclusive=False, max_removals=DEFAULT_MAX_REMOVALS, min_owners=1,
                  allow_self=False, public_membership=None, teams=(), people=(), expired=(), expiring=(),
-                 reinvite_failed=True, max_invitations=DEFAULT_MAX_INVITATIONS, now=None, delete_unlisted_teams=False):
+                 reinvite_failed=True, max_invitations=DEFAULT_MAX_INVITATIONS, now=None, delete_unlisted_teams=False,
+                 require_two_factor=None):
         self.delete_unlisted_teams = delete_unlisted_teams
+        self.require_two_factor = require_two_factor  # report | fail | remove (._two_factor), None: not checked
         self.org = org
         self.wanted = wanted
         self.exclusive = exclusive
@@ -140,7 +142,7 @@ def _roster(params, now):
                   number(params, 'min_owners', 1), flag(params, 'allow_self', False),
                   flag(params, 'public_membership', None), teams, people.current, org_expired, org_expiring,
                   flag(params, 'reinvite_failed', True), number(params, 'max_invitations', DEFAULT_MAX_INVITATIONS),
-                  now, flag(params, 'delete_unlisted_teams', False))
+                  now, flag(params, 'delete_unlisted_teams', False), require_two_factor=params.get('require_two_factor'))
 
 
 def _team(entry, people, gone, org_expired):

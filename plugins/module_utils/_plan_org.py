@@ -57,9 +57,11 @@ from ansible_collections.gitops.github.plugins.module_utils._plan import (
     active_owners_after,
     plan_members,
 )
+from ansible_collections.gitops.github.plugins.module_utils._two_factor import listed_keys, member_removals
 
 if TYPE_CHECKING:
     from ansible_collections.gitops.github.plugins.module_utils._org_input import Roster, TeamWanted
+    from ansible_collections.gitops.github.plugins.module_utils._two_factor import TwoFactor
     from ansible_collections.gitops.github.plugins.module_utils._org_state import OrgState
     from ansible_collections.gitops.github.plugins.module_utils._plan_people import Person
 
@@ -101,6 +103,7 @@ class RosterPlan(object):
     already_members: list[str]
     removals_withheld: list[Write]
     may_be_members: list[str]
+    two_factor: TwoFactor | None
 
     def __init__(self, before: OrgState, roster: Roster, writes: Iterable[Write], teams: dict[str, TeamPlan],
                  problems: Iterable[str] = (), renamed: Iterable[dict[str, Any]] = (), reinvite: Iterable[str] = (),
@@ -121,6 +124,7 @@ class RosterPlan(object):
         self.already_members = []                 # listed addresses GitHub answered "already a part of" (apply)
         self.removals_withheld = []               # removals of members an unanswered listed address could be
         self.may_be_members = []                  # check mode: addresses invited, perhaps "already a part of"
+        self.two_factor = None                    # the two-factor policy's read (._two_factor), when asked
 
     @property
     def changed(self) -> bool:
@@ -542,12 +546,16 @@ def _in_write_order(writes: list[Write], own: str) -> list[Write]:
     return writes
 
 
-def plan_roster(state: OrgState, roster: Roster, own_login: str | None = None) -> RosterPlan:
+def plan_roster(state: OrgState, roster: Roster, own_login: str | None = None,
+                two_factor: TwoFactor | None = None) -> RosterPlan:
     """The whole plan from ``state`` (:class:`._org_state.OrgState`) to ``roster`` (:class:`._org_input.Roster`).
 
     ``own_login`` (the token's user, when known) only moves that user's own demotions and removals
     to the very end, teams first, so that every other write is made while the token still has the
     rights it needs.
+
+    ``two_factor`` (:class:`._two_factor.TwoFactor`, under ``require_two_factor: remove``) adds the
+    removals of the unlisted members without two-factor authentication, guarded as any removal.
 
     Raises nothing; a team of the file that does not exist is a problem in ``plan.problems``
     (the caller fails before any write when there are problems).
@@ -557,6 +565,7 @@ def plan_roster(state: OrgState, roster: Roster, own_login: str | None = None) -
     if roster.wanted is not None:
         org_wanted = _rewrite(roster.wanted, mapping, problems)
         org_changes = plan_members(state.members, org_wanted, ORG_ROLES, roster.exclusive).changes
+    org_changes.extend(member_removals(two_factor, state, listed_keys(roster, mapping), org_changes))
     org_changes, kept_by_enterprise = enterprise_granted(state, org_changes)
     problems.extend(_accepted_addresses(state, org_changes))
 
@@ -586,6 +595,7 @@ def plan_roster(state: OrgState, roster: Roster, own_login: str | None = None) -
     plan.not_retried = not_retried
     plan.sent_recently = sent
     plan.enterprise_kept = kept_by_enterprise
+    plan.two_factor = two_factor
     return plan
 
 

@@ -230,6 +230,39 @@ options:
         type: list
         elements: raw
         default: []
+  require_two_factor:
+    description:
+      - The two-factor policy. Reads the members and outside collaborators GitHub lists without
+        two-factor authentication (C(filter=2fa_disabled)) or with an insecure method
+        (C(filter=2fa_insecure)) on C(GET /orgs/{org}/members) and C(GET /orgs/{org}/outside_collaborators),
+        every page (four lists; the requests grow with pages, not people). They are listed in
+        RV(two_factor). Left out, nothing is read or checked.
+      - V(report) only lists them.
+      - V(fail) lists them and fails the task after the rest of the plan is made (in check mode,
+        after it is predicted), so the drift playbook turns red while an apply still converges
+        everything else.
+      - V(remove) removes the members and owners among them that the data does not list (as owner,
+        member, team maintainer or team member) through the same plan and guards as any removal;
+        O(max_removals), O(min_owners) and the token's own user (O(allow_self)) protect them, a
+        refused plan writes nothing, and their team memberships go with the organization
+        membership. Outside collaborators among them that the data does not list in
+        C(outside_collaborators) are removed from every repository
+        (C(DELETE /orgs/{org}/outside_collaborators/{username})) after the other writes; they
+        count against O(max_removals) together with the organization's removals (a percentage
+        is of its members and invitations). Check mode predicts exactly these removals.
+      - Someone the data lists is never removed by the policy (the next run would invite them
+        again); they are listed in RV(two_factor.kept) with a warning. Take them out of the data,
+        or have them enable two-factor authentication.
+      - A pending invitee has no two-factor status GitHub shows, so invitations are not checked.
+      - Needs an organization owner's token. GitHub documents the filter as only available to
+        owners; a refusal (HTTP 403 or 422, GitHub says C(Only owners can use this filter.)), or a
+        token whose user is a plain member, fails the task naming it, never reads as "nobody".
+      - V(2fa_insecure) is documented for github.com and GHES 3.17 and later; an older GHES that
+        refuses it (HTTP 422) is listed in RV(two_factor.unchecked) with a warning, V(2fa_disabled)
+        still checked.
+    type: str
+    choices: [report, fail, remove]
+    version_added: 0.2.0
   membership_file:
     description:
       - Path of a membership file (YAML or JSON, its top level a mapping with C(membership_orgs), a
@@ -381,6 +414,12 @@ EXAMPLES = r'''
     teams:
       - team: docs
         members: [carol]
+- name: Members and outside collaborators without two-factor authentication lose their access
+  gitops.github.github_org_roster:
+    org: acme
+    owners: [octo-admin, erin]
+    require_two_factor: remove
+    max_removals: 5
 '''
 
 RETURN = r'''
@@ -607,6 +646,47 @@ teams:
       elements: dict
   sample: {"platform": {"added": ["bob"], "removed": [], "role_changed": [], "pending": [],
            "inherited": ["carol"], "left_with_org": [], "problems": [], "managed_externally": false}}
+two_factor:
+  description:
+    - The two-factor policy's findings (O(require_two_factor)).
+    - C(policy); C(without), each person without (secure) two-factor authentication as
+      C({login, kind, filter}) (C(kind) V(owner), V(member) or V(outside_collaborator); C(filter)
+      V(2fa_disabled) or V(2fa_insecure)); C(removed), whom the run removes for the policy
+      (check mode and a refused run, would remove) as C({login, kind}); C(kept), listed people
+      the policy leaves; C(unchecked), filters this GitHub could not answer; C(added) and
+      C(changed) are always empty.
+  returned: when O(require_two_factor) is set
+  type: dict
+  contains:
+    policy:
+      description: O(require_two_factor).
+      type: str
+    without:
+      description: Each person without (secure) two-factor authentication, as C({login, kind, filter}).
+      type: list
+      elements: dict
+    removed:
+      description: Whom the run removes for the policy (check mode and a refused run, would remove), as C({login, kind}).
+      type: list
+      elements: dict
+    kept:
+      description: People without it whom the data lists, so V(remove) leaves them, as C({login, kind}).
+      type: list
+      elements: dict
+    unchecked:
+      description: Filters this GitHub could not answer (V(2fa_insecure) on an older GHES), with why.
+      type: list
+      elements: str
+    added:
+      description: Always empty (the policy adds nobody).
+      type: list
+      elements: dict
+    changed:
+      description: Always empty.
+      type: list
+      elements: dict
+  sample: {"policy": "remove", "without": [{"login": "bob", "kind": "member", "filter": "2fa_disabled"}],
+           "added": [], "removed": [{"login": "bob", "kind": "member"}], "changed": [], "kept": [], "unchecked": []}
 current:
   description:
     - The organization after the task (in check mode, as it would be), in the format of O(owners),
@@ -713,7 +793,7 @@ graphql_cost:
 
 from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._graphql import GraphQL
-from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, ORG, PENDING, PUBLIC, TEAM, TEAM_SETTINGS, Change
+from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, ORG, PENDING, PUBLIC, REMOVE, TEAM, TEAM_SETTINGS, Change
 from ansible_collections.gitops.github.plugins.module_utils._org_reader import read_org
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import utc_now
 from ansible_collections.gitops.github.plugins.module_utils._org_guards import guard_refusals, needs_own_login
@@ -730,6 +810,13 @@ from ansible_collections.gitops.github.plugins.module_utils._resources import (
     impossible_additions,
     org_writer,
     users_by_id,
+)
+from ansible_collections.gitops.github.plugins.module_utils import _two_factor as two_factor_policy
+from ansible_collections.gitops.github.plugins.module_utils._two_factor_reader import (
+    TwoFactorRefused,
+    read_lists,
+    remove_outside,
+    two_factor_of,
 )
 
 PERSON = dict(type='list', elements='raw')
@@ -769,6 +856,7 @@ def argument_spec():
         # The controller path (issue 21): read by the action plugin, never by the module.
         membership_file=dict(type='path'),
         return_current=dict(type='bool', default=False),
+        require_two_factor=dict(type='str', choices=list(two_factor_policy.POLICIES)),
     )
 
 
@@ -801,20 +889,59 @@ def read(run, gql, roster):
     return state, own
 
 
-def plan(run, gql, state, roster, own):
+def read_two_factor_lists(run, roster):
+    """Under ``require_two_factor``, the people without two-factor authentication
+    (:func:`._two_factor_reader.read_lists`), read first: a token GitHub refuses the filter fails
+    the task with that refusal; ``None`` when not asked."""
+    if roster.require_two_factor is None:
+        return None
+    org, client = run.params['org'], run.client
+    before = client.request_count
+    with run.step('read the members and outside collaborators of %s without two-factor authentication' % org):
+        try:
+            lists = read_lists(client, org)
+        except TwoFactorRefused as exc:
+            run.fail(str(exc))
+    run.progress('read %d members and %d outside collaborators of %s without two-factor authentication (%d requests)'
+                 % (len(set(x for v in lists.members.values() for x in v)), len(set(x for v in lists.outside.values() for x in v)),
+                    org, client.request_count - before))
+    return lists
+
+
+def two_factor_policy_of(run, lists, state, roster, own):
+    """``(TwoFactor or None, own login)``: the policy's view of ``lists`` once the organization is
+    read, and the outside collaborators it would remove."""
+    if lists is None:
+        return None, own
+    org = run.params['org']
+    with run.step('read the token owner (GET /user)'):
+        own = run.client.current_login()
+    try:
+        found = two_factor_of(org, roster.require_two_factor, lists, state, own)
+    except TwoFactorRefused as exc:
+        run.fail(str(exc))
+    two_factor_policy.outside_removals(found, two_factor_policy.outside_listed(run.params.get('outside_collaborators')))
+    return found, own
+
+
+def plan(run, gql, state, roster, own, two_factor=None):
     """``(plan, own login)``: the writes, planned once, and again only when the guards need the
     token owner's login and it was not read yet; fails when the plan has problems or a guard
     refuses it."""
     org = run.params['org']
-    planned = plan_roster(state, roster, own_login=own)
+    planned = plan_roster(state, roster, own_login=own, two_factor=two_factor)
     if planned.problems:
         run.fail('Cannot plan %s: %s' % (org, '; '.join(planned.problems)), **_result(run, gql, planned, [], state))
     if own is None and needs_own_login(planned):
         with run.step('read the token owner (GET /user)', lambda: _result(run, gql, planned, [], state)):
             own = run.client.current_login()
-        planned = plan_roster(state, roster, own_login=own)
+        planned = plan_roster(state, roster, own_login=own, two_factor=two_factor)
     run.progress(_plan_line(planned))
     refusals = guard_refusals(planned, own)
+    budget = two_factor_policy.budget_refusal(two_factor, len(planned.of(ORG, REMOVE)), len(state.members),
+                                              roster.max_removals, state.org)
+    if budget:
+        refusals.append({'team': None, 'problem': budget})
     if refusals:
         run.progress('refused by %d guard(s): nothing written' % len(refusals), timed=False)
         # Check mode fails the same way (it predicts the apply); the role's drift report lists
@@ -823,6 +950,8 @@ def plan(run, gql, state, roster, own):
                  would_change=[w.as_dict() for w in planned.writes], **_result(run, gql, planned, [], state))
     reported = report(planned, [], state)
     for problem in reported['org']['problems'] + [p for t in reported['teams'].values() for p in t['problems']]:
+        run.warn(problem)
+    for problem in two_factor_policy.warnings(two_factor, org):
         run.warn(problem)
     return planned, own
 
@@ -853,8 +982,10 @@ def run_roster(run):
         run.fail('membership_file is read on the controller by the action plugin of gitops.github.github_org_roster; '
                  'the module itself takes the data as options')
     roster = wanted_roster(run)
+    lists = read_two_factor_lists(run, roster)
     state, own = read(run, gql, roster)
-    planned, own = plan(run, gql, state, roster, own)
+    two_factor, own = two_factor_policy_of(run, lists, state, roster, own)
+    planned, own = plan(run, gql, state, roster, own, two_factor)
     impossible = []
     if run.check_mode:
         planned, done, after, impossible = check(run, gql, planned, state)
@@ -862,12 +993,18 @@ def run_roster(run):
         done, after = run.apply_roster(planned, org_writer(run.client, org, own, state.copy()),
                                        org, lambda done, after: _result(run, gql, planned, done, after))
         run.progress('wrote %d of %d planned writes' % (len(done), len(planned.writes)))
+        _remove_outside_without_two_factor(run, gql, planned, done, after)
+    changed = bool(done) or bool(_outside_removed(planned))
+    failure = two_factor_policy.failure(two_factor, org)
+    if failure:
+        # A failure "changed" only by what it wrote: in check mode nothing was (the drift report lists it).
+        run.fail(failure, **dict(_result(run, gql, planned, done, after), changed=changed and not run.check_mode))
     extra = {}
     # The whole organization as it is after the run, only when asked (or for the export, which
     # manages nothing and reads everything): at 50,000 members it is megabytes nobody reads.
     if run.params.get('return_current') or not _manages(roster):
         extra['current'] = export_view(after)
-    run.exit(changed=bool(done), impossible=impossible, **dict(_result(run, gql, planned, done, after), **extra))
+    run.exit(changed=changed, impossible=impossible, **dict(_result(run, gql, planned, done, after), **extra))
 
 
 def main():
@@ -875,8 +1012,31 @@ def main():
 
 
 def _manages(roster):
-    """Whether the options manage anything (owners or members, teams, the public membership)."""
-    return roster.wanted is not None or bool(roster.teams) or roster.public_membership is not None
+    """Whether the options manage anything (owners or members, teams, the public membership, the
+    two-factor policy)."""
+    return (roster.wanted is not None or bool(roster.teams) or roster.public_membership is not None
+            or roster.require_two_factor is not None)
+
+
+def _outside_removed(plan):
+    """The outside collaborators removed for the two-factor policy (check mode: would be)."""
+    found = plan.two_factor
+    if found is None:
+        return []
+    return found.outside if found.outside_done is None else found.outside_done
+
+
+def _remove_outside_without_two_factor(run, gql, plan, done, after):
+    """Under ``require_two_factor: remove``, the outside collaborators' removals, after every
+    other write (guarded with them); a failure reports those already made."""
+    found = plan.two_factor
+    if found is None or not found.outside:
+        return
+    found.outside_done = []
+    org = run.params['org']
+    with run.step('remove the outside collaborators of %s without two-factor authentication' % org,
+                  lambda: dict(_result(run, gql, plan, done, after), changed=bool(done or found.outside_done))):
+        remove_outside(run.client, org, found.outside, found.outside_done, lambda line: run.progress(line, timed=False))
 
 
 def _plan_line(plan):
@@ -893,6 +1053,8 @@ def _result(run, gql, plan, done, after):
     """The result of the run so far: :func:`report`, the counts, the progress lines, one diff per
     scope that differs or that the plan touches."""
     result = report(plan, done, after)
+    if plan.two_factor is not None:
+        result['two_factor'] = two_factor_policy.section(plan.two_factor, done or plan.writes)
     result.update(api_requests=run.client.request_count, graphql_queries=gql.queries, graphql_cost=gql.cost,
                   summary=list(run.lines), manages_members=plan.roster.wanted is not None,
                   diff=diff_by_scope(plan.before.org, result['diff'], _touched(plan, result)))

@@ -38,7 +38,8 @@ ENGINES = ('auto', 'controller', 'module')
 LOCAL_CONNECTIONS = frozenset(('local', 'ansible.builtin.local', 'ansible.legacy.local'))
 # The options of an organization entry of a membership file (the role's membership_orgs).
 ENTRY_KEYS = ('owners', 'members', 'exclusive', 'max_removals', 'min_owners', 'allow_self', 'public_membership',
-              'reinvite_failed', 'delete_unlisted_teams', 'max_invitations', 'expiring_within_days', 'teams')
+              'reinvite_failed', 'delete_unlisted_teams', 'max_invitations', 'expiring_within_days', 'teams',
+              'require_two_factor')
 
 
 class EngineError(ValueError):

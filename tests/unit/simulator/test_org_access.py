@@ -285,6 +285,17 @@ def test_outside_collaborators_and_filters(owner: Client, world: Simulator) -> N
     assert owner.get("/orgs/acme/outside_collaborators", params={"filter": "nope"}).status_code == 422
 
 
+def test_a_non_owner_is_refused_the_two_factor_filters_in_githubs_words(world: Simulator) -> None:
+    alice = Client(world, "sim-token-alice")
+    for path in ("/orgs/acme/members", "/orgs/acme/outside_collaborators"):
+        for flt in ("2fa_disabled", "2fa_insecure"):
+            answer = alice.get(path, params={"filter": flt})
+            assert answer.status_code == 422, (path, flt)
+            assert answer.json()["message"] == "Only owners can use this filter.", (path, flt)
+        # Unfiltered, the same member reads the list.
+        assert alice.get(path).status_code == 200
+
+
 def test_two_factor_requirement_on_the_org(owner: Client, world: Simulator) -> None:
     assert owner.get("/orgs/acme").json()["two_factor_requirement_enabled"] is True
     assert "two_factor_requirement_enabled" not in Client(world, "sim-token-alice").get("/orgs/acme").json()
