@@ -179,6 +179,43 @@ def membership_export_roster(registered, exclusive=True):
     return exported
 
 
+def _info_org_people(result):
+    """``{admin: [...], member: [...]}`` of a github_org_membership_info result: its members, then
+    the logins of its pending (not failed) invitations that are no member yet."""
+    people = {'admin': [], 'member': []}
+    seen = set()
+    for member in result.get('members') or []:
+        if member.get('role') in people:
+            people[member['role']].append(member['login'])
+            seen.add(member['login'].lower())
+    for invitation in result.get('invitations') or []:
+        login = invitation.get('login')
+        if (login and not invitation.get('failed') and invitation.get('role') in people
+                and login.lower() not in seen):
+            people[invitation['role']].append(login)
+            seen.add(login.lower())
+    return people
+
+
+def _info_team(slug, team_result, exclusive):
+    """One team entry from a github_team_membership_info result: its direct maintainers and members
+    (members only through a child team left out), pending team invitations as members."""
+    roles = {'maintainer': [], 'member': []}
+    in_team = set()
+    for member in team_result.get('members') or []:
+        if member.get('inherited') or member.get('role') not in roles:
+            continue
+        roles[member['role']].append(member['login'])
+        in_team.add(member['login'].lower())
+    for invitation in team_result.get('pending') or []:
+        login = invitation.get('login')
+        if login and login.lower() not in in_team:
+            roles['member'].append(login)
+            in_team.add(login.lower())
+    return {'team': slug, 'exclusive': bool(exclusive), 'maintainers': _sorted(roles['maintainer']),
+            'members': _sorted(roles['member'])}
+
+
 def membership_export(org_infos, team_infos=None, exclusive=True):
     """``membership_orgs`` data from the registered results of github_org_membership_info (one per
     org, with invitations) and github_team_membership_info (one per team, ``item`` holding
@@ -194,37 +231,11 @@ def membership_export(org_infos, team_infos=None, exclusive=True):
         org = result.get('item')
         if isinstance(org, dict):
             org = org.get('org')
-        people = {'admin': [], 'member': []}
-        seen = set()
-        for member in result.get('members') or []:
-            if member.get('role') in people:
-                people[member['role']].append(member['login'])
-                seen.add(member['login'].lower())
-        for invitation in result.get('invitations') or []:
-            login = invitation.get('login')
-            if (login and not invitation.get('failed') and invitation.get('role') in people
-                    and login.lower() not in seen):
-                people[invitation['role']].append(login)
-                seen.add(login.lower())
+        people = _info_org_people(result)
         entry = {'org': org, 'exclusive': bool(exclusive), 'owners': _sorted(people['admin']),
                  'members': _sorted(people['member'])}
-        teams = []
-        for slug, team_result in sorted(teams_by_org.get(org.lower(), []), key=lambda pair: pair[0].lower()):
-            roles = {'maintainer': [], 'member': []}
-            in_team = set()
-            for member in team_result.get('members') or []:
-                if member.get('inherited') or member.get('role') not in roles:
-                    continue
-                roles[member['role']].append(member['login'])
-                in_team.add(member['login'].lower())
-            for invitation in team_result.get('pending') or []:
-                login = invitation.get('login')
-                if login and login.lower() not in in_team:
-                    roles['member'].append(login)
-                    in_team.add(login.lower())
-            teams.append({'team': slug, 'exclusive': bool(exclusive), 'maintainers': _sorted(roles['maintainer']),
-                          'members': _sorted(roles['member'])})
-        entry['teams'] = teams
+        entry['teams'] = [_info_team(slug, team_result, exclusive) for slug, team_result
+                          in sorted(teams_by_org.get(org.lower(), []), key=lambda pair: pair[0].lower())]
         exported.append(entry)
     return exported
 
