@@ -265,3 +265,25 @@ def test_many_people_without_two_factor_make_one_bounded_console_line():
     lines = membership_drift_lines(membership_drift_report(membership_roster_results({'results': [
         roster_result(plan(CONVERGED), section)]})))
     assert len(lines) == 2 and lines[1].endswith('u39 (member, two-factor authentication disabled) and 60 more')
+
+
+def test_many_teams_each_get_their_own_repositories_section():
+    # 1,500 teams, each granted one repository it lacks, every third also losing one: one target per
+    # team, in slug order, each holding its own section (the report is built per team, not by scanning
+    # every team's section for each one).
+    count = 1500
+    teams = dict(('t%04d' % i, TeamAccess('t%04d' % i, None, {'old': Grant('old', 'pull')} if i % 3 == 0 else {}))
+                 for i in range(count))
+    access = AccessState('acme', teams=teams, repositories={'api': 'api', 'old': 'old'})
+    wanted = {'teams': [{'team': 't%04d' % i, 'repositories': {'api': 'push'}, 'exclusive_repositories': True}
+                        for i in reversed(range(count))]}
+    access_plan = plan_access(access, wanted, max_removals='100%')
+    assert access_plan.problems == [] and len(access_plan.report['repositories']) == count
+    targets = membership_roster_results({'results': [roster_result(access_plan)]})
+    assert [t['team'] for t in targets] == ['t%04d' % i for i in range(count)]
+    assert all(t['access'] == access_plan.report['repositories'][t['team']] for t in targets)
+    report = membership_drift_report(targets)
+    assert report['summary']['repositories'] == {'added': count, 'removed': count // 3, 'changed': 0}
+    lines = membership_drift_lines(report)
+    assert len(lines) == 1 + 40 + 1 and lines[-1] == '... and %d more changes' % (count + count // 3 - 40)
+    assert lines[1:3] == ['Repositories of team acme/t0000: grant api (push)', 'Repositories of team acme/t0000: revoke old (was pull)']
