@@ -26,6 +26,7 @@ import tempfile
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.gitops.github.plugins.plugin_utils._drift import (
+    access_words,
     membership_drift_lines,
     membership_drift_markdown,
     membership_drift_report,
@@ -94,5 +95,6 @@ class ActionModule(ActionBase):
             written.append(path)
         # The terminal gets a few plain lines (the verdict, one line per change, where the files
         # are); the Markdown, with a section per place that differs, is in the file.
-        result.update(changed=False, report=report, lines=membership_drift_lines(report, written), written=written)
+        result.update(changed=False, report=report, lines=membership_drift_lines(report, written), written=written,
+                      access_changes=access_words(report))
         return result

@@ -106,23 +106,114 @@ def membership_normalize(orgs):
     return plan
 
 
+def _person_key(entry):
+    """Person entries in a stable order: by login (an e-mail invitation by its address), ignoring case."""
+    name = (entry.get('login') or entry.get('email')) if isinstance(entry, dict) else entry
+    name = str(name or '')
+    return (name.lower(), name)
+
+
+def _by_name(mapping):
+    """A ``{repository: permission}`` mapping in a stable order (repository names ignoring case)."""
+    return dict(sorted((mapping or {}).items(), key=lambda item: (str(item[0]).lower(), str(item[0]))))
+
+
+def _export_roles(roles, exclusive):
+    """``organization_roles`` entries of the roles that have holders, by role name."""
+    exported = []
+    for role in sorted(roles or [], key=lambda r: (str(r.get('role')).lower(), str(r.get('role')))):
+        if not (role.get('users') or role.get('teams')):
+            continue
+        entry = {'role': role.get('role'), 'exclusive': bool(exclusive)}
+        entry.update((key, sorted(role[key], key=_person_key)) for key in ('users', 'teams') if role.get(key))
+        exported.append(entry)
+    return exported
+
+
+def _export_outside(people):
+    """``outside_collaborators`` entries by login, each with its repositories (kept when GitHub lists
+    someone with none, so that an exclusive apply of the export removes nobody)."""
+    exported = []
+    for person in sorted(people or [], key=_person_key):
+        entry = dict((key, person[key]) for key in ('login', 'id') if person.get(key) is not None)
+        entry['repositories'] = _by_name(person.get('repositories'))
+        exported.append(entry)
+    return exported
+
+
+def _export_access(current, exclusive):
+    """The access keys of an organization's ``current`` (github_org_roster returns them when it read
+    the access), each only when it holds something."""
+    entry = {}
+    roles = _export_roles(current.get('organization_roles'), exclusive)
+    if roles:
+        entry['organization_roles'] = roles
+    outside = _export_outside(current.get('outside_collaborators'))
+    if outside:
+        entry.update(exclusive_outside_collaborators=bool(exclusive), outside_collaborators=outside)
+    return entry
+
+
+def _export_roster_team(current, exclusive):
+    team = {'team': current['team']}
+    team.update((k, current[k]) for k in ('name', 'description', 'privacy', 'parent') if current.get(k) is not None)
+    team.update(exclusive=bool(exclusive), maintainers=list(current.get('maintainers') or []),
+                members=list(current.get('members') or []))
+    if current.get('repositories'):
+        team.update(exclusive_repositories=bool(exclusive), repositories=_by_name(current['repositories']))
+    return team
+
+
 def membership_export_roster(registered, exclusive=True):
     """``membership_orgs`` data from the registered results of github_org_roster tasks that were
-    given only ``org`` (their ``current``)."""
+    given only ``org`` (their ``current``): owners, members, organization roles and outside
+    collaborators (when read), then the teams with their direct repository grants (when read)."""
     exported = []
     for result in _results(registered):
         current = result.get('current') or {}
         entry = {'org': current.get('org'), 'exclusive': bool(exclusive), 'owners': list(current.get('owners') or []),
                  'members': list(current.get('members') or [])}
-        entry['teams'] = []
-        for t in current.get('teams') or []:
-            team = {'team': t['team']}
-            team.update((k, t[k]) for k in ('name', 'description', 'privacy', 'parent') if t.get(k) is not None)
-            team.update(exclusive=bool(exclusive), maintainers=list(t.get('maintainers') or []),
-                        members=list(t.get('members') or []))
-            entry['teams'].append(team)
+        entry.update(_export_access(current, exclusive))
+        entry['teams'] = [_export_roster_team(t, exclusive) for t in current.get('teams') or []]
         exported.append(entry)
     return exported
+
+
+def _info_org_people(result):
+    """``{admin: [...], member: [...]}`` of a github_org_membership_info result: its members, then
+    the logins of its pending (not failed) invitations that are no member yet."""
+    people = {'admin': [], 'member': []}
+    seen = set()
+    for member in result.get('members') or []:
+        if member.get('role') in people:
+            people[member['role']].append(member['login'])
+            seen.add(member['login'].lower())
+    for invitation in result.get('invitations') or []:
+        login = invitation.get('login')
+        if (login and not invitation.get('failed') and invitation.get('role') in people
+                and login.lower() not in seen):
+            people[invitation['role']].append(login)
+            seen.add(login.lower())
+    return people
+
+
+def _info_team(slug, team_result, exclusive):
+    """One team entry from a github_team_membership_info result: its direct maintainers and members
+    (members only through a child team left out), pending team invitations as members."""
+    roles = {'maintainer': [], 'member': []}
+    in_team = set()
+    for member in team_result.get('members') or []:
+        if member.get('inherited') or member.get('role') not in roles:
+            continue
+        roles[member['role']].append(member['login'])
+        in_team.add(member['login'].lower())
+    for invitation in team_result.get('pending') or []:
+        login = invitation.get('login')
+        if login and login.lower() not in in_team:
+            roles['member'].append(login)
+            in_team.add(login.lower())
+    return {'team': slug, 'exclusive': bool(exclusive), 'maintainers': _sorted(roles['maintainer']),
+            'members': _sorted(roles['member'])}
 
 
 def membership_export(org_infos, team_infos=None, exclusive=True):
@@ -140,37 +231,11 @@ def membership_export(org_infos, team_infos=None, exclusive=True):
         org = result.get('item')
         if isinstance(org, dict):
             org = org.get('org')
-        people = {'admin': [], 'member': []}
-        seen = set()
-        for member in result.get('members') or []:
-            if member.get('role') in people:
-                people[member['role']].append(member['login'])
-                seen.add(member['login'].lower())
-        for invitation in result.get('invitations') or []:
-            login = invitation.get('login')
-            if (login and not invitation.get('failed') and invitation.get('role') in people
-                    and login.lower() not in seen):
-                people[invitation['role']].append(login)
-                seen.add(login.lower())
+        people = _info_org_people(result)
         entry = {'org': org, 'exclusive': bool(exclusive), 'owners': _sorted(people['admin']),
                  'members': _sorted(people['member'])}
-        teams = []
-        for slug, team_result in sorted(teams_by_org.get(org.lower(), []), key=lambda pair: pair[0].lower()):
-            roles = {'maintainer': [], 'member': []}
-            in_team = set()
-            for member in team_result.get('members') or []:
-                if member.get('inherited') or member.get('role') not in roles:
-                    continue
-                roles[member['role']].append(member['login'])
-                in_team.add(member['login'].lower())
-            for invitation in team_result.get('pending') or []:
-                login = invitation.get('login')
-                if login and login.lower() not in in_team:
-                    roles['member'].append(login)
-                    in_team.add(login.lower())
-            teams.append({'team': slug, 'exclusive': bool(exclusive), 'maintainers': _sorted(roles['maintainer']),
-                          'members': _sorted(roles['member'])})
-        entry['teams'] = teams
+        entry['teams'] = [_info_team(slug, team_result, exclusive) for slug, team_result
+                          in sorted(teams_by_org.get(org.lower(), []), key=lambda pair: pair[0].lower())]
         exported.append(entry)
     return exported
 

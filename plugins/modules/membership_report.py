@@ -77,4 +77,13 @@ written:
   returned: success
   type: list
   elements: str
+access_changes:
+  description:
+    - The counts of the access sections that differ, as words for the role's failure message
+      (V(2 organization role changes), V(1 outside collaborator changes), V(3 team repository changes),
+      V(1 removals for two-factor authentication), V(2 without two-factor authentication) where
+      C(require_two_factor) is V(fail)). Empty when the data names no access key or nothing differs there.
+  returned: success
+  type: list
+  elements: str
 """

@@ -55,13 +55,18 @@ def _list_target(result, team):
         'public': None,
     }
     if team:
-        target['inherited'] = list(result.get('inherited') or [])
-        target['managed_externally'] = bool(item.get('managed_externally'))
-        if target['managed_externally']:
-            # Read in check mode and never written: what differs is drift, but nothing changed.
-            target['differs'] = bool(added or removed or role_changed)
-            target['changed'] = False
+        _mark_team(target, item, result)
     return target
+
+
+def _mark_team(target, item, result):
+    """What a list module's team target adds: ``inherited`` and ``managed_externally``."""
+    target['inherited'] = list(result.get('inherited') or [])
+    target['managed_externally'] = bool(item.get('managed_externally'))
+    if target['managed_externally']:
+        # Read in check mode and never written: what differs is drift, but nothing changed.
+        target['differs'] = bool(target['added'] or target['removed'] or target['role_changed'])
+        target['changed'] = False
 
 
 def _public_target(result):
@@ -211,6 +216,52 @@ def _public_membership_target(org, result, index, before):
             'public': {'login': 'the token owner', 'from': before.get('public'), 'to': result.get('public')}}
 
 
+# The access sections of github_org_roster's result (issue 20), in the order the report lists them:
+# each is a target ``kind`` of its own, and a key of the summary when any organization names it.
+ACCESS = ('organization_roles', 'outside_collaborators', 'repositories', 'two_factor')
+_ACCESS_LISTS = ('added', 'removed', 'changed')
+
+
+def _entries(section, key):
+    return [dict(e) for e in section.get(key) or [] if isinstance(e, dict)]
+
+
+def _access_target(kind, org, section, team=None):
+    """One access section of an organization (a team's, for ``repositories``): ``access`` holds its
+    ``added``, ``removed`` and ``changed`` entries as github_org_roster reports them (a refused or
+    failed run keeps them: what would have changed); the member lists of the target stay empty."""
+    access = dict((key, _entries(section, key)) for key in _ACCESS_LISTS)
+    if kind == 'repositories':
+        access['inherited'] = _entries(section, 'inherited')
+    return {'kind': kind, 'org': org, 'team': team, 'name': '%s/%s' % (org, team) if team else org,
+            'changed': any(access[key] for key in _ACCESS_LISTS), 'added': [], 'removed': [], 'role_changed': [],
+            'pending': [], 'public': None, 'access': access}
+
+
+def _two_factor_target(org, section):
+    """The two-factor policy: ``without`` lists who lacks two-factor authentication; under ``fail``
+    they are drift (the policy turns the drift job red), under ``remove`` the run's removals are its
+    ``access.removed``, under ``report`` they are only listed."""
+    target = _access_target('two_factor', org, section)
+    target.update(policy=section.get('policy'), without=_entries(section, 'without'))
+    if target['policy'] == 'fail' and target['without']:
+        target['differs'] = True
+    return target
+
+
+def _access_targets(org, result):
+    """The targets of the access sections ``result`` carries (github_org_roster returns each one only
+    when the organization's entry names its key): none at all for an entry without them."""
+    targets = [_access_target(kind, org, result[kind]) for kind in ACCESS[:2] if isinstance(result.get(kind), dict)]
+    teams = result.get('repositories')
+    if isinstance(teams, dict):
+        targets += [_access_target('repositories', org, section, slug) for slug, section in sorted(teams.items())
+                    if isinstance(section, dict)]
+    if isinstance(result.get('two_factor'), dict):
+        targets.append(_two_factor_target(org, result['two_factor']))
+    return targets
+
+
 def _org_result_targets(item, result, refusals):
     """The targets of one organization's result (its refusals marked on them)."""
     org = item.get('org')
@@ -228,6 +279,7 @@ def _org_result_targets(item, result, refusals):
         targets.append(_team_target(org, slug, team_section, index, before, after))
     if item.get('public_membership') is not None or result.get('public') is not None:
         targets.append(_public_membership_target(org, result, index, before))
+    targets.extend(_access_targets(org, result))
     if refusals:
         _mark_refused(targets, refusals)
     return targets
@@ -287,7 +339,9 @@ def _mark_refused(targets, refusals):
         by_team.setdefault((refusal.get('team') or '').lower(), []).append(refusal['problem'])
     for target in targets:
         team = (target.get('team') or '').lower() if target['kind'] == 'team' else ''
-        own = [] if target['kind'] == 'public' else list(by_team.get(team, []))
+        # The reasons go to the organization and its teams; the public membership and the access
+        # sections show the plan's refusal, whose reasons the report lists once, at the top.
+        own = list(by_team.get(team, [])) if target['kind'] in ('org', 'team') else []
         planned = bool(target['changed'])
         target.update(changed=False, refused=own, refused_plan=planned)
         if planned:
@@ -346,6 +400,31 @@ def _summary(results, drifted):
     }
 
 
+def _access_summary(results):
+    """The counts of the access sections, ``{kind: {added, removed, changed}}`` (``two_factor`` also
+    ``without``), for the kinds some target has: a run whose data names none of them adds nothing."""
+    counts = {}
+    for target in results:
+        access = target.get('access')
+        if access is None:
+            continue
+        entry = counts.setdefault(target['kind'], dict((key, 0) for key in _ACCESS_LISTS))
+        for key in _ACCESS_LISTS:
+            entry[key] += len(access[key])
+        if target['kind'] == 'two_factor':
+            entry['without'] = entry.get('without', 0) + len(target['without'])
+    return counts
+
+
+def _failure_counts(failures):
+    return {'refused': sum(len(f['refused']) for f in failures), 'failures': sum(1 for f in failures if not f['refused'])}
+
+
+def _refusals(failures):
+    """``{org, team, problem}`` of each guard that refused (would refuse) a plan."""
+    return [{'org': f['org'], 'team': r.get('team'), 'problem': r['problem']} for f in failures for r in f['refused']]
+
+
 def membership_drift_report(results):
     """The drift report: whether anything would change, counts, and the targets with their changes."""
     results = list(results or [])
@@ -353,11 +432,11 @@ def membership_drift_report(results):
     results = _mark_removed_with_org([t for t in results if t.get('kind') != 'failure'])
     drifted = [t for t in results if _drifted(t)]
     summary = _summary(results, drifted)
-    summary['refused'] = sum(len(f['refused']) for f in failures)
-    summary['failures'] = sum(1 for f in failures if not f['refused'])
+    summary.update(_access_summary(results))
+    summary.update(_failure_counts(failures))
     problems = [dict(p, target=t['name']) for t in results for p in t.get('problems') or []]
     # A plan a guard refuses is drift (GitHub differs from the data) that an apply will not fix.
-    refused = [{'org': f['org'], 'team': r.get('team'), 'problem': r['problem']} for f in failures for r in f['refused']]
+    refused = _refusals(failures)
     return {'drift': bool(drifted or refused), 'summary': summary, 'targets': results, 'problems': problems,
             'refused': refused,
             # Organizations that could not be checked (not drift: the run fails after the report).
@@ -383,21 +462,48 @@ def _headline(report):
                           ('public_changed', 'public membership changes'), ('renamed', 'logins changed')):
             if summary.get(key):
                 parts.append('%d %s' % (summary[key], word))
-        counts = ', '.join(parts) or 'see below'
+        counts = ', '.join(parts + access_words(report)) or 'see below'
         return ('Drift found', ' in %d of %d places: %s.' % (summary['targets_with_drift'], summary['targets'], counts))
     return ('No drift', ': GitHub matches the membership data (%d places checked).' % summary['targets'])
+
+
+_ACCESS_WORDS = {'organization_roles': 'organization role changes', 'outside_collaborators': 'outside collaborator changes',
+                 'repositories': 'team repository changes', 'two_factor': 'removals for two-factor authentication'}
+
+
+def access_words(report):
+    """The counts of the access sections for the verdict (``2 organization role changes``, ...): the
+    changes of each section, and the people without two-factor authentication where the policy is
+    ``fail``. Empty when the data names no access key, or nothing differs there."""
+    words = []
+    for kind in ACCESS:
+        counts = report['summary'].get(kind) or {}
+        total = sum(counts.get(key, 0) for key in _ACCESS_LISTS)
+        if total:
+            words.append('%d %s' % (total, _ACCESS_WORDS[kind]))
+    failing = sum(len(t['without']) for t in report['targets'] if t['kind'] == 'two_factor' and t['policy'] == 'fail')
+    if failing:
+        words.append('%d without two-factor authentication' % failing)
+    return words
 
 
 def _shown(target):
     """Whether a target has a section of its own: it differs, or it has something to tell
     (access expiring or expired, a login that changed, invitations waiting, people leaving it
-    with the organization, a refused plan). Everything else is counted, not listed."""
+    with the organization, a refused plan, people without two-factor authentication). Everything
+    else is counted, not listed."""
     return bool(_drifted(target) or target.get('refused') or target.get('left_with_org') or target.get('expired')
-                or target.get('expiring') or target.get('not_reinvited') or target.get('invitations_left'))
+                or target.get('expiring') or target.get('not_reinvited') or target.get('invitations_left')
+                or target.get('without'))
+
+
+_TITLES = {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s', 'organization_roles': 'Organization roles of %s',
+           'outside_collaborators': 'Outside collaborators of %s', 'repositories': 'Repositories of team %s',
+           'two_factor': 'Two-factor authentication in %s'}
 
 
 def _title(target):
-    return {'org': 'Organization %s', 'team': 'Team %s', 'public': '%s'}[target['kind']] % target['name']
+    return _TITLES[target['kind']] % target['name']
 
 
 def _definition_rows(target):
@@ -447,7 +553,52 @@ def _rows(target):
         public = target['public']
         rows.append(('publicize' if public['to'] else 'conceal', '`%s`' % public['login'],
                      'membership becomes %s' % ('public' if public['to'] else 'private')))
+    if target.get('access') is not None:
+        rows += _ACCESS_ROWS[target['kind']](target['access'])
     return rows
+
+
+def _holder(entry):
+    """An organization role's holder: a user, or a team."""
+    return 'team `%s`' % entry['team'] if entry.get('team') else '`%s`' % entry.get('user')
+
+
+def _role_rows(access):
+    rows = [('assign role', _holder(e), '`%s`' % e.get('role')) for e in access['added']]
+    rows += [('change role', _holder(e), '`%s`' % e.get('role')) for e in access['changed']]
+    return rows + [('unassign role', _holder(e), '`%s`' % e.get('role')) for e in access['removed']]
+
+
+def _outside_removed(entry):
+    if entry.get('repository') is None:
+        return ('remove', _who(entry), 'from every repository of the organization')
+    return ('remove', _who(entry), 'from `%s` (was %s)' % (entry['repository'], entry.get('permission')))
+
+
+def _outside_rows(access):
+    rows = [('add', _who(e), 'to `%s` as %s' % (e.get('repository'), e.get('permission'))) for e in access['added']]
+    rows += [('change permission', _who(e), 'on `%s`: %s → %s' % (e.get('repository'), e.get('before'), e.get('after')))
+             for e in access['changed']]
+    return rows + [_outside_removed(e) for e in access['removed']]
+
+
+def _repository_rows(access):
+    rows = [('grant', '`%s`' % e.get('repository'), e.get('permission')) for e in access['added']]
+    rows += [('change permission', '`%s`' % e.get('repository'), '%s → %s' % (e.get('before'), e.get('after')))
+             for e in access['changed']]
+    return rows + [('revoke', '`%s`' % e.get('repository'), 'was %s' % e.get('permission')) for e in access['removed']]
+
+
+def _person_kind(entry):
+    return (entry.get('kind') or 'member').replace('_', ' ')
+
+
+def _two_factor_rows(access):
+    return [('remove', _who(e), '%s without two-factor authentication' % _person_kind(e)) for e in access['removed']]
+
+
+_ACCESS_ROWS = {'organization_roles': _role_rows, 'outside_collaborators': _outside_rows, 'repositories': _repository_rows,
+                'two_factor': _two_factor_rows}
 
 
 def _count_words(target):
@@ -457,11 +608,23 @@ def _count_words(target):
             parts.append('%d %s' % (len(target[key]), word))
     if target.get('definition'):
         parts.append('the team itself')
+    parts += _access_count_words(target)
     if target['kind'] == 'public' and (target['changed'] or target.get('differs')):
         parts.append('public membership')
     if target.get('refused'):
         parts.append('refused by a guard')
     return ', '.join(parts) or 'see below'
+
+
+def _access_count_words(target):
+    access = target.get('access')
+    if access is None:
+        return []
+    parts = ['%d %s' % (len(access[key]), word) for key, word in (('added', 'to add'), ('changed', 'to change'),
+                                                                  ('removed', 'to remove')) if access[key]]
+    if target.get('policy') == 'fail' and target['without']:
+        parts.append('%d without two-factor authentication' % len(target['without']))
+    return parts
 
 
 def membership_drift_markdown(report):
@@ -520,11 +683,36 @@ def _markdown_target(target):
         lines += ['Would not be written: the plan of %s is refused (see above).' % target['org'], '']
     rows = _rows(target)
     if rows:
-        lines += ['| change | user | detail |', '|---|---|---|']
+        lines += ['| change | %s | detail |' % _COLUMNS.get(target['kind'], 'user'), '|---|---|---|']
         lines += ['| %s | %s | %s |' % row for row in rows]
     else:
         lines.append('No changes.')
-    return lines + _notes(target)
+    return lines + _notes(target) + _access_notes(target)
+
+
+_COLUMNS = {'organization_roles': 'user or team', 'repositories': 'repository'}
+_FILTERS = {'2fa_disabled': 'two-factor authentication disabled', '2fa_insecure': 'an insecure two-factor method'}
+
+
+def _without(target, limit=None):
+    """Who lacks two-factor authentication, and how (the first ``limit`` of them)."""
+    shown = target['without'][:limit] if limit else target['without']
+    people = ', '.join('`%s` (%s, %s)' % (e.get('login'), _person_kind(e), _FILTERS.get(e.get('filter'), e.get('filter')))
+                       for e in shown)
+    if len(shown) < len(target['without']):
+        people += ' and %d more' % (len(target['without']) - len(shown))
+    return people
+
+
+def _access_notes(target):
+    lines = []
+    inherited = (target.get('access') or {}).get('inherited')
+    if inherited:
+        lines += ['', 'Left alone (granted to a parent team, not to this one): %s'
+                  % ', '.join('`%s` (%s, from `%s`)' % (e.get('repository'), e.get('permission'), e.get('from')) for e in inherited)]
+    if target.get('without'):
+        lines += ['', 'Without two-factor authentication (`require_two_factor: %s`): %s' % (target['policy'], _without(target))]
+    return lines
 
 
 def _notes(target):
@@ -540,6 +728,12 @@ def _notes(target):
     for entry in target.get('renamed') or []:
         lines += ['', 'Login changed from `%s` to `%s` (user id %s): update the file.'
                   % (entry['from'], entry['to'], entry['id'])]
+    return lines + _expiry_notes(target) + _invitation_notes(target)
+
+
+def _expiry_notes(target):
+    """Access that ended or ends soon (``expires``)."""
+    lines = []
     if target.get('expired'):
         expired = ', '.join('`%s` (%s)' % (e['login'], e['expires']) for e in target['expired'])
         lines += ['', 'Access expired: %s' % expired]
@@ -547,6 +741,12 @@ def _notes(target):
         lines += ['', 'Access expiring soon, renew or let it end: %s'
                   % ', '.join('`%s` (%s, %s day(s) left)' % (e['login'], e['expires'], e.get('days_left', 0))
                               for e in target['expiring'])]
+    return lines
+
+
+def _invitation_notes(target):
+    """Invitations not sent again, or waiting for a later run."""
+    lines = []
     if target.get('not_reinvited'):
         lines += ['', 'Invitations that expired or failed, not sent again (reinvite_failed is false): %s'
                   % ', '.join('`%s`' % login for login in target['not_reinvited'])]
@@ -562,25 +762,40 @@ def _notes(target):
 TERMINAL_CHANGES = 40
 
 
-def membership_drift_lines(report, written=()):
-    """The report for a terminal or a job log, a few plain lines: the verdict, what an apply would
-    refuse or could not check, one line per change (at most ``TERMINAL_CHANGES``), and where the
-    full report is. A run without drift is two lines."""
-    word, rest = _headline(report)
-    lines = [word + rest]
-    lines += ['Would be refused by a guard: %s' % r['problem'] for r in report.get('refused') or []]
+def _apart_lines(report):
+    """The lines of what is not a change of one place: refusals, failures, data problems, and who
+    lacks two-factor authentication (one line per organization)."""
+    lines = ['Would be refused by a guard: %s' % r['problem'] for r in report.get('refused') or []]
     lines += ['Could not check %s: %s' % (f['org'], f['msg']) for f in report.get('failures') or []]
     lines += ['Cannot be applied in %s: %s %s' % (p.get('target'), p.get('login'), p.get('problem'))
               for p in report.get('problems') or []]
+    lines += ['Without two-factor authentication in %s (require_two_factor: %s): %s'
+              % (t['org'], t['policy'], _without(t, TERMINAL_CHANGES).replace('`', '')) for t in report['targets'] if t.get('without')]
+    return lines
+
+
+def _change_lines(report):
+    """One line per change of each place that differs (backquotes dropped: plain text)."""
     changes = []
     for target in report['targets']:
         if not _drifted(target):
             continue
+        title = _title(target)
         for change, user, detail in _rows(target):
             text = ' '.join(part for part in (change, user.replace('`', '')) if part)
-            changes.append('%s: %s (%s)' % (_title(target), text, detail) if detail else '%s: %s' % (_title(target), text))
+            changes.append('%s: %s (%s)' % (title, text, detail.replace('`', '')) if detail else '%s: %s' % (title, text))
         for entry in target.get('renamed') or []:
-            changes.append('%s: login changed from %s to %s (update the file)' % (_title(target), entry['from'], entry['to']))
+            changes.append('%s: login changed from %s to %s (update the file)' % (title, entry['from'], entry['to']))
+    return changes
+
+
+def membership_drift_lines(report, written=()):
+    """The report for a terminal or a job log, a few plain lines: the verdict, what an apply would
+    refuse or could not check (and who lacks two-factor authentication), one line per change (at
+    most ``TERMINAL_CHANGES``), and where the full report is. A run without drift is two lines."""
+    word, rest = _headline(report)
+    lines = [word + rest] + _apart_lines(report)
+    changes = _change_lines(report)
     lines += changes[:TERMINAL_CHANGES]
     if len(changes) > TERMINAL_CHANGES:
         lines.append('... and %d more changes' % (len(changes) - TERMINAL_CHANGES))

@@ -8,6 +8,7 @@ import os
 import stat
 
 import pytest
+import yaml
 
 from ansible.plugins.filter.core import to_nice_json
 
@@ -54,3 +55,30 @@ def test_write_atomically_keeps_the_old_file_when_the_write_fails(tmp_path):
     assert target.is_dir() and os.listdir(tmp_path) == ['report.md']
     with pytest.raises(OSError):
         membership_report.write_atomically(str(tmp_path / 'missing' / 'report.md'), 'text')
+
+
+def fail_message(summary, access_changes):
+    """The role's 'Fail because GitHub has drifted' message, rendered by Ansible's templar."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+    try:
+        from ansible.template import trust_as_template  # ansible-core 2.19 and later: only trusted text is templated
+    except ImportError:
+        def trust_as_template(text):
+            return text
+    with open(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'membership', 'tasks', 'report.yml')) as handle:
+        task = yaml.safe_load(handle)[-1]
+    assert task['name'] == 'Fail because GitHub has drifted from the membership data'
+    variables = {'membership_drift': {'summary': summary}, '__membership_report': {'access_changes': access_changes}}
+    return Templar(loader=DataLoader(), variables=variables).template(trust_as_template(task['ansible.builtin.fail']['msg']))
+
+
+SUMMARY = {'targets_with_drift': 2, 'targets': 5, 'added': 1, 'removed': 0, 'role_changed': 0, 'public_changed': 0, 'refused': 0}
+
+
+def test_the_role_failure_message_counts_the_access_sections_only_when_they_differ():
+    assert fail_message(SUMMARY, []) == ('Drift found in 2 of 5 places: 1 to add, 0 to remove, 0 role changes, '
+                                         '0 public membership changes (see the report)')
+    assert fail_message(dict(SUMMARY, refused=1), ['2 organization role changes', '1 without two-factor authentication']) == (
+        'Drift found in 2 of 5 places: 1 to add, 0 to remove, 0 role changes, 0 public membership changes, '
+        '2 organization role changes, 1 without two-factor authentication, 1 refused by a guard (see the report)')
