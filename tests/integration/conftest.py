@@ -24,7 +24,7 @@ BOTH_ENGINES = frozenset((
     'test_app_auth.py', 'test_drift_output.py', 'test_graphql_paging_playbooks.py', 'test_hostile.py',
     'test_membership_data_check.py', 'test_org_roster.py', 'test_plan_safety_playbooks.py',
     'test_redteam_round18_playbooks.py', 'test_redteam_round19_playbooks.py', 'test_rehearsal.py',
-    'test_reliability.py', 'test_role_playbooks.py', 'test_roster_people.py', 'test_roster_teams.py',
+    'test_reliability.py', 'test_role_playbooks.py', 'test_roster_people.py', 'test_roster_teams.py', 'test_roster_two_factor.py',
     'test_secrets.py', 'test_tls_redirects.py',
 ))
 

@@ -24,7 +24,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_access import 
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 DOCUMENTS = ('README.md', os.path.join('roles', 'membership', 'README.md'))
-ACCESS_KEYS = ('organization_roles', 'outside_collaborators', 'exclusive_outside_collaborators', 'require_two_factor')
+ACCESS_KEYS = ('organization_roles', 'outside_collaborators', 'exclusive_outside_collaborators')
 
 
 def examples():
