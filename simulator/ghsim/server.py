@@ -138,9 +138,9 @@ class Exchange:
     route: str | None
     fault: str | None = None
     time: float = field(default=0.0, repr=False)
-    # When the request arrived (its headers read) and when its answer was sent (or the connection
-    # dropped), epoch seconds: [received, answered] is the time the request was in flight, so a
-    # test can tell whether two requests of one caller overlapped. answered is 0.0 until then.
+    # When the request arrived (its headers read) and when its answer started to go out (or the
+    # connection was dropped), epoch seconds: [received, answered] is the time the request was in
+    # flight, so a test can tell whether two requests of one caller overlapped. 0.0 until then.
     received: float = field(default=0.0, repr=False)
     answered: float = field(default=0.0, repr=False)
 
@@ -767,18 +767,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, {"Content-Type": "application/json; charset=utf-8"} if payload else {}, payload)
             return
         out = sim.handle(self.command, self.path, dict(self.headers.items()), body, received=received)
-        try:
-            if sim.latency:
-                time.sleep(sim.latency)  # each request waits on its own thread, as on a real network
-            if out.drop:
-                self.close_connection = True
-                with contextlib.suppress(OSError):
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                return
-            self._send(out.status, out.headers, out.body, length=out.status not in (204, 304))
-        finally:
-            if out.exchange is not None:
-                out.exchange.answered = time.time()
+        if sim.latency:
+            time.sleep(sim.latency)  # each request waits on its own thread, as on a real network
+        # Stamped as the answer starts to go out: the client cannot have it, and so cannot send a
+        # request that depends on it, any earlier (a stamp taken after the send could come after
+        # that next request arrived on another connection).
+        if out.exchange is not None:
+            out.exchange.answered = time.time()
+        if out.drop:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self._send(out.status, out.headers, out.body, length=out.status not in (204, 304))
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
 
