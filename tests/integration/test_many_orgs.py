@@ -12,7 +12,9 @@ import os
 import re
 
 
-from harness import OWNER_TOKEN, writes
+import yaml
+
+from harness import OWNER_TOKEN, ansible_playbook, fake_token, writes
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NORTH_TOKEN, SOUTH_TOKEN = 'sim-token-north-admin', 'sim-token-south-admin'
@@ -167,3 +169,63 @@ def test_bad_input_fails_before_any_request_naming_the_key(sim, play):
         assert [r['status'] for r in run.results if r['task'] == 'case %d' % n] == ['failed']
         assert msg in run.task('case %d' % n)['msg'], n
     assert sim.log == []
+
+
+def doc_block(text, marker):
+    """The fenced block after ``<!-- marker -->`` in a Markdown page."""
+    after = text.split('<!-- %s -->' % marker, 1)[1]
+    return after.split('```yaml\n', 1)[1].split('```', 1)[0]
+
+
+def test_one_organization_per_inventory_host_with_forks_as_the_docs_show_it(collections_path, tmp_path, sim_factory):
+    with open(os.path.join(REPO, 'docs', 'many-organizations.md')) as handle:
+        page = handle.read()
+    tokens = {'acme': fake_token(), 'acme-labs': fake_token()}
+    seed = {'users': ['acme-admin', 'labs-admin', 'alice', 'bob'],
+            'tokens': {tokens['acme']: 'acme-admin', tokens['acme-labs']: 'labs-admin'},
+            'orgs': [{'login': 'acme', 'id': 9201, 'owners': ['acme-admin'], 'members': ['alice']},
+                     {'login': 'acme-labs', 'id': 9202, 'owners': ['labs-admin'], 'members': ['bob']}]}
+    sim = sim_factory(seed, latency=0.1)
+    (tmp_path / 'orgs.yml').write_text(doc_block(page, 'many-orgs-inventory'))
+    (tmp_path / 'converge.yml').write_text(doc_block(page, 'many-orgs-playbook'))
+    (tmp_path / 'membership.yml').write_text(yaml.safe_dump({'membership_orgs': [
+        {'org': 'acme', 'owners': ['acme-admin'], 'members': ['alice', 'bob']},
+        {'org': 'acme-labs', 'owners': ['labs-admin'], 'members': ['bob', 'alice']}]}))
+    env = {'GITHUB_API_URL': sim.api_url, 'ACME_TOKEN': tokens['acme'], 'ACME_LABS_TOKEN': tokens['acme-labs']}
+    run = ansible_playbook(collections_path, ['-i', 'orgs.yml', 'converge.yml', '--forks', '5'], str(tmp_path), env,
+                           sim=sim, secrets=list(tokens.values()))
+    assert run.rc == 0, run.output
+    assert sorted(writes(sim)) == [('PUT', '/orgs/acme-labs/memberships/alice'), ('PUT', '/orgs/acme/memberships/bob')]
+    # Each organization with its own token, the two side by side.
+    assert {e.path.split('/')[2] for e in by_login(sim, 'acme-admin') if e.path.startswith('/orgs/')} == {'acme'}
+    assert {e.path.split('/')[2] for e in by_login(sim, 'labs-admin') if e.path.startswith('/orgs/')} == {'acme-labs'}
+    assert in_flight_overlaps(list(sim.log))
+    assert [r['status'] for r in run.results] == ['changed', 'changed']
+
+
+def test_the_role_in_one_task_reports_what_it_reports_with_one_task_per_organization(collections_path, tmp_path, sim_factory):
+    orgs = copy.deepcopy(ORGS)
+    orgs[2]['max_removals'] = 0  # east: a refusal, reported as a failure
+    (tmp_path / 'membership.yml').write_text(yaml.safe_dump({'membership_orgs': orgs}))
+    reports = {}
+    for way, extra in (('loop', {}), ('one task', {'membership_workers': 3, 'membership_tokens': {'north': NORTH_TOKEN}})):
+        sim = sim_factory(copy.deepcopy(SEED))
+        out = tmp_path / way.replace(' ', '-')
+        out.mkdir()
+        vars_file = out / 'vars.yml'
+        vars_file.write_text(yaml.safe_dump(dict({'membership_file': str(tmp_path / 'membership.yml'), 'github_write_delay': 0,
+                                                  'drift_report_json': str(out / 'drift.json'), 'drift_report_markdown': ''},
+                                                 **extra)))
+        run = ansible_playbook(collections_path, ['gitops.github.drift', '-e', '@%s' % vars_file], str(out),
+                               {'GITHUB_API_URL': sim.api_url, 'GITHUB_TOKEN': OWNER_TOKEN}, sim=sim, secrets=[NORTH_TOKEN])
+        assert run.rc == 0, run.output  # a refusal in check mode is drift, reported
+        assert 'east' in run.stdout and 'Refusing' in run.stdout, run.output
+        assert writes(sim) == []
+        with open(out / 'drift.json') as handle:
+            reports[way] = yaml.safe_load(handle)
+        callers = {e.auth_login for e in sim.log if e.path.startswith('/orgs/north/')}
+        assert callers == ({'north-admin'} if extra else {'octo-admin'})
+    for key in ('summary', 'targets', 'drift'):
+        assert reports['one task'][key] == reports['loop'][key], key
+    summary = reports['loop']['summary']
+    assert summary['refused'] == 1 and summary['added'] == 4 and summary['removed'] == 1, summary
