@@ -37,9 +37,9 @@ options:
   organizations:
     description:
       - The organization entries, as the role P(gitops.github.membership#role) takes them in
-        C(membership_orgs) (C(org) and the options of M(gitops.github.github_org_roster):
-        O(gitops.github.github_org_roster#module:owners), O(gitops.github.github_org_roster#module:members),
-        O(gitops.github.github_org_roster#module:teams), ...).
+        C(membership_orgs), that is C(org) and the options of M(gitops.github.github_org_roster)
+        such as O(gitops.github.github_org_roster#module:owners),
+        O(gitops.github.github_org_roster#module:members) and O(gitops.github.github_org_roster#module:teams).
       - Exactly one of O(organizations) and O(membership_file) is required. An organization listed
         twice, in any case, fails before any request.
     type: list
@@ -99,7 +99,7 @@ EXAMPLES = r'''
 - name: Converge every organization of the file, each with its own token, four at a time
   gitops.github.github_org_rosters:
     membership_file: membership.yml
-    tokens: "{{ vault_org_tokens }}"  # {acme: ghp_..., acme-labs: ghp_...} in a vaulted vars file
+    tokens: "{{ vault_org_tokens }}"  # organization -> token, from a vaulted vars file
   register: rosters
 
 - name: The same organizations from a variable, sharing one token (one after another)
