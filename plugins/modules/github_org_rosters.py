@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: github_org_rosters
 short_description: Converge many GitHub organizations in one task, side by side where their tokens differ
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Runs M(gitops.github.github_org_roster) for every organization of O(organizations) or of
     O(membership_file) in one task, and returns what a loop of M(gitops.github.github_org_roster)

@@ -229,3 +229,17 @@ def test_the_role_in_one_task_reports_what_it_reports_with_one_task_per_organiza
         assert reports['one task'][key] == reports['loop'][key], key
     summary = reports['loop']['summary']
     assert summary['refused'] == 1 and summary['added'] == 4 and summary['removed'] == 1, summary
+
+
+def test_on_the_module_path_each_organization_runs_as_the_module_with_the_same_results(sim_factory, play):
+    results = {}
+    for engine in ('controller', 'module'):
+        sim = sim_factory(copy.deepcopy(SEED))
+        run = play(sim, [many(organizations=ORGS, tokens={'south': SOUTH_TOKEN})], check=True,
+                   play_vars={'gitops_github_engine': engine})
+        assert run.rc == 0, run.output
+        results[engine] = [comparable(r) for r in run.task('many')['results']]
+        assert writes(sim) == []
+        assert {e.auth_login for e in sim.log if e.path.startswith('/orgs/south/')} == {'south-admin'}
+    assert results['module'] == results['controller']
+    assert [r['changed'] for r in results['module']] == [True, True, True]
