@@ -124,7 +124,8 @@ def credentials_key(args, environ):
     organization then runs on its own and fails with the module's message). Kept in memory only."""
     try:
         kind, value = choose_credentials(args, environ)
-    except CredentialsError:
+        hash(value if isinstance(value, str) else tuple(value))
+    except (CredentialsError, TypeError, ValueError):  # wrong types too: the module's checks name them
         return None
     api_url = args.get('api_url') or environ.get('GITHUB_API_URL') or ''
     return (str(api_url).rstrip('/'), kind, value if isinstance(value, str) else tuple(value))

@@ -46,6 +46,7 @@ def test_an_app_installation_is_one_caller():
     assert credentials_key(dict(app, api_url=URL), {}) == credentials_key(dict(app, api_url=URL + '/'), {})
     assert credentials_key(dict(app, app_installation_id='3'), {}) != credentials_key(app, {})
     assert credentials_key({'token': 'a', 'app_id': '1'}, {}) is None  # both: the module's error
+    assert credentials_key({'token': 12345}, {}) is None  # a wrong type: alone, the module names it
 
 
 def test_the_pause_between_writes_follows_an_organization_that_wrote():
