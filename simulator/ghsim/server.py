@@ -138,6 +138,11 @@ class Exchange:
     route: str | None
     fault: str | None = None
     time: float = field(default=0.0, repr=False)
+    # When the request arrived (its headers read) and when its answer started to go out (or the
+    # connection was dropped), epoch seconds: [received, answered] is the time the request was in
+    # flight, so a test can tell whether two requests of one caller overlapped. 0.0 until then.
+    received: float = field(default=0.0, repr=False)
+    answered: float = field(default=0.0, repr=False)
 
     def json(self) -> Any:
         return json.loads(self.response_body) if self.response_body else None
@@ -157,6 +162,7 @@ class _Outcome:
     drop: bool = False
     route: str | None = None
     fault: str | None = None
+    exchange: Exchange | None = None
 
 
 def _token_of(header: str | None) -> str | None:
@@ -344,8 +350,11 @@ class Simulator:
             return {}
         return self._rate_headers(60, 60, int(time.time()) + WINDOW, 0)
 
-    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> _Outcome:
-        """Answer one API request (thread-safe) and log it."""
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes,
+               received: float | None = None) -> _Outcome:
+        """Answer one API request (thread-safe) and log it; ``received``: when it arrived (now if
+        not given). The transport sets the logged exchange's ``answered`` once the answer is sent."""
+        received = time.time() if received is None else received
         split = urlsplit(target)
         path = split.path or "/"
         pairs = parse_qsl(split.query, keep_blank_values=True)
@@ -372,11 +381,12 @@ class Simulator:
                     traceback.print_exc(file=sys.stderr)
                     out = self._error(500, "Simulator error (see its stderr)", rid)
             self._seq += 1
-            self._log.append(Exchange(
+            out.exchange = Exchange(
                 seq=self._seq, method=method, path=path, query=dict(pairs), request_headers=logged_headers,
                 auth_login=caller.login if caller else None, request_body=body, status=out.status,
                 response_headers=dict(out.headers), response_body=out.body, route=out.route, fault=out.fault,
-                time=time.time()))
+                time=time.time(), received=received)
+            self._log.append(out.exchange)
         return out
 
     def _next_fault(self, method: str, path: str) -> tuple[Fault, str] | None:
@@ -749,15 +759,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         sim = self.server.sim
+        received = time.time()
         body = self._read_body()
         if self.path == "/_sim" or self.path.startswith("/_sim/") or self.path.startswith("/_sim?"):
             status, data = sim.control(self.command, self.path, body)
             payload = _dumps(data) if data is not None else b""
             self._send(status, {"Content-Type": "application/json; charset=utf-8"} if payload else {}, payload)
             return
-        out = sim.handle(self.command, self.path, dict(self.headers.items()), body)
+        out = sim.handle(self.command, self.path, dict(self.headers.items()), body, received=received)
         if sim.latency:
             time.sleep(sim.latency)  # each request waits on its own thread, as on a real network
+        # Stamped as the answer starts to go out: the client cannot have it, and so cannot send a
+        # request that depends on it, any earlier (a stamp taken after the send could come after
+        # that next request arrived on another connection).
+        if out.exchange is not None:
+            out.exchange.answered = time.time()
         if out.drop:
             self.close_connection = True
             with contextlib.suppress(OSError):

@@ -1,0 +1,205 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) gitops.github contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Many organizations in one task (issue 21, item 5): which organizations may run at the same
+time, and the workers that run them.
+
+GitHub's guidance, which this follows (docs.github.com/rest/guides/best-practices-for-using-the-rest-api,
+"Avoid concurrent requests": "make requests serially instead of concurrently" to avoid secondary
+rate limits; "Pause between mutative requests": at least one second between writes; and
+docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api, "About secondary rate
+limits": concurrent requests count per user or app): the organizations that share credentials run
+one after another in one worker, so one token never has two requests in flight; organizations with
+different credentials run side by side, at most ``workers`` at a time. The waits on a rate limit
+(``retry-after``, ``x-ratelimit-reset``) are the client's own (module_utils/_http.py), per
+organization, as in one task per organization.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+from ansible_collections.gitops.github.plugins.module_utils._module import CredentialsError, choose_credentials, github_argument_spec
+from ansible_collections.gitops.github.plugins.plugin_utils._controller import EngineError, file_problems, membership_orgs
+
+MANY = 'gitops.github.github_org_rosters'
+# The options of github_org_rosters that are its own, not passed on to each organization.
+MANY_OPTIONS = ('organizations', 'membership_file', 'tokens', 'workers')
+DEFAULT_WORKERS = 4
+
+
+class Job(object):
+    """One organization of the task: ``item`` (what a loop's result holds: the entry, or
+    ``{org}`` from a file), the options of its ``github_org_roster`` run, and ``from_file`` (the
+    options a membership file gave, not echoed back)."""
+
+    def __init__(self, item, args, from_file=()):
+        self.item = item
+        self.args = args
+        self.from_file = list(from_file)
+
+    @property
+    def org(self):
+        return self.args['org']
+
+
+def many_jobs(args, loader):
+    """``(jobs, workers)`` for a ``github_org_rosters`` task's ``args``: every organization of
+    ``organizations`` or of ``membership_file`` with the task's other options and its token.
+    Raises :class:`EngineError` on bad input, before any request; no message shows a token."""
+    known = set(MANY_OPTIONS) | set(github_argument_spec()) | {'return_current'}
+    unknown = sorted(str(key) for key in args if key not in known)
+    if unknown:
+        raise EngineError('Unsupported parameters for (%s) module: %s (the options of one organization go in its '
+                          'entry of organizations or membership_file)' % (MANY, ', '.join(unknown)))
+    organizations, path = args.get('organizations'), args.get('membership_file')
+    if (organizations is None) == (not path):
+        raise EngineError('%s needs exactly one of organizations (a list of organization entries, as the role\'s '
+                          'membership_orgs) and membership_file' % MANY)
+    workers = args.get('workers', DEFAULT_WORKERS)
+    if isinstance(workers, str) and workers.strip().isdigit():
+        workers = int(workers)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise EngineError('workers must be a whole number of 1 or more, got %r' % (workers,))
+    base = dict((k, v) for k, v in args.items() if k not in MANY_OPTIONS)
+    if path:
+        orgs = membership_orgs(path, loader)
+        names = file_problems(path, orgs)
+        jobs = [Job({'org': name}, _entry_args(base, entry, path), [k for k in entry if k != 'org'])
+                for name, entry in zip(names, orgs)]
+    else:
+        jobs = [Job(entry, _entry_args(base, entry, 'organizations')) for entry in _entries(organizations)]
+    _give_tokens(jobs, args.get('tokens'))
+    return jobs, workers
+
+
+def _entries(organizations):
+    if not isinstance(organizations, list):
+        raise EngineError('organizations must be a list of organization entries, got %s' % type(organizations).__name__)
+    seen = {}
+    for index, entry in enumerate(organizations):
+        org = entry.get('org') if isinstance(entry, dict) else None
+        if not isinstance(org, str) or not org:
+            raise EngineError('organizations[%d] has no org' % index)
+        if org.lower() in seen:
+            raise EngineError('organization %s is listed twice (organizations[%d] and [%d])' % (org, seen[org.lower()], index))
+        seen[org.lower()] = index
+    return organizations
+
+
+def _entry_args(base, entry, where):
+    both = sorted(str(key) for key in entry if key != 'org' and key in base)
+    if both:
+        raise EngineError('%s set both in the task and in the entry of %s in %s: set each in one place'
+                          % (', '.join(both), entry['org'], where))
+    options = dict(base)
+    options.update(entry)
+    return options
+
+
+def _give_tokens(jobs, tokens):
+    """Each organization's token from ``tokens`` (organization -> token, any case); it takes the
+    place of the task's ``token`` for that organization."""
+    if tokens is None:
+        return
+    if not isinstance(tokens, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tokens.items()):
+        raise EngineError('tokens must be a mapping of organization logins to tokens (strings)')
+    by_org = dict((org.lower(), token) for org, token in tokens.items())
+    converged = set(job.org.lower() for job in jobs)
+    stray = sorted(org for org in tokens if org.lower() not in converged)
+    if stray:
+        raise EngineError('tokens names organizations the task does not converge: %s' % ', '.join(stray))
+    for job in jobs:
+        if job.org.lower() in by_org:
+            job.args['token'] = by_org[job.org.lower()]
+
+
+def credentials_key(args, environ):
+    """What one caller is to GitHub, for grouping: ``(api_url, kind, value)`` by the modules' own
+    rule (:func:`choose_credentials`), or ``None`` when the credentials are missing or wrong (the
+    organization then runs on its own and fails with the module's message). Kept in memory only."""
+    try:
+        kind, value = choose_credentials(args, environ)
+        hash(value if isinstance(value, str) else tuple(value))
+    except (CredentialsError, TypeError, ValueError):  # wrong types too: the module's checks name them
+        return None
+    api_url = args.get('api_url') or environ.get('GITHUB_API_URL') or ''
+    return (str(api_url).rstrip('/'), kind, value if isinstance(value, str) else tuple(value))
+
+
+def group_by_credentials(jobs, environ):
+    """The indexes of ``jobs`` (whose ``args`` are each organization's options) in groups that
+    share credentials, each group in the order of ``jobs``, the groups in the order of their first
+    job."""
+    groups, by_key = [], {}
+    for index, job in enumerate(jobs):
+        key = credentials_key(job.args, environ)
+        if key is None:
+            groups.append([index])
+            continue
+        if key not in by_key:
+            by_key[key] = []
+            groups.append(by_key[key])
+        by_key[key].append(index)
+    return groups
+
+
+def write_pause(args, result, check_mode):
+    """Seconds to wait before the next organization of the same credentials: GitHub's pause
+    between writes (``write_delay``) after an organization that wrote, since its client's spacing
+    ends with it; nothing after a run that wrote nothing."""
+    if check_mode or not result.get('changed'):
+        return 0.0
+    try:
+        delay = float(args.get('write_delay', 1.0))
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, delay)
+
+
+def run_groups(jobs, groups, run_one, workers, check_mode=False, sleep=time.sleep):
+    """Run every job of ``groups`` (lists of indexes of ``jobs``) with ``run_one(job)``, which
+    returns its result (a crash is a failed result of that job alone): the jobs of one group one
+    after another, up to ``workers`` groups at the same time. Returns the results by job index."""
+    results = {}
+    pending = queue.Queue()
+    for group in groups:
+        pending.put(group)
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            try:
+                group = pending.get_nowait()
+            except queue.Empty:
+                return
+            pause = 0.0
+            for index in group:
+                if pause:
+                    sleep(pause)
+                result = _safely(run_one, jobs[index])
+                with lock:
+                    results[index] = result
+                pause = write_pause(jobs[index].args, result, check_mode)
+
+    count = max(1, min(int(workers), len(groups)))
+    if count == 1:
+        work()
+        return results
+    threads = [threading.Thread(target=work, name='gitops-github-org-%d' % n) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _safely(run_one, job):
+    try:
+        return run_one(job)
+    except Exception as exc:  # a crash of one organization fails it alone
+        return {'failed': True, 'msg': 'github_org_roster failed: %s: %s' % (type(exc).__name__, exc)}
