@@ -114,10 +114,11 @@ def membership_export_roster(registered, exclusive=True):
         current = result.get('current') or {}
         entry = {'org': current.get('org'), 'exclusive': bool(exclusive), 'owners': list(current.get('owners') or []),
                  'members': list(current.get('members') or [])}
+        entry.update((k, current[k]) for k in ('organization_roles', 'outside_collaborators') if k in current)
         entry['teams'] = []
         for t in current.get('teams') or []:
             team = {'team': t['team']}
-            team.update((k, t[k]) for k in ('name', 'description', 'privacy', 'parent') if t.get(k) is not None)
+            team.update((k, t[k]) for k in ('name', 'description', 'privacy', 'parent', 'repositories') if t.get(k) is not None)
             team.update(exclusive=bool(exclusive), maintainers=list(t.get('maintainers') or []),
                         members=list(t.get('members') or []))
             entry['teams'].append(team)
