@@ -168,7 +168,7 @@ class RosterAccess(object):
         """The export view's access keys, in the file's shapes, from the state after the run:
         ``organization_roles`` when every role's holders were read, ``outside_collaborators`` when
         they were read, and ``repositories`` in the entries of ``teams`` (export_view's) when the
-        teams' grants were read. Direct holders and grants only."""
+        teams' grants were read (each only when not empty). Direct holders and grants only."""
         state = self.after if self.after is not None else self.state
         if state is None:
             return {}
@@ -179,6 +179,8 @@ class RosterAccess(object):
         if self.state.outside is not None:
             out[OUTSIDE] = [{'login': p.login, 'repositories': _grants(p.repositories)}
                             for _k, p in sorted(state.outside.items())]
+        # An empty list is left out: applied back, it would only make the run read that part.
+        out = dict((key, value) for key, value in out.items() if value)
         if self.state.teams is not None:
             grants = state.teams or {}
             for entry in teams:

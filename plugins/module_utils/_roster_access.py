@@ -154,7 +154,7 @@ def apply_access(run, access, org, result_of):
         except Exception as exc:  # whatever a write raises, the result says what was done
             access.finish()
             result = result_of()
-            result.update(failed_access_change=item.as_dict())
+            result.update(changed=bool(result.get('changes') or access.done), failed_access_change=item.as_dict())
             run.fail_request(describe(item, org), run.error_of(exc), **result)
         access.done.append(item)
         run.host.log('wrote access %d of %d: %s' % (number, len(writes), describe(item, org)))
