@@ -74,7 +74,7 @@ def collaborators(sim, repo):
     return dict(r.collaborators), dict((i.invitee_key, i.permission) for i in r.invitations.values())
 
 
-def check_apply_rerun(sim_factory, play, task, expected_writes, verify):  # noqa: C901 - one scenario, in order
+def check_apply_rerun(sim_factory, play, task, expected_writes, verify):
     """On each engine path, on its own simulator: check mode writes nothing, apply writes
     ``expected_writes`` (in order) and what check mode promised, ``verify(sim)`` holds, a rerun
     (and a check-mode rerun) changes nothing; both paths give the same results."""
