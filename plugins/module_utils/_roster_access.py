@@ -39,6 +39,7 @@ from ansible_collections.gitops.github.plugins.module_utils._access_reader impor
     read_outside_collaborators,
 )
 from ansible_collections.gitops.github.plugins.module_utils._access_state import OUTSIDE, ROLES
+from ansible_collections.gitops.github.plugins.module_utils._http import GitHubError
 from ansible_collections.gitops.github.plugins.module_utils._permissions import invitation_word
 from ansible_collections.gitops.github.plugins.module_utils._plan_access import (
     INVITATION,
@@ -98,6 +99,12 @@ def _read_everything(run, gql, org):
         state.roles = read_org_roles(client, org)
     except Unreadable:
         run.warn('%s: organization_roles is left out of the export: %s' % (org, roles_unavailable(client, org)))
+    except GitHubError as exc:
+        # 422 is documented for GET /orgs/{org}/organization-roles (OpenAPI orgs/list-org-roles;
+        # for the assignments: "if the organization roles feature is not enabled").
+        if exc.status != 422:
+            raise
+        run.warn('%s: organization_roles is left out of the export: %s' % (org, exc))
     return state
 
 

@@ -292,3 +292,25 @@ def test_an_edited_export_is_applied_through_the_role(collections_path, tmp_path
     assert role_holders(sim, 'security_manager') == (['alice'], ['platform'])
     rerun = run_role(collections_path, tmp_path, sim, 'gitops.github.apply', {'membership_file': path})
     assert rerun.rc == 0 and rerun.changed_tasks == [], rerun.output
+
+
+@pytest.mark.parametrize('ghes', [False, True])
+def test_an_export_where_organization_roles_are_unavailable_leaves_them_out_with_a_warning(sim_factory, play, ghes):
+    seed = access_seed()
+    # github.com answers 422 for a disabled feature (documented for the list), a GHES without
+    # organization roles 404 (documented from 3.16)
+    seed['orgs'][0]['organization_roles_enabled'] = False
+    del seed['orgs'][0]['organization_roles']
+    sim = sim_factory(seed, ghes=ghes)
+    status = 'HTTP 404' if ghes else 'HTTP 422'
+    for play_vars in (None, MODULE):
+        run = play(sim, [roster_task()], check=True, play_vars=play_vars)
+        assert run.rc == 0, run.output
+        current = run.task('roster')['current']
+        assert 'organization_roles' not in current
+        assert current['outside_collaborators'] == [{'login': 'olivia', 'repositories': {'docs': 'pull', 'widgets': 'push'}}]
+        assert any('organization_roles is left out of the export' in w and status in w for w in run.task('roster')['warnings'])
+        # a plan that names them fails before any write, saying why
+        named = play(sim, [roster_task(organization_roles=[{'role': 'all_repo_read', 'users': ['bob']}])], play_vars=play_vars)
+        assert named.rc != 0 and ('GitHub answered 404' if ghes else 'returned HTTP 422') in named.task('roster')['msg'], named.output
+    assert writes(sim) == []
