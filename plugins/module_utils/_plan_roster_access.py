@@ -145,9 +145,26 @@ class RosterAccess(object):
                                 new_teams=created_teams(roster_plan))
         return list(self.plan.problems)
 
-    def promise(self):
-        """Check mode: what apply would do, and the state it would leave."""
-        self.done = list(self.plan.writes) if self.plan is not None else []
+    def new_collaborators(self):
+        """The logins the plan makes outside collaborators who are none yet (GitHub invites them):
+        check mode looks each up once, as it does the people it adds to the organization."""
+        known = self.planned.outside if self.planned is not None and self.planned.outside is not None else {}
+        found = {}
+        for write in self.plan.writes if self.plan is not None else ():
+            if write.section == OUTSIDE and write.action == ADD and write.subject.lower() not in known:
+                found.setdefault(write.subject.lower(), write.subject)
+        return list(found.values())
+
+    def promise(self, impossible=()):
+        """Check mode: what apply would do, and the state it would leave, without the writes to
+        the ``impossible`` logins (no such user: apply could not make them), which leave the
+        report too."""
+        gone = set(login.lower() for login in impossible)
+        self.done = [w for w in self.plan.writes if not (w.section == OUTSIDE and w.subject.lower() in gone)] \
+            if self.plan is not None else []
+        if gone and self.plan is not None:
+            section = self.plan.report.get(OUTSIDE) or {}
+            section['added'] = [e for e in section.get('added', []) if e['login'].lower() not in gone]
         self.finish()
 
     def finish(self):

@@ -49,7 +49,8 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_access import 
     reads_for,
 )
 from ansible_collections.gitops.github.plugins.module_utils._plan_roster_access import RosterAccess, describe
-from ansible_collections.gitops.github.plugins.module_utils._resources import TeamRef
+from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, Change
+from ansible_collections.gitops.github.plugins.module_utils._resources import TeamRef, impossible_additions
 
 
 def read_roster_access(run, gql, roster, export):
@@ -182,3 +183,19 @@ def access_refusals(run, access, roster_plan):
                  % (len(writes), sum(1 for w in writes if not w.revokes), sum(1 for w in writes if w.revokes),
                     access.plan.removals))
     return [{'team': None, 'problem': problem} for problem in problems]
+
+
+def check_access(run, access):
+    """Check mode: promise the access writes apply would make. A new outside collaborator GitHub
+    has no user for (one ``GET /users/{login}`` each, as for the people added to the organization)
+    is left out and returned as ``[{login, problem}]``, with a warning: no apply could invite them."""
+    if access is None:
+        return []
+    org = run.params['org']
+    logins = access.new_collaborators()
+    with run.step('look up the new outside collaborators of %s' % org):
+        impossible = impossible_additions(run.client, [Change(ADD, login) for login in logins])
+    for problem in impossible:
+        run.warn('%s: cannot make %s an outside collaborator: %s' % (org, problem['login'], problem['problem']))
+    access.promise([p['login'] for p in impossible])
+    return impossible

@@ -582,6 +582,8 @@ impossible:
     - Check mode only. Additions GitHub would refuse, found with one C(GET /users/{login}) per person the plan
       brings into the organization (none when nobody is added), such as a login no user has, or an
       organization given as a user. They are left out of RV(changes), since no apply could make them.
+    - The same holds for the new outside collaborators of O(outside_collaborators) (one lookup per
+      person who is none yet): their writes are left out of RV(access_changes) and RV(outside_collaborators).
   returned: success
   type: list
   elements: dict
@@ -923,7 +925,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     plan_roster,
     without_additions,
 )
-from ansible_collections.gitops.github.plugins.module_utils._roster_access import access_refusals, apply_access, read_roster_access
+from ansible_collections.gitops.github.plugins.module_utils._roster_access import access_refusals, apply_access, check_access, read_roster_access
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     impossible_additions,
     org_writer,
@@ -1046,8 +1048,7 @@ def check(run, gql, planned, state):
         run.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
     planned = without_additions(planned, [p['login'].lower() for p in impossible])
     done, after = execute(planned, lambda item: None)
-    if planned.access is not None:
-        planned.access.promise()
+    impossible = impossible + check_access(run, planned.access)
     # Only GitHub's answer to the invitation tells whether a member holds a listed address (its
     # member list shows none): check mode promises the invitation and marks it.
     planned.may_be_members = [w.login for w in done if w.scope == ORG and w.action == ADD and '@' in w.login]

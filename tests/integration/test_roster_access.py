@@ -314,3 +314,19 @@ def test_an_export_where_organization_roles_are_unavailable_leaves_them_out_with
         named = play(sim, [roster_task(organization_roles=[{'role': 'all_repo_read', 'users': ['bob']}])], play_vars=play_vars)
         assert named.rc != 0 and ('GitHub answered 404' if ghes else 'returned HTTP 422') in named.task('roster')['msg'], named.output
     assert writes(sim) == []
+
+
+def test_check_mode_promises_no_invitation_of_a_user_github_does_not_have(sim, play):
+    task = roster_task(outside_collaborators=[{'login': 'no-such-user', 'repositories': {'docs': 'pull'}},
+                                              {'login': 'oscar', 'repositories': {'docs': 'pull'}}])
+    for play_vars in (None, MODULE):
+        checked = play(sim, [task], check=True, play_vars=play_vars)
+        assert checked.rc == 0, checked.output
+        result = checked.task('roster')
+        assert result['impossible'] == [{'login': 'no-such-user', 'problem': 'no GitHub user has the login no-such-user'}]
+        assert [(c['subject'], c['target']) for c in result['access_changes']] == [('oscar', 'docs')]
+        assert result['outside_collaborators']['added'] == [{'login': 'oscar', 'repository': 'docs', 'permission': 'pull'}]
+        assert any('cannot make no-such-user an outside collaborator' in w for w in result['warnings'])
+        assert writes(sim) == []
+        assert [e.path for e in sim.log if e.path.startswith('/users/')] == ['/users/no-such-user', '/users/oscar'] * (
+            2 if play_vars else 1)
