@@ -583,7 +583,7 @@ impossible:
       brings into the organization (none when nobody is added), such as a login no user has, or an
       organization given as a user. They are left out of RV(changes), since no apply could make them.
     - The same holds for the new outside collaborators of O(outside_collaborators) (one lookup per
-      person who is none yet): their writes are left out of RV(access_changes) and RV(outside_collaborators).
+      person who is none yet); their writes are left out of RV(access_changes) and RV(outside_collaborators).
   returned: success
   type: list
   elements: dict
