@@ -181,6 +181,19 @@ class RosterAccess(object):
         out['access_changes'] = [w.as_dict() for w in self.done]
         return out
 
+    def diff(self, org):
+        """The ``--diff`` element of the access (``scope: access``), when the plan writes (or
+        would, refused) anything: before and after, in the file's shapes, of the roles, people and
+        teams the writes touch. ``[]`` otherwise, so a run that changes nothing shows no diff."""
+        writes = self.plan.proposed if self.plan is not None else []
+        if not writes or self.planned is None:
+            return []
+        # what was written (in check mode, promised); before any write, what the plan would make
+        after = state_after(self.planned, self.done or writes)
+        header = 'access in %s' % org
+        return [{'scope': 'access', 'team': None, 'before_header': header, 'after_header': header,
+                 'before': _touched_view(self.planned, writes), 'after': _touched_view(after, writes)}]
+
     def current(self, teams):
         """The export view's access keys, in the file's shapes, from the state after the run:
         ``organization_roles`` when every role's holders were read, ``outside_collaborators`` when
@@ -205,6 +218,27 @@ class RosterAccess(object):
                 if team is not None and team.repositories:
                     entry['repositories'] = _grants(team.repositories)
         return out
+
+
+def _touched_view(state, writes):
+    """``{organization_roles: {role: [users, team:slugs]}, outside_collaborators: {login: {repo:
+    permission}}, repositories: {team: {repo: permission}}}`` of what ``writes`` touch."""
+    view = {}
+    for write in writes:
+        if write.section == ROLES:
+            role = state.role(write.target)
+            holders = [] if role is None else _sorted(list((role.users or {}).values())) + [
+                'team:' + slug for slug in _sorted((role.teams or {}).values())]
+            view.setdefault(ROLES, {})[write.target] = holders
+        elif write.section == OUTSIDE:
+            person = (state.outside or {}).get(write.subject.lower())
+            view.setdefault(OUTSIDE, {})[write.subject] = dict(
+                (g.repository, g.permission + (' (pending)' if g.pending else ''))
+                for _k, g in sorted((person.repositories if person is not None else {}).items()))
+        else:
+            team = (state.teams or {}).get(write.subject.lower())
+            view.setdefault(REPOSITORIES, {})[write.subject] = _grants(team.repositories) if team is not None else {}
+    return view
 
 
 def _sorted(names):

@@ -842,12 +842,15 @@ diff:
     - Only the scopes that differ, that the plan writes to (or would, when a guard refuses it) or
       whose writes are withheld (O(teams[].managed_externally)), so a run that changes nothing
       returns an empty list.
+    - One more element, V(access), when the plan writes organization roles, outside collaborators or
+      team repository access: the roles (users, and teams as C(team:slug)), people and teams it
+      touches, before and after.
   returned: always
   type: list
   elements: dict
   contains:
     scope:
-      description: V(org), V(team) or V(public).
+      description: V(org), V(team), V(public) or V(access).
       type: str
     team:
       description: The team's slug for V(team), else V(null).
@@ -1112,7 +1115,9 @@ def _result(run, gql, plan, done, after):
     result.update(api_requests=run.client.request_count, graphql_queries=gql.queries, graphql_cost=gql.cost,
                   summary=list(run.lines), manages_members=plan.roster.wanted is not None,
                   diff=diff_by_scope(plan.before.org, result['diff'], _touched(plan, result)))
-    result.update(plan.access.sections() if getattr(plan, 'access', None) is not None else {})
+    if getattr(plan, 'access', None) is not None:
+        result.update(plan.access.sections())
+        result['diff'] = result['diff'] + plan.access.diff(plan.before.org)
     return result
 
 

@@ -223,3 +223,21 @@ def test_pending_org_members_are_not_active():
     access = access_state(roles={'all_repo_read': role('all_repo_read')})
     _planned, _holder, problems = run(state, access, {'organization_roles': [{'role': 'all_repo_read', 'users': ['dave']}]})
     assert problems and 'dave is not an active member' in problems[0]
+
+
+def test_the_diff_shows_what_the_writes_touch_and_nothing_when_nothing_changes():
+    access = access_state(teams={'platform': TeamAccess('platform', None, grants(docs='pull'))},
+                          roles={'a': role('a', users=['bob'])})
+    _planned, holder, problems = run(org_state(team('platform')), access, {
+        'teams': [{'team': 'platform', 'repositories': {'docs': 'push'}}],
+        'organization_roles': [{'role': 'a', 'teams': ['platform']}]})
+    assert problems == []
+    holder.promise()
+    element, = holder.diff('acme')
+    assert element['scope'] == 'access' and element['before_header'] == 'access in acme'
+    assert element['before'] == {'organization_roles': {'a': ['bob']}, 'repositories': {'platform': {'docs': 'pull'}}}
+    assert element['after'] == {'organization_roles': {'a': ['bob', 'team:platform']}, 'repositories': {'platform': {'docs': 'push'}}}
+    _planned, holder, _problems = run(org_state(team('platform')), access, {
+        'teams': [{'team': 'platform', 'repositories': {'docs': 'pull'}}]})
+    holder.promise()
+    assert holder.diff('acme') == []
