@@ -843,7 +843,7 @@ diff:
       whose writes are withheld (O(teams[].managed_externally)), so a run that changes nothing
       returns an empty list.
     - One more element, V(access), when the plan writes organization roles, outside collaborators or
-      team repository access: the roles (users, and teams as C(team:slug)), people and teams it
+      team repository access, with the roles (users, and teams as C(team:slug)), people and teams it
       touches, before and after.
   returned: always
   type: list
