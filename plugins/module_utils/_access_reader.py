@@ -114,6 +114,13 @@ REPOSITORY_NAMES_QUERY = '''query($org: String!, $repos: Int!, $after: String) {
 }''' % RATE_LIMIT_FIELDS
 NAMES_PER_QUERY = 100
 
+
+class Unreadable(ReadError):
+    """A part GitHub does not show this token (organization roles answering 404, a repository's
+    collaborators shown as null): an export leaves that part out with a warning; a plan that
+    depends on it fails."""
+
+
 # ``assignment`` of ``user-role-assignment`` and ``team-role-assignment`` (OpenAPI extract):
 # "Determines if the user has a direct, indirect, or mixed relationship to a role".
 _DIRECT = {'direct': True, 'mixed': True, 'indirect': False}
@@ -304,8 +311,8 @@ def read_repository_collaborators(client, gql, org):
             if node.get('collaborators') is None:
                 # Null where the caller lacks push access (REST: 403 "Must have push access to view
                 # repository collaborators."): the read would look emptier than it is.
-                raise ReadError(where, 'GitHub does not show the collaborators of %s to this token (it needs admin '
-                                'access to every repository: an organization owner)' % name)
+                raise Unreadable(where, 'GitHub does not show the collaborators of %s to this token (it needs admin '
+                                 'access to every repository: an organization owner)' % name)
             into = outside.setdefault(name.lower(), {})
             has_next, _cursor, count = _add_edges(node['collaborators'], where, 'login', into)
             if has_next:
@@ -415,10 +422,10 @@ def read_role_list(client, org):
     path = _roles_path(org)
     resp = client.request('GET', path, expected=(200, 404))
     if resp.status == 404:
-        raise ReadError(path, 'GitHub answered 404 to %s: this %s has no organization roles (GitHub Enterprise Server '
-                        'documents them from 3.16), or the token may not see them (it needs an organization '
-                        'owner, or the read_organization_custom_org_role permission)'
-                        % (path, 'GitHub Enterprise Server' if client.is_ghes else 'organization'))
+        raise Unreadable(path, 'GitHub answered 404 to %s: this %s has no organization roles (GitHub Enterprise Server '
+                         'documents them from 3.16), or the token may not see them (it needs an organization '
+                         'owner, or the read_organization_custom_org_role permission)'
+                         % (path, 'GitHub Enterprise Server' if client.is_ghes else 'organization'))
     body = _need(resp.data, dict, path)
     roles = _need(body.get('roles'), list, path + ' roles')
     total = _need(body.get('total_count'), int, path + ' total_count')

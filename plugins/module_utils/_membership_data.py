@@ -28,6 +28,7 @@ from typing import Any
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
 from ansible_collections.gitops.github.plugins.module_utils._names import login_problem, slug_problem, team_slug_of
+from ansible_collections.gitops.github.plugins.module_utils._permissions import permission_problem, repository_problem, role_name_problem
 from ansible_collections.gitops.github.plugins.module_utils._plan import parse_max_removals
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import identity_problems, item_key, parse_person
 from ansible_collections.gitops.github.plugins.module_utils._two_factor import KEY as TWO_FACTOR, POLICIES as TWO_FACTOR_POLICIES
@@ -138,6 +139,7 @@ def entry_problems(entry: object) -> list[str]:
         _teams(problems, teams, org, scopes)
     problems.extend(identity_problems(scopes))
     problems.extend(two_factor_problems(entry))
+    problems.extend(access_problems(entry))
     return problems
 
 
@@ -322,6 +324,169 @@ def _outsiders(people: dict[str, tuple[str, str, str]], org: dict[str, tuple[str
             problems.append('%s: %s is spelled %s in %s; spell a login the same way everywhere'
                             % (where, login, org[key][0], org[key][2]))
     return problems
+
+
+# -- organization roles, outside collaborators and team repository access (issue 20) ----------------
+# The words GitHub's reads use (REST role_name, invitations) that the file does not: it writes the
+# words the writes take (OpenAPI teams/add-or-update-repo-permissions-in-org, repos/add-collaborator).
+_READ_WORDS = {'read': 'pull', 'write': 'push'}
+ROLE_KEYS = ('role', 'users', 'teams', 'exclusive')
+OUTSIDE_KEYS = ('login', 'id', 'repositories')
+
+
+def access_problems(entry: Mapping[str, Any]) -> list[str]:
+    """The problems of an entry's ``organization_roles``, ``outside_collaborators``,
+    ``exclusive_outside_collaborators`` and its teams' ``repositories`` and
+    ``exclusive_repositories``: types and values, each naming its key; identifiers compare
+    case-insensitively, so one listed twice in any case fails. Whether a role, a repository or a
+    custom permission exists is GitHub's to say: the plan checks it against the read, before any write."""
+    problems: list[str] = []
+    roles = entry.get('organization_roles')
+    if roles is not None and not isinstance(roles, list):
+        problems.append('organization_roles must be a list of {role, users, teams, exclusive} mappings, got %s' % kind_of(roles))
+    elif roles:
+        _roles(problems, roles)
+    _scalars(problems, {'exclusive_outside_collaborators': entry.get('exclusive_outside_collaborators')}, '',
+             (('exclusive_outside_collaborators', False),))
+    outside = entry.get('outside_collaborators')
+    if outside is not None and not isinstance(outside, list):
+        problems.append('outside_collaborators must be a list of logins or {login, repositories} mappings, got %s'
+                        % kind_of(outside))
+    elif outside:
+        _outside(problems, outside, _member_logins(entry))
+    teams = entry.get('teams')
+    for index, team in enumerate(teams if isinstance(teams, list) else []):
+        if isinstance(team, Mapping):
+            prefix = 'teams[%d] (%s).' % (index, team.get('team')) if isinstance(team.get('team'), str) else 'teams[%d].' % index
+            _scalars(problems, {'exclusive_repositories': team.get('exclusive_repositories')}, prefix,
+                     (('exclusive_repositories', False),))
+            _repositories(problems, team.get('repositories'), prefix + 'repositories')
+    return problems
+
+
+def _unknown(problems: list[str], item: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
+    extra = sorted(str(k) for k in item if k not in known)
+    if extra:
+        problems.append('%s: unknown key(s) %s (known: %s)' % (where, ', '.join(extra), ', '.join(known)))
+
+
+def _once(problems: list[str], seen: dict[str, str], name: str, where: str, what: str) -> bool:
+    """Whether ``name`` is new in ``seen`` (``{lower: where}``); a second one, in any case, is a problem."""
+    if name.lower() in seen:
+        problems.append('%s: %s is listed twice (%s and %s; %s are case-insensitive)' % (where, name, seen[name.lower()], where, what))
+        return False
+    seen[name.lower()] = where
+    return True
+
+
+def _roles(problems: list[str], roles: list[Any]) -> None:
+    seen: dict[str, str] = {}
+    for index, item in enumerate(roles):
+        where = 'organization_roles[%d]' % index
+        if not isinstance(item, Mapping):
+            problems.append('%s must be a mapping with a role key, got %s' % (where, kind_of(item)))
+            continue
+        _unknown(problems, item, ROLE_KEYS, where)
+        role = item.get('role')
+        if not isinstance(role, str):
+            problems.append('%s.role is required (the role\'s name, as GitHub lists it)' % where if role is None else
+                            not_a_string(where + '.role', role))
+        elif role_name_problem(role, where + '.role'):
+            problems.append(str(role_name_problem(role, where + '.role')))
+        elif _once(problems, seen, role, where + '.role', 'role names'):
+            where = '%s (%s)' % (where, role)
+        _scalars(problems, {'exclusive': item.get('exclusive')}, where + '.', (('exclusive', False),))
+        _people(problems, item, where + '.', (('users', 'user'),), False, [])
+        _person_keys(problems, item.get('users'), where + '.users', ('login', 'id'))
+        teams = item.get('teams')
+        if teams is not None and not isinstance(teams, list):
+            problems.append('%s.teams must be a list of team slugs, got %s' % (where, kind_of(teams)))
+            continue
+        slugs: dict[str, str] = {}
+        for number, slug in enumerate(teams or ()):
+            at = '%s.teams[%d]' % (where, number)
+            problem = slug_at(slug, at)
+            if problem:
+                problems.append(problem)
+            elif isinstance(slug, str):
+                _once(problems, slugs, slug, at, 'slugs')
+
+
+def _person_keys(problems: list[str], people: object, where: str, known: tuple[str, ...]) -> None:
+    """Person mappings hold only ``known`` keys here (no ``expires`` or ``email``: an e-mail
+    invitation cannot hold a role or a repository)."""
+    for index, person in enumerate(people if isinstance(people, list) else ()):
+        if isinstance(person, Mapping):
+            _unknown(problems, person, known, '%s[%d]' % (where, index))
+
+
+def _member_logins(entry: Mapping[str, Any]) -> dict[str, str]:
+    """``{lower login: key}`` of the owners and members the entry lists (already checked above)."""
+    out: dict[str, str] = {}
+    for key in ('owners', 'members'):
+        people = entry.get(key)
+        for index, person in enumerate(people if isinstance(people, list) else []):
+            login = person.get('login') if isinstance(person, Mapping) else person
+            if isinstance(login, str):
+                out.setdefault(login.lower(), '%s[%d]' % (key, index))
+    return out
+
+
+def _outside(problems: list[str], outside: list[Any], members: dict[str, str]) -> None:
+    seen: dict[str, str] = {}
+    for index, item in enumerate(outside):
+        where = 'outside_collaborators[%d]' % index
+        if isinstance(item, Mapping):
+            _unknown(problems, item, OUTSIDE_KEYS, where)
+            login = item.get('login')
+            if login is None:
+                problems.append('%s.login is required (an outside collaborator is a GitHub user)' % where)
+                continue
+            problem = login_at(login, where + '.login')
+            uid = item.get('id')
+            if uid is not None and (isinstance(uid, bool) or not isinstance(uid, int) or uid < 1):
+                problems.append('%s.id must be GitHub\'s user id, a whole number, got %s' % (where, kind_of(uid)))
+        else:
+            login, problem = item, login_at(item, where)
+        if problem or not isinstance(login, str):
+            problems.append(problem or not_a_string(where, login))
+            continue
+        if not _once(problems, seen, login, where, 'logins'):
+            continue
+        if login.lower() in members:
+            problems.append('%s: %s is listed in %s: an organization member is not an outside collaborator'
+                            % (where, login, members[login.lower()]))
+        if isinstance(item, Mapping):
+            _repositories(problems, item.get('repositories'), '%s (%s).repositories' % (where, login))
+
+
+def _repositories(problems: list[str], mapping: object, where: str) -> None:
+    """A ``repositories`` mapping: repository name -> permission."""
+    if mapping is None:
+        return
+    if not isinstance(mapping, Mapping):
+        problems.append('%s must be a mapping of repository name to permission, got %s' % (where, kind_of(mapping)))
+        return
+    seen: dict[str, str] = {}
+    for name, permission in mapping.items():
+        if not isinstance(name, str):
+            problems.append(not_a_string('%s key %r' % (where, name), name))
+            continue
+        at = '%s.%s' % (where, name)
+        problem = repository_problem(name, at)
+        if problem:
+            problems.append(problem)
+            continue
+        _once(problems, seen, name, at, 'repository names')
+        if not isinstance(permission, str):
+            problems.append(not_a_string(at, permission))
+        elif permission.lower() in _READ_WORDS:
+            problems.append('%s: %r is how GitHub reads it; write %s (pull, triage, push, maintain, admin or a custom '
+                            'repository role\'s name)' % (at, permission, _READ_WORDS[permission.lower()]))
+        else:
+            problem = permission_problem(permission, at)
+            if problem:
+                problems.append(problem)
 
 
 def team_identifier_problems(entries: list[Mapping[str, Any]]) -> list[str]:

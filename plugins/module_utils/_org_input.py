@@ -22,6 +22,9 @@ from ansible_collections.gitops.github.plugins.module_utils._org_state import (
 from ansible_collections.gitops.github.plugins.module_utils._plan import (
     collect_wanted,
 )
+from ansible_collections.gitops.github.plugins.module_utils._plan_roster_access import (
+    wanted_access,
+)
 from ansible_collections.gitops.github.plugins.module_utils._plan_people import (
     DEFAULT_EXPIRING_WITHIN_DAYS,
     parse_people,
@@ -79,6 +82,7 @@ class Roster(object):
         self.reinvite_failed = reinvite_failed
         self.max_invitations = max_invitations
         self.now = now
+        self.access = None  # the organization roles, outside collaborators and team access it names (issue 20)
 
 
 def listed_team_slugs(roster):
@@ -138,11 +142,13 @@ def _roster(params, now):
         wanted = collect_wanted([('admin', owners or []), ('member', members or [])])[0]
     gone = set(p.key for p in org_expired) - set(wanted or ())
     teams = [_team(entry, people, gone, org_expired) for entry in params.get('teams') or []]
-    return Roster(params.get('org'), wanted, flag(params, 'exclusive', False), _removals(params),
-                  number(params, 'min_owners', 1), flag(params, 'allow_self', False),
-                  flag(params, 'public_membership', None), teams, people.current, org_expired, org_expiring,
-                  flag(params, 'reinvite_failed', True), number(params, 'max_invitations', DEFAULT_MAX_INVITATIONS),
-                  now, flag(params, 'delete_unlisted_teams', False), require_two_factor=params.get('require_two_factor'))
+    roster = Roster(params.get('org'), wanted, flag(params, 'exclusive', False), _removals(params),
+                    number(params, 'min_owners', 1), flag(params, 'allow_self', False),
+                    flag(params, 'public_membership', None), teams, people.current, org_expired, org_expiring,
+                    flag(params, 'reinvite_failed', True), number(params, 'max_invitations', DEFAULT_MAX_INVITATIONS),
+                    now, flag(params, 'delete_unlisted_teams', False), require_two_factor=params.get('require_two_factor'))
+    roster.access = wanted_access(params)
+    return roster
 
 
 def _team(entry, people, gone, org_expired):

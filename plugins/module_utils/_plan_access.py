@@ -337,6 +337,11 @@ class _Planner(object):
             if not self.unique(slug, 'team', seen):
                 continue
             repos = self.repositories(entry.get('repositories'), 'team %s' % slug)
+            if slug.lower() not in self.state.teams and slug.lower() not in self.new_teams:
+                # A grant names an existing team (OpenAPI teams/add-or-update-repo-permissions-in-org
+                # documents only 204): a team the run neither has nor creates fails before any write.
+                self.problem('team %s: not a team of %s (nor one this run creates)' % (slug, self.state.org))
+                continue
             team = self.state.teams.get(slug.lower()) or TeamAccess(slug)
             self.team_writes(team, repos, bool(entry.get('exclusive_repositories')), report.setdefault(team.slug, _section()))
 

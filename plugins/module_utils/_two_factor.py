@@ -167,6 +167,16 @@ def budget_refusal(two_factor: TwoFactor | None, org_removals: int, current_coun
             % (total, org, org_removals, len(two_factor.outside), max_removals, limit, current_count))
 
 
+def drop_outside(two_factor: TwoFactor | None, removed_elsewhere: Iterable[str]) -> None:
+    """Take out of ``two_factor.outside`` the outside collaborators the same plan already removes
+    from every repository (``exclusive_outside_collaborators``): each is removed once, counted once,
+    and listed in the ``outside_collaborators`` section, not here. Pure."""
+    if two_factor is None or not two_factor.outside:
+        return
+    gone = set(login.lower() for login in removed_elsewhere)
+    two_factor.outside = [login for login in two_factor.outside if login.lower() not in gone]
+
+
 def section(two_factor: TwoFactor, writes: Iterable[Write]) -> dict[str, Any]:
     """The result's ``two_factor`` section: ``{policy, without, added, removed, changed, kept, unchecked}``;
     ``removed`` lists whom the run removes for the policy (check mode and a refused run: would

@@ -24,6 +24,14 @@ description:
     promoted before old ones are demoted), then team additions and promotions, then the public
     membership, then demotions, then removals; the token's own user, if it is demoted or removed
     at all, comes last.
+  - Organization roles (O(organization_roles)), outside collaborators (O(outside_collaborators))
+    and team repository access (O(teams[].repositories)) are planned in the same run, on the
+    organization the membership plan leaves, and guarded with it before the first write. Their
+    writes come after every membership write (so a grant comes after the team creation or rename
+    it needs). The grants come first (additions, then changes that keep or raise a permission), then
+    the revocations (changes that lower one, then removals). A person the membership plan removes
+    loses their roles with the membership, and a team it deletes its access with the team, so
+    neither is written nor counted as a removal.
 author:
   - gitops.github developers (@gitops)
 options:
@@ -230,6 +238,80 @@ options:
         type: list
         elements: raw
         default: []
+      repositories:
+        description:
+          - The team's own access to repositories of the organization, a mapping of repository name
+            to permission, V(pull), V(triage), V(push), V(maintain), V(admin) or a custom
+            repository role's name (C(PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo})).
+            Names are strings (a YAML C(no) or C(2023) fails, naming the key); a repository or
+            permission GitHub does not know fails before any write.
+          - Access the team has through a parent team is listed in RV(repositories) as C(inherited)
+            and never written; a grant listed here is the team's own.
+          - A team this task creates may be listed; a renamed team is named by its new slug.
+        type: raw
+        version_added: 0.2.0
+      exclusive_repositories:
+        description:
+          - The team's own access to repositories not in O(teams[].repositories) is removed, counted
+            against O(max_removals).
+        type: bool
+        default: false
+        version_added: 0.2.0
+  organization_roles:
+    description:
+      - Organization roles and who holds them directly, each C({role, users, teams, exclusive}).
+        C(role) is the role's name as C(GET /orgs/{org}/organization-roles) lists it (predefined
+        roles such as C(security_manager) or C(all_repo_read), and custom roles; an unknown name
+        fails before any write), C(users) logins (or C({login, id}) mappings) of active members,
+        C(teams) team slugs (a team this task creates or renames by its new slug), C(exclusive)
+        removes the role's direct assignments not listed.
+      - Holders only through a team are reported, never written. A user the same task removes
+        from the organization, or only invites, cannot hold a role (GitHub assigns them to members);
+        the task fails before any write.
+      - Needs an organization owner's token (or the C(read_organization_custom_org_role) permission);
+        GitHub Enterprise Server documents organization roles from 3.16.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      role:
+        description: The role's name, a string (compared case-insensitively).
+        type: raw
+        required: true
+      users:
+        description: Active members who hold the role directly.
+        type: list
+        elements: raw
+        default: []
+      teams:
+        description: Slugs of the teams that hold the role directly.
+        type: list
+        elements: raw
+        default: []
+      exclusive:
+        description: Remove the role's direct assignments not listed, counted against O(max_removals).
+        type: bool
+        default: false
+  outside_collaborators:
+    description:
+      - People outside the organization's membership who may reach its repositories, each a
+        mapping with C(login) (and optionally C(id)) and C(repositories), a mapping of repository
+        name to permission as in O(teams[].repositories). Someone who is not a collaborator yet is
+        invited (C(PUT /repos/{owner}/{repo}/collaborators/{username})); a pending repository
+        invitation counts as present.
+      - An organization member listed here fails before any request (converting a member is never
+        a side effect).
+    type: list
+    elements: raw
+    version_added: 0.2.0
+  exclusive_outside_collaborators:
+    description:
+      - Outside collaborators not in O(outside_collaborators) are removed from every repository of
+        the organization (C(DELETE /orgs/{org}/outside_collaborators/{username})) and their pending
+        repository invitations cancelled; a listed one loses the repositories not listed. Each
+        access removed counts against O(max_removals).
+    type: bool
+    default: false
   require_two_factor:
     description:
       - The two-factor policy. Reads the members and outside collaborators GitHub lists without
@@ -285,6 +367,10 @@ options:
     description:
       - Return RV(current), the whole organization after the task. It is always returned when
         the task manages nothing (only O(org) given, as the export does).
+      - The export also reads every organization role with its direct holders, every outside
+        collaborator's and every team's own repository access (a part the token may not read, such
+        as organization roles on a GitHub Enterprise Server without them, is left out with a
+        warning). Pending repository invitations are not read there (one request per repository).
     type: bool
     default: false
     version_added: 0.2.0
@@ -358,6 +444,15 @@ notes:
     RV(teams.creator_left), the team's RV(teams.problems) and the drift report.
   - Pending team invitations are read from the organization's invitations; GitHub does not say
     their team role, so it is checked once they have accepted.
+  - "The access keys are read only when the entry names them, in requests that grow with pages, not
+    with people times repositories: C(GET /orgs/{org}/organization-roles) and, for each role the
+    entry names, its users and teams lists; C(GET /orgs/{org}/custom-repository-roles); the teams'
+    own repositories and the repositories' outside collaborators through GraphQL (50 a query), with
+    C(GET /orgs/{org}/outside_collaborators); the pending invitations only of the repositories the
+    entry names (of every repository with O(exclusive_outside_collaborators))."
+  - If an access write fails halfway, the task fails with RV(changes) (every membership write was
+    made) and RV(access_changes) holding the access writes already made, and
+    RV(failed_access_change); running it again finishes the job.
   - "Where it runs: when the task's connection is C(local) (a play on C(localhost),
     C(connection: local), or C(delegate_to: localhost)) the action plugin runs the same read,
     plan, guards and writes in the controller's own process, with the Python that runs Ansible
@@ -408,6 +503,32 @@ EXAMPLES = r'''
       - team: platform
         members: [alice, {login: contractor, expires: "2026-10-01T18:00:00Z"}]
 
+- name: Organization roles, one of them exclusive
+  gitops.github.github_org_roster:
+    org: acme
+    organization_roles:
+      - role: security_manager
+        teams: [security]
+        exclusive: true
+      - role: all_repo_read
+        users: [auditor-alice]
+
+- name: Outside collaborators, and nobody else
+  gitops.github.github_org_roster:
+    org: acme
+    exclusive_outside_collaborators: true
+    outside_collaborators:
+      - login: contractor-carl
+        repositories: {widgets: push, docs: pull}
+
+- name: A team's own repository access
+  gitops.github.github_org_roster:
+    org: acme
+    teams:
+      - team: platform
+        repositories: {widgets: maintain, docs: triage}
+        exclusive_repositories: true
+
 - name: Only the teams (the organization's members are left alone)
   gitops.github.github_org_roster:
     org: acme
@@ -423,11 +544,84 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+organization_roles:
+  description:
+    - What the task did (in check mode, would do; in a refused or failed run, what it planned) to
+      the organization roles, when O(organization_roles) is given. Each entry is
+      C({role, user}) or C({role, team}).
+  returned: when O(organization_roles) is given
+  type: dict
+  version_added: 0.2.0
+  contains:
+    added:
+      description: Assignments made.
+      type: list
+      elements: dict
+    removed:
+      description: Assignments removed (O(organization_roles[].exclusive)).
+      type: list
+      elements: dict
+    changed:
+      description: Always empty (an assignment has no setting).
+      type: list
+      elements: dict
+  sample: {"added": [{"role": "security_manager", "team": "security"}], "removed": [], "changed": []}
+outside_collaborators:
+  description:
+    - What the task did to the outside collaborators, when O(outside_collaborators) or
+      O(exclusive_outside_collaborators) is given.
+  returned: when O(outside_collaborators) or O(exclusive_outside_collaborators) is given
+  type: dict
+  version_added: 0.2.0
+  contains:
+    added:
+      description: C({login, repository, permission}) granted (an invitation for someone not yet a collaborator).
+      type: list
+      elements: dict
+    removed:
+      description: C({login, repository, permission}) removed; C(repository) is V(null) for a removal from every
+        repository of the organization.
+      type: list
+      elements: dict
+    changed:
+      description: C({login, repository, before, after}) whose permission changed.
+      type: list
+      elements: dict
+  sample: {"added": [{"login": "contractor-carl", "repository": "widgets", "permission": "push"}], "removed": [],
+           "changed": []}
+repositories:
+  description:
+    - Per listed team (by its slug after the task) that names O(teams[].repositories) or
+      O(teams[].exclusive_repositories), what the task did to its own repository access, and
+      C(inherited), the access it has only through a parent team (C({repository, permission, from})),
+      reported and never written.
+  returned: when a team names O(teams[].repositories) or O(teams[].exclusive_repositories)
+  type: dict
+  version_added: 0.2.0
+  sample: {"platform": {"added": [{"repository": "widgets", "permission": "maintain"}], "removed": [],
+           "changed": [{"repository": "docs", "before": "pull", "after": "triage"}], "inherited": []}}
+access_changes:
+  description:
+    - The access writes in the order they were (in check mode, would be) made, after every write of
+      RV(changes). In a run that failed midway, those made before the failure.
+  returned: when an access key is given
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  sample: [{"section": "repositories", "action": "add", "kind": "team", "subject": "platform", "target": "widgets",
+            "permission": "maintain", "before": null, "ref": null, "weight": 0, "phase": 0}]
+failed_access_change:
+  description: The access write that failed, as in RV(access_changes).
+  returned: when an access write failed
+  type: dict
+  version_added: 0.2.0
 impossible:
   description:
     - Check mode only. Additions GitHub would refuse, found with one C(GET /users/{login}) per person the plan
       brings into the organization (none when nobody is added), such as a login no user has, or an
       organization given as a user. They are left out of RV(changes), since no apply could make them.
+    - The same holds for the new outside collaborators of O(outside_collaborators) (one lookup per
+      person who is none yet); their writes are left out of RV(access_changes) and RV(outside_collaborators).
   returned: success
   type: list
   elements: dict
@@ -696,6 +890,10 @@ current:
       are left out. Applying it back changes nothing.
     - With only O(org) given the task manages nothing and reads everything, pending team
       invitations of every team included; the role's C(export) entry point uses this.
+    - When the access was read (the export reads it all), C(organization_roles) (the roles with
+      direct holders, C({role, users, teams})), C(outside_collaborators) (C({login, repositories}))
+      and each team's own C(repositories) (not inherited ones; left out when it has none), in the
+      shapes of the options.
   returned: when O(return_current) is set or the task manages nothing (only O(org) given)
   type: dict
   sample: {"org": "acme", "owners": ["octo-admin"], "members": ["alice", "bob"],
@@ -723,12 +921,15 @@ diff:
     - Only the scopes that differ, that the plan writes to (or would, when a guard refuses it) or
       whose writes are withheld (O(teams[].managed_externally)), so a run that changes nothing
       returns an empty list.
+    - One more element, V(access), when the plan writes organization roles, outside collaborators or
+      team repository access, with the roles (users, and teams as C(team:slug)), people and teams it
+      touches, before and after.
   returned: always
   type: list
   elements: dict
   contains:
     scope:
-      description: V(org), V(team) or V(public).
+      description: V(org), V(team), V(public) or V(access).
       type: str
     team:
       description: The team's slug for V(team), else V(null).
@@ -806,6 +1007,13 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     plan_roster,
     without_additions,
 )
+from ansible_collections.gitops.github.plugins.module_utils._roster_access import (
+    access_refusals,
+    access_removed_outside,
+    apply_access,
+    check_access,
+    read_roster_access,
+)
 from ansible_collections.gitops.github.plugins.module_utils._resources import (
     impossible_additions,
     org_writer,
@@ -820,6 +1028,8 @@ from ansible_collections.gitops.github.plugins.module_utils._two_factor_reader i
 )
 
 PERSON = dict(type='list', elements='raw')
+ROLE = dict(role=dict(type='raw', required=True), users=dict(PERSON, default=[]), teams=dict(type='list', elements='raw', default=[]),
+            exclusive=dict(type='bool', default=False))
 
 
 def argument_spec():
@@ -838,6 +1048,9 @@ def argument_spec():
         parent=dict(type='raw'),
         previously=dict(type='list', elements='raw', default=[]),
         notification_setting=dict(type='str', choices=['notifications_enabled', 'notifications_disabled']),
+        # Issue 20: repository -> permission, raw so that the check names a YAML `no` key or value.
+        repositories=dict(type='raw'),
+        exclusive_repositories=dict(type='bool', default=False),
     )
     return dict(
         org=dict(type='str', required=True),
@@ -853,6 +1066,10 @@ def argument_spec():
         delete_unlisted_teams=dict(type='bool', default=False),
         max_invitations=dict(type='int', default=50),
         expiring_within_days=dict(type='int', default=14),
+        # Issue 20: raw where YAML could turn a name into something else (the check names the key).
+        organization_roles=dict(type='list', elements='dict', options=ROLE),
+        outside_collaborators=dict(type='list', elements='raw'),
+        exclusive_outside_collaborators=dict(type='bool', default=False),
         # The controller path (issue 21): read by the action plugin, never by the module.
         membership_file=dict(type='path'),
         return_current=dict(type='bool', default=False),
@@ -924,20 +1141,25 @@ def two_factor_policy_of(run, lists, state, roster, own):
     return found, own
 
 
-def plan(run, gql, state, roster, own, two_factor=None):
+def plan(run, gql, state, roster, own, two_factor=None, access=None):
     """``(plan, own login)``: the writes, planned once, and again only when the guards need the
     token owner's login and it was not read yet; fails when the plan has problems or a guard
     refuses it."""
     org = run.params['org']
     planned = plan_roster(state, roster, own_login=own, two_factor=two_factor)
+    planned.access = access
     if planned.problems:
         run.fail('Cannot plan %s: %s' % (org, '; '.join(planned.problems)), **_result(run, gql, planned, [], state))
     if own is None and needs_own_login(planned):
         with run.step('read the token owner (GET /user)', lambda: _result(run, gql, planned, [], state)):
             own = run.client.current_login()
         planned = plan_roster(state, roster, own_login=own, two_factor=two_factor)
+        planned.access = access
     run.progress(_plan_line(planned))
-    refusals = guard_refusals(planned, own)
+    refusals = guard_refusals(planned, own) + access_refusals(run, access, planned)
+    # Someone exclusive_outside_collaborators removes from every repository is not removed a
+    # second time, nor counted twice, for the two-factor policy.
+    two_factor_policy.drop_outside(two_factor, access_removed_outside(access))
     budget = two_factor_policy.budget_refusal(two_factor, len(planned.of(ORG, REMOVE)), len(state.members),
                                               roster.max_removals, state.org)
     if budget:
@@ -966,6 +1188,7 @@ def check(run, gql, planned, state):
         run.warn('%s: cannot add %s: %s' % (org, problem['login'], problem['problem']))
     planned = without_additions(planned, [p['login'].lower() for p in impossible])
     done, after = execute(planned, lambda item: None)
+    impossible = impossible + check_access(run, planned.access)
     # Only GitHub's answer to the invitation tells whether a member holds a listed address (its
     # member list shows none): check mode promises the invitation and marks it.
     planned.may_be_members = [w.login for w in done if w.scope == ORG and w.action == ADD and '@' in w.login]
@@ -985,7 +1208,8 @@ def run_roster(run):
     lists = read_two_factor_lists(run, roster)
     state, own = read(run, gql, roster)
     two_factor, own = two_factor_policy_of(run, lists, state, roster, own)
-    planned, own = plan(run, gql, state, roster, own, two_factor)
+    access = read_roster_access(run, gql, roster, export=not _manages(roster))
+    planned, own = plan(run, gql, state, roster, own, two_factor, access)
     impossible = []
     if run.check_mode:
         planned, done, after, impossible = check(run, gql, planned, state)
@@ -993,8 +1217,10 @@ def run_roster(run):
         done, after = run.apply_roster(planned, org_writer(run.client, org, own, state.copy()),
                                        org, lambda done, after: _result(run, gql, planned, done, after))
         run.progress('wrote %d of %d planned writes' % (len(done), len(planned.writes)))
+        if access is not None and access.plan is not None:
+            apply_access(run, access, org, lambda: _result(run, gql, planned, done, after))
         _remove_outside_without_two_factor(run, gql, planned, done, after)
-    changed = bool(done) or bool(_outside_removed(planned))
+    changed = bool(done) or bool(access and access.done) or bool(_outside_removed(planned))
     failure = two_factor_policy.failure(two_factor, org)
     if failure:
         # A failure "changed" only by what it wrote: in check mode nothing was (the drift report lists it).
@@ -1004,6 +1230,7 @@ def run_roster(run):
     # manages nothing and reads everything): at 50,000 members it is megabytes nobody reads.
     if run.params.get('return_current') or not _manages(roster):
         extra['current'] = export_view(after)
+        extra['current'].update(access.current(extra['current']['teams']) if access is not None else {})
     run.exit(changed=changed, impossible=impossible, **dict(_result(run, gql, planned, done, after), **extra))
 
 
@@ -1013,9 +1240,9 @@ def main():
 
 def _manages(roster):
     """Whether the options manage anything (owners or members, teams, the public membership, the
-    two-factor policy)."""
+    two-factor policy, the access keys)."""
     return (roster.wanted is not None or bool(roster.teams) or roster.public_membership is not None
-            or roster.require_two_factor is not None)
+            or roster.require_two_factor is not None or roster.access is not None)
 
 
 def _outside_removed(plan):
@@ -1058,6 +1285,9 @@ def _result(run, gql, plan, done, after):
     result.update(api_requests=run.client.request_count, graphql_queries=gql.queries, graphql_cost=gql.cost,
                   summary=list(run.lines), manages_members=plan.roster.wanted is not None,
                   diff=diff_by_scope(plan.before.org, result['diff'], _touched(plan, result)))
+    if getattr(plan, 'access', None) is not None:
+        result.update(plan.access.sections())
+        result['diff'] = result['diff'] + plan.access.diff(plan.before.org)
     return result
 
 

@@ -40,6 +40,8 @@ LOCAL_CONNECTIONS = frozenset(('local', 'ansible.builtin.local', 'ansible.legacy
 ENTRY_KEYS = ('owners', 'members', 'exclusive', 'max_removals', 'min_owners', 'allow_self', 'public_membership',
               'reinvite_failed', 'delete_unlisted_teams', 'max_invitations', 'expiring_within_days', 'teams',
               'require_two_factor')
+# Issue 20: organization roles, outside collaborators (team repository access is a team key).
+ENTRY_KEYS += ('organization_roles', 'outside_collaborators', 'exclusive_outside_collaborators')
 
 
 class EngineError(ValueError):

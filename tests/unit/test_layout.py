@@ -15,7 +15,8 @@ UTILS = os.path.join(REPO, 'plugins', 'module_utils')
 MODULES = os.path.join(REPO, 'plugins', 'modules')
 PURE = ('_plan.py', '_plan_org.py', '_plan_people.py', '_names.py', '_github_forms.py', '_org_state.py', '_org_input.py',
         '_org_invitations.py', '_org_predict.py', '_org_guards.py', '_org_report.py', '_access_state.py',
-        '_plan_access.py', '_permissions.py', '_membership_data.py', '_two_factor.py')
+        '_plan_access.py', '_permissions.py', '_membership_data.py', '_two_factor.py',
+        '_plan_roster_access.py')
 # What a pure file may import: the standard library's pure parts, Ansible's table of boolean
 # spellings (the rules of a module's type: bool, which the data follows) and the other pure files.
 ALLOWED = {'__future__', 're', 'datetime', 'unicodedata', 'collections.abc', 'typing',
