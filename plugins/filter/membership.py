@@ -150,7 +150,9 @@ def _export_access(current, exclusive):
         entry['organization_roles'] = roles
     outside = _export_outside(current.get('outside_collaborators'))
     if outside:
-        entry.update(exclusive_outside_collaborators=bool(exclusive), outside_collaborators=outside)
+        # Never exclusive: the export does not read the repositories' pending invitations (a
+        # request per repository), and an exclusive list would cancel them on the next apply.
+        entry['outside_collaborators'] = outside
     return entry
 
 

@@ -257,8 +257,12 @@ def test_export_then_apply_changes_nothing_on_both_engine_paths(sim_factory, pla
         assert exported.rc == 0, exported.output
         with open(out) as handle:
             acme, = yaml.safe_load(handle)['membership_orgs']
-        assert acme['organization_roles'] == [{'role': 'all_repo_read', 'users': ['bob'], 'teams': []},
-                                              {'role': 'security_manager', 'users': [], 'teams': ['platform']}]
+        # The export is exclusive (the role's default): each role's list is authoritative, empty lists left out.
+        assert acme['organization_roles'] == [{'role': 'all_repo_read', 'exclusive': True, 'users': ['bob']},
+                                              {'role': 'security_manager', 'exclusive': True, 'teams': ['platform']}]
+        # Not exclusive: the export does not read pending repository invitations, which an
+        # exclusive list would cancel (oscar's below).
+        assert 'exclusive_outside_collaborators' not in acme
         # oscar's pending invitation is not read by the export (a request per repository)
         assert acme['outside_collaborators'] == [{'login': 'olivia', 'repositories': {'docs': 'pull', 'widgets': 'push'}}]
         teams = dict((t['team'], t) for t in acme['teams'])

@@ -54,13 +54,14 @@ def current(access):
 
 def test_the_export_writes_roles_collaborators_and_team_repositories_in_a_stable_order():
     [entry] = membership_export_roster({'results': [{'current': current(state())}]})
-    assert list(entry) == ['org', 'exclusive', 'owners', 'members', 'organization_roles', 'exclusive_outside_collaborators',
-                           'outside_collaborators', 'teams']
+    assert list(entry) == ['org', 'exclusive', 'owners', 'members', 'organization_roles', 'outside_collaborators', 'teams']
     assert entry['organization_roles'] == [
         {'role': 'all_repo_read', 'exclusive': True, 'teams': ['auditors']},
         {'role': 'Custom-Reviewer', 'exclusive': True, 'users': ['alice']},
         {'role': 'security_manager', 'exclusive': True, 'users': ['Bob', 'carol'], 'teams': ['platform']}]
-    assert entry['exclusive_outside_collaborators'] is True
+    # Never exclusive: the export does not read pending repository invitations, which an
+    # exclusive list would cancel on the next apply.
+    assert 'exclusive_outside_collaborators' not in entry
     assert entry['outside_collaborators'] == [{'login': 'Olga', 'repositories': {'api': 'triage', 'Web': 'pull'}},
                                               {'login': 'zed', 'repositories': {'docs': 'push'}}]
     assert [list(r['repositories']) for r in entry['outside_collaborators']] == [['api', 'Web'], ['docs']]
@@ -76,7 +77,7 @@ def test_the_export_writes_roles_collaborators_and_team_repositories_in_a_stable
 def test_exclusive_false_marks_nothing_exclusive():
     [entry] = membership_export_roster({'results': [{'current': current(state())}]}, False)
     assert {r['exclusive'] for r in entry['organization_roles']} == {False}
-    assert entry['exclusive_outside_collaborators'] is False
+    assert 'exclusive_outside_collaborators' not in entry
     assert {t.get('exclusive_repositories') for t in entry['teams']} == {False, None}
 
 
@@ -106,6 +107,9 @@ def test_an_outside_collaborator_without_repositories_is_kept_so_an_exclusive_ap
     [entry] = membership_export_roster({'results': [{'current': current(access)}]})
     assert {'login': 'ghost', 'repositories': {}} in entry['outside_collaborators']
     assert plan_access(access, entry, members=MEMBERS).proposed == []
-    # Left out, the exclusive apply would remove them from the organization's repositories.
+    # Someone who makes the exported list exclusive keeps them; left out, that exclusive apply
+    # would remove them from the organization's repositories.
+    entry['exclusive_outside_collaborators'] = True
+    assert plan_access(access, entry, members=MEMBERS).proposed == []
     entry['outside_collaborators'] = [p for p in entry['outside_collaborators'] if p['login'] != 'ghost']
     assert [(w.action, w.subject) for w in plan_access(access, entry, members=MEMBERS).proposed] == [('remove', 'ghost')]
