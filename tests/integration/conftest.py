@@ -21,7 +21,7 @@ SEEN_SHAPES = set()
 # scripts/test.sh runs them again with GITOPS_GITHUB_TEST_ENGINE=module (harness.TEST_ENGINE).
 # test_controller_engine.py and the round-20 red team choose the path themselves, on both paths.
 BOTH_ENGINES = frozenset((
-    'test_app_auth.py', 'test_drift_output.py', 'test_graphql_paging_playbooks.py', 'test_hostile.py',
+    'test_app_auth.py', 'test_drift_access_playbooks.py', 'test_drift_output.py', 'test_graphql_paging_playbooks.py', 'test_hostile.py',
     'test_membership_data_check.py', 'test_org_roster.py', 'test_plan_safety_playbooks.py',
     'test_redteam_round18_playbooks.py', 'test_redteam_round19_playbooks.py', 'test_rehearsal.py',
     'test_reliability.py', 'test_role_playbooks.py', 'test_roster_people.py', 'test_roster_teams.py', 'test_roster_two_factor.py',
