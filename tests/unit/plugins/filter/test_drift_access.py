@@ -56,8 +56,8 @@ CONVERGED = {
 }
 
 
-def plan(wanted=WANTED, max_removals='100%'):
-    return plan_access(state(), wanted, members=MEMBERS, max_removals=max_removals)
+def plan(wanted=None, max_removals='100%'):
+    return plan_access(state(), WANTED if wanted is None else wanted, members=MEMBERS, max_removals=max_removals)
 
 
 def roster_result(access_plan, two_factor=None, refused=False):
