@@ -52,7 +52,7 @@ options:
     default: present
   convert_member:
     description:
-      - With O(state=present) and no O(repository), make the person an outside collaborator of O(org):
+      - With O(state=present) and no O(repository), make the person an outside collaborator of O(org);
         an organization member is converted (their membership ends), someone already an outside
         collaborator is left as they are (not changed).
       - GitHub, "Converting an organization member to an outside collaborator" - "After converting an
@@ -178,7 +178,7 @@ diff:
            "after": {"login": "contractor-jo", "repository": "acme/widgets", "state": "pending", "permission": "push"}}
 conversion:
   description:
-    - With O(convert_member=true), when a member is (or in check mode would be) converted: what GitHub
+    - With O(convert_member=true), when a member is (or in check mode would be) converted, what GitHub
       keeps and ends, in GitHub's words.
   returned: when a member is converted
   type: dict
