@@ -341,7 +341,8 @@ def read_org(run, org, username):
         if member and member.get('state') == 'active':
             run.fail('%s is a member of %s, and GitHub refuses to remove an organization member as an outside collaborator '
                      '(DELETE .../outside_collaborators/{username} answers HTTP 422); remove the membership with '
-                     'gitops.github.github_org_membership, or name a repository' % (username, org), collaborator=view)
+                     'gitops.github.github_org_membership, convert them with convert_member=true (state=present), or name '
+                     'a repository' % (username, org), collaborator=view)
     pending = []
     with run.step('read the repository invitations of %s' % org, dict(collaborator=view)):
         for repo in list_org_repositories(run.client, org):

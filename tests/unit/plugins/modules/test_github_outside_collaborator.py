@@ -170,6 +170,7 @@ def test_org_wide_removal_of_a_member_fails_before_any_write(run_module):
         result = run_module(oc.main, ORG_ARGS)
     assert result['failed'] is True
     assert 'octocat is a member of acme' in result['msg'] and 'HTTP 422' in result['msg']
+    assert 'convert_member=true' in result['msg']  # the explicit conversion, named, never done
 
 
 def test_githubs_own_422_is_reported_as_it_is(run_module):
@@ -296,3 +297,10 @@ def test_convert_bad_input_fails_before_any_request(run_module, args, words):
     with exact_calls([]):
         result = run_module(oc.main, args)
     assert result['failed'] is True and words in result['msg']
+
+
+def test_convert_lost_in_transit_is_verified_not_sent_twice(run_module):
+    with exact_calls(member_reads() + [ME, call('PUT', OUT + '/octocat', 502, {'message': 'Bad Gateway'}),
+                                       call('GET', OUT, 200, exchange('pygithub:outside-collaborators-2')['body'])]):
+        result = run_module(oc.main, CONVERT)
+    assert result['changed'] is True and result['collaborator']['state'] == 'active'
