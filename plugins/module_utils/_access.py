@@ -197,6 +197,22 @@ def remove_outside_collaborator(client: GitHubClient, org: str, login: str) -> N
                    verify=lambda: {} if login.lower() not in [x.lower() for x in list_outside_collaborators(client, org)] else None)
 
 
+def convert_member_to_outside_collaborator(client: GitHubClient, org: str, login: str) -> str:
+    """``PUT /orgs/{org}/outside_collaborators/{username}`` with no body (``async`` defaults to
+    ``false``): 204 "User was converted", or 202 "User is getting converted asynchronously" when
+    GitHub queues it (OpenAPI ``orgs/convert-member-to-outside-collaborator``, github.com and GHES
+    3.19; PyGithub's recording ``outside-collaborators-1``: PUT without a body, 204). Refusals are
+    403 (the last owner, not a member, an enterprise policy) and 404. Returns ``'active'`` for 204,
+    ``'pending'`` for 202; a write lost in transit is checked by one read of the list."""
+    path = '%s/%s' % (outside_collaborators_path(org), quote_segment(login))
+
+    def landed() -> dict[str, Any] | None:
+        return {} if login.lower() in [x.lower() for x in list_outside_collaborators(client, org)] else None
+
+    resp = client.request('PUT', path, expected=(202, 204), verify=landed)
+    return 'pending' if resp.status == 202 else 'active'
+
+
 def direct_collaborator(client: GitHubClient, repo: RepoRef, login: str) -> dict[str, Any] | None:
     """``login``'s entry among the repository's direct collaborators (``affiliation=direct``, every
     page: OpenAPI ``repos/list-collaborators``; PyGithub's ``collaborators-affiliation-1``), or ``None``.

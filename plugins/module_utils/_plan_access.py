@@ -274,7 +274,8 @@ class _Planner(object):
                 continue
             if self.members is not None and login.lower() in self.members:
                 self.problem('outside_collaborators: %s is a member of %s, not an outside collaborator (converting a '
-                             'member is an explicit option, never a side effect)' % (login, self.state.org))
+                             'member is never a side effect: convert them with gitops.github.github_outside_collaborator '
+                             'and convert_member=true, then list them here)' % (login, self.state.org))
                 continue
             mapping = entry.get('repositories') if isinstance(entry, dict) else None
             wanted[login.lower()] = (login, self.repositories(mapping, 'outside collaborator %s' % login))

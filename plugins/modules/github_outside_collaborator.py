@@ -17,6 +17,9 @@ description:
   - With O(state=absent) and no O(repository), removes the person as an outside collaborator from
     every repository of the organization (C(DELETE /orgs/{org}/outside_collaborators/{username}))
     and cancels their pending repository invitations there.
+  - With O(convert_member=true) (and no O(repository)), converts an organization member into an
+    outside collaborator (C(PUT /orgs/{org}/outside_collaborators/{username})). This is the only way
+    the collection converts anyone; nothing converts a departing member as a side effect.
   - Reads first, writes only when the access differs from what is asked. A pending repository
     invitation counts as present, as organization invitations do.
 author:
@@ -30,14 +33,15 @@ options:
   repository:
     description:
       - Name of the repository of O(org) (case-insensitive).
-      - Required with O(state=present). Without it, O(state=absent) acts on every repository of O(org).
+      - Required with O(state=present), unless O(convert_member=true). Without it, O(state=absent) acts on
+        every repository of O(org).
     type: str
   permission:
     description:
       - V(pull), V(triage), V(push), V(maintain), V(admin), or the name of a custom repository role
         of the organization (compared case-insensitively). V(read) and V(write) are taken as
         V(pull) and V(push).
-      - Required with O(state=present).
+      - Required with O(state=present) and O(repository).
     type: str
   state:
     description:
@@ -46,6 +50,27 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  convert_member:
+    description:
+      - With O(state=present) and no O(repository), make the person an outside collaborator of O(org);
+        an organization member is converted (their membership ends), someone already an outside
+        collaborator is left as they are (not changed).
+      - GitHub, "Converting an organization member to an outside collaborator" - "After converting an
+        organization member to an outside collaborator, they'll only have access to the repositories
+        that their current team membership allows." Their organization base permission, team
+        memberships and organization roles go with the membership.
+      - Fails before any write for an organization owner (make them a member first with
+        M(gitops.github.github_org_membership)), for someone with only a pending invitation, for
+        someone neither a member nor an outside collaborator, and for the token's own user unless
+        O(allow_self=true).
+    type: bool
+    default: false
+  allow_self:
+    description:
+      - With O(convert_member=true), allow converting the user the token belongs to.
+      - Without it the module fails before writing, so a typo cannot lock you out.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - gitops.github.github
   - gitops.github.github.ORG
@@ -62,7 +87,14 @@ notes:
     cannot specify an organization member to remove as an outside collaborator."); without
     O(repository), O(state=absent) for a member fails before any write saying so. Remove their
     membership with M(gitops.github.github_org_membership) first; converting a member into an
-    outside collaborator is never done here.
+    outside collaborator is done only with O(convert_member=true).
+  - GitHub documents the refusals of a conversion as HTTP 403 ("Forbidden if user is the last owner
+    of the organization, not a member of the organization, or if the enterprise enforces a policy
+    for inviting outside collaborators") and 404; the module finds the first two before any write,
+    and reports an enterprise policy's 403 with GitHub's status and message. GitHub may answer 202
+    ("User is getting converted asynchronously"); the result's state is then V(pending).
+  - A converted member's "privileges as organization members are saved for three months" (GitHub),
+    to be restored if they are invited back within that time.
   - Without O(repository), the pending invitations are found by reading each repository's
     invitations (one request per repository, after the organization's repository list).
 seealso:
@@ -96,6 +128,12 @@ EXAMPLES = r'''
     org: acme
     username: contractor-jo
     state: absent
+
+- name: A departing member keeps their team's repositories as an outside collaborator
+  gitops.github.github_outside_collaborator:
+    org: acme
+    username: leaving-lee
+    convert_member: true
 '''
 
 RETURN = r'''
@@ -117,6 +155,8 @@ collaborator:
         - With O(repository), V(active) (a collaborator), V(pending) (invited) or V(absent).
         - Without it, V(active) (an outside collaborator of the organization), V(pending) (only
           invited to some repositories) or V(absent).
+        - With O(convert_member=true), V(member) before a conversion (in RV(diff)), V(active) after it,
+          or V(pending) while GitHub converts asynchronously (HTTP 202).
       type: str
       sample: pending
     permission:
@@ -124,7 +164,9 @@ collaborator:
       type: str
       sample: push
     invitations:
-      description: Without O(repository), the repositories the person has a pending invitation to.
+      description:
+        - Without O(repository), the repositories the person has a pending invitation to.
+        - Not read with O(convert_member=true) (always empty then).
       type: list
       elements: str
       sample: [acme/widgets]
@@ -134,6 +176,31 @@ diff:
   type: dict
   sample: {"before": {"login": "contractor-jo", "repository": "acme/widgets", "state": "absent", "permission": null},
            "after": {"login": "contractor-jo", "repository": "acme/widgets", "state": "pending", "permission": "push"}}
+conversion:
+  description:
+    - With O(convert_member=true), when a member is (or in check mode would be) converted, what GitHub
+      keeps and ends, in GitHub's words.
+  returned: when a member is converted
+  type: dict
+  contains:
+    role:
+      description: Their organization role before the conversion (always V(member)).
+      type: str
+      sample: member
+    kept:
+      description: What they keep, quoted from GitHub's documentation of the conversion.
+      type: str
+      sample: "After converting an organization member to an outside collaborator, they'll only have access to the
+        repositories that their current team membership allows."
+    ended:
+      description: What ends, quoted from GitHub's documentation.
+      type: str
+      sample: "The user will no longer be a member of the organization."
+    restorable:
+      description: For how long GitHub keeps their membership privileges, quoted from GitHub's documentation.
+      type: str
+      sample: "When you convert an organization member to an outside collaborator, their privileges as organization
+        members are saved for three months ..."
 api_requests:
   description: How many HTTP requests the task sent.
   returned: success
@@ -144,6 +211,7 @@ api_requests:
 from ansible_collections.gitops.github.plugins.module_utils._access import (
     RepoRef,
     add_collaborator,
+    convert_member_to_outside_collaborator,
     delete_invitation,
     direct_collaborator,
     list_org_repositories,
@@ -165,6 +233,19 @@ from ansible_collections.gitops.github.plugins.module_utils._permissions import 
 from ansible_collections.gitops.github.plugins.module_utils._module import runner
 from ansible_collections.gitops.github.plugins.module_utils._resources import OrgRef, get_membership
 
+# What GitHub keeps and ends when it converts a member, in its words: the REST reference
+# (OpenAPI orgs/convert-member-to-outside-collaborator, github.com and GHES 3.19) and the article
+# "Converting an organization member to an outside collaborator" (docs.github.com).
+CONVERSION = dict(
+    role='member',
+    kept="After converting an organization member to an outside collaborator, they'll only have access to the "
+         "repositories that their current team membership allows.",
+    ended='The user will no longer be a member of the organization.',
+    restorable='When you convert an organization member to an outside collaborator, their privileges as organization '
+               'members are saved for three months so that you can restore their membership privileges if you invite '
+               'them to rejoin your organization within that time frame.',
+)
+
 
 def checked(run):
     """``(repository or None, permission or None)``; bad input fails before any request."""
@@ -174,8 +255,14 @@ def checked(run):
         problems.append(repository_problem(params['repository']))
     if params['permission'] is not None:
         problems.append(permission_problem(params['permission']))
-    if params['state'] == 'present' and params['repository'] is None:
-        problems.append('repository is required with state=present: name the repository to give access to')
+    if params['convert_member'] and (params['state'] != 'present' or params['repository'] is not None):
+        problems.append('convert_member=true acts on the whole organization with state=present: leave out repository '
+                        'and state=absent')
+    elif params['state'] == 'present' and params['repository'] is None and not params['convert_member']:
+        problems.append('repository is required with state=present: name the repository to give access to, or set '
+                        'convert_member=true to make an organization member an outside collaborator')
+    elif params['state'] == 'present' and params['repository'] is not None and params['permission'] is None:
+        problems.append('permission is required with state=present and a repository')
     problems = [p for p in problems if p]
     if problems:
         run.fail('; '.join(problems))
@@ -254,7 +341,8 @@ def read_org(run, org, username):
         if member and member.get('state') == 'active':
             run.fail('%s is a member of %s, and GitHub refuses to remove an organization member as an outside collaborator '
                      '(DELETE .../outside_collaborators/{username} answers HTTP 422); remove the membership with '
-                     'gitops.github.github_org_membership, or name a repository' % (username, org), collaborator=view)
+                     'gitops.github.github_org_membership, convert them with convert_member=true (state=present), or name '
+                     'a repository' % (username, org), collaborator=view)
     pending = []
     with run.step('read the repository invitations of %s' % org, dict(collaborator=view)):
         for repo in list_org_repositories(run.client, org):
@@ -280,6 +368,54 @@ def whole_org(run):
     run.report(before, after if changed else before, changed, collaborator=after if changed else before)
 
 
+def refuse_conversion(run, org, view, member):
+    """Fail before any write when GitHub would refuse the conversion (403: not a member, the last
+    owner) or the module does: the token's own user without allow_self, any owner."""
+    login = view['login']
+    if not member or member.get('state') != 'active':
+        if member and member.get('state') == 'pending':
+            run.fail('%s has a pending invitation to %s, not a membership, so there is nothing to convert (GitHub answers '
+                     'HTTP 403 "<user> is not a member of the <organization> organization."); cancel it with '
+                     'gitops.github.github_org_membership (state=absent) or name a repository' % (login, org), collaborator=view)
+        run.fail('%s is neither a member nor an outside collaborator of %s, so there is nothing to convert; name a repository '
+                 'and a permission to give them access (GitHub invites them)' % (login, org), collaborator=view)
+    if not run.params['allow_self']:
+        with run.step('read the token owner (GET /user)', dict(collaborator=view)):
+            own = run.client.current_login()
+        if own and own.lower() == login.lower():
+            run.fail('Refusing to convert %s, the user this token belongs to, into an outside collaborator of %s: set '
+                     'allow_self=true if you mean it' % (login, org), collaborator=view)
+    if member.get('role') == 'admin':
+        run.fail('%s is an owner of %s: converting an owner ends their ownership with their membership, and GitHub refuses '
+                 'the last owner (HTTP 403 "Cannot convert the last owner to an outside collaborator"); make them a member '
+                 'first with gitops.github.github_org_membership (role=member), then convert them' % (login, org),
+                 collaborator=view)
+
+
+def convert(run):
+    """convert_member=true: an active member becomes an outside collaborator; an outside
+    collaborator is left as they are; anyone else fails before any write."""
+    org, username = run.params['org'], run.params['username']
+    view = dict(login=username, repository=None, state='absent', permission=None, invitations=[])
+    with run.step('read the outside collaborators of %s' % org, dict(collaborator=view)):
+        listed = [x for x in list_outside_collaborators(run.client, org) if x.lower() == username.lower()]
+    if listed:
+        view.update(login=listed[0], state='active')
+        run.report(view, view, False, collaborator=view)
+    with run.step('read membership of %s in %s' % (username, org), dict(collaborator=view)):
+        member = get_membership(run.client, OrgRef(org), username)
+    user = (member or {}).get('user')
+    if isinstance(user, dict) and isinstance(user.get('login'), str):
+        view['login'] = user['login']
+    refuse_conversion(run, org, view, member)
+    before = dict(view, state='member')
+    after = dict(view, state='active')
+    if not run.check_mode:
+        with run.step('convert %s into an outside collaborator of %s' % (before['login'], org), dict(collaborator=before)):
+            after['state'] = convert_member_to_outside_collaborator(run.client, org, before['login'])
+    run.report(before, after, True, collaborator=after, conversion=CONVERSION)
+
+
 def main():
     run = runner(dict(
         org=dict(type='str', required=True),
@@ -287,8 +423,12 @@ def main():
         repository=dict(type='str'),
         permission=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-    ), logins=('org', 'username'), required_if=[('state', 'present', ('permission',))])
+        convert_member=dict(type='bool', default=False),
+        allow_self=dict(type='bool', default=False),
+    ), logins=('org', 'username'))
     repo, want = checked(run)
+    if run.params['convert_member']:
+        convert(run)
     if repo is None:
         whole_org(run)
     one_repository(run, repo, want)

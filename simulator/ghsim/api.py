@@ -1683,14 +1683,19 @@ def convert_to_outside(s: State, req: Request, org: str, username: str) -> Respo
     doc = "/orgs/outside-collaborators#convert-an-organization-member-to-outside-collaborator"
     o = _org(s, org)
     if not _is_owner(o, req.caller.key):
+        # "Organization owners can convert an organization member to an outside collaborator" (GitHub's
+        # article on converting); this 403's wording is the simulator's own.
         raise ApiError(403, "You must be an admin to convert a member to an outside collaborator.", doc)
     u = _user(s, username, doc)
-    # 403 "if user is the last owner of the organization, not a member of the organization" (OpenAPI;
-    # its text is not documented: these wordings are the simulator's own)
+    # 403 "if user is the last owner of the organization, not a member of the organization" (OpenAPI
+    # orgs/convert-member-to-outside-collaborator). The OpenAPI gives no bodies; GitHub's REST v3 pages
+    # of this endpoint did (GitHub Enterprise 2.18 and 2.20, "convert-member-to-outside-collaborator"):
+    # "Cannot convert the last owner to an outside collaborator" and "<user> is not a member of the
+    # <organization> organization." (tests/data/recordings/quoted.json, docs-convert-member-403-*).
     if not _is_member(o, u.key):
         raise ApiError(403, f"{u.login} is not a member of the {o.login} organization.", doc)
     if _is_owner(o, u.key) and sum(1 for r in o.members.values() if r == "admin") == 1:
-        raise ApiError(403, "You cannot convert the last owner to an outside collaborator.", doc)
+        raise ApiError(403, "Cannot convert the last owner to an outside collaborator", doc)
     body = req.json()
     s.convert_to_outside_collaborator(o, u.key)
     if body.get("async") is True:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
+import yaml
 
 from harness import writes
 
@@ -120,3 +126,74 @@ def test_ghes_outside_collaborator(sim_factory, seed, play):
     assert run.task('collab')['changed'] is True and run.task('collab')['collaborator']['state'] == 'active'
     assert access(ghes, 'docs', 'new-hire') == ('pull', None)
     assert play(ghes, [add]).task('collab')['changed'] is False
+
+
+# -- convert_member: the one explicit conversion ------------------------------------------------------
+
+def conversion_seed(seed):
+    seed['orgs'][0]['teams'][0]['repositories'] = {'widgets': 'push'}  # platform; carol is in its child team
+    return seed
+
+
+def test_convert_check_apply_rerun(sim_factory, seed, play):
+    sim = sim_factory(conversion_seed(seed))
+    convert = task(username='carol', convert_member=True)
+    checked = play(sim, [convert], check=True, diff=True)
+    assert checked.rc == 0, checked.output
+    result = checked.task('collab')
+    assert result['changed'] is True and writes(sim) == []
+    assert result['diff']['before']['state'] == 'member' and result['collaborator']['state'] == 'active'
+    assert "current team membership allows" in result['conversion']['kept']
+    assert 'carol' in sim.state.org('acme').members
+
+    applied = play(sim, [convert])
+    assert applied.rc == 0, applied.output
+    assert applied.task('collab')['changed'] is True and applied.task('collab')['collaborator']['state'] == 'active'
+    assert writes(sim) == [('PUT', '/orgs/acme/outside_collaborators/carol')]
+    org = sim.state.org('acme')
+    assert 'carol' not in org.members
+    assert all('carol' not in t.members for t in org.teams.values())
+    # the access her team (through its parent) gave her is now direct collaborator access
+    assert access(sim, 'widgets', 'carol') == ('push', None)
+    assert access(sim, 'docs', 'carol') == (None, None)
+
+    for check in (False, True):
+        rerun = play(sim, [convert], check=check)
+        assert rerun.rc == 0, rerun.output
+        assert rerun.task('collab')['changed'] is False and rerun.task('collab')['collaborator']['state'] == 'active'
+    assert len(writes(sim)) == 1
+
+
+@pytest.mark.parametrize('username, words', [
+    ('erin', 'erin is an owner of acme'),
+    ('octo-admin', 'octo-admin, the user this token belongs to'),
+    ('dave', 'dave has a pending invitation to acme'),
+    ('new-hire', 'new-hire is neither a member nor an outside collaborator of acme'),
+])
+def test_convert_refusals_before_any_write(sim, play, username, words):
+    for check in (True, False):
+        run = play(sim, [task(username=username, convert_member=True)], check=check)
+        assert run.rc != 0
+        assert words in run.task('collab')['msg'], run.task('collab')['msg']
+    assert writes(sim) == []
+    assert username not in [x.lower() for x in sim.state.outside_collaborators(sim.state.org('acme'))]
+
+
+def test_convert_member_is_never_a_side_effect(sim, play):
+    # without convert_member, a member named without a repository is not converted
+    run = play(sim, [task(username='bob')])
+    assert run.rc != 0 and 'convert_member=true' in run.task('collab')['msg']
+    assert sim.log == [] and 'bob' in sim.state.org('acme').members
+
+
+def test_docs_show_convert_member_with_one_example(collections_path):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path)
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-doc'), '--json',
+                           'gitops.github.github_outside_collaborator'], env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)['gitops.github.github_outside_collaborator']
+    assert doc['doc']['options']['convert_member']['type'] == 'bool' and doc['doc']['options']['convert_member']['default'] is False
+    assert doc['doc']['options']['allow_self']['default'] is False
+    converting = [t for t in yaml.safe_load(doc['examples']) if t['gitops.github.github_outside_collaborator'].get('convert_member')]
+    assert len(converting) == 1 and 'repository' not in converting[0]['gitops.github.github_outside_collaborator']
+    assert 'conversion' in doc['return']

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from ghsim import Simulator
 from ghsim.state import SeedError, State
+from recordings import exchange
 from simhelpers import Client
 
 EXTRACT = Path(__file__).resolve().parents[2] / "data" / "github-openapi" / "api.github.com.membership.json"
@@ -317,12 +318,31 @@ def test_convert_member_to_outside_collaborator(owner: Client, world: Simulator)
 
 
 def test_convert_refusals(owner: Client, world: Simulator) -> None:
-    assert owner.put("/orgs/acme/outside_collaborators/olivia").status_code == 403  # not a member
+    # GitHub's documented 403 bodies of this endpoint (quoted.json, docs-convert-member-403-*)
+    not_member = exchange("docs-convert-member-403-not-a-member")["body"]["message"]
+    r = owner.put("/orgs/acme/outside_collaborators/olivia")
+    assert r.status_code == 403
+    assert r.json()["message"] == not_member.replace("<user>", "olivia").replace("<organization>", "acme")
     assert owner.put("/orgs/acme/outside_collaborators/no-such-user").status_code == 404
     assert Client(world, "sim-token-alice").put("/orgs/acme/outside_collaborators/bob").status_code == 403
     assert owner.put("/orgs/acme/outside_collaborators/owner2").status_code == 204
     r = owner.put("/orgs/acme/outside_collaborators/owner")
     assert r.status_code == 403  # the last owner
+    assert r.json()["message"] == exchange("docs-convert-member-403-last-owner")["body"]["message"]
+    assert owner.get("/orgs/acme/memberships/owner").json()["role"] == "admin"  # nothing changed
+
+
+def test_convert_keeps_direct_access_and_drops_teams_and_base_permission(owner: Client, world: Simulator) -> None:
+    # "they'll only have access to the repositories that their current team membership allows"
+    # (OpenAPI orgs/convert-member-to-outside-collaborator): alice's own maintain on widgets stays,
+    # the security team and her security-manager role go with the membership.
+    assert owner.put("/orgs/acme/outside_collaborators/alice").status_code == 204
+    assert owner.get("/repos/acme/widgets/collaborators/alice/permission").json()["role_name"] == "maintain"
+    assert owner.get("/orgs/acme/teams/security/memberships/alice").status_code == 404
+    assert owner.get("/repos/acme/secret-sauce/collaborators/alice").status_code == 404
+    assert owner.get("/orgs/acme/organization-roles/138/users").json() == []
+    # idempotent on GitHub's side too: she is no member now, so a second PUT is the documented 403
+    assert owner.put("/orgs/acme/outside_collaborators/alice").status_code == 403
 
 
 def test_remove_outside_collaborator(owner: Client) -> None:

@@ -93,6 +93,7 @@ def test_an_outside_collaborator_who_is_a_member_is_a_problem():
     plan = plan_access(base_state(), {'outside_collaborators': [{'login': 'BOB', 'repositories': {'api': 'pull'}}]},
                        members=MEMBERS)
     assert plan.writes == [] and 'outside_collaborators: BOB is a member of acme' in plan.problems[0]
+    assert 'github_outside_collaborator and convert_member=true' in plan.problems[0]  # the explicit way
 
 
 def test_unknown_repository_and_permission_are_problems():

@@ -170,6 +170,7 @@ def test_org_wide_removal_of_a_member_fails_before_any_write(run_module):
         result = run_module(oc.main, ORG_ARGS)
     assert result['failed'] is True
     assert 'octocat is a member of acme' in result['msg'] and 'HTTP 422' in result['msg']
+    assert 'convert_member=true' in result['msg']  # the explicit conversion, named, never done
 
 
 def test_githubs_own_422_is_reported_as_it_is(run_module):
@@ -200,4 +201,106 @@ def test_ghes_check_mode_predicts_access_at_once(run_module):
     ghe = 'https://ghe.example.com/api/v3'
     with exact_calls([call('GET', R + '/collaborators', 200, [], query=DIRECT), call('GET', R + '/invitations', 200, [])], api=ghe):
         result = run_module(oc.main, dict(ARGS, permission='pull', api_url=ghe), check_mode=True)
+    assert result['changed'] is True and result['collaborator']['state'] == 'active'
+
+
+# -- convert_member ---------------------------------------------------------------------------------
+
+CONVERT = {'org': 'acme', 'username': 'octocat', 'convert_member': True}
+ME = call('GET', '/user', 200, {'login': 'octo-admin'})
+
+
+def member_reads(role='member', state='active'):
+    return [call('GET', OUT, 200, exchange('pygithub:outside-collaborators-4')['body']),  # []
+            call('GET', '/orgs/acme/memberships/octocat', 200, org_membership('octocat', state=state, role=role))]
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_convert_a_member(run_module, check_mode):
+    calls = member_reads() + [ME]
+    if not check_mode:
+        # PyGithub's recorded conversion: a PUT without a body, 204 (outside-collaborators-1)
+        real = exchange('pygithub:outside-collaborators-1')
+        assert real['request_body'] is None
+        calls.append(call('PUT', OUT + '/octocat', real['status']))
+    with exact_calls(calls):
+        result = run_module(oc.main, CONVERT, check_mode=check_mode)
+    assert result['changed'] is True
+    assert result['diff']['before']['state'] == 'member' and result['collaborator']['state'] == 'active'
+    assert result['collaborator']['repository'] is None
+    assert "current team membership allows" in result['conversion']['kept']
+    assert result['conversion']['role'] == 'member'
+
+
+def test_convert_queued_by_github_is_pending(run_module):
+    # "202 User is getting converted asynchronously" (OpenAPI orgs/convert-member-to-outside-collaborator)
+    with exact_calls(member_reads() + [ME, call('PUT', OUT + '/octocat', 202, {})]):
+        result = run_module(oc.main, CONVERT)
+    assert result['changed'] is True and result['collaborator']['state'] == 'pending'
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_convert_an_outside_collaborator_is_unchanged(run_module, check_mode):
+    with exact_calls([call('GET', OUT, 200, exchange('pygithub:outside-collaborators-2')['body'])]):  # [octocat]
+        result = run_module(oc.main, CONVERT, check_mode=check_mode)
+    assert result['changed'] is False and result['collaborator']['state'] == 'active'
+    assert 'conversion' not in result
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_convert_refuses_an_owner_before_any_write(run_module, check_mode):
+    with exact_calls(member_reads(role='admin') + [ME]):
+        result = run_module(oc.main, CONVERT, check_mode=check_mode)
+    assert result['failed'] is True
+    assert 'octocat is an owner of acme' in result['msg'] and 'Cannot convert the last owner' in result['msg']
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_convert_refuses_the_tokens_own_user(run_module, check_mode):
+    with exact_calls(member_reads() + [call('GET', '/user', 200, {'login': 'OctoCat'})]):
+        result = run_module(oc.main, CONVERT, check_mode=check_mode)
+    assert result['failed'] is True and 'the user this token belongs to' in result['msg'] and 'allow_self=true' in result['msg']
+
+
+def test_convert_self_with_allow_self(run_module):
+    with exact_calls(member_reads() + [call('PUT', OUT + '/octocat', 204)]):
+        result = run_module(oc.main, dict(CONVERT, allow_self=True))
+    assert result['changed'] is True
+
+
+@pytest.mark.parametrize('membership, words', [
+    ((404, NOT_FOUND), 'neither a member nor an outside collaborator of acme'),
+    ((200, org_membership('octocat', state='pending')), 'pending invitation to acme'),
+])
+def test_convert_refuses_a_non_member_before_any_write(run_module, membership, words):
+    with exact_calls([call('GET', OUT, 200, []), call('GET', '/orgs/acme/memberships/octocat', *membership)]):
+        result = run_module(oc.main, CONVERT)
+    assert result['failed'] is True and words in result['msg']
+
+
+def test_convert_reports_githubs_403_as_it_is(run_module):
+    # An enterprise policy (or a member gone between the read and the write): GitHub's documented 403 body.
+    body = dict(exchange('docs-convert-member-403-not-a-member')['body'])
+    body['message'] = body['message'].replace('<user>', 'octocat').replace('<organization>', 'acme')
+    with exact_calls(member_reads() + [ME, call('PUT', OUT + '/octocat', 403, body)]):
+        result = run_module(oc.main, CONVERT)
+    assert result['failed'] is True and 'HTTP 403' in result['msg'] and body['message'] in result['msg']
+    assert 'convert octocat into an outside collaborator of acme' in result['msg']
+
+
+@pytest.mark.parametrize('args, words', [
+    (dict(CONVERT, repository='widgets', permission='push'), 'convert_member=true acts on the whole organization'),
+    (dict(CONVERT, state='absent'), 'convert_member=true acts on the whole organization'),
+    ({'org': 'acme', 'username': 'jo'}, 'convert_member=true'),
+])
+def test_convert_bad_input_fails_before_any_request(run_module, args, words):
+    with exact_calls([]):
+        result = run_module(oc.main, args)
+    assert result['failed'] is True and words in result['msg']
+
+
+def test_convert_lost_in_transit_is_verified_not_sent_twice(run_module):
+    with exact_calls(member_reads() + [ME, call('PUT', OUT + '/octocat', 502, {'message': 'Bad Gateway'}),
+                                       call('GET', OUT, 200, exchange('pygithub:outside-collaborators-2')['body'])]):
+        result = run_module(oc.main, CONVERT)
     assert result['changed'] is True and result['collaborator']['state'] == 'active'
