@@ -300,7 +300,8 @@ options:
         invited (C(PUT /repos/{owner}/{repo}/collaborators/{username})); a pending repository
         invitation counts as present.
       - An organization member listed here fails before any request (converting a member is never
-        a side effect).
+        a side effect; M(gitops.github.github_outside_collaborator) with
+        O(gitops.github.github_outside_collaborator#module:convert_member=true) converts one explicitly).
     type: list
     elements: raw
     version_added: 0.2.0
