@@ -27,12 +27,19 @@ zero writes, drift clean), the latency sweep with which rows meet the 2x goal, a
 with the drifts per hour that GitHub's 5,000/h and 15,000/h budgets allow, and writes
 ``benchmarks/results/org_roster_scale.{md,json,png}``.
 
+``--access`` (issue 20) measures only the no-change drift of the headline sizes with 200
+repositories, 30 outside collaborators, five organization role assignments and a repository grant
+on every team, the membership file written by the role's export playbook, against a plain REST
+script that reads the access too and the minimum list pages by part; it writes
+``benchmarks/results/org_roster_access.{md,json}``.
+
 Usage (from the repository root; needs ``benchmarks/requirements.txt``, i.e. matplotlib, and
 ``tests/requirements.txt`` for graphql-core)::
 
     .venv/bin/python benchmarks/org_roster_scale.py             # about 6 minutes on 2 cores
     .venv/bin/python benchmarks/org_roster_scale.py --quick     # two small sizes, no latency sweep
     .venv/bin/python benchmarks/org_roster_scale.py --latencies 0,0.05   # another sweep (seconds)
+    .venv/bin/python benchmarks/org_roster_scale.py --access    # with repositories and roles, about 2 minutes
 """
 
 from __future__ import annotations
@@ -713,25 +720,27 @@ def access_table(rows):
     return lines
 
 
-def access_report(rows, repeat):
+def access_report(rows, repeat, load):
     parts = ('membership', 'team_repositories', 'outside_collaborators', 'repository_list', 'repository_collaborators',
              'organization_roles')
     lines = ['## Whole organizations with their access: the drift playbook vs a plain `requests` script', '',
-             'Each organization of the membership benchmark plus %(repositories)d private repositories, '
+             'The organizations of `org_roster_scale.md` (one team of 250, every fifth team nested) plus '
+             '%(repositories)d private repositories, '
              '%(outside_collaborators)d outside collaborators with `pull` on %(collaborator_repositories)d repositories '
              'each, five organization role assignments (%(role_assignments)d members, %(team_role_assignments)d teams, '
              'one of them the team of 250) and `push` on %(team_repositories)d repository for every team (a nested '
              'team also inherits its parent\'s). The membership file is the one the role\'s export playbook '
              'writes from the simulator, so the drift (`gitops.github.drift`, check mode) finds nothing.' % ACCESS, '',
-             'The machine has 2 cores and is shared: other jobs were running tests during the runs, so the '
-             'seconds are loaded figures (the request counts are not). Simulator on 127.0.0.1, no added latency, '
+             'The machine has 2 cores and is shared: other jobs were running tests during the runs (load average '
+             '%s at the start, %s at the end), so the seconds are loaded figures (the request counts are not). '
+             'Simulator on 127.0.0.1, no added latency, '
              'warmed first. Each size is run %d times back to back; times are medians, each ratio the median of the '
              'ratios within one run. A GraphQL query counts as one request. "script" is a plain `requests` script '
              '(REST list endpoints, 100 a page, `Link` followed) reading the membership as in the membership '
              'benchmark plus every team\'s repositories, the outside collaborators, the repository list, every '
              'repository\'s collaborators with `affiliation=outside` (REST lists no one outside collaborator\'s '
              'repositories, so every repository is read) and every organization role\'s users and teams; '
-             '"process" is `python access_script.py`, measured like the playbooks.' % repeat, '']
+             '"process" is `python access_script.py`, measured like the playbooks.' % (load[0], load[1], repeat), '']
     lines += access_table(rows)
     lines += ['', 'Minimum REST list pages, by part (= what the script reads):', '',
               '| members × teams | ' + ' | '.join(p.replace('_', ' ') for p in parts) + ' | total |',
@@ -765,20 +774,22 @@ def run_access(args):
     repeat = 1 if args.quick else args.repeat
     root = collection_root(os.path.abspath(args.collection))
     rows = []
+    load = ['%.1f' % os.getloadavg()[0]]
     try:
         for members, teams in sizes:
             print('measuring %d members x %d teams with access, %d runs ...' % (members, teams, repeat), file=sys.stderr, flush=True)
             rows.append(measure_access(members, teams, root, repeat=repeat))
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    text = '\n'.join(access_report(rows, repeat)) + '\n'
+    load.append('%.1f' % os.getloadavg()[0])
+    text = '\n'.join(access_report(rows, repeat, load)) + '\n'
     print(text)
     if not args.quick:
         os.makedirs(RESULTS, exist_ok=True)
         with open(os.path.join(RESULTS, ACCESS_RESULTS + '.md'), 'w') as handle:
             handle.write(text)
         with open(os.path.join(RESULTS, ACCESS_RESULTS + '.json'), 'w') as handle:
-            json.dump({'sizes': rows}, handle, indent=2)
+            json.dump({'sizes': rows, 'load_average_1min': load}, handle, indent=2)
 
 
 GROWTH = [(20000, 1200), (50000, 3000)]
