@@ -27,12 +27,19 @@ zero writes, drift clean), the latency sweep with which rows meet the 2x goal, a
 with the drifts per hour that GitHub's 5,000/h and 15,000/h budgets allow, and writes
 ``benchmarks/results/org_roster_scale.{md,json,png}``.
 
+``--access`` (issue 20) measures only the no-change drift of the headline sizes with 200
+repositories, 30 outside collaborators, five organization role assignments and a repository grant
+on every team, the membership file written by the role's export playbook, against a plain REST
+script that reads the access too and the minimum list pages by part; it writes
+``benchmarks/results/org_roster_access.{md,json}``.
+
 Usage (from the repository root; needs ``benchmarks/requirements.txt``, i.e. matplotlib, and
 ``tests/requirements.txt`` for graphql-core)::
 
     .venv/bin/python benchmarks/org_roster_scale.py             # about 6 minutes on 2 cores
     .venv/bin/python benchmarks/org_roster_scale.py --quick     # two small sizes, no latency sweep
     .venv/bin/python benchmarks/org_roster_scale.py --latencies 0,0.05   # another sweep (seconds)
+    .venv/bin/python benchmarks/org_roster_scale.py --access    # with repositories and roles, about 2 minutes
 """
 
 from __future__ import annotations
@@ -72,13 +79,14 @@ def collection_root(repo=REPO):
     return root
 
 
-def org_seed(members, teams):
+def org_seed(members, teams, **access):
     """``members`` people (``OWNERS`` of them owners) and ``teams`` teams of about 20 members; team 1
-    has 250; every fifth team is the child of an earlier one."""
+    has 250; every fifth team is the child of an earlier one. ``access``: more keywords of
+    ``generate`` (repositories, outside collaborators, role assignments; see ``ACCESS``)."""
     # GitHub's 5,000 requests an hour would stop the script after three reads of a 20,000-member org:
     # the benchmark measures time, not the budget (the growth table counts the requests instead).
     seed = generate(org=ORG, members=members - OWNERS, owners=OWNERS, teams=teams, team_size=20, token=TOKEN,
-                    rate_limit=10 ** 9)
+                    rate_limit=10 ** 9, **access)
     org = seed['orgs'][0]
     org['teams'][0]['members'] = org['members'][:250]
     org['teams'][0]['maintainers'] = [org['owners'][0]]
@@ -535,6 +543,255 @@ def plot(rows, sweep, grown, path):
     fig.savefig(path, dpi=100)
 
 
+# ------------------------------------------------------------------------------------------ --access
+# Issue 20: the same organizations with the rest of who can act in them. 200 private repositories;
+# 30 outside collaborators, each with pull on three repositories (90 grants on 90 repositories);
+# five organization role assignments, three members' and two teams' (team-001, of 250, holds one:
+# its members hold the role through it); push on one repository for every team, so that the
+# nested teams also inherit their parent's grant.
+ACCESS = {'repositories': 200, 'outside_collaborators': 30, 'collaborator_repositories': 3, 'team_repositories': 1,
+          'role_assignments': 3, 'team_role_assignments': 2}
+ACCESS_RESULTS = 'org_roster_access'
+INVITATIONS_ROUTE = '/repos/{owner}/{repo}/invitations'
+
+
+def _pages(n):
+    return max(1, math.ceil(n / 100.0))
+
+
+def access_minimum_pages(sim):
+    """``{part: pages}``: the REST list pages (100 a page, at least one a list) a reader must fetch
+    to know the org's membership (``minimum_pages``) and its access, from the simulator's state:
+    every team's own repositories (``GET /orgs/{org}/teams/{team}/repos``), the outside
+    collaborators, the repository list and every repository's outside collaborators (REST has no
+    list of the repositories of one outside collaborator: ``GET /repos/{owner}/{repo}/collaborators
+    ?affiliation=outside``, each repository), the organization roles (one unpaged object) and every
+    role's users and teams (with the holders through a team: they are on the same list)."""
+    state = sim.state
+    org = state.org(ORG)
+    return {
+        'membership': minimum_pages(sim),
+        'team_repositories': sum(_pages(len(t.repos)) for t in org.teams.values()),
+        'outside_collaborators': _pages(len(state.outside_collaborators(org))),
+        'repository_list': _pages(len(org.repos)),
+        'repository_collaborators': sum(_pages(sum(1 for k in r.collaborators if k not in org.members))
+                                        for r in org.repos.values()),
+        'organization_roles': 1 + sum(_pages(len(state.role_users(org, r))) + _pages(len(state.role_teams(org, r)))
+                                      for r in org.roles.values()),
+    }
+
+
+# The plain script of SCRIPT, reading the access as well, with REST list endpoints only (GraphQL
+# would make it no plain script). It has no membership file, so it reads every organization role.
+ACCESS_SCRIPT = SCRIPT.replace("""    return state, count
+""", """    for slug in state['teams']:
+        state.setdefault('team_repos', {})[slug] = {r['name']: r['role_name']
+                                                    for r in all_pages('%s/teams/%s/repos' % (base, slug))}
+    state['outside'] = [u['login'] for u in all_pages(base + '/outside_collaborators')]
+    state['repos'] = {}
+    for repo in all_pages(base + '/repos'):
+        url = '%s/repos/%s/%s/collaborators' % (api_url, org, repo['name'])
+        state['repos'][repo['name']] = {u['login']: u['role_name'] for u in all_pages(url, {'affiliation': 'outside'})}
+    roles = session.get(base + '/organization-roles', timeout=30)  # one object, not paged
+    count += 1
+    roles.raise_for_status()
+    state['roles'] = {}
+    for role in roles.json()['roles']:
+        url = '%s/organization-roles/%d' % (base, role['id'])
+        state['roles'][role['name']] = {'users': [(u['login'], u['assignment']) for u in all_pages(url + '/users')],
+                                        'teams': [(t['slug'], t['assignment']) for t in all_pages(url + '/teams')]}
+    return state, count
+""")
+assert ACCESS_SCRIPT != SCRIPT
+
+
+def access_script(api_url):
+    """ACCESS_SCRIPT's reading inside this process: (seconds, requests)."""
+    namespace = {'__name__': 'access_script'}
+    exec(compile(ACCESS_SCRIPT, 'access_script.py', 'exec'), namespace)  # our own source, above
+    start = time.perf_counter()
+    _state, count = namespace['read'](api_url, TOKEN, ORG)
+    return time.perf_counter() - start, count
+
+
+def access_script_process(workdir, api_url):
+    """``python access_script.py`` as its own process: (seconds, requests, peak MB)."""
+    path = os.path.join(workdir, 'access_script.py')
+    with open(path, 'w') as handle:
+        handle.write(ACCESS_SCRIPT)
+    seconds, code, out, err, peak = run_process([sys.executable, path, api_url, TOKEN, ORG], cwd=workdir)
+    if code != 0:
+        raise SystemExit('access_script.py failed:\n%s' % err[-3000:])
+    return seconds, json.loads(out)['requests'], peak
+
+
+def exported_access(path):
+    """What the exported file holds of the access keys, checked against ``ACCESS``: the benchmark
+    means nothing if the export left a part out."""
+    with open(path) as handle:
+        entry = yaml.load(handle, Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))['membership_orgs'][0]
+    counts = {'outside_collaborators': len(entry.get('outside_collaborators') or ()),
+              'outside_grants': sum(len(p.get('repositories') or {}) for p in entry.get('outside_collaborators') or ()),
+              'role_assignments': sum(len(r.get('users') or ()) + len(r.get('teams') or ())
+                                      for r in entry.get('organization_roles') or ()),
+              'roles_named': len(entry.get('organization_roles') or ()),
+              'team_grants': sum(len(t.get('repositories') or {}) for t in entry.get('teams') or ()),
+              'teams': len(entry.get('teams') or ())}
+    expected = {'outside_collaborators': ACCESS['outside_collaborators'],
+                'outside_grants': ACCESS['outside_collaborators'] * ACCESS['collaborator_repositories'],
+                'role_assignments': ACCESS['role_assignments'] + ACCESS['team_role_assignments'],
+                'team_grants': counts['teams'] * ACCESS['team_repositories']}
+    wrong = dict((k, (counts[k], v)) for k, v in expected.items() if counts[k] != v)
+    if wrong:
+        raise SystemExit('the export does not hold the seeded access (found, seeded): %s' % wrong)
+    return counts
+
+
+def measure_access(members, teams, root, repeat=3):
+    """One size with ``ACCESS``: the membership file exported through the role's export playbook,
+    then ``repeat`` times back to back the access script (in-process and as a process), the 1-task
+    playbook and the no-change drift (check mode), ratios taken within each repetition."""
+    seed = org_seed(members, teams, **ACCESS)
+    workdir = tempfile.mkdtemp(prefix='gitops-github-bench-access-')
+    runs = []
+    try:
+        path = os.path.join(workdir, 'membership.yml')
+        with Simulator(seed) as sim:
+            export = run_playbook(root, workdir, sim, 'gitops.github.export', {'export_orgs': ORG, 'membership_file': path})
+            exported = exported_access(path)
+            minimum = access_minimum_pages(sim)
+            roles_listed = len(sim.state.org(ORG).roles)
+            warm_up(sim.api_url)
+            access_script(sim.api_url)
+            for _round in range(repeat):
+                script_s, script_requests = access_script(sim.api_url)
+                process_s, process_requests, script_peak = access_script_process(workdir, sim.api_url)
+                if process_requests != script_requests:
+                    raise SystemExit('the script read %d pages in-process and %d as a process' % (script_requests, process_requests))
+                floor = ansible_floor(root, workdir)
+                report = os.path.join(workdir, 'drift.json')
+                before = len(sim.log)
+                drift = run_playbook(root, workdir, sim, 'gitops.github.drift',
+                                     {'membership_file': path, 'drift_report_json': report, 'drift_report_markdown': ''})
+                drift['repository_invitations'] = sum(1 for e in sim.log[before:] if e.route == INVITATIONS_ROUTE)
+                with open(report) as handle:
+                    body = json.load(handle)
+                drift['clean'] = body['drift'] is False
+                sections = ('organization_roles', 'outside_collaborators', 'repositories')
+                drift['summary'] = dict((k, body['summary'][k]) for k in sections)
+                runs.append({'script': {'seconds': script_s, 'process_seconds': process_s, 'requests': script_requests,
+                                        'peak_mb': script_peak},
+                             'floor_seconds': floor, 'drift': drift,
+                             'ratios': {'drift_script_process': drift['seconds'] / process_s,
+                                        'drift_script': drift['seconds'] / script_s,
+                                        'drift_floor': drift['seconds'] / floor}})
+        nested = sum(1 for t in seed['orgs'][0]['teams'] if t.get('parent'))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if len(set((r['drift']['requests'], r['drift']['graphql']) for r in runs)) != 1:
+        raise SystemExit('the drift sent a different number of requests in its repetitions')
+    return {'members': members, 'teams': teams, 'nested': nested, 'access': dict(ACCESS), 'exported': exported,
+            'export': export, 'minimum': minimum, 'roles_listed': roles_listed, 'minimum_pages': sum(minimum.values()), 'repeat': repeat, 'runs': runs,
+            'floor_seconds': median_of(runs, 'floor_seconds'),
+            'script': {'seconds': median_of(runs, 'script', 'seconds'),
+                       'process_seconds': median_of(runs, 'script', 'process_seconds'),
+                       'requests': runs[0]['script']['requests'], 'peak_mb': median_of(runs, 'script', 'peak_mb')},
+            'drift': dict(runs[-1]['drift'], seconds=median_of(runs, 'drift', 'seconds'),
+                          peak_mb=max(r['drift']['peak_mb'] for r in runs), writes=sum(r['drift']['writes'] for r in runs),
+                          clean=all(r['drift']['clean'] for r in runs)),
+            'ratios': dict((key, median_of(runs, 'ratios', key)) for key in runs[0]['ratios'])}
+
+
+def access_table(rows):
+    lines = ['| members × teams (nested) | drift: s / requests (REST + GraphQL) | of them repository invitations '
+             '| script process: s / requests | script in-process: s | 1-task playbook: s | min pages '
+             '| drift ÷ script process | drift ÷ 1-task playbook | requests ÷ min pages | writes | drift clean '
+             '| peak MB: drift / script |',
+             '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|']
+    for r in rows:
+        d, s, q = r['drift'], r['script'], r['ratios']
+        lines.append('| %d × %d (%d) | %.1f / %d (%d + %d) | %d | %.2f / %d | %.2f | %.2f | %d | %.1f× | %.1f× | %.2f× '
+                     '| %d | %s | %d / %d |' % (
+                         r['members'], r['teams'], r['nested'], d['seconds'], d['requests'], d['rest'], d['graphql'],
+                         d['repository_invitations'], s['process_seconds'], s['requests'], s['seconds'],
+                         r['floor_seconds'], r['minimum_pages'], q['drift_script_process'], q['drift_floor'],
+                         d['requests'] / float(r['minimum_pages']), d['writes'], 'yes' if d['clean'] else 'NO',
+                         d['peak_mb'], s['peak_mb']))
+    return lines
+
+
+def access_report(rows, repeat, load):
+    parts = ('membership', 'team_repositories', 'outside_collaborators', 'repository_list', 'repository_collaborators',
+             'organization_roles')
+    lines = ['## Whole organizations with their access: the drift playbook vs a plain `requests` script', '',
+             'The organizations of `org_roster_scale.md` (one team of 250, every fifth team nested) plus '
+             '%(repositories)d private repositories, '
+             '%(outside_collaborators)d outside collaborators with `pull` on %(collaborator_repositories)d repositories '
+             'each, five organization role assignments (%(role_assignments)d members, %(team_role_assignments)d teams, '
+             'one of them the team of 250) and `push` on %(team_repositories)d repository for every team (a nested '
+             'team also inherits its parent\'s). The membership file is the one the role\'s export playbook '
+             'writes from the simulator, so the drift (`gitops.github.drift`, check mode) finds nothing.' % ACCESS, '',
+             'The machine has 2 cores and is shared: other jobs were running tests during the runs (load average '
+             '%s at the start, %s at the end), so the seconds are loaded figures (the request counts are not). '
+             'Simulator on 127.0.0.1, no added latency, '
+             'warmed first. Each size is run %d times back to back; times are medians, each ratio the median of the '
+             'ratios within one run. A GraphQL query counts as one request. "script" is a plain `requests` script '
+             '(REST list endpoints, 100 a page, `Link` followed) reading the membership as in the membership '
+             'benchmark plus every team\'s repositories, the outside collaborators, the repository list, every '
+             'repository\'s collaborators with `affiliation=outside` (REST lists no one outside collaborator\'s '
+             'repositories, so every repository is read) and every organization role\'s users and teams; '
+             '"process" is `python access_script.py`, measured like the playbooks.' % (load[0], load[1], repeat), '']
+    lines += access_table(rows)
+    lines += ['', 'Minimum REST list pages, by part (= what the script reads):', '',
+              '| members × teams | ' + ' | '.join(p.replace('_', ' ') for p in parts) + ' | total |',
+              '|---|' + '---:|' * (len(parts) + 1)]
+    for r in rows:
+        counts = ' | '.join(str(r['minimum'][p]) for p in parts)
+        lines.append('| %d × %d | %s | %d |' % (r['members'], r['teams'], counts, r['minimum_pages']))
+    lines.append('')
+    for r in rows:
+        d, q = r['drift'], r['ratios']
+        ratio = d['requests'] / float(r['minimum_pages'])
+        lines.append('- %d × %d (median of %d): drift %.1f s vs the script %.2f s as a process (%.1f×) and the 1-task '
+                     'playbook %.2f s (%.1f×); %d requests (%d REST + %d GraphQL, %d of the REST the pending invitations '
+                     'of the %d repositories the outside collaborators name: GraphQL has none per repository) vs %d '
+                     'minimum pages: %.2f× (goal ≤ 1.1×: %s); writes %d; drift clean: %s; access sections of the '
+                     'report: %s.' % (
+                         r['members'], r['teams'], r['repeat'], d['seconds'], r['script']['process_seconds'],
+                         q['drift_script_process'], r['floor_seconds'], q['drift_floor'], d['requests'], d['rest'],
+                         d['graphql'], d['repository_invitations'], d['repository_invitations'], r['minimum_pages'], ratio,
+                         'met' if ratio <= 1.1 else 'NOT met', d['writes'], 'yes' if d['clean'] else 'NO',
+                         json.dumps(d['summary'], sort_keys=True)))
+    lines += ['- Not counted in the minimum (the script does not read them): the pending invitations of each '
+              'repository (one list a repository); the drift reads those of the repositories its file names, as '
+              'above. The script reads every organization role (it has no file); the drift reads the roles the '
+              'file names (%d of %d).' % (rows[0]['exported']['roles_named'], rows[0]['roles_listed'])]
+    return lines
+
+
+def run_access(args):
+    sizes = [(300, 20)] if args.quick else HEADLINE
+    repeat = 1 if args.quick else args.repeat
+    root = collection_root(os.path.abspath(args.collection))
+    rows = []
+    load = ['%.1f' % os.getloadavg()[0]]
+    try:
+        for members, teams in sizes:
+            print('measuring %d members x %d teams with access, %d runs ...' % (members, teams, repeat), file=sys.stderr, flush=True)
+            rows.append(measure_access(members, teams, root, repeat=repeat))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    load.append('%.1f' % os.getloadavg()[0])
+    text = '\n'.join(access_report(rows, repeat, load)) + '\n'
+    print(text)
+    if not args.quick:
+        os.makedirs(RESULTS, exist_ok=True)
+        with open(os.path.join(RESULTS, ACCESS_RESULTS + '.md'), 'w') as handle:
+            handle.write(text)
+        with open(os.path.join(RESULTS, ACCESS_RESULTS + '.json'), 'w') as handle:
+            json.dump({'sizes': rows, 'load_average_1min': load}, handle, indent=2)
+
+
 GROWTH = [(20000, 1200), (50000, 3000)]
 LARGEST = (100000, 6000)
 
@@ -556,7 +813,14 @@ def main():
                         '(for example 5000x1000), printed and not written to results/')
     parser.add_argument('--collection', default=REPO,
                         help='the checkout to measure (default: this one), to compare two versions on one machine')
+    parser.add_argument('--access', action='store_true',
+                        help='only the no-change drift of %s with repositories, outside collaborators, organization '
+                        'roles and team repository access (issue 20), written to results/%s.{md,json}'
+                        % (' and '.join('%d×%d' % size for size in HEADLINE), ACCESS_RESULTS))
     args = parser.parse_args()
+    if args.access:
+        run_access(args)
+        return
     if args.changed:
         members, teams = (int(v) for v in args.changed.lower().split('x'))
         root = collection_root(os.path.abspath(args.collection))

@@ -31,6 +31,7 @@ GENERATE_KEYS: dict[str, type] = {
     "org": str, "members": int, "owners": int, "teams": int, "team_size": int, "invitations": int,
     "public": int, "token": str, "member_prefix": str, "rate_limit": int, "org_id": int,
     "repositories": int, "outside_collaborators": int, "team_repositories": int, "role_assignments": int,
+    "collaborator_repositories": int, "team_role_assignments": int,
 }
 
 
@@ -68,7 +69,8 @@ def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams:
              team_size: int = 0, invitations: int = 0, public: int = 0,
              token: str = "sim-token-bigorg-admin", member_prefix: str = "user",
              rate_limit: int | None = None, org_id: int = 9001, repositories: int = 0,
-             outside_collaborators: int = 0, team_repositories: int = 0, role_assignments: int = 0) -> dict:
+             outside_collaborators: int = 0, team_repositories: int = 0, role_assignments: int = 0,
+             collaborator_repositories: int = 1, team_role_assignments: int = 0) -> dict:
     """A seed dict for one big org.
 
     - owners ``<org>-admin`` (the token's user), ``<org>-admin2`` ... (``owners`` in all);
@@ -78,11 +80,13 @@ def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams:
     - ``invitations`` pending invitations for users ``invitee00001`` ...;
     - the first ``public`` members publicize their membership;
     - ``repositories`` private repositories ``repo-0001`` ...;
-    - ``outside_collaborators`` users ``outside00001`` ..., not members, each with ``pull`` on one
-      repository in turn (needs ``repositories``);
+    - ``outside_collaborators`` users ``outside00001`` ..., not members, each with ``pull`` on
+      ``collaborator_repositories`` repositories (default one), taken in turn (needs ``repositories``);
     - every team gets ``push`` on ``team_repositories`` repositories, taken in turn;
     - ``role_assignments`` members, from the first, each hold a predefined organization role, in turn
-      ``all_repo_read``, ``all_repo_write``, ``security_manager``, ``all_repo_triage``, ``all_repo_maintain``.
+      ``all_repo_read``, ``all_repo_write``, ``security_manager``, ``all_repo_triage``, ``all_repo_maintain``;
+    - ``team_role_assignments`` teams, from the first, each hold one too, the cycle going on where the
+      members' assignments left it.
     Building the State for 10,000 members takes well under a second.
     """
     owner_logins = [f"{org}-admin"] + [f"{org}-admin{i}" for i in range(2, owners + 1)]
@@ -101,11 +105,18 @@ def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams:
         raise ValueError("outside_collaborators and team_repositories need repositories > 0")
     if role_assignments > len(member_logins):
         raise ValueError("role_assignments: more than the members")
+    if team_role_assignments > len(team_specs):
+        raise ValueError("team_role_assignments: more than the teams")
+    if outside_collaborators and not 1 <= collaborator_repositories <= repositories:
+        raise ValueError("collaborator_repositories: from 1 to the repositories")
     repo_names = [f"repo-{i:04d}" for i in range(1, repositories + 1)]
     outside_logins = [f"outside{i:05d}" for i in range(1, outside_collaborators + 1)]
     repos = [{"name": name, "private": True, "collaborators": {}} for name in repo_names]
-    for i, login in enumerate(outside_logins):
-        repos[i % len(repos)]["collaborators"][login] = "pull"
+    cursor = 0
+    for login in outside_logins:
+        for _dummy in range(collaborator_repositories):
+            repos[cursor % len(repos)]["collaborators"][login] = "pull"
+            cursor += 1
     cursor = 0
     for spec in team_specs:
         spec["repositories"] = {}
@@ -113,9 +124,11 @@ def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams:
             spec["repositories"][repo_names[cursor % len(repo_names)]] = "push"
             cursor += 1
     role_cycle = ("all_repo_read", "all_repo_write", "security_manager", "all_repo_triage", "all_repo_maintain")
-    roles: dict[str, list[str]] = {}
+    roles: dict[str, dict[str, list[str]]] = {}
     for i, login in enumerate(member_logins[:role_assignments]):
-        roles.setdefault(role_cycle[i % len(role_cycle)], []).append(login)
+        roles.setdefault(role_cycle[i % len(role_cycle)], {}).setdefault("users", []).append(login)
+    for i, spec in enumerate(team_specs[:team_role_assignments], role_assignments):
+        roles.setdefault(role_cycle[i % len(role_cycle)], {}).setdefault("teams", []).append(spec["slug"])
     seed: dict[str, Any] = {
         "users": owner_logins + member_logins + invitee_logins + outside_logins,
         "tokens": {token: owner_logins[0]},
@@ -129,7 +142,7 @@ def generate(org: str = "bigorg", members: int = 10_000, owners: int = 1, teams:
     if repos:
         seed["orgs"][0]["repositories"] = repos
     if roles:
-        seed["orgs"][0]["organization_roles"] = [{"role": name, "users": users} for name, users in roles.items()]
+        seed["orgs"][0]["organization_roles"] = [dict({"role": name}, **holders) for name, holders in roles.items()]
     if rate_limit is not None:
         seed["rate_limit"] = {"limit": rate_limit}
     return seed

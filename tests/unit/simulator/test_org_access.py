@@ -453,6 +453,32 @@ def test_generate_adds_repositories_and_access() -> None:
         generate(members=3, outside_collaborators=1)
 
 
+def test_generate_collaborators_on_several_repositories_and_team_roles() -> None:
+    from ghsim import generate
+    from ghsim.seeds import parse_generate_spec
+    # the defaults are the seeds generate made before these options: one repository each, no team roles
+    plain = dict(members=20, teams=4, team_size=3, repositories=10, outside_collaborators=3, role_assignments=3)
+    assert generate(**plain) == generate(**plain, collaborator_repositories=1, team_role_assignments=0)
+    spec = parse_generate_spec("members=20,teams=4,team_size=3,repositories=5,outside_collaborators=3,"
+                               "collaborator_repositories=3,role_assignments=3,team_role_assignments=2")
+    state = State(generate(**spec))
+    org = state.org("bigorg")
+    where = {state.login_of(k): sorted(r.name for r in org.repos.values() if k in r.collaborators)
+             for k in state.outside_collaborators(org)}
+    assert where == {"outside00001": ["repo-0001", "repo-0002", "repo-0003"],
+                     "outside00002": ["repo-0001", "repo-0004", "repo-0005"],
+                     "outside00003": ["repo-0002", "repo-0003", "repo-0004"]}
+    held = {r.name: (sorted(state.login_of(k) for k in r.users), sorted(state.teams_by_id[t].slug for t in r.teams))
+            for r in org.roles.values() if r.users or r.teams}
+    assert held == {"all_repo_read": (["user00001"], []), "all_repo_write": (["user00002"], []),
+                    "security_manager": (["user00003"], []), "all_repo_triage": ([], ["team-001"]),
+                    "all_repo_maintain": ([], ["team-002"])}
+    with pytest.raises(ValueError, match="team_role_assignments"):
+        generate(members=3, teams=1, team_size=1, team_role_assignments=2)
+    with pytest.raises(ValueError, match="collaborator_repositories"):
+        generate(members=3, repositories=2, outside_collaborators=1, collaborator_repositories=3)
+
+
 # ----------------------------------------------------------------------------- GraphQL
 TEAM_REPOS = """query($org: String!) { organization(login: $org) {
   team(slug: "platform") { repositories(first: 10) { totalCount edges { permission node { name nameWithOwner databaseId isPrivate } } } }

@@ -78,7 +78,7 @@ def test_generate_spec_gives_generate_its_keywords():
 
 @pytest.mark.parametrize("text, message", [
     ("members=3000,teams", "'teams': each item is KEY=VALUE"),
-    ("member=3", "unknown key 'member' (known: invitations, member_prefix, members, org, org_id, outside_collaborators, owners,"),
+    ("member=3", "unknown key 'member' (known: collaborator_repositories, invitations, member_prefix, members, org, org_id, outside_collaborators, owners,"),
     ("members=-1", "members='-1': a whole number >= 0"),
     ("members=1e3", "members='1e3': a whole number >= 0"),
     ("teams=1,teams=2", "teams given twice"),
