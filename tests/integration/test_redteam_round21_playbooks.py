@@ -170,3 +170,18 @@ def test_an_outside_collaborator_whose_login_shows_another_id_is_never_granted(s
     run = play(sim, [task])
     assert run.rc == 0, run.output
     assert not [w for w in writes(sim) if 'zed' in w[1]], writes(sim)
+
+
+# DEFECT (🔴 grants the wrong person, same cause on another path): organization_roles users take
+# person mappings ("logins (or {login, id} mappings)"); the id is ignored, so a mapping that names
+# alice's id under the login carol gives carol the security_manager role.
+def test_an_organization_role_user_whose_login_shows_another_id_is_never_granted(sim_factory, play):
+    sim = sim_factory(access_seed())
+    alice_id = sim.state.users['alice'].id
+    task = {'name': 'roster', 'ignore_errors': True, 'gitops.github.github_org_roster': {
+        'org': 'acme', 'owners': ['octo-admin', 'erin'], 'members': ['alice', 'bob', 'carol', 'dave', 'Mixed-Case'],
+        'organization_roles': [{'role': 'security_manager', 'users': [{'login': 'carol', 'id': alice_id}],
+                                'teams': ['platform']}]}}
+    run = play(sim, [task])
+    assert run.rc == 0, run.output
+    assert not [w for w in writes(sim) if '/carol/' in w[1]], writes(sim)
