@@ -1,5 +1,6 @@
 """Red-team round 21, through real ansible-playbook against the simulator: the many-organizations
-task github_org_rosters and the role's one-task path (membership_tokens / membership_workers).
+task github_org_rosters and the role's one-task path (membership_tokens / membership_workers), and
+github_org_roster's access keys (max_removals across membership and access, person ids).
 
 FAILING today (real defects) are marked "DEFECT"; attacks the code holds are marked "HOLDS".
 No hostile server answers are needed here: every attack is in the task's own input."""
