@@ -31,7 +31,7 @@ from ansible_collections.gitops.github.plugins.module_utils._access_state import
 )
 from ansible_collections.gitops.github.plugins.module_utils._membership_data import flag
 from ansible_collections.gitops.github.plugins.module_utils._org_predict import execute
-from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, ORG, REMOVE, TEAM_SETTINGS
+from ansible_collections.gitops.github.plugins.module_utils._plan import ACTIVE, ORG, REMOVE, TEAM_SETTINGS, removal_limit
 from ansible_collections.gitops.github.plugins.module_utils._plan_access import (
     ADD,
     CHANGE,
@@ -64,6 +64,56 @@ def wanted_access(params):
     if teams:
         out['teams'] = teams
     return out or None
+
+
+def listed_ids(wanted):
+    """``[(where, login, id)]``: the person mappings of ``wanted`` that give an ``id``
+    (``organization_roles`` users and ``outside_collaborators``), to be checked against GitHub
+    before any write: a login that GitHub shows with another id is somebody else."""
+    found = []
+    for index, entry in enumerate((wanted or {}).get(ROLES) or ()):
+        for person in entry.get('users') or ():
+            if isinstance(person, dict) and person.get('id') is not None:
+                found.append(('%s[%d] (%s).users' % (ROLES, index, entry.get('role')), person.get('login'), person['id']))
+    for index, person in enumerate((wanted or {}).get(OUTSIDE) or ()):
+        if isinstance(person, dict) and person.get('id') is not None:
+            found.append(('%s[%d]' % (OUTSIDE, index), person.get('login'), person['id']))
+    return found
+
+
+def id_problems(listed, login_of):
+    """The problems of :func:`listed_ids` given ``login_of`` ``{id: login now, or None}``: an id
+    no account has, or an id that belongs to another login than the entry's (a login that changed
+    hands, or a typo); either fails the run before any write, naming both."""
+    problems = []
+    for where, login, account_id in listed:
+        now = login_of.get(account_id)
+        if now is None:
+            problems.append('%s: no GitHub account has the id %s listed for %s; nothing is granted to a login '
+                            'whose id cannot be confirmed' % (where, account_id, login))
+        elif not isinstance(login, str) or now.lower() != login.lower():
+            problems.append('%s: %s is listed with the id %s, but that id is %s\'s on GitHub: the login is '
+                            'somebody else, or the id is wrong; fix the entry (nothing is written)' % (where, login, account_id, now))
+    return problems
+
+
+def one_budget_problem(max_removals, org, org_removals, org_size, access, outside_removals=0):
+    """``max_removals`` is one budget for a run: the organization's removals, the accesses the
+    access plan removes and the outside collaborators the two-factor policy removes, together,
+    against the members and invitations plus the accesses (a number is taken as it is). ``None``
+    when the access plan removes nothing (the membership guards and the two-factor policy's own
+    count decide then) or the total fits."""
+    removals = access.plan.removals if access is not None and access.plan is not None else 0
+    if not removals:
+        return None
+    total = org_removals + removals + outside_removals
+    size = org_size + (access.state.access_count() if access.state is not None else 0)
+    limit = removal_limit(max_removals, size)
+    if total <= limit:
+        return None
+    return ('%s: the plan removes %d in all (%d from the organization, %d accesses, %d outside collaborators for '
+            'require_two_factor), more than max_removals (%s) allows (%d of %d members, invitations and accesses); '
+            'nothing is written' % (org, total, org_removals, removals, outside_removals, max_removals, limit, size))
 
 
 def wanted_sections(wanted):

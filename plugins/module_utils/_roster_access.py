@@ -48,9 +48,14 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_access import 
     USER,
     reads_for,
 )
-from ansible_collections.gitops.github.plugins.module_utils._plan_roster_access import RosterAccess, describe
+from ansible_collections.gitops.github.plugins.module_utils._plan_roster_access import (
+    RosterAccess,
+    describe,
+    id_problems,
+    listed_ids,
+)
 from ansible_collections.gitops.github.plugins.module_utils._plan import ADD, Change
-from ansible_collections.gitops.github.plugins.module_utils._resources import TeamRef, impossible_additions
+from ansible_collections.gitops.github.plugins.module_utils._resources import TeamRef, impossible_additions, users_by_id
 
 
 def read_roster_access(run, gql, roster, export):
@@ -177,12 +182,29 @@ def access_refusals(run, access, roster_plan):
     before any write, in check mode too."""
     if access is None or access.export:
         return []
-    problems = access.make_plan(roster_plan, roster_plan.roster.max_removals)
+    problems = _id_problems(run, access, roster_plan.before)
+    problems += access.make_plan(roster_plan, roster_plan.roster.max_removals)
     writes = access.plan.proposed
     run.progress('planned %d access writes: %d grants, %d revocations (%d accesses removed)'
                  % (len(writes), sum(1 for w in writes if not w.revokes), sum(1 for w in writes if w.revokes),
                     access.plan.removals))
     return [{'team': None, 'problem': problem} for problem in problems]
+
+
+def _id_problems(run, access, org_state):
+    """The ids the access entries give, checked against GitHub before any write: the members'
+    ids as read, the ids the membership read looked up, and one ``GET /user/{account_id}`` for
+    each other id."""
+    listed = listed_ids(access.wanted)
+    if not listed:
+        return []
+    login_of = dict(org_state.ids)
+    login_of.update(org_state.looked_up)
+    missing = sorted(set(i for _w, _l, i in listed if i not in login_of))
+    if missing:
+        with run.step('look up the ids listed for organization roles and outside collaborators (GET /user/{account_id})'):
+            login_of.update(users_by_id(run.client, missing))
+    return id_problems(listed, login_of)
 
 
 def access_removed_outside(access):

@@ -1008,6 +1008,7 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import (
     plan_roster,
     without_additions,
 )
+from ansible_collections.gitops.github.plugins.module_utils._plan_roster_access import one_budget_problem
 from ansible_collections.gitops.github.plugins.module_utils._roster_access import (
     access_refusals,
     access_removed_outside,
@@ -1163,6 +1164,10 @@ def plan(run, gql, state, roster, own, two_factor=None, access=None):
     two_factor_policy.drop_outside(two_factor, access_removed_outside(access))
     budget = two_factor_policy.budget_refusal(two_factor, len(planned.of(ORG, REMOVE)), len(state.members),
                                               roster.max_removals, state.org)
+    if budget:
+        refusals.append({'team': None, 'problem': budget})
+    budget = one_budget_problem(roster.max_removals, state.org, len(planned.of(ORG, REMOVE)), len(state.members), access,
+                                len(two_factor.outside) if two_factor is not None else 0)
     if budget:
         refusals.append({'team': None, 'problem': budget})
     if refusals:

@@ -22,6 +22,9 @@ from ansible_collections.gitops.github.plugins.module_utils._plan_org import pla
 from ansible_collections.gitops.github.plugins.module_utils._plan_roster_access import (
     RosterAccess,
     describe,
+    id_problems,
+    listed_ids,
+    one_budget_problem,
     wanted_access,
 )
 
@@ -241,3 +244,45 @@ def test_the_diff_shows_what_the_writes_touch_and_nothing_when_nothing_changes()
         'teams': [{'team': 'platform', 'repositories': {'docs': 'pull'}}]})
     holder.promise()
     assert holder.diff('acme') == []
+
+
+def test_one_budget_counts_membership_and_access_removals_together():
+    """Red team 21, finding 1: with max_removals 1, one member removed and one access removed each
+    fit their own count, but the run removes two: the one budget refuses it."""
+    access = access_state(outside={'ann': Collaborator('ann', grants(docs='pull')), 'ben': Collaborator('ben', grants(docs='pull'))})
+    params = {'owners': ['root'], 'members': ['alice', 'bob'], 'exclusive': True, 'max_removals': 1,
+              'outside_collaborators': [{'login': 'ann', 'repositories': {'docs': 'pull'}}],
+              'exclusive_outside_collaborators': True}
+    planned, holder, problems = run(org_state(), access, params)
+    assert guard_problems(planned, 'root') == [] and problems == []  # each alone fits
+    refused = one_budget_problem(1, 'acme', 1, 4, holder)
+    assert refused.startswith('acme: the plan removes 2 in all (1 from the organization, 1 accesses, 0 outside '
+                              'collaborators for require_two_factor), more than max_removals (1) allows')
+    assert one_budget_problem(2, 'acme', 1, 4, holder) is None
+    assert one_budget_problem(2, 'acme', 1, 4, holder, outside_removals=1).startswith('acme: the plan removes 3 in all')
+    # a percentage is taken of the members and invitations plus the accesses (4 + 2): 50 % is 3
+    assert one_budget_problem('50%', 'acme', 2, 4, holder) is None
+    assert one_budget_problem('50%', 'acme', 3, 4, holder) is not None
+    # without access removals the membership guards decide alone
+    holder.plan.removals = 0
+    assert one_budget_problem(0, 'acme', 5, 4, holder) is None
+
+
+def test_an_id_given_with_an_access_login_must_be_that_logins_on_github():
+    """Red team 21, findings 2 and 3: the id of a role user or an outside collaborator is checked
+    against GitHub; another login's id, or no account's, fails naming both."""
+    wanted = wanted_access({'organization_roles': [{'role': 'security_manager', 'users': ['bob', {'login': 'carol', 'id': 7}]}],
+                            'outside_collaborators': [{'login': 'zed', 'id': 9, 'repositories': {'docs': 'pull'}},
+                                                      {'login': 'Olga', 'id': 11, 'repositories': {'docs': 'pull'}},
+                                                      {'login': 'nobody', 'id': 13, 'repositories': {'docs': 'pull'}}]})
+    listed = listed_ids(wanted)
+    assert listed == [('organization_roles[0] (security_manager).users', 'carol', 7), ('outside_collaborators[0]', 'zed', 9),
+                      ('outside_collaborators[1]', 'Olga', 11), ('outside_collaborators[2]', 'nobody', 13)]
+    problems = id_problems(listed, {7: 'alice', 9: 'olivia', 11: 'olga', 13: None})
+    assert problems == [
+        "organization_roles[0] (security_manager).users: carol is listed with the id 7, but that id is alice's on GitHub: "
+        "the login is somebody else, or the id is wrong; fix the entry (nothing is written)",
+        "outside_collaborators[0]: zed is listed with the id 9, but that id is olivia's on GitHub: the login is somebody "
+        "else, or the id is wrong; fix the entry (nothing is written)",
+        'outside_collaborators[2]: no GitHub account has the id 13 listed for nobody; nothing is granted to a login whose '
+        'id cannot be confirmed']
