@@ -192,7 +192,11 @@ def test_access_problems_and_the_shared_budget_fail_before_any_write_with_the_se
             assert failed(run, 'budget') and budget['msg'].startswith('the plan removes 3 accesses, more than max_removals (1)')
             assert budget['outside_collaborators']['removed'] == [{'login': 'olivia', 'repository': None, 'permission': None},
                                                                   {'login': 'oscar', 'repository': 'widgets', 'permission': 'triage'}]
-            assert budget['refused'] == [{'team': None, 'problem': budget['msg']}] and budget['access_changes'] == []
+            # the access plan's own count, then the one budget of membership and access removals together
+            assert [r['problem'].split(', more than')[0] for r in budget['refused']] == [
+                'the plan removes 3 accesses', 'acme: the plan removes 4 in all (1 from the organization, 3 accesses, 0 outside '
+                'collaborators for require_two_factor)']
+            assert budget['msg'] == '; '.join(r['problem'] for r in budget['refused']) and budget['access_changes'] == []
             assert [c['login'] for c in budget['would_change']] == ['bob']
             assert failed(run, 'removed') and 'bob is not an active member of acme' in removed['msg'], (path, removed['msg'])
 
