@@ -181,12 +181,19 @@ def _settings_diff(team: TeamState | None, wanted: TeamWanted) -> dict[str, Any]
 
 
 def parent_cycle(roster: Roster, state: OrgState) -> list[str] | None:
-    """A list of slugs that form a cycle of parents once the file's ``parent`` settings are
-    applied (the teams GitHub has keep theirs), or ``None``."""
-    parents = dict((k, (t.parent or '').lower() or None) for k, t in state.teams.items())
+    """A list of slugs that form a cycle of parents once the file's renames (``previously``) and
+    ``parent`` settings are applied (the teams GitHub has keep theirs, under their new slugs), or
+    ``None``. A team renamed and moved under its own child is a cycle too: GitHub answers 422
+    half-way through the run otherwise."""
+    renamed = _renamed_slugs(roster, state)
+    parents: dict[str, str | None] = {}
+    for key, team in state.teams.items():
+        parent = (team.parent or '').lower() or None
+        parents[renamed.get(key, key)] = renamed.get(parent, parent) if parent else None
     for wanted in roster.teams:
         if 'parent' in wanted.settings:
-            parents[wanted.key] = (wanted.settings['parent'] or '').lower() or None
+            parent = (wanted.settings['parent'] or '').lower() or None
+            parents[wanted.key] = renamed.get(parent, parent) if parent else None
     for start in parents:
         seen = [start]
         node = parents.get(start)
@@ -196,6 +203,20 @@ def parent_cycle(roster: Roster, state: OrgState) -> list[str] | None:
             seen.append(node)
             node = parents.get(node)
     return None
+
+
+def _renamed_slugs(roster: Roster, state: OrgState) -> dict[str, str]:
+    """``{old slug: new slug}`` (lower case) of the teams the file renames: a listed team GitHub
+    does not have under its slug, whose former slug (``previously``) it has."""
+    renamed: dict[str, str] = {}
+    for wanted in roster.teams:
+        if wanted.key in state.teams:
+            continue
+        for former in wanted.previously:
+            if former.lower() in state.teams and former.lower() not in renamed:
+                renamed[former.lower()] = wanted.key
+                break
+    return renamed
 
 
 def _ancestors(state: OrgState, key: str) -> list[TeamState]:

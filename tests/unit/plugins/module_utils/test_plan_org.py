@@ -189,6 +189,12 @@ def test_missing_team_is_created_and_a_parent_cycle_is_a_problem_before_any_writ
     _state, plan = plan_for(seed_of([], [], [], [{'slug': 'a'}, {'slug': 'b', 'parent': 'a'}]),
                             {'teams': [{'team': 'a', 'parent': 'b'}]})
     assert plan.problems == ['teams of acme would form a cycle of parents: a -> b -> a']
+    # Renamed and moved under its own child (h20-roster's note): web becomes web-2 under api, whose
+    # parent is web, that is web-2. GitHub would answer 422 "A team cannot be its own ancestor" half-way.
+    _state, plan = plan_for(seed_of([], [], [], [{'slug': 'web'}, {'slug': 'api', 'parent': 'web'}]),
+                            {'teams': [{'team': 'web-2', 'previously': ['web'], 'parent': 'api'}, {'team': 'api'}]})
+    assert plan.problems == ['teams of acme would form a cycle of parents: web-2 -> api -> web-2']
+    assert plan.writes == []
 
 
 def test_input_is_checked_by_type():
