@@ -359,7 +359,10 @@ class GitHubClient(object):
             problem = secret_problem(token, 'the token')
             if problem:
                 raise ValueError(problem)
-        self.api_url = (api_url or DEFAULT_API_URL).rstrip('/')
+        # The scheme is case-insensitive (RFC 3986 3.1) and api_url_problem accepts it in any case:
+        # written in lower case here, so every URL built from api_url (the GraphQL one too) is absolute.
+        scheme, rest = (api_url or DEFAULT_API_URL).rstrip('/').split(':', 1)
+        self.api_url = scheme.lower() + ':' + rest
         parts = urlsplit(self.api_url)
         self._origin = (parts.scheme, parts.netloc.lower())
         self.timeout = timeout
@@ -406,7 +409,7 @@ class GitHubClient(object):
     # -- URLs --------------------------------------------------------------------------------
 
     def url_for(self, path: str) -> str:
-        if path.startswith('http://') or path.startswith('https://'):
+        if path[:8].lower().startswith(('http://', 'https://')):
             return path
         return self.api_url + path
 

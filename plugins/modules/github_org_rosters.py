@@ -57,8 +57,8 @@ options:
       - A token per organization, a mapping of organization login (any case) to token. An
         organization that is not a key uses O(token) (or E(GITHUB_TOKEN), or the GitHub App
         options), as M(gitops.github.github_org_roster) does.
-      - A key that names no organization of the task fails before any request. The tokens are
-        never logged or returned.
+      - A key that names no organization of the task, or two keys that name one organization in
+        two cases, fail before any request. The tokens are never logged or returned.
       - Two tokens of the same GitHub user still count as two callers here; GitHub counts its
         secondary rate limits per user, so give one user's organizations one token.
     type: dict
@@ -79,7 +79,11 @@ extends_documentation_fragment:
 notes:
   - The same per-organization options cannot be set both at the task level and in an
     organization's entry; only the connection options and O(return_current) are set at the task
-    level, for every organization.
+    level, for every organization. An entry of O(organizations) that sets a connection option
+    (O(token), O(api_url), O(validate_certs), O(ca_path), the GitHub App options, O(timeout),
+    O(rate_limit_max_wait), O(write_delay)) fails before any request, naming the key.
+  - Organizations that share credentials are one caller whatever the spelling of O(api_url).
+    O(write_delay) must be a finite number of seconds, at most 3600.
   - Another way to converge many organizations is one inventory host per organization with the
     C(local) connection and M(gitops.github.github_org_roster), run with C(--forks); see the
     role's README (I(Many organizations)). Ansible's forks know nothing of tokens, so give every

@@ -19,6 +19,7 @@ organization, as in one task per organization.
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
 import time
@@ -30,6 +31,13 @@ MANY = 'gitops.github.github_org_rosters'
 # The options of github_org_rosters that are its own, not passed on to each organization.
 MANY_OPTIONS = ('organizations', 'membership_file', 'tokens', 'workers')
 DEFAULT_WORKERS = 4
+# The connection options (the gitops.github.github doc fragment's, module_utils/_module.py's
+# github_argument_spec): set at the task level only, never in an organizations entry, whose data may
+# come from a file or a pull request (round 20 closed the same door for membership_file entries).
+CONNECTION_OPTIONS = tuple(sorted(github_argument_spec()))
+# The longest write_delay taken: an hour, the longest wait on a rate limit (_http.MAX_RATE_LIMIT_WAIT
+# says why); more is a mistake, and a pause that is not finite would crash the worker.
+MAX_WRITE_DELAY = 3600.0
 
 
 class Job(object):
@@ -65,6 +73,7 @@ def many_jobs(args, loader):
         workers = int(workers)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise EngineError('workers must be a whole number of 1 or more, got %r' % (workers,))
+    _check_write_delay(args.get('write_delay'))
     base = dict((k, v) for k, v in args.items() if k not in MANY_OPTIONS)
     if path:
         orgs = membership_orgs(path, loader)
@@ -88,7 +97,25 @@ def _entries(organizations):
         if org.lower() in seen:
             raise EngineError('organization %s is listed twice (organizations[%d] and [%d])' % (org, seen[org.lower()], index))
         seen[org.lower()] = index
+        connection = sorted(str(key) for key in entry if key in CONNECTION_OPTIONS)
+        if connection:
+            # The key is named, never its value (a token).
+            raise EngineError('organizations[%d] (%s) sets %s: the connection options (%s) are set at the task level '
+                              'only, for every organization' % (index, org, ', '.join(connection), ', '.join(CONNECTION_OPTIONS)))
     return organizations
+
+
+def _check_write_delay(value):
+    """Refuses a ``write_delay`` that is not a finite number of seconds from 0 to
+    :data:`MAX_WRITE_DELAY` (``.inf`` would crash the pause between organizations)."""
+    if value is None:
+        return
+    try:
+        delay = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise EngineError('write_delay must be a number of seconds from 0 to %d' % MAX_WRITE_DELAY) from None
+    if isinstance(value, bool) or not math.isfinite(delay) or not 0 <= delay <= MAX_WRITE_DELAY:
+        raise EngineError('write_delay must be a number of seconds from 0 to %d, got %s' % (MAX_WRITE_DELAY, value))
 
 
 def _entry_args(base, entry, where):
@@ -108,6 +135,13 @@ def _give_tokens(jobs, tokens):
         return
     if not isinstance(tokens, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tokens.items()):
         raise EngineError('tokens must be a mapping of organization logins to tokens (strings)')
+    spellings = {}
+    for org in tokens:
+        spellings.setdefault(org.lower(), []).append(org)
+    twice = sorted(' and '.join(names) for names in spellings.values() if len(names) > 1)
+    if twice:
+        # Keys match in any case: the last would silently win. The keys are named, never the tokens.
+        raise EngineError('tokens names one organization more than once (keys match in any case): %s' % '; '.join(twice))
     by_org = dict((org.lower(), token) for org, token in tokens.items())
     converged = set(job.org.lower() for job in jobs)
     stray = sorted(org for org in tokens if org.lower() not in converged)
@@ -119,16 +153,20 @@ def _give_tokens(jobs, tokens):
 
 
 def credentials_key(args, environ):
-    """What one caller is to GitHub, for grouping: ``(api_url, kind, value)`` by the modules' own
-    rule (:func:`choose_credentials`), or ``None`` when the credentials are missing or wrong (the
-    organization then runs on its own and fails with the module's message). Kept in memory only."""
+    """What one caller is to GitHub, for grouping: ``(kind, value)`` by the modules' own rule
+    (:func:`choose_credentials`), or ``None`` when the credentials are missing or wrong (the
+    organization then runs on its own and fails with the module's message). Kept in memory only.
+
+    The credentials alone, not the server: GitHub counts concurrent requests per user or app
+    (see the module docstring), and one token on one server may be spelt in many ways
+    (``https://api.github.com`` or the default, the host in capitals, another name of the host), so
+    one token is one caller whatever the api_url."""
     try:
         kind, value = choose_credentials(args, environ)
         hash(value if isinstance(value, str) else tuple(value))
     except (CredentialsError, TypeError, ValueError):  # wrong types too: the module's checks name them
         return None
-    api_url = args.get('api_url') or environ.get('GITHUB_API_URL') or ''
-    return (str(api_url).rstrip('/'), kind, value if isinstance(value, str) else tuple(value))
+    return (kind, value if isinstance(value, str) else tuple(value))
 
 
 def group_by_credentials(jobs, environ):
@@ -156,9 +194,11 @@ def write_pause(args, result, check_mode):
         return 0.0
     try:
         delay = float(args.get('write_delay', 1.0))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0.0
-    return max(0.0, delay)
+    if not math.isfinite(delay):  # refused by many_jobs; never a pause that crashes the worker
+        return 1.0
+    return min(MAX_WRITE_DELAY, max(0.0, delay))
 
 
 def run_groups(jobs, groups, run_one, workers, check_mode=False, sleep=time.sleep):
@@ -179,9 +219,7 @@ def run_groups(jobs, groups, run_one, workers, check_mode=False, sleep=time.slee
                 return
             pause = 0.0
             for index in group:
-                if pause:
-                    sleep(pause)
-                result = _safely(run_one, jobs[index])
+                result = _safely(run_one, jobs[index], sleep, pause)
                 with lock:
                     results[index] = result
                 pause = write_pause(jobs[index].args, result, check_mode)
@@ -198,8 +236,11 @@ def run_groups(jobs, groups, run_one, workers, check_mode=False, sleep=time.slee
     return results
 
 
-def _safely(run_one, job):
+def _safely(run_one, job, sleep, pause):
+    """``run_one(job)`` after the pause, a crash of either being the failed result of ``job``."""
     try:
+        if pause:
+            sleep(pause)
         return run_one(job)
     except Exception as exc:  # a crash of one organization fails it alone
         return {'failed': True, 'msg': 'github_org_roster failed: %s: %s' % (type(exc).__name__, exc)}

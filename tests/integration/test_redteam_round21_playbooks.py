@@ -105,6 +105,11 @@ def test_one_token_is_one_caller_whatever_the_spelling_of_its_server(sim_factory
     raw = yaml.safe_dump([{'hosts': 'localhost', 'gather_facts': False,
                            'tasks': [many(organizations=orgs, workers=2, write_delay=0)]}])
     run = play(sim, [], check=True, raw_playbook=raw, extra_env={'GITHUB_API_URL': sim.api_url})
+    if run.rc != 0 and 'organizations[0] (north) sets api_url' in run.output:
+        # Finding 5's fix: an entry's api_url is refused before any request (no overlap possible);
+        # the grouping rule itself is held by the unit tests (test_redteam_round21.py).
+        assert sim.log == [], [e.path for e in sim.log]
+        return
     assert run.rc == 0, run.output
     exchanges = [e for e in sim.log if e.auth_login == 'octo-admin']
     assert {e.path.split('/')[2] for e in exchanges if e.path.startswith('/orgs/')} == {'north', 'south'}

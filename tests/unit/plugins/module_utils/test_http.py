@@ -7,6 +7,7 @@ import requests
 import responses
 from responses import matchers
 
+from ansible_collections.gitops.github.plugins.module_utils._graphql import graphql_url
 from ansible_collections.gitops.github.plugins.module_utils._http import (
     GitHubClient,
     GitHubError,
@@ -264,6 +265,17 @@ def test_ghes_paths_and_detection():
     assert client.is_ghes
     assert client.url_for('/orgs/acme') == 'https://ghe.example.com/api/v3/orgs/acme'
     assert not make()[0].is_ghes
+
+
+def test_an_api_url_scheme_in_capitals_builds_absolute_urls():
+    # RFC 3986 3.1: the scheme is case-insensitive; api_url_problem accepts HTTPS://, so every URL
+    # built from api_url (REST and GraphQL) must be absolute, with the scheme in lower case.
+    client, _dummy = make(api_url='HTTPS://ghe.example.com/api/v3')
+    assert client.api_url == 'https://ghe.example.com/api/v3'
+    assert client.url_for('/orgs/acme') == 'https://ghe.example.com/api/v3/orgs/acme'
+    assert graphql_url(client) == 'https://ghe.example.com/api/graphql'
+    assert client.url_for('HTTPS://ghe.example.com/api/v3/orgs/acme?page=2') == 'HTTPS://ghe.example.com/api/v3/orgs/acme?page=2'
+    assert graphql_url(make(api_url='Https://api.github.com')[0]) == 'https://api.github.com/graphql'
 
 
 def test_bad_api_url_is_refused():

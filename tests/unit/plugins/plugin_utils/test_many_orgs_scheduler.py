@@ -35,10 +35,12 @@ def test_organizations_group_by_their_credentials_in_order():
     assert group_by_credentials(found, {'GITHUB_TOKEN': 'b'}) == [[0, 2], [1, 3, 4]]
     # No credentials at all: each alone (each then fails with the module's message).
     assert group_by_credentials(jobs(None, None), {}) == [[0], [1]]
-    # One token on two servers is two callers.
+    # One token is one caller whatever the server's spelling (red team 21, finding 6: the same
+    # server may be written in many ways, and GitHub counts per user or app): never two workers.
     two = jobs('a', 'a')
-    two[1].args['api_url'] = 'https://ghe.example.com/api/v3'
-    assert group_by_credentials(two, {}) == [[0], [1]]
+    two[1].args['api_url'] = 'http://localhost:8080'
+    two[0].args['api_url'] = 'http://127.0.0.1:8080'
+    assert group_by_credentials(two, {}) == [[0, 1]]
 
 
 def test_an_app_installation_is_one_caller():
@@ -54,6 +56,26 @@ def test_the_pause_between_writes_follows_an_organization_that_wrote():
     assert write_pause({}, {'changed': True}, check_mode=False) == 1.0
     assert write_pause({'write_delay': 1.5}, {'changed': False}, check_mode=False) == 0.0
     assert write_pause({'write_delay': 1.5}, {'changed': True}, check_mode=True) == 0.0
+    # Never a pause the worker cannot take (many_jobs refuses these before any request).
+    assert write_pause({'write_delay': float('inf')}, {'changed': True}, check_mode=False) == 1.0
+    assert write_pause({'write_delay': 1e300}, {'changed': True}, check_mode=False) == 3600.0
+
+
+def test_a_crash_of_the_pause_fails_its_organization_alone():
+    def sleep(seconds):
+        raise OverflowError('sleep length is too large')
+
+    found = jobs('a', 'a', 'a', write_delay=2)
+    ran = []
+
+    def run_one(one):
+        ran.append(one.org)
+        return {'changed': one.org != 'org1'}
+
+    results = run_groups(found, [[0, 1, 2]], run_one, workers=1, sleep=sleep)
+    assert ran == ['org0', 'org2']
+    assert results[1] == {'failed': True, 'msg': 'github_org_roster failed: OverflowError: sleep length is too large'}
+    assert results[0] == results[2] == {'changed': True}
 
 
 def test_one_caller_runs_one_organization_at_a_time_and_callers_run_side_by_side():
@@ -106,6 +128,16 @@ ORGS = [{'org': 'north', 'members': ['alice']}, {'org': 'South'}]
     ({'organizations': ORGS, 'tokens': {'west': 'sekrit-token'}}, 'tokens names organizations the task does not converge: west'),
     ({'organizations': [{'org': 'north', 'return_current': True}], 'return_current': False},
      'return_current set both in the task and in the entry of north in organizations'),
+    # Red team 21: connection options are the task's only, the key named, never the value.
+    ({'organizations': [{'org': 'north', 'token': 'sekrit-token'}]}, 'organizations[0] (north) sets token: the connection options'),
+    ({'organizations': [{'org': 'north'}, {'org': 'south', 'app_private_key': 'sekrit-token', 'ca_path': '/x'}]},
+     'organizations[1] (south) sets app_private_key, ca_path: the connection options'),
+    ({'organizations': ORGS, 'tokens': {'North': 'sekrit-token', 'NORTH': 'sekrit-token'}},
+     'tokens names one organization more than once (keys match in any case): North and NORTH'),
+    ({'organizations': ORGS, 'write_delay': float('inf')}, 'write_delay must be a number of seconds from 0 to 3600, got inf'),
+    ({'organizations': ORGS, 'write_delay': '1e9'}, 'write_delay must be a number of seconds from 0 to 3600, got 1e9'),
+    ({'organizations': ORGS, 'write_delay': -1}, 'write_delay must be a number of seconds from 0 to 3600, got -1'),
+    ({'organizations': ORGS, 'write_delay': 'soon'}, 'write_delay must be a number of seconds from 0 to 3600'),
 ])
 def test_bad_input_is_refused_naming_the_key(args, message):
     with pytest.raises(EngineError) as caught:
