@@ -93,7 +93,7 @@ options:
     description:
       - Seconds to pause between mutating requests, as GitHub asks of integrations (at least one
         second) to avoid secondary rate limits.
-      - Set V(0) against a local test server.
+      - Set V(0) against a local test server. At most V(3600) (an hour).
     type: float
     default: 1.0
 notes:

@@ -44,6 +44,8 @@ APP_OPTIONS = (
 NO_CREDENTIALS = ('No GitHub credentials: set the token option (or GITHUB_TOKEN or GH_TOKEN in the environment), or '
                   'app_id, app_installation_id and app_private_key for a GitHub App (or GITHUB_APP_ID, '
                   'GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY)')
+# The longest pause between writes: an hour, as the longest rate-limit wait (write_delay).
+MAX_WRITE_DELAY = 3600
 # A GitHub App's numeric id, or its client ID (Iv1.0123456789abcdef, Iv23li...).
 _APP_ID_RE = re.compile(r'^(?:[1-9][0-9]{0,19}|Iv[A-Za-z0-9._-]{1,98})\Z')
 
@@ -203,8 +205,10 @@ def connect(host: Host, spec: Mapping[str, Mapping[str, Any]], raw: object, logi
     for name in ('timeout', 'rate_limit_max_wait'):
         if params[name] < 0 or (name == 'timeout' and params[name] == 0):
             host.fail('%s must be %s, got %s' % (name, 'positive' if name == 'timeout' else '0 or more', params[name]))
-    if params['write_delay'] < 0:
-        host.fail('write_delay must be 0 or more, got %s' % params['write_delay'])
+    # Finite and at most an hour (the longest rate-limit wait): .inf passed the check once and
+    # crashed the pause after the first write (red team 21).
+    if not 0 <= params['write_delay'] <= MAX_WRITE_DELAY:
+        host.fail('write_delay must be a number of seconds from 0 to %d, got %s' % (MAX_WRITE_DELAY, params['write_delay']))
     token, app = _credentials(host, needs_user)
     try:
         return GitHubClient(

@@ -170,6 +170,9 @@ def test_ghes_new_member_is_active_in_check_mode(run_module):
     ({'role': 'owner'}, 'role'),
     ({'token': ''}, 'No GitHub credentials'),
     ({'api_url': 'ftp://x'}, 'api_url'),
+    ({'write_delay': -1}, 'write_delay must be a number of seconds from 0 to 3600, got -1'),
+    ({'write_delay': float('inf')}, 'write_delay must be a number of seconds from 0 to 3600, got inf'),
+    ({'write_delay': 1e9}, 'write_delay must be a number of seconds from 0 to 3600'),
 ])
 def test_bad_input_fails_before_any_request(run_module, args, fragment):
     full = dict({'org': 'acme', 'username': 'bob'}, **args)
