@@ -132,3 +132,35 @@ def test_remove_keeps_an_outside_collaborator_the_file_lists_as_a_member(sim_fac
     assert ('DELETE', '/orgs/acme/outside_collaborators/olivia') not in writes(sim)
     assert 'olivia' in sim.state.org('acme').repos['widgets'].collaborators
     assert {'login': 'olivia', 'kind': 'outside_collaborator'} in applied.task('roster')['two_factor']['kept']
+
+
+# HOLDS: bob holds all_repo_read and the file keeps him in that role, but bob has no two-factor
+# authentication and is not in members: the run must not both remove him and keep his role; it
+# may refuse (before any write) or keep him, never remove him.
+def test_remove_never_removes_a_member_the_file_keeps_in_an_organization_role(sim_factory, play):
+    from test_roster_two_factor import two_factor_seed
+    seed = two_factor_seed(insecure=())
+    seed['orgs'][0]['organization_roles'] = [{'role': 'all_repo_read', 'users': ['bob']}]
+    sim = sim_factory(seed)
+    task = roster_task(require_two_factor='remove', max_removals='100%',
+                       organization_roles=[{'role': 'all_repo_read', 'users': ['bob'], 'exclusive': True}])
+    checked = play(sim, [task], check=True)
+    applied = play(sim, [task])
+    assert checked.rc == applied.rc, applied.output
+    assert ('DELETE', '/orgs/acme/members/bob') not in writes(sim) and ('DELETE', '/orgs/acme/memberships/bob') not in writes(sim)
+    # today: refused before any write, naming bob as not an active member after the plan
+    assert applied.rc != 0 and writes(sim) == [] and 'bob' in applied.task('roster')['msg'], applied.output
+
+
+# HOLDS: an exclusive role whose holder the same run removes from the organization: no revocation
+# is written (GitHub drops the role with the membership), check mode promised the same.
+def test_an_exclusive_role_holder_removed_from_the_organization_is_not_revoked_first(sim_factory, play):
+    sim = sim_factory(access_seed())
+    task = roster_task(owners=['octo-admin', 'erin'], members=['alice', 'carol', 'Mixed-Case'], exclusive=True,
+                       organization_roles=[{'role': 'all_repo_read', 'users': ['alice'], 'exclusive': True}],
+                       max_removals='100%')
+    promised, done, rerun = check_apply_rerun(sim, play, task)
+    assert promised['access_changes'] == done['access_changes'], done
+    assert [w for w in writes(sim) if 'organization-roles' in w[1]] == [('PUT', '/orgs/acme/organization-roles/users/alice/8132')]
+    assert role_holders(sim, 'all_repo_read') == (['alice'], [])
+    assert rerun['changed'] is False and rerun['access_changes'] == []
