@@ -11,6 +11,7 @@ will delete all of its child teams as well")."""
 
 from __future__ import annotations
 
+from ghsim.server import Fault
 from harness import writes
 from test_roster_access import access_seed, role_holders, roster_task, team_grants
 
@@ -164,3 +165,18 @@ def test_an_exclusive_role_holder_removed_from_the_organization_is_not_revoked_f
     assert [w for w in writes(sim) if 'organization-roles' in w[1]] == [('PUT', '/orgs/acme/organization-roles/users/alice/8132')]
     assert role_holders(sim, 'all_repo_read') == (['alice'], [])
     assert rerun['changed'] is False and rerun['access_changes'] == []
+
+
+# HOLDS: GET /orgs/{org}/organization-roles/{role_id}/users answers 404 or 422 (both documented in
+# the OpenAPI extract for that operation) while the entry makes the role exclusive: the run fails
+# before any write, never reading the role as held by nobody (and granting alice) or by fewer.
+def test_a_documented_404_or_422_on_a_roles_users_fails_before_any_write(sim_factory, play):
+    for status in (404, 422):
+        sim = sim_factory(access_seed())
+        sim.inject(Fault('status', count=5, status=status, path='/organization-roles/8132/users'))
+        task = roster_task(organization_roles=[{'role': 'all_repo_read', 'users': ['alice'], 'exclusive': True}],
+                           max_removals='100%')
+        for check in (True, False):
+            run = play(sim, [task], check=check)
+            assert run.rc != 0 and writes(sim) == [], run.output
+        assert role_holders(sim, 'all_repo_read') == (['bob'], [])
