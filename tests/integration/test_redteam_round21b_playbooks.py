@@ -14,6 +14,7 @@ from __future__ import annotations
 from ghsim.server import Fault
 from harness import writes
 from test_roster_access import access_seed, role_holders, roster_task, team_grants
+from test_roster_two_factor import two_factor_seed
 
 TEAM_PEOPLE = {'maintainers': ['alice'], 'members': ['bob']}
 
@@ -122,7 +123,6 @@ def test_exclusive_repositories_on_a_child_of_a_parent_granting_the_same_reposit
 # invites olivia removes her from every repository of acme (DELETE
 # /orgs/{org}/outside_collaborators/{username}): the person the file lists loses the access she had.
 def test_remove_keeps_an_outside_collaborator_the_file_lists_as_a_member(sim_factory, play):
-    from test_roster_two_factor import two_factor_seed
     sim = sim_factory(two_factor_seed())
     task = roster_task(require_two_factor='remove', owners=['octo-admin', 'erin'],
                        members=['alice', 'bob', 'carol', 'Mixed-Case', 'dave', 'olivia'], max_removals='100%')
@@ -139,7 +139,6 @@ def test_remove_keeps_an_outside_collaborator_the_file_lists_as_a_member(sim_fac
 # authentication and is not in members: the run must not both remove him and keep his role; it
 # may refuse (before any write) or keep him, never remove him.
 def test_remove_never_removes_a_member_the_file_keeps_in_an_organization_role(sim_factory, play):
-    from test_roster_two_factor import two_factor_seed
     seed = two_factor_seed(insecure=())
     seed['orgs'][0]['organization_roles'] = [{'role': 'all_repo_read', 'users': ['bob']}]
     sim = sim_factory(seed)
@@ -180,3 +179,36 @@ def test_a_documented_404_or_422_on_a_roles_users_fails_before_any_write(sim_fac
             run = play(sim, [task], check=check)
             assert run.rc != 0 and writes(sim) == [], run.output
         assert role_holders(sim, 'all_repo_read') == (['bob'], [])
+
+
+# HOLDS: a team renamed in this run and granted a new repository: the grant goes to the new slug
+# after the rename (PATCH first), check mode promised the same write, the rerun changes nothing.
+def test_a_renamed_team_granted_a_new_repository_in_the_same_run(sim_factory, play):
+    sim = sim_factory(access_seed())
+    task = roster_task(teams=[
+        dict(TEAM_PEOPLE, team='infra', previously=['platform'], repositories={'docs': 'pull', 'widgets': 'push'}),
+        {'team': 'platform-oncall', 'parent': 'infra', 'members': ['carol']},
+        {'team': 'sso-synced', 'members': ['alice']},
+    ], max_removals=0)
+    promised, done, rerun = check_apply_rerun(sim, play, task)
+    assert promised['access_changes'] == done['access_changes'], done
+    made = writes(sim)
+    assert made[0] == ('PATCH', '/orgs/acme/teams/platform') and made[-1] == ('PUT', '/orgs/acme/teams/infra/repos/acme/widgets')
+    assert [w for w in made if '/repos/' in w[1]] == [made[-1]], made
+    assert team_grants(sim, 'infra') == {'docs': 'pull', 'widgets': 'push'}
+    assert rerun['changed'] is False and rerun['access_changes'] == []
+
+
+# HOLDS: a role entry naming a team by the slug this run renames away fails before any write
+# (the team will not exist under that slug), rather than grant or revoke on a vanished slug.
+def test_a_role_naming_a_renamed_teams_old_slug_fails_before_any_write(sim_factory, play):
+    sim = sim_factory(access_seed())
+    task = roster_task(teams=[
+        dict(TEAM_PEOPLE, team='infra', previously=['platform']),
+        {'team': 'platform-oncall', 'parent': 'infra', 'members': ['carol']},
+        {'team': 'sso-synced', 'members': ['alice']},
+    ], organization_roles=[{'role': 'security_manager', 'teams': ['platform'], 'exclusive': True}], max_removals='100%')
+    run = play(sim, [task])
+    assert run.rc != 0 and writes(sim) == [], run.output
+    assert 'team platform is not a team of acme' in run.task('roster')['msg']
+    assert role_holders(sim, 'security_manager') == ([], ['platform'])
