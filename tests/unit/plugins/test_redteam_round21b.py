@@ -216,3 +216,33 @@ def test_the_outside_filter_answered_403_fails(sim):
     sim.inject(Fault('status', path=r'^/orgs/acme/outside_collaborators$', status=403, message='Forbidden'))
     with pytest.raises(GitHubError):
         read_lists(client(sim), 'acme')
+
+
+def link_next(gh, suffix, url_of):
+    """Give every answer to a GET of a path ending in ``suffix`` (first pages) a Link rel=next."""
+    real = gh.request
+
+    def request(method, path, *args, **kw):
+        resp = real(method, path, *args, **kw)
+        if method == 'GET' and path.endswith(suffix):
+            resp.links = {'next': {'url': url_of(resp)}}
+        return resp
+    gh.request = request
+
+
+# HOLDS: a role's user list whose Link rel=next points to another host: the token is never sent
+# there and the read fails (never a role read as held by its first page only).
+def test_a_role_users_link_to_another_host_fails(sim):
+    gh = client(sim)
+    link_next(gh, '/users', lambda resp: 'https://api.github.com.evil.example/orgs/acme/organization-roles/138/users?page=2')
+    with pytest.raises(GitHubError, match='another host'):
+        read_org_roles(gh, 'acme')
+    assert not [e for e in sim.log if 'evil' in e.path]
+
+
+# HOLDS: the two-factor outside-collaborator list whose Link rel=next points back at itself (a loop).
+def test_a_two_factor_list_link_loop_fails(sim):
+    gh = client(sim)
+    link_next(gh, '/outside_collaborators', lambda resp: resp.url)
+    with pytest.raises(GitHubError, match='loop'):
+        read_lists(gh, 'acme')
