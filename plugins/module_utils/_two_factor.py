@@ -110,7 +110,8 @@ def member_removals(two_factor: TwoFactor | None, state: OrgState, listed: set[s
         return []
     removed = set(c.key for c in org_changes if c.action == REMOVE)
     out = []
-    two_factor.kept = []
+    # the plan may be made twice: its own kept members again, the outside collaborators kept as they are
+    two_factor.kept = [p for p in two_factor.kept if p['kind'] == OUTSIDE]
     for person in two_factor.of(MEMBER, OWNER):
         key = person['login'].lower()
         entry = state.members.get(key)

@@ -1139,7 +1139,11 @@ def two_factor_policy_of(run, lists, state, roster, own):
         found = two_factor_of(org, roster.require_two_factor, lists, state, own)
     except TwoFactorRefused as exc:
         run.fail(str(exc))
-    two_factor_policy.outside_removals(found, two_factor_policy.outside_listed(run.params.get('outside_collaborators')))
+    # Whoever the file lists anywhere is kept: as an outside collaborator, and as an owner, member
+    # or team member too (red team 21b: an outside collaborator listed as a member, invited by this
+    # very run, lost every repository).
+    listed = two_factor_policy.outside_listed(run.params.get('outside_collaborators'))
+    two_factor_policy.outside_removals(found, listed + sorted(two_factor_policy.listed_keys(roster, {})))
     return found, own
 
 
