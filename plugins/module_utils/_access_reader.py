@@ -53,6 +53,8 @@ from ansible_collections.gitops.github.plugins.module_utils._access_state import
     OrgRole,
     TeamAccess,
     graphql_permission,
+    invitation_permission,
+    known_roles,
     rest_permission,
 )
 from ansible_collections.gitops.github.plugins.module_utils._graphql import RATE_LIMIT_FIELDS, GraphQL, Pages
@@ -259,13 +261,19 @@ def _refine(grants, listed, where):
         grant.permission = listed[key][1]
 
 
-def _rest_listing(client, path, params, field, where):
+def _rest_listing(client, path, params, field, where, known):
+    """``{lower key: (key, permission)}`` of a REST listing with ``role_name``; a role that is
+    neither a base role nor one of the organization's custom roles (``known``,
+    :func:`._access_state.known_roles`) fails the read rather than become a permission."""
     out = {}
     for item in client.paginate(path, params):
         key = _need(item.get(field), str, where + ' ' + field)
         role = rest_permission(item.get('role_name'))
         if role is None:
             raise ReadError(where, '%s has no role_name' % key)
+        if role.lower() not in known:
+            raise ReadError(where, '%s has the role %r, neither a base role nor a custom repository role of the '
+                            'organization' % (key, item.get('role_name')))
         if key.lower() in out:
             raise ReadError(where, '%s is listed twice (as %s and %s)' % (key, out[key.lower()][0], key))
         out[key.lower()] = (key, role)
@@ -279,7 +287,7 @@ def refine_team_custom_roles(client, org, teams, custom_roles):
         if not any(g.permission in bases for g in team.repositories.values()):
             continue
         path = '/orgs/%s/teams/%s/repos' % (quote_segment(org), quote_segment(team.slug))
-        _refine(team.repositories, _rest_listing(client, path, None, 'name', path), path)
+        _refine(team.repositories, _rest_listing(client, path, None, 'name', path, known_roles(custom_roles)), path)
 
 
 # -------------------------------------------------------------------------------- outside collaborators
@@ -290,11 +298,12 @@ def read_outside_logins(client, org):
 
 
 def read_repository_collaborators(client, gql, org):
-    """``({lower repo: name}, {lower repo: {lower login: (login, permission)}}, [lower repos to
-    read on over REST])`` of every repository the token can see, outside collaborators only."""
+    """``({lower repo: name}, {lower repo: {lower login: (login, permission)}}, {lower repo to
+    read on over REST: GraphQL's totalCount})`` of every repository the token can see, outside
+    collaborators only."""
     repos = {}
     outside = {}
-    more = []
+    more = {}
     after = None
     expected = None
     pages = Pages(gql.path, 'the repositories of %s' % org, REPOSITORIES_PER_QUERY)
@@ -316,7 +325,7 @@ def read_repository_collaborators(client, gql, org):
             into = outside.setdefault(name.lower(), {})
             has_next, _cursor, count = _add_edges(node['collaborators'], where, 'login', into)
             if has_next:
-                more.append(name.lower())
+                more[name.lower()] = count
             elif len(into) != count:
                 raise ReadError(where, 'the GraphQL answer lists %d of %d outside collaborators' % (len(into), count))
         has_next, cursor, total = _page_info(conn, 'organization.repositories')
@@ -370,7 +379,11 @@ def read_repository_invitations(client, org, repo):
         if inv.get('expired') is True or inv.get('invitee') is None:
             continue
         login = _need(_need(inv.get('invitee'), dict, path + ' invitee').get('login'), str, path + ' invitee.login')
-        permission = rest_permission(_need(inv.get('permissions'), str, path + ' permissions'))
+        word = _need(inv.get('permissions'), str, path + ' permissions')
+        permission = invitation_permission(word)
+        if permission is None:
+            raise ReadError(path, 'the invitation of %s has the permission %r, outside GitHub\'s enum (read, write, '
+                            'admin, triage, maintain)' % (login, word))
         inv_id = inv.get('id')
         if not isinstance(inv_id, int) or isinstance(inv_id, bool):
             raise ReadError(path, 'the invitation of %s has no id' % login)
@@ -387,13 +400,18 @@ def read_outside_collaborators(client, gql, org, custom_roles=None, invitation_r
     logins = read_outside_logins(client, org)
     repos, per_repo, more = read_repository_collaborators(client, gql, org)
     bases = set(base for _name, base in (custom_roles or {}).values())
+    known = known_roles(custom_roles)
     for key in sorted(per_repo):
         grants = per_repo[key]
         if key in more or any(perm in bases for _login, perm in grants.values()):
             path = _collaborators_path(org, repos[key])
-            listed = _rest_listing(client, path, {'affiliation': 'outside'}, 'login', path)
+            listed = _rest_listing(client, path, {'affiliation': 'outside'}, 'login', path, known)
             if key not in more and set(listed) != set(grants):
                 raise ReadError(path, 'GraphQL and REST list different outside collaborators; run again')
+            if key in more and len(listed) != more[key]:
+                # GraphQL's totalCount of the same connection: a shorter REST listing is a partial read
+                raise ReadError(path, 'REST lists %d outside collaborators where GraphQL counts %d; it changed while '
+                                'it was read, run again' % (len(listed), more[key]))
             per_repo[key] = listed
     people = {}
     for key, grants in per_repo.items():

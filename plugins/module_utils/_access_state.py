@@ -42,6 +42,19 @@ def rest_permission(value):
     return _REST.get(value.lower(), value)
 
 
+def invitation_permission(value):
+    """The file's name of a repository invitation's ``permissions`` (the OpenAPI's enum: read,
+    write, admin, triage, maintain), or ``None`` for any other word: an invitation holds no custom
+    role, and a word outside the enum is not read as a grant."""
+    return _REST.get(value.lower()) if isinstance(value, str) else None
+
+
+def known_roles(custom_roles):
+    """The lower-case role names a REST ``role_name`` may carry: the base roles (REST's and the
+    file's words) and the organization's custom repository roles (``{lower name: (name, base)}``)."""
+    return set(_REST) | set(BASE_PERMISSIONS) | set(custom_roles or ())
+
+
 def same_permission(a, b):
     """Whether two permissions are the same (custom role names compare case-insensitively)."""
     return isinstance(a, str) and isinstance(b, str) and a.lower() == b.lower()
