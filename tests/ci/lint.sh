@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lint the repository: ruff (configured by ruff.toml), mypy over the typed module_utils (mypy.ini),
+# Lint the repository: ruff (configured by ruff.toml), pycodestyle as ansible-test runs it, mypy over the typed module_utils (mypy.ini),
 # ansible-lint, and antsibull-nox's extra checks.
 #   bash tests/ci/lint.sh            # check
 #   bash tests/ci/lint.sh --fix      # extra arguments go to `ruff check`
@@ -15,6 +15,8 @@ RUFF_VERSION="${RUFF_VERSION:-0.17.6}"
 ANSIBLE_LINT_VERSION="${ANSIBLE_LINT_VERSION:-26.10.1}"
 ANTSIBULL_NOX_VERSION="${ANTSIBULL_NOX_VERSION:-1.10.0}"
 MYPY_VERSION="${MYPY_VERSION:-2.4.1}"
+# ansible-test's sanity pep8 pins the same version (its requirements/sanity.pep8.txt).
+PYCODESTYLE_VERSION="${PYCODESTYLE_VERSION:-2.14.0}"
 TYPES_REQUESTS_VERSION="${TYPES_REQUESTS_VERSION:-2.33.0.20261030}"
 VENV="$CI_CACHE_DIR/venv-lint"
 
@@ -25,6 +27,10 @@ cd "$ROOT"
 rc=0
 log "--- ruff $("$VENV/bin/ruff" --version | cut -d' ' -f2): ruff check . $*"
 "$VENV/bin/ruff" check . --output-format concise "$@" || rc=1
+log "--- pycodestyle $PYCODESTYLE_VERSION with ansible-test's pep8 settings (that sanity test takes minutes to reach)"
+ensure_venv "$CI_CACHE_DIR/venv-pycodestyle" "$python" "pycodestyle==$PYCODESTYLE_VERSION"
+git ls-files -z -- '*.py' | xargs -0 "$CI_CACHE_DIR/venv-pycodestyle/bin/pycodestyle" \
+    --max-line-length 160 --config /dev/null --ignore E203,E402,E741,W503,W504 || rc=1
 log "--- mypy $MYPY_VERSION over the files mypy.ini lists"
 ensure_venv "$CI_CACHE_DIR/venv-mypy" "$python" "mypy==$MYPY_VERSION" "types-requests==$TYPES_REQUESTS_VERSION"
 # The code imports itself as ansible_collections.gitops.github: mypy finds it through that layout.
