@@ -160,19 +160,30 @@ def file_entry_args(args, orgs, path):
     if not isinstance(org, str) or not org:
         raise EngineError('membership_file needs org: the organization whose entry of %s to apply' % path)
     file_problems(path, orgs)
-    entry = next((e for e in orgs if isinstance(e.get('org'), str) and e['org'].lower() == org.lower()), None)
-    if entry is None:
-        raise EngineError('membership_file %s has no entry for the organization %s (its organizations: %s)'
-                          % (path, org, ', '.join(str(e.get('org')) for e in orgs) or 'none'))
-    both = sorted(key for key in entry if key != 'org' and key in args)
-    if both:
-        raise EngineError('%s set both in the task and in the entry of %s in membership_file %s: set each in one place'
-                          % (', '.join(both), org, path))
+    entry = _find_entry(orgs, org, path)
+    _refuse_options_set_twice(args, entry, org, path)
     options = dict((k, v) for k, v in args.items() if k != 'membership_file')
     from_file = [key for key in entry if key != 'org']
     for key in from_file:
         options[key] = entry[key]
     return options, from_file
+
+
+def _find_entry(orgs, org, path):
+    """The entry of ``orgs`` for the organization ``org`` (in any case); raises :class:`EngineError` when there is none."""
+    entry = next((e for e in orgs if isinstance(e.get('org'), str) and e['org'].lower() == org.lower()), None)
+    if entry is None:
+        raise EngineError('membership_file %s has no entry for the organization %s (its organizations: %s)'
+                          % (path, org, ', '.join(str(e.get('org')) for e in orgs) or 'none'))
+    return entry
+
+
+def _refuse_options_set_twice(args, entry, org, path):
+    """Raises :class:`EngineError` naming the options the task's ``args`` and the file's ``entry`` both set."""
+    both = sorted(key for key in entry if key != 'org' and key in args)
+    if both:
+        raise EngineError('%s set both in the task and in the entry of %s in membership_file %s: set each in one place'
+                          % (', '.join(both), org, path))
 
 
 class Finished(Exception):
