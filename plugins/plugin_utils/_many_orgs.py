@@ -59,31 +59,54 @@ def many_jobs(args, loader):
     """``(jobs, workers)`` for a ``github_org_rosters`` task's ``args``: every organization of
     ``organizations`` or of ``membership_file`` with the task's other options and its token.
     Raises :class:`EngineError` on bad input, before any request; no message shows a token."""
+    _refuse_unknown_options(args)
+    organizations, path = _one_source(args)
+    workers = _workers(args.get('workers', DEFAULT_WORKERS))
+    _check_write_delay(args.get('write_delay'))
+    base = dict((k, v) for k, v in args.items() if k not in MANY_OPTIONS)
+    if path:
+        jobs = _file_jobs(base, path, loader)
+    else:
+        jobs = [Job(entry, _entry_args(base, entry, 'organizations')) for entry in _entries(organizations)]
+    _give_tokens(jobs, args.get('tokens'))
+    return jobs, workers
+
+
+def _refuse_unknown_options(args):
+    """Raises :class:`EngineError` naming the options of ``args`` that are not the task's own, a
+    connection option or ``return_current`` (an organization's options go in its entry)."""
     known = set(MANY_OPTIONS) | set(github_argument_spec()) | {'return_current'}
     unknown = sorted(str(key) for key in args if key not in known)
     if unknown:
         raise EngineError('Unsupported parameters for (%s) module: %s (the options of one organization go in its '
                           'entry of organizations or membership_file)' % (MANY, ', '.join(unknown)))
+
+
+def _one_source(args):
+    """``(organizations, membership_file)`` of ``args``, exactly one of them set, else :class:`EngineError`."""
     organizations, path = args.get('organizations'), args.get('membership_file')
     if (organizations is None) == (not path):
         raise EngineError('%s needs exactly one of organizations (a list of organization entries, as the role\'s '
                           'membership_orgs) and membership_file' % MANY)
-    workers = args.get('workers', DEFAULT_WORKERS)
+    return organizations, path
+
+
+def _workers(workers):
+    """``workers`` as a whole number of 1 or more (digits in a string taken), else :class:`EngineError`."""
     if isinstance(workers, str) and workers.strip().isdigit():
         workers = int(workers)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise EngineError('workers must be a whole number of 1 or more, got %r' % (workers,))
-    _check_write_delay(args.get('write_delay'))
-    base = dict((k, v) for k, v in args.items() if k not in MANY_OPTIONS)
-    if path:
-        orgs = membership_orgs(path, loader)
-        names = file_problems(path, orgs)
-        jobs = [Job({'org': name}, _entry_args(base, entry, path), [k for k in entry if k != 'org'])
-                for name, entry in zip(names, orgs)]
-    else:
-        jobs = [Job(entry, _entry_args(base, entry, 'organizations')) for entry in _entries(organizations)]
-    _give_tokens(jobs, args.get('tokens'))
-    return jobs, workers
+    return workers
+
+
+def _file_jobs(base, path, loader):
+    """A :class:`Job` for each organization of the membership file at ``path``, checked as a task
+    that names the file is (:func:`file_problems`), with the options the file gave in ``from_file``."""
+    orgs = membership_orgs(path, loader)
+    names = file_problems(path, orgs)
+    return [Job({'org': name}, _entry_args(base, entry, path), [k for k in entry if k != 'org'])
+            for name, entry in zip(names, orgs)]
 
 
 def _entries(organizations):
@@ -133,8 +156,23 @@ def _give_tokens(jobs, tokens):
     place of the task's ``token`` for that organization."""
     if tokens is None:
         return
+    _check_tokens_shape(tokens)
+    _refuse_organization_named_twice(tokens)
+    by_org = dict((org.lower(), token) for org, token in tokens.items())
+    _refuse_stray_tokens(jobs, tokens)
+    for job in jobs:
+        if job.org.lower() in by_org:
+            job.args['token'] = by_org[job.org.lower()]
+
+
+def _check_tokens_shape(tokens):
+    """Raises :class:`EngineError` unless ``tokens`` maps strings to strings."""
     if not isinstance(tokens, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tokens.items()):
         raise EngineError('tokens must be a mapping of organization logins to tokens (strings)')
+
+
+def _refuse_organization_named_twice(tokens):
+    """Raises :class:`EngineError` naming the keys of ``tokens`` that spell one organization (in any case)."""
     spellings = {}
     for org in tokens:
         spellings.setdefault(org.lower(), []).append(org)
@@ -142,14 +180,14 @@ def _give_tokens(jobs, tokens):
     if twice:
         # Keys match in any case: the last would silently win. The keys are named, never the tokens.
         raise EngineError('tokens names one organization more than once (keys match in any case): %s' % '; '.join(twice))
-    by_org = dict((org.lower(), token) for org, token in tokens.items())
+
+
+def _refuse_stray_tokens(jobs, tokens):
+    """Raises :class:`EngineError` naming the keys of ``tokens`` that are none of the ``jobs``' organizations."""
     converged = set(job.org.lower() for job in jobs)
     stray = sorted(org for org in tokens if org.lower() not in converged)
     if stray:
         raise EngineError('tokens names organizations the task does not converge: %s' % ', '.join(stray))
-    for job in jobs:
-        if job.org.lower() in by_org:
-            job.args['token'] = by_org[job.org.lower()]
 
 
 def credentials_key(args, environ):
