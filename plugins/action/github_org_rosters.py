@@ -78,19 +78,9 @@ def collect(jobs, results):
     """The task's result from each organization's: ``results`` as a loop registers them (each
     with its ``item``), ``changed`` when any changed, the diffs of those that changed, their
     warnings named by organization, and ``failed`` with every failed organization's message."""
-    items = []
-    for job, result in zip(jobs, results):
-        item = dict(result)
-        # As the task executor completes a loop item's result.
-        item.update(item=job.item, ansible_loop_var='item', changed=bool(result.get('changed')), failed=bool(result.get('failed')))
-        items.append(item)
     failed = [(job.org, r) for job, r in zip(jobs, results) if r.get('failed')]
-    out = {'results': items, 'changed': any(r.get('changed') for r in results)}
-    diffs = []
-    for result in results:
-        if result.get('changed') and result.get('diff'):
-            diff = result['diff']
-            diffs.extend(diff if isinstance(diff, list) else [diff])
+    out = {'results': _loop_items(jobs, results), 'changed': any(r.get('changed') for r in results)}
+    diffs = _changed_diffs(results)
     if diffs:
         out['diff'] = diffs
     warnings = ['%s: %s' % (job.org, w) for job, r in zip(jobs, results) for w in r.get('warnings') or []]
@@ -101,3 +91,24 @@ def collect(jobs, results):
         out['msg'] = '%d of %d organizations failed: %s' % (
             len(failed), len(jobs), ' | '.join('%s: %s' % (org, r.get('msg')) for org, r in failed))
     return out
+
+
+def _loop_items(jobs, results):
+    """Each organization's result as a loop registers it: with its ``item``, ``changed`` and ``failed``."""
+    items = []
+    for job, result in zip(jobs, results):
+        item = dict(result)
+        # As the task executor completes a loop item's result.
+        item.update(item=job.item, ansible_loop_var='item', changed=bool(result.get('changed')), failed=bool(result.get('failed')))
+        items.append(item)
+    return items
+
+
+def _changed_diffs(results):
+    """The diffs of the results that changed, in order (a result's list of diffs spread out)."""
+    diffs = []
+    for result in results:
+        if result.get('changed') and result.get('diff'):
+            diff = result['diff']
+            diffs.extend(diff if isinstance(diff, list) else [diff])
+    return diffs
