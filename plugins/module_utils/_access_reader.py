@@ -393,26 +393,36 @@ def read_repository_invitations(client, org, repo):
     return out
 
 
-def read_outside_collaborators(client, gql, org, custom_roles=None, invitation_repos=None):
-    """``({lower login: Collaborator}, {lower repo: name})``: the outside collaborators with their
-    grants, and pending repository invitations (counted as present) of ``invitation_repos``
-    (``None``: every repository)."""
-    logins = read_outside_logins(client, org)
-    repos, per_repo, more = read_repository_collaborators(client, gql, org)
+def _reread_collaborators(client, org, name, grants, count, known):
+    """``{lower login: (login, permission)}`` of ``name``'s outside collaborators read again over
+    REST: to name custom roles (``count`` ``None``: it must list whom GraphQL ``grants``), or to
+    page on where GraphQL stopped at 100 (it must list GraphQL's ``count``)."""
+    path = _collaborators_path(org, name)
+    listed = _rest_listing(client, path, {'affiliation': 'outside'}, 'login', path, known)
+    if count is None and set(listed) != set(grants):
+        raise ReadError(path, 'GraphQL and REST list different outside collaborators; run again')
+    if count is not None and len(listed) != count:
+        # GraphQL's totalCount of the same connection: a shorter REST listing is a partial read
+        raise ReadError(path, 'REST lists %d outside collaborators where GraphQL counts %d; it changed while '
+                        'it was read, run again' % (len(listed), count))
+    return listed
+
+
+def _complete_over_rest(client, org, repos, per_repo, more, custom_roles):
+    """Replace in ``per_repo`` the repositories GraphQL cannot tell completely by their REST
+    listing: those with more outside collaborators than its first page (``more``) and those where
+    someone holds a base role a custom role is built on."""
     bases = set(base for _name, base in (custom_roles or {}).values())
     known = known_roles(custom_roles)
     for key in sorted(per_repo):
         grants = per_repo[key]
         if key in more or any(perm in bases for _login, perm in grants.values()):
-            path = _collaborators_path(org, repos[key])
-            listed = _rest_listing(client, path, {'affiliation': 'outside'}, 'login', path, known)
-            if key not in more and set(listed) != set(grants):
-                raise ReadError(path, 'GraphQL and REST list different outside collaborators; run again')
-            if key in more and len(listed) != more[key]:
-                # GraphQL's totalCount of the same connection: a shorter REST listing is a partial read
-                raise ReadError(path, 'REST lists %d outside collaborators where GraphQL counts %d; it changed while '
-                                'it was read, run again' % (len(listed), more[key]))
-            per_repo[key] = listed
+            per_repo[key] = _reread_collaborators(client, org, repos[key], grants, more.get(key), known)
+
+
+def _collaborators_with_grants(logins, repos, per_repo):
+    """``{lower login: Collaborator}``: every outside collaborator in ``logins`` with their grants
+    in ``per_repo``; a grant to someone ``logins`` does not list fails (the read is not one state)."""
     people = {}
     for key, grants in per_repo.items():
         for lower, (login, permission) in grants.items():
@@ -422,11 +432,28 @@ def read_outside_collaborators(client, gql, org, custom_roles=None, invitation_r
             people.setdefault(lower, Collaborator(logins[lower])).repositories[key] = Grant(repos[key], permission)
     for lower, login in logins.items():
         people.setdefault(lower, Collaborator(login))
+    return people
+
+
+def _add_pending_invitations(client, org, people, repos, invitation_repos):
+    """Add to ``people`` the pending invitations to ``invitation_repos`` (``None``: every
+    repository), as pending grants; a grant someone already holds on a repository is kept."""
     wanted = sorted(repos) if invitation_repos is None else sorted(set(r.lower() for r in invitation_repos) & set(repos))
     for key in wanted:
         for lower, (login, permission, inv_id) in read_repository_invitations(client, org, repos[key]).items():
             person = people.setdefault(lower, Collaborator(login))
             person.repositories.setdefault(key, Grant(repos[key], permission, pending=True, invitation_id=inv_id))
+
+
+def read_outside_collaborators(client, gql, org, custom_roles=None, invitation_repos=None):
+    """``({lower login: Collaborator}, {lower repo: name})``: the outside collaborators with their
+    grants, and pending repository invitations (counted as present) of ``invitation_repos``
+    (``None``: every repository)."""
+    logins = read_outside_logins(client, org)
+    repos, per_repo, more = read_repository_collaborators(client, gql, org)
+    _complete_over_rest(client, org, repos, per_repo, more, custom_roles)
+    people = _collaborators_with_grants(logins, repos, per_repo)
+    _add_pending_invitations(client, org, people, repos, invitation_repos)
     return people, repos
 
 

@@ -367,6 +367,29 @@ class _Planner(object):
                                for _k, (g, source) in sorted(inherited.items())]
 
 
+def _reads_team_grants(wanted):
+    """Whether a ``teams`` entry of ``wanted`` names ``repositories`` or ``exclusive_repositories``."""
+    return any(isinstance(e, dict) and ('repositories' in e or e.get('exclusive_repositories'))
+               for e in wanted.get('teams') or ())
+
+
+def _named_roles(wanted):
+    """The sorted names of the roles ``wanted``'s ``organization_roles`` names (a name that is no
+    string is left to the planner)."""
+    return sorted(set(e['role'] for e in wanted.get('organization_roles') or ()
+                      if isinstance(e, dict) and isinstance(e.get('role'), str)))
+
+
+def _invitation_repos(wanted):
+    """The sorted repositories ``wanted``'s outside collaborators name, whose pending invitations
+    a plan depends on; ``None`` (every repository) when ``exclusive_outside_collaborators``."""
+    if wanted.get('exclusive_outside_collaborators'):
+        return None
+    return sorted(set(r for e in wanted.get('outside_collaborators') or () if isinstance(e, dict)
+                      and isinstance(e.get('repositories'), dict) for r in e['repositories']
+                      if isinstance(r, str)))
+
+
 def reads_for(wanted):
     """The keyword arguments of :func:`._access_reader.read_access` that read what a plan of
     ``wanted`` depends on, and no more: the holders of the roles it names only; the pending
@@ -375,17 +398,8 @@ def reads_for(wanted):
     part no key names is not read."""
     wanted = wanted or {}
     outside = 'outside_collaborators' in wanted or bool(wanted.get('exclusive_outside_collaborators'))
-    teams = any(isinstance(e, dict) and ('repositories' in e or e.get('exclusive_repositories'))
-                for e in wanted.get('teams') or ())
-    names = sorted(set(e['role'] for e in wanted.get('organization_roles') or ()
-                       if isinstance(e, dict) and isinstance(e.get('role'), str)))
-    invitation_repos = None
-    if not wanted.get('exclusive_outside_collaborators'):
-        invitation_repos = sorted(set(r for e in wanted.get('outside_collaborators') or () if isinstance(e, dict)
-                                      and isinstance(e.get('repositories'), dict) for r in e['repositories']
-                                      if isinstance(r, str)))
-    return {'roles': 'organization_roles' in wanted, 'teams': teams, 'outside': outside, 'role_names': names,
-            'invitation_repos': invitation_repos}
+    return {'roles': 'organization_roles' in wanted, 'teams': _reads_team_grants(wanted), 'outside': outside,
+            'role_names': _named_roles(wanted), 'invitation_repos': _invitation_repos(wanted)}
 
 
 def plan_access(state, wanted, members=None, max_removals='25%', new_teams=()):

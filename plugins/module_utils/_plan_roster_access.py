@@ -133,32 +133,61 @@ def _team_writes(plan, action):
     return [w for w in plan.writes if w.scope == TEAM_SETTINGS and w.action == action]
 
 
+def _renamed_teams(plan):
+    """``{lower old slug: new slug}`` of the teams ``plan`` renames."""
+    return dict((w.team.lower(), w.change.slug) for w in _team_writes(plan, 'rename'))
+
+
+def _deleted_teams(plan):
+    """The lower slugs of the teams ``plan`` deletes, with the child teams GitHub deletes with them."""
+    deleted = set()
+    for write in _team_writes(plan, 'delete'):
+        deleted.add(write.team.lower())
+        deleted.update(slug.lower() for slug in write.change.cascade)
+    return deleted
+
+
+def _removed_members(plan):
+    """The lower logins ``plan`` removes from the organization."""
+    return set(w.change.key for w in plan.writes if w.scope == ORG and w.action == REMOVE)
+
+
+def _teams_on_planned_tree(held, org_after, old_of):
+    """``{lower slug: TeamAccess}`` of every team in ``org_after`` under its planned slug and
+    parent, with the direct grants ``held`` under its slug before the plan (``old_of``: the old
+    slug of a renamed team by its lower new one); a new team holds none."""
+    teams = {}
+    for key, team in org_after.teams.items():
+        source = held.get(old_of.get(key, key))
+        teams[key] = TeamAccess(team.slug, team.parent, source.repositories if source is not None else {})
+    return teams
+
+
+def _drop_removed_holders(roles, renamed, deleted, removed):
+    """Leave in ``roles`` the holders the plan keeps: no team it deletes (``deleted``) nor user it
+    removes from the organization (``removed``), and a renamed team under its new slug."""
+    for role in roles.values():
+        if role.teams is not None:
+            role.teams = dict((renamed.get(k, slug).lower(), renamed.get(k, slug)) for k, slug in role.teams.items()
+                              if k not in deleted)
+        if role.users is not None:
+            role.users = dict((k, login) for k, login in role.users.items() if k not in removed)
+
+
 def planned_tree(state, plan, org_after):
     """The access ``state`` on the tree ``plan`` (a :class:`._plan_org.RosterPlan`) leaves,
     ``org_after`` being its predicted :class:`._org_state.OrgState`: every team under its planned
     slug and parent, with the direct grants it holds (a renamed team's under its new slug; a new
     team with none; a deleted team gone), and the roles without the holders the plan removes
     (users removed from the organization, teams deleted) and with renamed teams' new slugs."""
-    renamed = dict((w.team.lower(), w.change.slug) for w in _team_writes(plan, 'rename'))
+    renamed = _renamed_teams(plan)
     old_of = dict((new.lower(), old) for old, new in renamed.items())
-    deleted = set()
-    for write in _team_writes(plan, 'delete'):
-        deleted.add(write.team.lower())
-        deleted.update(slug.lower() for slug in write.change.cascade)
-    removed = set(w.change.key for w in plan.writes if w.scope == ORG and w.action == REMOVE)
+    deleted = _deleted_teams(plan)
+    removed = _removed_members(plan)
     after = state_after(state, [])  # a copy
-    held = state.teams or {}
-    teams = {}
-    for key, team in org_after.teams.items():
-        source = held.get(old_of.get(key, key))
-        teams[key] = TeamAccess(team.slug, team.parent, source.repositories if source is not None else {})
+    teams = _teams_on_planned_tree(state.teams or {}, org_after, old_of)
     after.teams = teams if state.teams is not None or state.roles is not None else None
-    for role in (after.roles or {}).values():
-        if role.teams is not None:
-            role.teams = dict((renamed.get(k, slug).lower(), renamed.get(k, slug)) for k, slug in role.teams.items()
-                              if k not in deleted)
-        if role.users is not None:
-            role.users = dict((k, login) for k, login in role.users.items() if k not in removed)
+    _drop_removed_holders(after.roles or {}, renamed, deleted, removed)
     return after
 
 
@@ -254,20 +283,34 @@ class RosterAccess(object):
             return {}
         out = {}
         if state.roles is not None and all(r.read for r in state.roles.values()):
-            out[ROLES] = [{'role': r.name, 'users': _sorted(r.users.values()), 'teams': _sorted(r.teams.values())}
-                          for _k, r in sorted(state.roles.items()) if r.users or r.teams]
+            out[ROLES] = _roles_view(state.roles)
         if self.state.outside is not None:
-            out[OUTSIDE] = [{'login': p.login, 'repositories': _grants(p.repositories)}
-                            for _k, p in sorted(state.outside.items())]
+            out[OUTSIDE] = _outside_view(state.outside)
         # An empty list is left out: applied back, it would only make the run read that part.
         out = dict((key, value) for key, value in out.items() if value)
         if self.state.teams is not None:
-            grants = state.teams or {}
-            for entry in teams:
-                team = grants.get(entry['team'].lower())
-                if team is not None and team.repositories:
-                    entry['repositories'] = _grants(team.repositories)
+            _add_team_grants(teams, state.teams or {})
         return out
+
+
+def _roles_view(roles):
+    """``organization_roles`` in the file's shape: each role held by anyone, with its direct users and teams."""
+    return [{'role': r.name, 'users': _sorted(r.users.values()), 'teams': _sorted(r.teams.values())}
+            for _k, r in sorted(roles.items()) if r.users or r.teams]
+
+
+def _outside_view(outside):
+    """``outside_collaborators`` in the file's shape: each person with the repositories they hold."""
+    return [{'login': p.login, 'repositories': _grants(p.repositories)} for _k, p in sorted(outside.items())]
+
+
+def _add_team_grants(entries, grants):
+    """Set ``repositories`` in the export view's team ``entries`` from ``grants`` (``{lower slug:
+    TeamAccess}``), on the teams that hold any."""
+    for entry in entries:
+        team = grants.get(entry['team'].lower())
+        if team is not None and team.repositories:
+            entry['repositories'] = _grants(team.repositories)
 
 
 def _touched_view(state, writes):
