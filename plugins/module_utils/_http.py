@@ -47,6 +47,8 @@ except ImportError as exc:  # pragma: no cover - exercised through missing_requi
     NewConnectionError = None  # type: ignore[misc,assignment]
 
 if TYPE_CHECKING:
+    from urllib.parse import SplitResult
+
     from ansible_collections.gitops.github.plugins.module_utils._app_auth import GitHubApp
 
 # What ``verify`` of a write returns: the answer's data when the write landed, else ``None``.
@@ -189,6 +191,12 @@ def api_url_problem(value: object) -> str | None:
         port = parts.port
     except ValueError:
         return 'api_url has an impossible host or port, it must be an http(s) URL %s' % example
+    return _api_url_parts_problem(value, parts, port, example)
+
+
+def _api_url_parts_problem(value: str, parts: SplitResult, port: int | None, example: str) -> str | None:
+    """Why the API base URL ``value``, split into ``parts`` (with its ``port``), cannot be one, or
+    ``None``: checked in :func:`api_url_problem`'s order, scheme and host first, dot-segments last."""
     if parts.scheme not in ('http', 'https') or not parts.hostname:
         return 'api_url must be an http(s) URL %s' % example
     if '@' in parts.netloc:
