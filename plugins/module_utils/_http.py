@@ -345,6 +345,46 @@ class _BearerAuth(AuthBase):
         return '<token redacted>'
 
 
+def _refuse_bad_arguments(api_url: str | None, token: str | None, app: GitHubApp | None) -> None:
+    """Raise ValueError, before anything is sent, for a token and an app together, an api_url that
+    cannot be the API base URL or a token that cannot be sent (the text never holds the token)."""
+    if token and app is not None:
+        raise ValueError('give a token or a GitHub App, not both')
+    problem = api_url_problem(api_url or DEFAULT_API_URL)
+    if problem:
+        raise ValueError(problem)
+    if token:
+        problem = secret_problem(token, 'the token')
+        if problem:
+            raise ValueError(problem)
+
+
+def _normalized_api_url(api_url: str | None) -> str:
+    """``api_url`` (or the default) without a trailing slash, its scheme in lower case."""
+    # The scheme is case-insensitive (RFC 3986 3.1) and api_url_problem accepts it in any case:
+    # written in lower case here, so every URL built from api_url (the GraphQL one too) is absolute.
+    scheme, rest = (api_url or DEFAULT_API_URL).rstrip('/').split(':', 1)
+    return scheme.lower() + ':' + rest
+
+
+def _prepared_session(session: requests.Session | None, token: str | None) -> requests.Session:
+    """``session`` (a new one, which retries nothing itself, when ``None``) sending ``token`` and
+    GitHub's headers with every request."""
+    if session is None:
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
+        session.mount('https://', adapter)
+        session.mount('http://', adapter)
+    if token:
+        session.auth = _BearerAuth(token)
+    session.headers.update({
+        'Accept': 'application/vnd.github+json',
+        'X-GitHub-Api-Version': API_VERSION,
+        'User-Agent': USER_AGENT,
+    })
+    return session
+
+
 class GitHubClient(object):
     """Talks to one GitHub (github.com or GHES) API with one token, or as one GitHub App
     installation (``app``, a :class:`._app_auth.GitHubApp`): then the first request exchanges the
@@ -358,19 +398,8 @@ class GitHubClient(object):
                  write_delay: float = 1.0, max_retries: int = MAX_RETRIES, session: requests.Session | None = None,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time,
                  app: GitHubApp | None = None) -> None:
-        if token and app is not None:
-            raise ValueError('give a token or a GitHub App, not both')
-        problem = api_url_problem(api_url or DEFAULT_API_URL)
-        if problem:
-            raise ValueError(problem)
-        if token:
-            problem = secret_problem(token, 'the token')
-            if problem:
-                raise ValueError(problem)
-        # The scheme is case-insensitive (RFC 3986 3.1) and api_url_problem accepts it in any case:
-        # written in lower case here, so every URL built from api_url (the GraphQL one too) is absolute.
-        scheme, rest = (api_url or DEFAULT_API_URL).rstrip('/').split(':', 1)
-        self.api_url = scheme.lower() + ':' + rest
+        _refuse_bad_arguments(api_url, token, app)
+        self.api_url = _normalized_api_url(api_url)
         parts = urlsplit(self.api_url)
         self._origin = (parts.scheme, parts.netloc.lower())
         self.timeout = timeout
@@ -394,20 +423,8 @@ class GitHubClient(object):
         # (a module: Ansible's no_log_values) masks it in anything it prints or returns.
         self.on_secret: Callable[[str], None] | None = None
         self._last_url: str | None = None  # the URL (with its query) of the last answer received
-        if session is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
-            session.mount('https://', adapter)
-            session.mount('http://', adapter)
-        if token:
-            session.auth = _BearerAuth(token)
-        session.headers.update({
-            'Accept': 'application/vnd.github+json',
-            'X-GitHub-Api-Version': API_VERSION,
-            'User-Agent': USER_AGENT,
-        })
         self._verify = (ca_path or True) if validate_certs else False
-        self.session = session
+        self.session = _prepared_session(session, token)
 
     @property
     def is_ghes(self) -> bool:
