@@ -47,6 +47,8 @@ except ImportError as exc:  # pragma: no cover - exercised through missing_requi
     NewConnectionError = None  # type: ignore[misc,assignment]
 
 if TYPE_CHECKING:
+    from urllib.parse import SplitResult
+
     from ansible_collections.gitops.github.plugins.module_utils._app_auth import GitHubApp
 
 # What ``verify`` of a write returns: the answer's data when the write landed, else ``None``.
@@ -189,6 +191,12 @@ def api_url_problem(value: object) -> str | None:
         port = parts.port
     except ValueError:
         return 'api_url has an impossible host or port, it must be an http(s) URL %s' % example
+    return _api_url_parts_problem(value, parts, port, example)
+
+
+def _api_url_parts_problem(value: str, parts: SplitResult, port: int | None, example: str) -> str | None:
+    """Why the API base URL ``value``, split into ``parts`` (with its ``port``), cannot be one, or
+    ``None``: checked in :func:`api_url_problem`'s order, scheme and host first, dot-segments last."""
     if parts.scheme not in ('http', 'https') or not parts.hostname:
         return 'api_url must be an http(s) URL %s' % example
     if '@' in parts.netloc:
@@ -337,6 +345,68 @@ class _BearerAuth(AuthBase):
         return '<token redacted>'
 
 
+def _refuse_bad_arguments(api_url: str | None, token: str | None, app: GitHubApp | None) -> None:
+    """Raise ValueError, before anything is sent, for a token and an app together, an api_url that
+    cannot be the API base URL or a token that cannot be sent (the text never holds the token)."""
+    if token and app is not None:
+        raise ValueError('give a token or a GitHub App, not both')
+    problem = api_url_problem(api_url or DEFAULT_API_URL)
+    if problem:
+        raise ValueError(problem)
+    if token:
+        problem = secret_problem(token, 'the token')
+        if problem:
+            raise ValueError(problem)
+
+
+def _normalized_api_url(api_url: str | None) -> str:
+    """``api_url`` (or the default) without a trailing slash, its scheme in lower case."""
+    # The scheme is case-insensitive (RFC 3986 3.1) and api_url_problem accepts it in any case:
+    # written in lower case here, so every URL built from api_url (the GraphQL one too) is absolute.
+    scheme, rest = (api_url or DEFAULT_API_URL).rstrip('/').split(':', 1)
+    return scheme.lower() + ':' + rest
+
+
+def _prepared_session(session: requests.Session | None, token: str | None) -> requests.Session:
+    """``session`` (a new one, which retries nothing itself, when ``None``) sending ``token`` and
+    GitHub's headers with every request."""
+    if session is None:
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
+        session.mount('https://', adapter)
+        session.mount('http://', adapter)
+    if token:
+        session.auth = _BearerAuth(token)
+    session.headers.update({
+        'Accept': 'application/vnd.github+json',
+        'X-GitHub-Api-Version': API_VERSION,
+        'User-Agent': USER_AGENT,
+    })
+    return session
+
+
+class _Call(object):
+    """One request of :meth:`GitHubClient.request` as it is sent, and sent again: what and where,
+    how it may be re-sent, and how often it was sent so far."""
+
+    def __init__(self, method: str, url: str, display: str, params: Mapping[str, Any] | None,
+                 auth: _BearerAuth | None, body_kwargs: dict[str, Any], is_write: bool, verify: Verify | None) -> None:
+        self.method = method
+        self.url = url
+        self.display = display  # the URL as messages show it (GitHubClient.display)
+        self.params = params
+        self.auth = auth
+        self.body_kwargs = body_kwargs
+        self.is_write = is_write
+        self.verify = verify
+        # A request with its own credentials (the app's token exchange) is re-sent after a
+        # connection that never opened, and is neither spaced nor counted as a write.
+        self.resend_unsent = auth is not None
+        self.paced = is_write and not self.resend_unsent
+        self.attempts = 0
+        self.rate_limit_retries = 0
+
+
 class GitHubClient(object):
     """Talks to one GitHub (github.com or GHES) API with one token, or as one GitHub App
     installation (``app``, a :class:`._app_auth.GitHubApp`): then the first request exchanges the
@@ -350,19 +420,8 @@ class GitHubClient(object):
                  write_delay: float = 1.0, max_retries: int = MAX_RETRIES, session: requests.Session | None = None,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time,
                  app: GitHubApp | None = None) -> None:
-        if token and app is not None:
-            raise ValueError('give a token or a GitHub App, not both')
-        problem = api_url_problem(api_url or DEFAULT_API_URL)
-        if problem:
-            raise ValueError(problem)
-        if token:
-            problem = secret_problem(token, 'the token')
-            if problem:
-                raise ValueError(problem)
-        # The scheme is case-insensitive (RFC 3986 3.1) and api_url_problem accepts it in any case:
-        # written in lower case here, so every URL built from api_url (the GraphQL one too) is absolute.
-        scheme, rest = (api_url or DEFAULT_API_URL).rstrip('/').split(':', 1)
-        self.api_url = scheme.lower() + ':' + rest
+        _refuse_bad_arguments(api_url, token, app)
+        self.api_url = _normalized_api_url(api_url)
         parts = urlsplit(self.api_url)
         self._origin = (parts.scheme, parts.netloc.lower())
         self.timeout = timeout
@@ -386,20 +445,8 @@ class GitHubClient(object):
         # (a module: Ansible's no_log_values) masks it in anything it prints or returns.
         self.on_secret: Callable[[str], None] | None = None
         self._last_url: str | None = None  # the URL (with its query) of the last answer received
-        if session is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
-            session.mount('https://', adapter)
-            session.mount('http://', adapter)
-        if token:
-            session.auth = _BearerAuth(token)
-        session.headers.update({
-            'Accept': 'application/vnd.github+json',
-            'X-GitHub-Api-Version': API_VERSION,
-            'User-Agent': USER_AGENT,
-        })
         self._verify = (ca_path or True) if validate_certs else False
-        self.session = session
+        self.session = _prepared_session(session, token)
 
     @property
     def is_ghes(self) -> bool:
@@ -466,84 +513,120 @@ class GitHubClient(object):
             # Never send the token to another host, whatever a Link header or redirect says.
             raise GitHubError(method, display, None, 'refusing to follow a URL on another host than api_url: %s' % urlsplit(url).netloc)
         is_write = method in WRITE_METHODS and not read
-        resend_unsent = _auth is not None
         # requests sends Content-Length: 0 for a PUT or DELETE without a body, as GitHub requires.
         kwargs_body = {'json': json} if json is not None else {}
         if accept is not None:
             kwargs_body['headers'] = {'Accept': accept}
-
-        attempts = 0
-        rate_limit_retries = 0
+        call = _Call(method, url, display, params, _auth, kwargs_body, is_write, verify)
         while True:
-            if is_write and not resend_unsent:
-                self._space_writes()
-            attempts += 1
-            self.request_count += 1
-            if is_write and not resend_unsent:
-                self.write_count += 1
-            try:
-                resp, body = self._send(method, url, params, _auth, kwargs_body)
-            except requests.exceptions.SSLError as exc:
-                raise GitHubError(method, display, None, 'TLS error talking to %s (set ca_path for a private CA): %s'
-                                  % (self._origin[1], self.scrub(_short_exc(exc)))) from None
-            except _DeadlineExceeded:
-                # The whole request took longer than timeout (a server trickling its answer): not
-                # retried, since the same server would only take as long again.
-                raise GitHubError(method, display, None, 'timed out: no complete answer within timeout=%s s' % self.timeout) from None
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-                if attempts <= self.max_retries and (self._may_resend(is_write, verify) or (resend_unsent and _never_sent(exc))):
-                    self._backoff(attempts)
-                    if is_write and verify is not None:
-                        applied = verify()
-                        if applied is not None:
-                            return Response(None, {}, applied, url)
-                    continue
-                raise GitHubError(method, display, None, '%s after %d attempt(s): %s' % (
-                    'timed out' if isinstance(exc, requests.exceptions.Timeout) else 'connection failed',
-                    attempts, self.scrub(_short_exc(exc)))) from None
-            except _TooLarge as exc:
-                raise GitHubError(method, display, None, 'the answer is larger than %d MiB; refusing to read it'
-                                  % (exc.args[0] // (1024 * 1024))) from None
-            except Exception as exc:
-                # Anything else the HTTP stack raises (an invalid header, an unparsable Location or
-                # URL, a broken encoding, a protocol error): one clean line, never the headers sent.
-                raise GitHubError(method, display, None, 'the HTTP request failed (%s): %s'
-                                  % (type(exc).__name__, self.scrub(_short_exc(exc)))) from None
-            finally:
-                if is_write and not resend_unsent:
-                    self._last_write = self.clock()
+            done = self._attempt(call, expected)
+            if done is not None:
+                return done
 
-            status = resp.status_code
-            if status in expected:
-                return Response(status, resp.headers, body, url, resp.links)
+    def _attempt(self, call: _Call, expected: tuple[int, ...]) -> Response | None:
+        """Send ``call`` once: the :class:`Response` when it is done (the answer is ``expected``, or
+        ``verify`` found a write landed), ``None`` to send it again; raises a :class:`GitHubError` when it failed."""
+        self._start_attempt(call)
+        try:
+            resp, body = self._send_or_fail(call)
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            return self._after_connection_failure(call, exc)
+        finally:
+            # After the backoff (and verify) of a connection failure: the next write waits write_delay from here.
+            if call.paced:
+                self._last_write = self.clock()
+        status = resp.status_code
+        if status in expected:
+            return Response(status, resp.headers, body, call.url, resp.links)
+        return self._after_failed_answer(call, resp, body)
 
-            message, doc_url = _error_fields(body)
-            now = self.clock()
-            limit = parse_rate_limit(status, resp.headers, message, now)
-            if limit is not None:
-                kind, wait, reset_at = limit
-                wait = clamp_wait(wait)
-                if not (isinstance(reset_at, (int, float)) and math.isfinite(reset_at)
-                        and abs(reset_at - now) <= MAX_RATE_LIMIT_WAIT):
-                    reset_at = now + wait
-                budget = self.rate_limit_max_wait - self.waited
-                if wait > budget or rate_limit_retries >= MAX_RATE_LIMIT_RETRIES:
-                    raise RateLimitError(method, display, status, kind, reset_at, wait, message, doc_url, self.waited)
-                rate_limit_retries += 1
-                self.wait(wait)
-                continue  # a rate-limited request was not processed: sending it again is safe
-            if status in RETRY_STATUSES and attempts <= self.max_retries and self._may_resend(is_write, verify):
-                self._backoff(attempts, resp.headers.get('retry-after'))
-                if is_write and verify is not None:
-                    applied = verify()
-                    if applied is not None:
-                        return Response(None, {}, applied, url)
-                continue
-            if status in RETRY_STATUSES and attempts > 1:
-                message = '%s (after %d attempts)' % (message or resp.reason, attempts)
-            if 300 <= status < 400:
-                message = 'unexpected redirect to %s' % self.display(resp.headers.get('location', '?'))
-            raise GitHubError(method, display, status, message or resp.reason, doc_url)
+    def _start_attempt(self, call: _Call) -> None:
+        """Count one more attempt of ``call``; a write waits its turn first (``write_delay``) and
+        counts as a write (the app's token exchange does neither)."""
+        if call.paced:
+            self._space_writes()
+        call.attempts += 1
+        self.request_count += 1
+        if call.paced:
+            self.write_count += 1
+
+    def _send_or_fail(self, call: _Call) -> tuple[requests.Response, Any]:
+        """One exchange of ``call`` (:meth:`_send`). A dropped connection or a timeout is raised as
+        requests raised it (it may be sent again); any other failure becomes a :class:`GitHubError`."""
+        method, display = call.method, call.display
+        try:
+            return self._send(method, call.url, call.params, call.auth, call.body_kwargs)
+        except requests.exceptions.SSLError as exc:
+            raise GitHubError(method, display, None, 'TLS error talking to %s (set ca_path for a private CA): %s'
+                              % (self._origin[1], self.scrub(_short_exc(exc)))) from None
+        except _DeadlineExceeded:
+            # The whole request took longer than timeout (a server trickling its answer): not
+            # retried, since the same server would only take as long again.
+            raise GitHubError(method, display, None, 'timed out: no complete answer within timeout=%s s' % self.timeout) from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
+            raise  # the caller decides whether to send it again
+        except _TooLarge as exc:
+            raise GitHubError(method, display, None, 'the answer is larger than %d MiB; refusing to read it'
+                              % (exc.args[0] // (1024 * 1024))) from None
+        except Exception as exc:
+            # Anything else the HTTP stack raises (an invalid header, an unparsable Location or
+            # URL, a broken encoding, a protocol error): one clean line, never the headers sent.
+            raise GitHubError(method, display, None, 'the HTTP request failed (%s): %s'
+                              % (type(exc).__name__, self.scrub(_short_exc(exc)))) from None
+
+    def _after_connection_failure(self, call: _Call, exc: Exception) -> Response | None:
+        """After a dropped connection or a timeout: back off and send ``call`` again while attempts
+        remain and it may be re-sent (a read, a write with ``verify``, or a token exchange whose
+        connection never opened), else a :class:`GitHubError` saying how it failed."""
+        if call.attempts <= self.max_retries and (self._may_resend(call.is_write, call.verify)
+                                                  or (call.resend_unsent and _never_sent(exc))):
+            return self._back_off_and_verify(call)
+        raise GitHubError(call.method, call.display, None, '%s after %d attempt(s): %s' % (
+            'timed out' if isinstance(exc, requests.exceptions.Timeout) else 'connection failed',
+            call.attempts, self.scrub(_short_exc(exc)))) from None
+
+    def _after_failed_answer(self, call: _Call, resp: requests.Response, body: Any) -> Response | None:
+        """After an answer not expected: wait out a rate limit, or back off from a 502/503/504 that
+        may be retried, and send ``call`` again; else the :class:`GitHubError` the answer is."""
+        status = resp.status_code
+        message, doc_url = _error_fields(body)
+        now = self.clock()
+        limit = parse_rate_limit(status, resp.headers, message, now)
+        if limit is not None:
+            self._wait_out_rate_limit(call, status, limit, now, message, doc_url)
+            return None  # a rate-limited request was not processed: sending it again is safe
+        if status in RETRY_STATUSES and call.attempts <= self.max_retries and self._may_resend(call.is_write, call.verify):
+            return self._back_off_and_verify(call, resp.headers.get('retry-after'))
+        if status in RETRY_STATUSES and call.attempts > 1:
+            message = '%s (after %d attempts)' % (message or resp.reason, call.attempts)
+        if 300 <= status < 400:
+            message = 'unexpected redirect to %s' % self.display(resp.headers.get('location', '?'))
+        raise GitHubError(call.method, call.display, status, message or resp.reason, doc_url)
+
+    def _wait_out_rate_limit(self, call: _Call, status: int, limit: tuple[str, float, float], now: float,
+                             message: str, doc_url: str | None) -> None:
+        """Wait out the rate limit ``limit`` (:func:`parse_rate_limit`) before ``call`` is sent again;
+        a :class:`RateLimitError` when the wait is beyond ``rate_limit_max_wait`` or the retries are spent."""
+        kind, wait, reset_at = limit
+        wait = clamp_wait(wait)
+        if not (isinstance(reset_at, (int, float)) and math.isfinite(reset_at)
+                and abs(reset_at - now) <= MAX_RATE_LIMIT_WAIT):
+            reset_at = now + wait
+        budget = self.rate_limit_max_wait - self.waited
+        if wait > budget or call.rate_limit_retries >= MAX_RATE_LIMIT_RETRIES:
+            raise RateLimitError(call.method, call.display, status, kind, reset_at, wait, message, doc_url, self.waited)
+        call.rate_limit_retries += 1
+        self.wait(wait)
+
+    def _back_off_and_verify(self, call: _Call, retry_after: str | None = None) -> Response | None:
+        """Pause before sending ``call`` again. A write may have landed all the same: when its
+        ``verify`` finds it did, a :class:`Response` holding that answer (and nothing is sent again)."""
+        self._backoff(call.attempts, retry_after)
+        if call.is_write and call.verify is not None:
+            applied = call.verify()
+            if applied is not None:
+                return Response(None, {}, applied, call.url)
+        return None
 
     def _send(self, method, url, params, auth, body_kwargs):
         """One HTTP exchange, bounded as a whole by ``timeout``: connecting, the headers and the
