@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NoReturn, Sequence
 
 from ansible.module_utils import basic as _basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -148,23 +148,35 @@ def non_string_identifiers(spec: Mapping[str, Mapping[str, Any]], raw: object, p
         return problems
     for name, option in spec.items():
         value = raw.get(name)
-        if value is None:
-            continue
-        kind = option.get('type', 'str')
-        if kind == 'str' and name in IDENTIFIER_OPTIONS and not isinstance(value, str):
-            problems.append(not_a_string(prefix + name, value))
-        elif kind == 'list' and not isinstance(value, (list, str)):
-            # Ansible would make a number or a boolean a list of one string: 0123 (YAML's 83) for a
-            # whole member list would become the login "83" and everyone else unlisted.
-            problems.append('%s%s must be a list, got %s %r' % (prefix, name, type(value).__name__, value))
-        elif kind == 'list' and isinstance(value, list):
-            for index, item in enumerate(value):
-                where = '%s%s[%d]' % (prefix, name, index)
-                if option.get('elements') == 'str' and name in IDENTIFIER_OPTIONS:
-                    if item is not None and not isinstance(item, str):
-                        problems.append(not_a_string(where, item))
-                elif option.get('elements') == 'dict' and option.get('options'):
-                    problems.extend(non_string_identifiers(option['options'], item, where + '.'))
+        if value is not None:
+            problems.extend(_option_problems(name, option, value, prefix))
+    return problems
+
+
+def _option_problems(name: str, option: Mapping[str, Any], value: object, prefix: str) -> list[str]:
+    """The problems of one option's value given (not ``None``), by the option's type."""
+    kind = option.get('type', 'str')
+    if kind == 'str' and name in IDENTIFIER_OPTIONS and not isinstance(value, str):
+        return [not_a_string(prefix + name, value)]
+    if kind == 'list' and not isinstance(value, (list, str)):
+        # Ansible would make a number or a boolean a list of one string: 0123 (YAML's 83) for a
+        # whole member list would become the login "83" and everyone else unlisted.
+        return ['%s%s must be a list, got %s %r' % (prefix, name, type(value).__name__, value)]
+    if kind == 'list' and isinstance(value, list):
+        return _list_item_problems(name, option, value, prefix)
+    return []
+
+
+def _list_item_problems(name: str, option: Mapping[str, Any], items: list[Any], prefix: str) -> list[str]:
+    """The problems of a list option's items: identifiers that are not strings, also inside dicts."""
+    problems: list[str] = []
+    for index, item in enumerate(items):
+        where = '%s%s[%d]' % (prefix, name, index)
+        if option.get('elements') == 'str' and name in IDENTIFIER_OPTIONS:
+            if item is not None and not isinstance(item, str):
+                problems.append(not_a_string(where, item))
+        elif option.get('elements') == 'dict' and option.get('options'):
+            problems.extend(non_string_identifiers(option['options'], item, where + '.'))
     return problems
 
 
@@ -185,30 +197,10 @@ def connect(host: Host, spec: Mapping[str, Mapping[str, Any]], raw: object, logi
     params = host.params
     if not HAS_REQUESTS:
         host.fail(missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
-    problems = non_string_identifiers(spec, raw)
-    for name in logins:
-        value = params.get(name)
-        if value is not None:
-            problem = login_problem(value, name)
-            if problem:
-                problems.append(problem)
-    for name in slugs:
-        value = params.get(name)
-        if value is not None:
-            problem = slug_problem(value, name)
-            if problem:
-                problems.append(problem)
-    if team and params['team_id'] is not None and params['team_id'] <= 0:
-        problems.append('team_id must be a positive number, got %s' % params['team_id'])
+    problems = _input_problems(params, spec, raw, logins, slugs, team)
     if problems:
         host.fail('; '.join(problems))
-    for name in ('timeout', 'rate_limit_max_wait'):
-        if params[name] < 0 or (name == 'timeout' and params[name] == 0):
-            host.fail('%s must be %s, got %s' % (name, 'positive' if name == 'timeout' else '0 or more', params[name]))
-    # Finite and at most an hour (the longest rate-limit wait): .inf passed the check once and
-    # crashed the pause after the first write (red team 21).
-    if not 0 <= params['write_delay'] <= MAX_WRITE_DELAY:
-        host.fail('write_delay must be a number of seconds from 0 to %d, got %s' % (MAX_WRITE_DELAY, params['write_delay']))
+    _check_limits(host, params)
     token, app = _credentials(host, needs_user)
     try:
         return GitHubClient(
@@ -223,6 +215,41 @@ def connect(host: Host, spec: Mapping[str, Mapping[str, Any]], raw: object, logi
         )
     except ValueError as exc:
         host.fail(str(exc))
+
+
+def _input_problems(params: Mapping[str, Any], spec: Mapping[str, Mapping[str, Any]], raw: object,
+                    logins: Sequence[str], slugs: Sequence[str], team: bool) -> list[str]:
+    """Every problem in the identifiers and the team id given, in the order they are reported."""
+    problems = non_string_identifiers(spec, raw)
+    problems.extend(_named_problems(params, logins, login_problem))
+    problems.extend(_named_problems(params, slugs, slug_problem))
+    if team and params['team_id'] is not None and params['team_id'] <= 0:
+        problems.append('team_id must be a positive number, got %s' % params['team_id'])
+    return problems
+
+
+def _named_problems(params: Mapping[str, Any], names: Sequence[str],
+                    problem_of: Callable[[object, str], str | None]) -> list[str]:
+    """What ``problem_of`` (a login's or a slug's check) finds in the options ``names`` that are set."""
+    problems: list[str] = []
+    for name in names:
+        value = params.get(name)
+        if value is not None:
+            problem = problem_of(value, name)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _check_limits(host: Host, params: Mapping[str, Any]) -> None:
+    """Fails on a timeout, rate-limit wait or write delay out of its range."""
+    for name in ('timeout', 'rate_limit_max_wait'):
+        if params[name] < 0 or (name == 'timeout' and params[name] == 0):
+            host.fail('%s must be %s, got %s' % (name, 'positive' if name == 'timeout' else '0 or more', params[name]))
+    # Finite and at most an hour (the longest rate-limit wait): .inf passed the check once and
+    # crashed the pause after the first write (red team 21).
+    if not 0 <= params['write_delay'] <= MAX_WRITE_DELAY:
+        host.fail('write_delay must be a number of seconds from 0 to %d, got %s' % (MAX_WRITE_DELAY, params['write_delay']))
 
 
 def _credentials(host: Host, needs_user: bool) -> tuple[str | None, GitHubApp | None]:

@@ -1328,23 +1328,41 @@ def diff_by_scope(org, views, touched=None):
     it names: a run that changes nothing returns no diff, not the whole organization twice."""
     before, after = views['before'], views['after']
     keep_org, keep_teams, keep_public = touched if touched is not None else (True, None, True)
-
-    def element(scope, team, header, was, now):
-        return {'scope': scope, 'team': team, 'before_header': header, 'after_header': header, 'before': was, 'after': now}
-
     out = []
     was, now = before.get('org') or {}, after.get('org') or {}
     if keep_org or was != now:
-        out.append(element('org', None, 'organization %s' % org, was, now))
-    for slug in sorted(set(before.get('teams') or {}) | set(after.get('teams') or {}), key=str.lower):
-        was, now = (before.get('teams') or {}).get(slug, {}), (after.get('teams') or {}).get(slug, {})
-        if keep_teams is None or slug.lower() in keep_teams or was != now:
-            out.append(element('team', slug, 'team %s in %s' % (slug, org), was, now))
-    if 'public' in before or 'public' in after:
-        if keep_public or before.get('public') != after.get('public'):
-            out.append(element('public', None, 'public membership of the token owner in %s' % org,
-                               {'public': before.get('public')}, {'public': after.get('public')}))
+        out.append(_diff_element('org', None, 'organization %s' % org, was, now))
+    out.extend(_team_diffs(org, before, after, keep_teams))
+    out.extend(_public_diff(org, before, after, keep_public))
     return out
+
+
+def _diff_element(scope, team, header, was, now):
+    """One element of :func:`diff_by_scope`: a scope's before and after under its header."""
+    return {'scope': scope, 'team': team, 'before_header': header, 'after_header': header, 'before': was, 'after': now}
+
+
+def _team_diffs(org, before, after, keep_teams):
+    """The teams' diff elements, by slug: every team when ``keep_teams`` is ``None``, else those
+    that differ or that it names."""
+    teams_before, teams_after = before.get('teams') or {}, after.get('teams') or {}
+    out = []
+    for slug in sorted(set(teams_before) | set(teams_after), key=str.lower):
+        was, now = teams_before.get(slug, {}), teams_after.get(slug, {})
+        if keep_teams is None or slug.lower() in keep_teams or was != now:
+            out.append(_diff_element('team', slug, 'team %s in %s' % (slug, org), was, now))
+    return out
+
+
+def _public_diff(org, before, after, keep_public):
+    """The public membership's diff element (none when the views leave it out, or when it is
+    unchanged and not ``keep_public``)."""
+    if 'public' not in before and 'public' not in after:
+        return []
+    if not keep_public and before.get('public') == after.get('public'):
+        return []
+    return [_diff_element('public', None, 'public membership of the token owner in %s' % org,
+                          {'public': before.get('public')}, {'public': after.get('public')})]
 
 
 if __name__ == '__main__':

@@ -250,24 +250,34 @@ CONVERSION = dict(
 def checked(run):
     """``(repository or None, permission or None)``; bad input fails before any request."""
     params = run.params
+    problems = [p for p in value_problems(params) + [combination_problem(params)] if p]
+    if problems:
+        run.fail('; '.join(problems))
+    repo = RepoRef(params['org'], params['repository']) if params['repository'] is not None else None
+    return repo, wanted_permission(params['permission']) if params['permission'] is not None else None
+
+
+def value_problems(params):
+    """What is wrong with the repository and the permission given (``None`` for each that is fine)."""
     problems = []
     if params['repository'] is not None:
         problems.append(repository_problem(params['repository']))
     if params['permission'] is not None:
         problems.append(permission_problem(params['permission']))
+    return problems
+
+
+def combination_problem(params):
+    """What is wrong with how state, repository, permission and convert_member go together, or ``None``."""
     if params['convert_member'] and (params['state'] != 'present' or params['repository'] is not None):
-        problems.append('convert_member=true acts on the whole organization with state=present: leave out repository '
-                        'and state=absent')
-    elif params['state'] == 'present' and params['repository'] is None and not params['convert_member']:
-        problems.append('repository is required with state=present: name the repository to give access to, or set '
-                        'convert_member=true to make an organization member an outside collaborator')
-    elif params['state'] == 'present' and params['repository'] is not None and params['permission'] is None:
-        problems.append('permission is required with state=present and a repository')
-    problems = [p for p in problems if p]
-    if problems:
-        run.fail('; '.join(problems))
-    repo = RepoRef(params['org'], params['repository']) if params['repository'] is not None else None
-    return repo, wanted_permission(params['permission']) if params['permission'] is not None else None
+        return ('convert_member=true acts on the whole organization with state=present: leave out repository '
+                'and state=absent')
+    if params['state'] == 'present' and params['repository'] is None and not params['convert_member']:
+        return ('repository is required with state=present: name the repository to give access to, or set '
+                'convert_member=true to make an organization member an outside collaborator')
+    if params['state'] == 'present' and params['repository'] is not None and params['permission'] is None:
+        return 'permission is required with state=present and a repository'
+    return None
 
 
 def read_repo(run, repo, username):
