@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lint the repository: ruff (configured by ruff.toml), pycodestyle as ansible-test runs it, mypy over the typed module_utils (mypy.ini),
-# ansible-lint, and antsibull-nox's extra checks.
+# radon (no function in plugins/ above complexity 15), ansible-lint, and antsibull-nox's extra checks.
 #   bash tests/ci/lint.sh            # check
 #   bash tests/ci/lint.sh --fix      # extra arguments go to `ruff check`
 set -euo pipefail
@@ -17,6 +17,7 @@ ANTSIBULL_NOX_VERSION="${ANTSIBULL_NOX_VERSION:-1.10.0}"
 MYPY_VERSION="${MYPY_VERSION:-2.4.1}"
 # ansible-test's sanity pep8 pins the same version (its requirements/sanity.pep8.txt).
 PYCODESTYLE_VERSION="${PYCODESTYLE_VERSION:-2.14.0}"
+RADON_VERSION="${RADON_VERSION:-6.0.1}"
 TYPES_REQUESTS_VERSION="${TYPES_REQUESTS_VERSION:-2.33.0.20261030}"
 VENV="$CI_CACHE_DIR/venv-lint"
 
@@ -39,6 +40,9 @@ mkdir -p "$layout/ansible_collections/gitops"
 ln -s "$ROOT" "$layout/ansible_collections/gitops/github"
 MYPYPATH="$layout" "$CI_CACHE_DIR/venv-mypy/bin/mypy" --config-file mypy.ini --cache-dir "$layout/.mypy_cache" || rc=1
 rm -rf "$layout"
+log "--- radon $RADON_VERSION: no function in plugins/ above cyclomatic complexity 15 (issue 19)"
+ensure_venv "$CI_CACHE_DIR/venv-radon" "$python" "radon==$RADON_VERSION"
+"$CI_CACHE_DIR/venv-radon/bin/python" tests/ci/complexity.py || rc=1
 log "--- ansible-lint $ANSIBLE_LINT_VERSION --profile production roles/ playbooks/ examples/"
 ensure_venv "$CI_CACHE_DIR/venv-ansible-lint" "$python" "ansible-lint==$ANSIBLE_LINT_VERSION" "ansible-core>=2.16,<2.20"
 # Not --offline: ansible-lint must install this collection locally (in .ansible/) to resolve
