@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's two commands, as a new user meets them: in a copy of the checkout inside an empty
-# directory (so nothing is beside it: no ../shared, no other checkout), with an empty home
+# directory (so nothing is beside it: no sibling folder, no other checkout), with an empty home
 # directory (no pip cache, no ~/.ansible, no collections installed), run
 #   bash scripts/demo.sh    and    bash scripts/test.sh
 # The copy holds exactly the files git would give a clone (tracked files, plus untracked ones that

@@ -24,8 +24,8 @@ from ansible_collections.gitops.github.plugins.plugin_utils._many_orgs import (
     run_groups,
 )
 
-TOKEN_A = 'ghp_redteam21AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
-TOKEN_B = 'ghp_redteam21BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'
+TOKEN_A = 'ghp_redteam21_fake_token_a_not_real'
+TOKEN_B = 'ghp_redteam21_fake_token_b_not_real'
 
 
 def job(org, **args):

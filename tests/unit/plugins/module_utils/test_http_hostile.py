@@ -87,7 +87,7 @@ def test_installation_token_that_is_not_one_printable_word_is_refused_without_sh
         def make_jwt(self, now):
             return 'jwt'
 
-    leaked = 'ghs_abcdefghijklmnopqrstuvwxyz0123456789'
+    leaked = 'ghs_fake_installation_token_not_real_0123'
     responses.post(API + '/app/installations/34/access_tokens', status=201, json={'token': leaked + '\n'})
     client = GitHubClient(app=App(), write_delay=0)
     with pytest.raises(AppAuthError) as info:
